@@ -1,0 +1,256 @@
+import { and, arrayContains, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { newId } from "./ids.ts";
+import { municipalityRef } from "./municipalities.ts";
+import {
+  municipalities,
+  projectRevisions,
+  projects,
+  type Municipality,
+  type NewProjectRow,
+  type ProjectRevision,
+  type ProjectRow,
+} from "./schema.ts";
+import type { Project, ProjectContent } from "../server/domain/project.ts";
+import { projectUrl } from "../server/urls.ts";
+
+export function toProject(row: ProjectRow, municipality: Municipality): Project {
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: row.url,
+    local: row.local,
+    published: row.published,
+    title: row.title,
+    summary: row.summary,
+    description: row.description,
+    descriptionHtml: row.descriptionHtml,
+    floke: row.floke,
+    behov: row.behov,
+    phase: row.phase as Project["phase"],
+    n3Stage: row.n3Stage as Project["n3Stage"],
+    innovationTypes: row.innovationTypes as Project["innovationTypes"],
+    scale: row.scale as Project["scale"],
+    serviceAreas: row.serviceAreas as Project["serviceAreas"],
+    strategicAreas: row.strategicAreas,
+    municipalRoles: row.municipalRoles as Project["municipalRoles"],
+    plannedBenefits: row.plannedBenefits,
+    realisedBenefits: row.realisedBenefits,
+    partners: row.partners,
+    funding: row.funding as Project["funding"],
+    methods: row.methods as Project["methods"],
+    contacts: row.contacts,
+    lessons: row.lessons,
+    lessonsFailed: row.lessonsFailed,
+    risk: row.risk,
+    cost: row.cost,
+    seekingPartners: row.seekingPartners,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    municipality: municipalityRef(municipality),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    publishedAt: row.publishedAt,
+  };
+}
+
+function contentColumns(content: Partial<ProjectContent>): Partial<NewProjectRow> {
+  // The domain's content fields and the table's columns share their names.
+  return { ...content };
+}
+
+const selection = { project: projects, municipality: municipalities };
+
+export async function getProject(db: Db, id: string): Promise<Project | undefined> {
+  const [row] = await db
+    .select(selection)
+    .from(projects)
+    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+    .where(eq(projects.id, id));
+  return row && toProject(row.project, row.municipality);
+}
+
+export async function getLocalProjectBySlug(db: Db, slug: string): Promise<Project | undefined> {
+  const [row] = await db
+    .select(selection)
+    .from(projects)
+    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+    .where(and(eq(projects.slug, slug), eq(projects.local, true)));
+  return row && toProject(row.project, row.municipality);
+}
+
+export async function getProjectByUrl(db: Db, url: string): Promise<Project | undefined> {
+  const [row] = await db
+    .select(selection)
+    .from(projects)
+    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+    .where(eq(projects.url, url));
+  return row && toProject(row.project, row.municipality);
+}
+
+/** A slug no other local project has: "fallsensorer", then "fallsensorer-2", … */
+async function freeSlug(db: Db, base: string): Promise<string> {
+  const taken = await db
+    .select({ slug: projects.slug })
+    .from(projects)
+    .where(and(eq(projects.local, true), sql`${projects.slug} ~ ${`^${base}(-[0-9]+)?$`}`));
+  const used = new Set(taken.map((t) => t.slug));
+  if (!used.has(base)) return base;
+  for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+export interface CreateLocalProject {
+  municipality: Municipality;
+  origin: string;
+  slugBase: string;
+  content: ProjectContent;
+  descriptionHtml: string;
+  published: boolean;
+  actor: { accountId: string | null; name: string };
+}
+
+export async function createLocalProject(db: Db, input: CreateLocalProject): Promise<Project> {
+  return db.transaction(async (tx) => {
+    const slug = await freeSlug(tx as unknown as Db, input.slugBase);
+    const now = new Date();
+    const [row] = await tx
+      .insert(projects)
+      .values({
+        id: newId(),
+        slug,
+        url: projectUrl(input.origin, slug),
+        local: true,
+        municipalityId: input.municipality.id,
+        ...contentColumns(input.content),
+        descriptionHtml: input.descriptionHtml,
+        published: input.published,
+        publishedAt: input.published ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      } as NewProjectRow)
+      .returning();
+    await tx.insert(projectRevisions).values({
+      projectId: row.id,
+      accountId: input.actor.accountId,
+      actorName: input.actor.name,
+      action: input.published ? "opprettet og publisert" : "opprettet som utkast",
+      changedFields: [],
+    });
+    return toProject(row, input.municipality);
+  });
+}
+
+export interface UpdateLocalProject {
+  content: Partial<ProjectContent>;
+  descriptionHtml?: string;
+  published?: boolean;
+  changedFields: string[];
+  action: string;
+  actor: { accountId: string | null; name: string };
+}
+
+export async function updateLocalProject(
+  db: Db,
+  current: Project,
+  municipality: Municipality,
+  input: UpdateLocalProject,
+): Promise<Project> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const firstPublish = input.published === true && !current.publishedAt;
+    const [row] = await tx
+      .update(projects)
+      .set({
+        ...contentColumns(input.content),
+        ...(input.descriptionHtml !== undefined ? { descriptionHtml: input.descriptionHtml } : {}),
+        ...(input.published !== undefined ? { published: input.published } : {}),
+        ...(firstPublish ? { publishedAt: now } : {}),
+        updatedAt: now,
+      })
+      .where(eq(projects.id, current.id))
+      .returning();
+    await tx.insert(projectRevisions).values({
+      projectId: current.id,
+      accountId: input.actor.accountId,
+      actorName: input.actor.name,
+      action: input.action,
+      changedFields: input.changedFields,
+    });
+    return toProject(row, municipality);
+  });
+}
+
+export async function deleteProject(db: Db, id: string): Promise<boolean> {
+  const deleted = await db.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id });
+  return deleted.length > 0;
+}
+
+export async function listRevisions(db: Db, projectId: string, limit = 50): Promise<ProjectRevision[]> {
+  return db
+    .select()
+    .from(projectRevisions)
+    .where(eq(projectRevisions.projectId, projectId))
+    .orderBy(desc(projectRevisions.at), desc(projectRevisions.id))
+    .limit(limit);
+}
+
+export interface ProjectFilter {
+  phase?: string;
+  serviceArea?: string;
+  strategicArea?: string;
+  seekingPartners?: boolean;
+  origin?: "local" | "remote" | "all";
+  municipalityId?: string;
+  /** Staff see drafts of their own instance; the public never does. */
+  includeDrafts?: boolean;
+}
+
+export type ProjectOrder = "updated" | "newest";
+
+export interface ProjectPage {
+  items: Project[];
+  total: number;
+  page: number;
+  perPage: number;
+}
+
+function whereOf(filter: ProjectFilter): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [
+    filter.includeDrafts ? undefined : eq(projects.published, true),
+    filter.phase ? eq(projects.phase, filter.phase) : undefined,
+    filter.serviceArea ? arrayContains(projects.serviceAreas, [filter.serviceArea]) : undefined,
+    filter.strategicArea ? arrayContains(projects.strategicAreas, [filter.strategicArea]) : undefined,
+    filter.seekingPartners ? eq(projects.seekingPartners, true) : undefined,
+    filter.origin === "local" ? eq(projects.local, true) : undefined,
+    filter.origin === "remote" ? eq(projects.local, false) : undefined,
+    filter.municipalityId ? eq(projects.municipalityId, filter.municipalityId) : undefined,
+  ];
+  return and(...conditions.filter((c): c is SQL => c !== undefined));
+}
+
+const orderings: Record<ProjectOrder, SQL[]> = {
+  updated: [desc(projects.updatedAt), desc(projects.id)],
+  newest: [sql`${projects.publishedAt} desc nulls last`, desc(projects.createdAt), desc(projects.id)],
+};
+
+export async function listProjects(
+  db: Db,
+  filter: ProjectFilter,
+  options: { page?: number; perPage?: number; order?: ProjectOrder } = {},
+): Promise<ProjectPage> {
+  const page = Math.max(1, options.page ?? 1);
+  const perPage = Math.min(100, Math.max(1, options.perPage ?? 20));
+  const where = whereOf(filter);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(selection)
+      .from(projects)
+      .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+      .where(where)
+      .orderBy(...orderings[options.order ?? "updated"])
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    db.select({ total: count() }).from(projects).where(where),
+  ]);
+  return { items: rows.map((r) => toProject(r.project, r.municipality)), total, page, perPage };
+}

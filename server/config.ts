@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { instanceRoles } from "./domain/municipality.ts";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""], { error: "må være true eller false" })
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ error: "må være et tall" }).int().min(0).max(65_535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  KOMINN_ORIGIN: z
+    .url({ protocol: /^https?$/, error: "må være en http(s)-adresse, f.eks. https://innovasjon.fredrikstad.kommune.no" })
+    .optional(),
+  KOMINN_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: "må begynne med postgres:// eller postgresql://" })
+    .optional(),
+  KOMINN_ROLE: z.enum(instanceRoles, { error: "må være municipality eller aggregator" }).default("municipality"),
+  MEILI_URL: z.url({ error: "må være en http(s)-adresse" }).optional(),
+  MEILI_MASTER_KEY: z.string().optional(),
+  KOMINN_ALLOW_PRIVATE_ADDRESS: bool.default(false),
+  KOMINN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public origin without trailing slash, e.g. https://innovasjon.fredrikstad.kommune.no */
+  origin: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  role: (typeof instanceRoles)[number];
+  meiliUrl: string | undefined;
+  meiliMasterKey: string | undefined;
+  allowPrivateAddress: boolean;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Cookies get the Secure flag when the public origin is https. */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Ugyldig konfigurasjon:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const origin = (e.KOMINN_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    origin,
+    dataDir: e.KOMINN_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    role: e.KOMINN_ROLE,
+    meiliUrl: e.MEILI_URL,
+    meiliMasterKey: e.MEILI_MASTER_KEY,
+    allowPrivateAddress: e.KOMINN_ALLOW_PRIVATE_ADDRESS,
+    logLevel: e.KOMINN_LOG_LEVEL,
+    secureCookies: origin.startsWith("https://"),
+  };
+}
+
+/** Node 24 runs our TypeScript directly; an older Node fails with a clear message. */
+export function assertNodeVersion(): void {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < 24) {
+    console.error(
+      `KOMINN trenger Node 24 eller nyere (kjører ${process.versions.node}). ` +
+        "Kjør via npm-skriptene (npm start, npm test), som bruker Node fra devDependencies.",
+    );
+    process.exit(1);
+  }
+}

@@ -1,0 +1,83 @@
+import type { ErrorRequestHandler, Request } from "express";
+import { z } from "zod";
+import { ValidationError } from "../services/projects.ts";
+import type { Logger } from "../logger.ts";
+import { t } from "../../web/texts.ts";
+import { errorPage } from "../../web/views/error-page.ts";
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly fields: FieldIssue[];
+  constructor(status: number, message: string, fields: FieldIssue[] = []) {
+    super(message);
+    this.status = status;
+    this.fields = fields;
+  }
+}
+
+/** Zod issues → one entry per bad field, in bokmål, naming unknown keys too. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        out.push({ field: path ? `${path}.${key}` : key, message: "ukjent felt" });
+      }
+    } else if (issue.code === "invalid_type") {
+      out.push({ field: path || "(body)", message: `feil type: forventet ${issue.expected}` });
+    } else {
+      out.push({ field: path || "(body)", message: issue.message });
+    }
+  }
+  return out;
+}
+
+export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new HttpError(400, t.errors.badRequest, fieldIssues(result.error));
+  return result.data;
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.path.startsWith("/api/");
+}
+
+/** Turns any error into a clear answer: JSON for the API, a page for browsers. Never leaks a stack. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    let status = 500;
+    let message: string = t.errors.server;
+    let fields: FieldIssue[] = [];
+    if (err instanceof HttpError) {
+      ({ status, message, fields } = err);
+    } else if (err instanceof ValidationError) {
+      status = 422;
+      message = "Ugyldige verdier";
+      fields = err.issues;
+    } else if (err?.type === "entity.too.large") {
+      status = 413;
+      message = t.errors.tooLarge;
+    } else if (err?.type === "entity.parse.failed") {
+      status = 400;
+      message = "Ugyldig JSON i forespørselen";
+      fields = [{ field: "(body)", message: "kunne ikke tolkes som JSON" }];
+    } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
+      status = err.status;
+      message = t.errors.badRequest;
+    } else {
+      logger.error(`${req.method} ${req.originalUrl} failed`, err);
+    }
+    if (isApiRequest(req)) {
+      res.status(status).json({ error: { status, message, ...(fields.length ? { fields } : {}) } });
+    } else {
+      res.status(status).type("html").send(errorPage({ status, message, fields, account: res.locals.account }).value);
+    }
+  };
+}

@@ -1,0 +1,118 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Request, RequestHandler, Response } from "express";
+import { parse as parseCookies, serialize } from "cookie";
+import { createSession, deleteSession, getSessionAccount, sessionLifetimeMs } from "../../db/accounts.ts";
+import { newSecret } from "../../db/ids.ts";
+import type { Account } from "../../db/schema.ts";
+import { may, type Action } from "../domain/rules.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "./errors.ts";
+import { t } from "../../web/texts.ts";
+
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** The signed-in staff member (cookie session or API token). */
+    account?: Account;
+    /** Hash of the session cookie; binds CSRF tokens to the session. */
+    sessionId?: string;
+  }
+}
+
+const sessionCookie = "kominn_session";
+const anonCookie = "kominn_anon";
+
+function cookies(req: Request): Record<string, string | undefined> {
+  return req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+}
+
+function setCookie(ctx: AppContext, res: Response, name: string, value: string, maxAgeMs: number): void {
+  res.append(
+    "Set-Cookie",
+    serialize(name, value, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: ctx.config.secureCookies,
+      path: "/",
+      maxAge: Math.floor(maxAgeMs / 1000),
+    }),
+  );
+}
+
+/** Loads the signed-in account from the session cookie, if any; public requests touch no database. */
+export function loadSession(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const secret = cookies(req)[sessionCookie];
+    if (secret) {
+      const found = await getSessionAccount(ctx.db, secret);
+      if (found) {
+        res.locals.account = found.account;
+        res.locals.sessionId = found.sessionId;
+      }
+    }
+    next();
+  };
+}
+
+export async function startSession(ctx: AppContext, res: Response, accountId: string): Promise<void> {
+  const secret = await createSession(ctx.db, accountId);
+  setCookie(ctx, res, sessionCookie, secret, sessionLifetimeMs);
+}
+
+export async function endSession(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const secret = cookies(req)[sessionCookie];
+  if (secret) await deleteSession(ctx.db, secret);
+  setCookie(ctx, res, sessionCookie, "", 0);
+}
+
+function sign(ctx: AppContext, binding: string): string {
+  return createHmac("sha256", ctx.secret).update(`csrf:${binding}`).digest("base64url");
+}
+
+/**
+ * The CSRF token for a form on this response. Bound to the session, or before
+ * sign-in to a random cookie set here (double-submit, signed with the instance key).
+ */
+export function csrfToken(ctx: AppContext, req: Request, res: Response): string {
+  if (res.locals.sessionId) return sign(ctx, res.locals.sessionId);
+  let anon = cookies(req)[anonCookie];
+  if (!anon || anon.length < 20) {
+    anon = newSecret();
+    setCookie(ctx, res, anonCookie, anon, 24 * 60 * 60 * 1000);
+    // Visible to the code below in the same request.
+    req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ""}${anonCookie}=${anon}`;
+  }
+  return sign(ctx, `anon:${anon}`);
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Refuses form posts whose `_csrf` field does not match the session (or anonymous cookie). */
+export function verifyCsrf(ctx: AppContext): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const given = typeof req.body?._csrf === "string" ? req.body._csrf : req.get("x-csrf-token");
+    const anon = cookies(req)[anonCookie];
+    const expected = [
+      res.locals.sessionId ? sign(ctx, res.locals.sessionId) : undefined,
+      anon ? sign(ctx, `anon:${anon}`) : undefined,
+    ].filter((e): e is string => e !== undefined);
+    if (typeof given !== "string" || !expected.some((e) => sameToken(e, given))) {
+      return next(new HttpError(403, t.errors.csrf, [{ field: "_csrf", message: "mangler eller er ugyldig" }]));
+    }
+    next();
+  };
+}
+
+/** Staff pages: redirect to sign-in when nobody is signed in; 403 when the role may not. */
+export function requireStaff(action?: Action): RequestHandler {
+  return (req, res, next) => {
+    const account = res.locals.account;
+    if (!account) return res.redirect(303, `/logg-inn?neste=${encodeURIComponent(req.originalUrl)}`);
+    if (action && !may(account.role, action)) return next(new HttpError(403, t.errors.forbidden));
+    next();
+  };
+}

@@ -1,0 +1,77 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type express from "express";
+import { openDatabase, type Database } from "../db/client.ts";
+import { newSecret } from "../db/ids.ts";
+import { getOrInitSetting } from "../db/settings.ts";
+import { createApp, type AppExtensions } from "./app.ts";
+import type { Config } from "./config.ts";
+import type { AppContext } from "./context.ts";
+import { EventBus } from "./events.ts";
+import { RateLimiter } from "./http/rate-limit.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { ProjectService } from "./services/projects.ts";
+
+export interface BuildOptions {
+  logger?: Logger;
+  /** Overrides the clock of the login rate limits (tests). */
+  now?: () => number;
+}
+
+/** Opens the database and builds everything a request needs; no network yet. */
+export async function buildContext(config: Config, options: BuildOptions = {}): Promise<{ ctx: AppContext; database: Database }> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const events = new EventBus(logger);
+  const secret = await getOrInitSetting(database.db, "secret", newSecret);
+  const window = 15 * 60 * 1000;
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    events,
+    logger,
+    projects: new ProjectService(database.db, events, config.origin),
+    secret,
+    loginLimits: {
+      perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),
+      perIp: new RateLimiter({ max: 50, windowMs: window, now: options.now }),
+    },
+  };
+  return { ctx, database };
+}
+
+export interface Instance {
+  ctx: AppContext;
+  app: express.Express;
+  server: Server;
+  /** Where it listens, e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a whole instance: database, app and HTTP server. */
+export async function startInstance(config: Config, options: BuildOptions = {}): Promise<Instance> {
+  const { ctx, database } = await buildContext(config, options);
+  const extensions: AppExtensions = {};
+  const app = createApp(ctx, extensions);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+  return {
+    ctx,
+    app,
+    server,
+    url: `http://${host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await ctx.events.settled();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { Router } from "express";
+import { taxonomies } from "../domain/taxonomies.ts";
+import type { AppContext } from "../context.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { openApiDocument } from "../openapi.ts";
+
+export function apiMetaRoutes(ctx: AppContext): Router {
+  const router = Router();
+  let openapi: unknown;
+
+  router.get("/taxonomies", async (_req, res) => {
+    const local = await getLocalMunicipality(ctx.db);
+    res.json({ ...taxonomies, strategicAreas: local?.strategicAreas ?? [] });
+  });
+
+  router.get("/openapi.json", (_req, res) => {
+    openapi ??= openApiDocument(ctx.config.origin);
+    res.json(openapi);
+  });
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { getProject, listProjects } from "../../db/projects.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { projectCreateSchema, projectPatchSchema, type Project } from "../domain/project.ts";
+import { projectQuerySchema } from "../domain/project-query.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError, parseOr400 } from "../http/errors.ts";
+import { requireApi } from "../http/api-auth.ts";
+import { projectJson } from "../project-json.ts";
+
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+
+function requireJson(req: Request): void {
+  if (!req.is("application/json")) {
+    throw new HttpError(415, "Content-Type må være application/json", [
+      { field: "Content-Type", message: "må være application/json" },
+    ]);
+  }
+}
+
+export function apiProjectRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  async function findProject(id: string, signedIn: boolean): Promise<Project> {
+    const parsed = idParam.safeParse(id);
+    const project = parsed.success ? await getProject(ctx.db, parsed.data) : undefined;
+    if (!project || (!project.published && !signedIn)) throw new HttpError(404, "Fant ikke prosjektet");
+    return project;
+  }
+
+  async function ownMunicipality() {
+    const municipality = await getLocalMunicipality(ctx.db);
+    if (!municipality) throw new HttpError(409, "Instansen er ikke satt opp ennå (npm run kominn -- setup)");
+    if (ctx.config.role === "aggregator") throw new HttpError(409, "En samleinstans publiserer ikke egne prosjekter");
+    return municipality;
+  }
+
+  const actorOf = (req: Request) => {
+    const account = req.res!.locals.account!;
+    return { accountId: account.id, name: `${account.name} (API)` };
+  };
+
+  router.get("/projects", async (req, res) => {
+    const q = parseOr400(projectQuerySchema, req.query);
+    const page = await listProjects(
+      ctx.db,
+      {
+        phase: q.phase,
+        serviceArea: q.serviceArea,
+        strategicArea: q.strategicArea,
+        seekingPartners: q.seekingPartners,
+        origin: q.origin,
+        includeDrafts: Boolean(res.locals.account),
+      },
+      { page: q.page, perPage: q.perPage, order: q.order },
+    );
+    res.json({
+      total: page.total,
+      page: page.page,
+      perPage: page.perPage,
+      pages: Math.ceil(page.total / page.perPage),
+      items: page.items.map(projectJson),
+    });
+  });
+
+  router.get("/projects/:id", async (req, res) => {
+    res.json(projectJson(await findProject(String(req.params.id), Boolean(res.locals.account))));
+  });
+
+  router.post("/projects", requireApi("project.write"), async (req, res) => {
+    requireJson(req);
+    const input = parseOr400(projectCreateSchema, req.body);
+    const project = await ctx.projects.create(await ownMunicipality(), input, actorOf(req));
+    res.status(201).location(`/api/v1/projects/${project.id}`).json(projectJson(project));
+  });
+
+  router.patch("/projects/:id", requireApi("project.write"), async (req, res) => {
+    requireJson(req);
+    const current = await findProject(String(req.params.id), true);
+    if (!current.local) throw new HttpError(403, "Prosjekter fra andre kommuner kan bare endres der de hører hjemme");
+    const patch = parseOr400(projectPatchSchema, req.body);
+    const updated = await ctx.projects.update(await ownMunicipality(), current, patch, actorOf(req));
+    res.json(projectJson(updated));
+  });
+
+  router.delete("/projects/:id", requireApi("project.write"), async (req, res) => {
+    const current = await findProject(String(req.params.id), true);
+    if (!current.local) throw new HttpError(403, "Prosjekter fra andre kommuner kan bare slettes der de hører hjemme");
+    await ctx.projects.delete(current);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+import type { Db } from "../../db/client.ts";
+import type { Municipality } from "../../db/schema.ts";
+import {
+  createLocalProject,
+  deleteProject as deleteProjectRow,
+  updateLocalProject,
+} from "../../db/projects.ts";
+import {
+  contentFields,
+  emptyContent,
+  type Project,
+  type ProjectContent,
+  type ProjectCreate,
+  type ProjectPatch,
+} from "../domain/project.ts";
+import { slugify } from "../domain/rules.ts";
+import type { EventBus } from "../events.ts";
+import { renderMarkdown } from "../../web/markdown.ts";
+
+export interface Actor {
+  accountId: string | null;
+  name: string;
+}
+
+/** A rule broken by otherwise well-formed input; routes turn it into a 422 naming the field. */
+export class ValidationError extends Error {
+  readonly issues: { field: string; message: string }[];
+  constructor(issues: { field: string; message: string }[]) {
+    super(issues.map((i) => `${i.field}: ${i.message}`).join("; "));
+    this.issues = issues;
+  }
+}
+
+function checkStrategicAreas(municipality: Municipality, slugs: string[] | undefined): void {
+  if (!slugs) return;
+  const known = new Set(municipality.strategicAreas.map((a) => a.slug));
+  const unknown = slugs.filter((s) => !known.has(s));
+  if (unknown.length > 0) {
+    throw new ValidationError([
+      { field: "strategicAreas", message: `ukjent strategisk område: ${unknown.join(", ")}` },
+    ]);
+  }
+}
+
+/** The project service: the one way local projects are written, by forms, API and scripts alike. */
+export class ProjectService {
+  readonly #db: Db;
+  readonly #events: EventBus;
+  readonly #origin: string;
+
+  constructor(db: Db, events: EventBus, origin: string) {
+    this.#db = db;
+    this.#events = events;
+    this.#origin = origin;
+  }
+
+  async create(municipality: Municipality, input: ProjectCreate, actor: Actor): Promise<Project> {
+    checkStrategicAreas(municipality, input.strategicAreas);
+    const { published = false, ...fields } = input;
+    const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
+    const project = await createLocalProject(this.#db, {
+      municipality,
+      origin: this.#origin,
+      slugBase: slugify(content.title),
+      content,
+      descriptionHtml: renderMarkdown(content.description),
+      published,
+      actor,
+    });
+    if (project.published) this.#events.emit("project.published", { project });
+    return project;
+  }
+
+  async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
+    checkStrategicAreas(municipality, patch.strategicAreas);
+    const { published, ...fields } = patch;
+    const content = stripUndefined(fields) as Partial<ProjectContent>;
+    const changedFields = contentFields.filter(
+      (f) => f in content && JSON.stringify(content[f]) !== JSON.stringify(current[f]),
+    );
+    const publishChange = published !== undefined && published !== current.published;
+    if (changedFields.length === 0 && !publishChange) return current;
+
+    const action = publishChange ? (published ? "publisert" : "avpublisert") : "endret";
+    const project = await updateLocalProject(this.#db, current, municipality, {
+      content,
+      descriptionHtml: "description" in content ? renderMarkdown(content.description ?? "") : undefined,
+      published,
+      changedFields,
+      action: publishChange && changedFields.length > 0 ? `endret og ${action}` : action,
+      actor,
+    });
+
+    if (publishChange && project.published) this.#events.emit("project.published", { project });
+    else if (publishChange && !project.published) this.#events.emit("project.unpublished", { project });
+    else if (project.published) this.#events.emit("project.updated", { project, changedFields });
+    return project;
+  }
+
+  async delete(project: Project): Promise<void> {
+    await deleteProjectRow(this.#db, project.id);
+    this.#events.emit("project.deleted", { project });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

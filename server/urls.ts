@@ -1,0 +1,16 @@
+// Every public URL the instance mints, in one place. Project and actor URLs
+// are both the HTML page and the ActivityPub id (content negotiation).
+
+export const paths = {
+  project: (slug: string) => `/prosjekter/${slug}`,
+  projects: "/prosjekter",
+  actor: (handle: string) => `/kommune/${handle}`,
+} as const;
+
+export function actorUrl(origin: string, handle: string): string {
+  return `${origin}${paths.actor(handle)}`;
+}
+
+export function projectUrl(origin: string, slug: string): string {
+  return `${origin}${paths.project(slug)}`;
+}

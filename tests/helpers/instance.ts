@@ -1,0 +1,84 @@
+import { createServer } from "node:net";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { startInstance, type Instance } from "../../server/instance.ts";
+import { createApiToken } from "../../db/accounts.ts";
+import type { Account, Municipality } from "../../db/schema.ts";
+import { setupInstance } from "../../server/services/setup.ts";
+import type { SetupInput } from "../../server/domain/municipality.ts";
+import { freshPostgresDatabase, type Driver } from "./databases.ts";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestInstance extends Instance {
+  admin?: Account;
+  adminPassword: string;
+  adminToken?: string;
+  municipality?: Municipality;
+}
+
+export interface TestInstanceOptions {
+  driver?: Driver;
+  /** Set up the municipality and an administrator (default true). */
+  setup?: boolean | Partial<SetupInput>;
+  env?: Record<string, string>;
+  now?: () => number;
+  /** PGlite data directory, to restart an instance on the same data. */
+  dataDir?: string;
+  port?: number;
+}
+
+export const defaultSetup: SetupInput = {
+  name: "Fredrikstad kommune",
+  kommunenummer: "3107",
+  fylke: "Østfold",
+  handle: "fredrikstad",
+  adminEmail: "admin@fredrikstad.test",
+  adminName: "Anne Admin",
+  adminPassword: "et-langt-passord-123",
+};
+
+/** A whole instance on 127.0.0.1 with a real database (PGlite in memory, or a fresh PostgreSQL database). */
+export async function startTestInstance(options: TestInstanceOptions = {}): Promise<TestInstance> {
+  const port = options.port ?? (await freePort());
+  const pgdb = options.driver === "postgres" ? await freshPostgresDatabase() : undefined;
+  const config: Config = loadConfig({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
+    KOMINN_DATA_DIR: options.dataDir ?? "memory://",
+    KOMINN_LOG_LEVEL: "error",
+    KOMINN_ALLOW_PRIVATE_ADDRESS: "true",
+    ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    ...options.env,
+  });
+  const instance = await startInstance(config, { now: options.now });
+  const result: TestInstance = {
+    ...instance,
+    adminPassword: defaultSetup.adminPassword,
+    async close() {
+      await instance.close();
+      await pgdb?.drop();
+    },
+  };
+  if (options.setup !== false) {
+    const input = { ...defaultSetup, ...(typeof options.setup === "object" ? options.setup : {}) };
+    const { municipality, admin } = await setupInstance(instance.ctx.db, input, {
+      origin: config.origin,
+      role: config.role,
+    });
+    result.municipality = municipality;
+    result.admin = admin;
+    result.adminPassword = input.adminPassword;
+    result.adminToken = (await createApiToken(instance.ctx.db, admin.id, "test")).token;
+  }
+  return result;
+}

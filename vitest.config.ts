@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    // Two cores: PGlite and Chromium are CPU-hungry, so keep the file parallelism modest.
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
