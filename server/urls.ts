@@ -4,6 +4,8 @@
 export const paths = {
   project: (slug: string) => `/prosjekter/${slug}`,
   projects: "/prosjekter",
+  /** A cached copy of another municipality's project, shown here. */
+  remoteProject: (id: string) => `/prosjekter/fra/${id}`,
   actor: (handle: string) => `/kommune/${handle}`,
 } as const;
 
