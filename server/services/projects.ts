@@ -73,6 +73,11 @@ export class ProjectService {
 
   async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
     checkStrategicAreas(municipality, patch.strategicAreas);
+    const startDate = patch.startDate !== undefined ? patch.startDate : current.startDate;
+    const endDate = patch.endDate !== undefined ? patch.endDate : current.endDate;
+    if (startDate && endDate && startDate > endDate) {
+      throw new ValidationError([{ field: "endDate", message: "sluttdato kan ikke være før startdato" }]);
+    }
     const { published, ...fields } = patch;
     const content = stripUndefined(fields) as Partial<ProjectContent>;
     const changedFields = contentFields.filter(

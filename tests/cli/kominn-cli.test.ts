@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), "kominn-cli-"));
+const env = { ...process.env, KOMINN_DATA_DIR: dataDir, KOMINN_ORIGIN: "https://innovasjon.fredrikstad.test", DATABASE_URL: "" };
+
+async function kominn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["scripts/kominn.ts", ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const setupArgs = [
+  "setup", "--name", "Fredrikstad kommune", "--kommunenummer", "3107", "--fylke", "Østfold",
+  "--handle", "fredrikstad", "--admin-email", "admin@fredrikstad.test", "--admin-password", "et-langt-passord",
+];
+
+describe("npm run kominn", () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("refuses bad setup input naming each option, and changes nothing", async () => {
+    const bad = await kominn("setup", "--name", "F", "--kommunenummer", "31", "--handle", "Ugyldig!", "--admin-email", "nei", "--admin-password", "kort");
+    expect(bad.code).toBe(2);
+    for (const flag of ["--name", "--kommunenummer", "--handle", "--admin-email", "--admin-password"]) expect(bad.stderr).toContain(flag);
+    const unknown = await kominn("setup", "--navn", "x");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--navn/);
+  });
+
+  it("sets up once, then creates, lists and revokes API tokens", async () => {
+    const ok = await kominn(...setupArgs);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("Fredrikstad kommune");
+    const again = await kominn(...setupArgs);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/allerede satt opp/);
+
+    const created = await kominn("token", "create", "--email", "admin@fredrikstad.test", "--name", "integrasjon");
+    expect(created.code).toBe(0);
+    const lines = created.stdout.trim().split("\n");
+    const token = lines[lines.length - 1];
+    expect(token).toMatch(/^kominn_[A-Za-z0-9_-]{40,}$/);
+
+    const missing = await kominn("token", "create", "--email", "ingen@fredrikstad.test");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/ingen@fredrikstad.test/);
+
+    const listed = await kominn("token", "list");
+    expect(listed.stdout).toContain("integrasjon");
+    expect(listed.stdout).toContain(token.slice(0, 12));
+    expect(listed.stdout).not.toContain(token);
+    const id = listed.stdout.trim().split(/\s+/)[0];
+    expect((await kominn("token", "revoke", "--id", id)).code).toBe(0);
+    expect((await kominn("token", "list")).stdout).toMatch(/trukket tilbake/);
+    expect((await kominn("token", "revoke", "--id", id)).code).toBe(2);
+  });
+});
