@@ -1,0 +1,86 @@
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
+import { and, eq, gt, isNull, like, lte, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { rowsOf } from "../db/client.ts";
+import { fedifyKv } from "../db/schema-federation.ts";
+
+// Keys are stored as their JSON text: ["_fedify","remoteDocument","https://…"].
+// A prefix ["a","b"] then matches the text `["a","b",` (plus the exact key).
+const encode = (key: KvKey) => JSON.stringify(key);
+
+function expiry(options?: KvStoreSetOptions): Date | null {
+  if (!options?.ttl) return null;
+  return new Date(Date.now() + options.ttl.total({ unit: "millisecond" }));
+}
+
+const live = () => or(isNull(fedifyKv.expiresAt), gt(fedifyKv.expiresAt, sql`now()`));
+
+/** Fedify's KvStore over our database (PGlite or PostgreSQL), so caches and breaker state survive restarts. */
+export class DrizzleKvStore implements KvStore {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const [row] = await this.#db
+      .select({ value: fedifyKv.value })
+      .from(fedifyKv)
+      .where(and(eq(fedifyKv.key, encode(key)), live()));
+    return row?.value as T | undefined;
+  }
+
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    const expiresAt = expiry(options);
+    await this.#db
+      .insert(fedifyKv)
+      .values({ key: encode(key), value: value as object, expiresAt })
+      .onConflictDoUpdate({ target: fedifyKv.key, set: { value: value as object, expiresAt } });
+  }
+
+  async delete(key: KvKey): Promise<void> {
+    await this.#db.delete(fedifyKv).where(eq(fedifyKv.key, encode(key)));
+  }
+
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+    const k = encode(key);
+    const expiresAt = expiry(options);
+    if (expectedValue === undefined) {
+      // Only when absent (or expired).
+      await this.#db.delete(fedifyKv).where(and(eq(fedifyKv.key, k), lte(fedifyKv.expiresAt, sql`now()`)));
+      const inserted = await this.#db
+        .insert(fedifyKv)
+        .values({ key: k, value: newValue as object, expiresAt })
+        .onConflictDoNothing()
+        .returning({ key: fedifyKv.key });
+      return inserted.length > 0;
+    }
+    const updated = await this.#db
+      .update(fedifyKv)
+      .set({ value: newValue as object, expiresAt })
+      .where(and(eq(fedifyKv.key, k), live(), sql`${fedifyKv.value} = ${JSON.stringify(expectedValue)}::jsonb`))
+      .returning({ key: fedifyKv.key });
+    return updated.length > 0;
+  }
+
+  async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
+    const where = prefix
+      ? and(
+          or(eq(fedifyKv.key, encode(prefix)), like(fedifyKv.key, `${escapeLike(encode(prefix).slice(0, -1))},%`)),
+          live(),
+        )
+      : live();
+    const rows = await this.#db.select().from(fedifyKv).where(where);
+    for (const row of rows) yield { key: JSON.parse(row.key) as KvKey, value: row.value };
+  }
+
+  /** Drops expired entries; called now and then by the queue worker. */
+  async sweep(): Promise<number> {
+    const result = await this.#db.execute(sql`delete from fedify_kv where expires_at <= now()`);
+    return rowsOf(result).length;
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { Temporal } from "@js-temporal/polyfill";
+import { testMessageQueue } from "@fedify/testing";
+import { openDatabase, type Database } from "../../db/client.ts";
+import { freshPostgresDatabase, drivers } from "../helpers/databases.ts";
+import { DrizzleMessageQueue } from "../../federation/queue.ts";
+import { DrizzleKvStore } from "../../federation/kv.ts";
+
+// Fedify's conformance suite uses the global Temporal, which Node 24 lacks.
+(globalThis as { Temporal?: unknown }).Temporal ??= Temporal;
+
+async function open(driver: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
+  if (driver === "postgres") {
+    const pg = await freshPostgresDatabase();
+    const database = await openDatabase({ databaseUrl: pg.url });
+    return { database, cleanup: async () => { await database.close(); await pg.drop(); } };
+  }
+  const database = await openDatabase({ dataDir: "memory://" });
+  return { database, cleanup: () => database.close() };
+}
+
+describe.each(drivers)("database-backed Fedify queue and key-value store (%s)", (driver) => {
+  const opened: { cleanup(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const o of opened) await o.cleanup();
+  });
+
+  it("passes Fedify's message queue conformance test, ordering keys included", async () => {
+    const o = await open(driver);
+    opened.push(o);
+    await testMessageQueue(
+      () => new DrizzleMessageQueue(o.database.db, { pollMs: 50 }),
+      async ({ controller }) => controller.abort(),
+      { testOrderingKey: true },
+    );
+  }, 120_000);
+
+  it("keeps values, lists by prefix, expires by ttl and compares-and-swaps", async () => {
+    const o = await open(driver);
+    opened.push(o);
+    const kv = new DrizzleKvStore(o.database.db);
+    await kv.set(["a", "b", "1"], { n: 1 });
+    await kv.set(["a", "b", "2"], "two");
+    await kv.set(["a", "bc"], 3);
+    await kv.set(["short"], 1, { ttl: Temporal.Duration.from({ milliseconds: 1 }) });
+    expect(await kv.get(["a", "b", "1"])).toEqual({ n: 1 });
+    const listed: unknown[] = [];
+    for await (const e of kv.list(["a", "b"])) listed.push(e.key);
+    expect(listed.map(String).sort()).toEqual(["a,b,1", "a,b,2"]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await kv.get(["short"])).toBeUndefined();
+    expect(await kv.cas(["c"], undefined, 1)).toBe(true);
+    expect(await kv.cas(["c"], undefined, 2)).toBe(false);
+    expect(await kv.cas(["c"], 1, 2)).toBe(true);
+    expect(await kv.get(["c"])).toBe(2);
+    await kv.delete(["c"]);
+    expect(await kv.get(["c"])).toBeUndefined();
+  });
+});
