@@ -25,7 +25,7 @@ export interface AppExtensions {
 export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", ctx.config.trustProxy);
   app.set("query parser", "simple");
 
   app.use(securityHeaders({ https: ctx.config.secureCookies }));

@@ -21,6 +21,7 @@ const envSchema = z.object({
   MEILI_MASTER_KEY: z.string().optional(),
   KOMINN_ALLOW_PRIVATE_ADDRESS: bool.default(false),
   KOMINN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  KOMINN_TRUST_PROXY: z.string().regex(/^[\w.:/, ]+$/, { error: "må være loopback, uniquelocal eller IP-adresser/CIDR" }).default("loopback"),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   meiliMasterKey: string | undefined;
   allowPrivateAddress: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Which reverse proxies may set X-Forwarded-For (Express "trust proxy"). */
+  trustProxy: string;
   /** Cookies get the Secure flag when the public origin is https. */
   secureCookies: boolean;
 }
@@ -62,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meiliMasterKey: e.MEILI_MASTER_KEY,
     allowPrivateAddress: e.KOMINN_ALLOW_PRIVATE_ADDRESS,
     logLevel: e.KOMINN_LOG_LEVEL,
+    trustProxy: e.KOMINN_TRUST_PROXY,
     secureCookies: origin.startsWith("https://"),
   };
 }

@@ -4,7 +4,7 @@ import { newId } from "../../db/ids.ts";
 export type Driver = "pglite" | "postgres";
 
 /** PostgreSQL runs whenever TEST_DATABASE_URL is set; CI must set it. */
-export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.BENCH_DATABASE_URL;
 if (process.env.CI && !testDatabaseUrl) {
   throw new Error("CI must set TEST_DATABASE_URL so the db suite runs on PostgreSQL too");
 }

@@ -1,0 +1,15 @@
+# One image for every role (municipality or KS aggregator); configuration by environment.
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY db ./db
+COPY server ./server
+COPY federation ./federation
+COPY search ./search
+COPY web ./web
+COPY scripts ./scripts
+USER node
+EXPOSE 3000
+CMD ["node", "server/main.ts"]

@@ -1,0 +1,58 @@
+// Issue 3's figures: requests/s and latency of the main pages and the JSON
+// list over 10,000 projects, on PGlite and on PostgreSQL, plus page weights.
+import { loadConfig } from "../server/config.ts";
+import { startInstance } from "../server/instance.ts";
+import { setupInstance } from "../server/services/setup.ts";
+import { listProjects } from "../db/projects.ts";
+import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
+import { defaultSetup, freePort } from "../tests/helpers/instance.ts";
+import { measure, type Row } from "./measure.ts";
+import { seedLocalProjects } from "./seed.ts";
+
+export interface PagesBenchOptions {
+  projects: number;
+  seconds: number;
+  connections: number;
+  postgresUrl?: string;
+}
+
+export async function benchPages(options: PagesBenchOptions): Promise<{ load: Row[]; weights: Row[] }> {
+  const load: Row[] = [];
+  const weights: Row[] = [];
+  const backends: ("pglite" | "postgres")[] = options.postgresUrl ? ["postgres", "pglite"] : ["pglite"];
+  for (const backend of backends) {
+    console.error(`\n${backend}: ${options.projects} prosjekter`);
+    const pgdb = backend === "postgres" ? await freshPostgresDatabase() : undefined;
+    const port = await freePort();
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
+      KOMINN_DATA_DIR: "memory://",
+      KOMINN_LOG_LEVEL: "error",
+      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
+    });
+    const instance = await startInstance(config);
+    try {
+      const { municipality } = await setupInstance(instance.ctx.db, defaultSetup, { origin: config.origin, role: "municipality" });
+      await seedLocalProjects(instance.ctx.db, municipality, config.origin, options.projects);
+      const sample = (await listProjects(instance.ctx.db, {}, { perPage: 1 })).items[0];
+      const targets: [string, string, string?][] = [
+        ["forside", "/"],
+        ["filtrert liste", "/prosjekter?phase=drift&serviceArea=helse-omsorg&page=2"],
+        ["prosjektside", `/prosjekter/${sample.slug}`],
+        ["JSON-liste", "/api/v1/projects?phase=drift&perPage=20"],
+      ];
+      for (const [name, path, accept] of targets) {
+        console.error(`  måler ${name} (${options.seconds} s, ${options.connections} forbindelser)`);
+        const r = await measure(`${instance.url}${path}`, { connections: options.connections, seconds: options.seconds, accept });
+        load.push({ backend, side: name, "req/s": Math.round(r.rps), "p50 ms": r.p50, "p95 ms": r.p95, feil: r.errors });
+        if (backend === backends[0]) weights.push({ side: name, "kB (ukomprimert)": r.bytes / 1024 });
+      }
+    } finally {
+      await instance.close();
+      await pgdb?.drop();
+    }
+  }
+  return { load, weights };
+}

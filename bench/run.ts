@@ -1,0 +1,23 @@
+// `npm run bench`: runs every benchmark and prints one table per figure.
+// BENCH_QUICK=1 shrinks the data and durations for a smoke run.
+import { assertNodeVersion } from "../server/config.ts";
+import { printTable } from "./measure.ts";
+
+assertNodeVersion();
+const quick = process.env.BENCH_QUICK === "1";
+const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!postgresUrl) console.error("BENCH_DATABASE_URL/TEST_DATABASE_URL er ikke satt: måler bare PGlite.");
+const only = process.argv[2];
+
+const { benchPages } = await import("./pages.ts");
+
+if (!only || only === "pages") {
+  const { load, weights } = await benchPages({
+    projects: quick ? 1_000 : 10_000,
+    seconds: quick ? 2 : 8,
+    connections: 20,
+    postgresUrl,
+  });
+  printTable("Sider og API over prosjektene (20 samtidige forbindelser)", load);
+  printTable("Sidevekt", weights);
+}
