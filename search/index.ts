@@ -1,0 +1,60 @@
+// Wires search into an instance: picks the backend from the configuration,
+// keeps the index in step through domain events, and offers the search service.
+import type { Db } from "../db/client.ts";
+import type { Config } from "../server/config.ts";
+import type { AppContext } from "../server/context.ts";
+import { defaultRegions, type Region } from "../server/domain/regions.ts";
+import type { SearchBackend } from "./backend.ts";
+import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
+import { MeilisearchBackend } from "./meilisearch.ts";
+import { PostgresSearchBackend } from "./postgres.ts";
+import { SearchService } from "./service.ts";
+
+/** Meilisearch when MEILI_URL is set, else PostgreSQL full-text in the instance's own database. */
+export function createSearchBackend(config: Pick<Config, "meiliUrl" | "meiliMasterKey">, db: Db): SearchBackend {
+  if (config.meiliUrl) return new MeilisearchBackend({ host: config.meiliUrl, apiKey: config.meiliMasterKey });
+  return new PostgresSearchBackend(db);
+}
+
+export interface Search {
+  service: SearchService;
+  indexer: SearchIndexer;
+  close(): Promise<void>;
+}
+
+export interface StartSearchOptions extends IndexerOptions {
+  backend?: SearchBackend;
+  regions?: readonly Region[];
+}
+
+/** Starts search for an instance; call `close()` before the database closes. */
+export function startSearch(ctx: AppContext, options: StartSearchOptions = {}): Search {
+  const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
+  const regions = options.regions ?? defaultRegions;
+  const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
+  indexer.subscribe(ctx.events);
+  indexer.start();
+  return {
+    service: new SearchService(ctx.db, backend, regions),
+    indexer,
+    async close() {
+      await indexer.stop();
+      await backend.close();
+    },
+  };
+}
+
+/** Rebuilds the index of an instance from its database (`npm run kominn -- reindex`). */
+export async function reindexAll(
+  ctx: Pick<AppContext, "config" | "db" | "logger">,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ indexed: number; backend: string }> {
+  const backend = createSearchBackend(ctx.config, ctx.db);
+  const indexer = new SearchIndexer(ctx.db, backend, defaultRegions, ctx.logger);
+  try {
+    const { indexed } = await indexer.reindexAll(onProgress);
+    return { indexed, backend: backend.name };
+  } finally {
+    await backend.close();
+  }
+}

@@ -1,0 +1,201 @@
+// Keeps the search index in step with the database. Every change becomes a
+// row in `search_queue` first (durable), then the backend is updated; if the
+// backend is down, the row stays and a timer retries with back-off, so nothing
+// is lost and the person who saved never sees an error.
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { toProject } from "../db/projects.ts";
+import { municipalities, projects } from "../db/schema.ts";
+import { searchQueue, searchTerms } from "../db/schema-search.ts";
+import type { Project } from "../server/domain/project.ts";
+import type { Region } from "../server/domain/regions.ts";
+import type { EventBus } from "../server/events.ts";
+import type { Logger } from "../server/logger.ts";
+import type { SearchBackend, SearchDocument } from "./backend.ts";
+import { searchDocument } from "./document.ts";
+import { imitationCounts } from "./signals.ts";
+import { recordTerms } from "./suggestions.ts";
+
+export interface IndexerOptions {
+  /** How often queued work is retried (ms). */
+  retryEveryMs?: number;
+  batchSize?: number;
+}
+
+const maxBackoffMs = 10 * 60 * 1000;
+
+export class SearchIndexer {
+  readonly #db: Db;
+  readonly #backend: SearchBackend;
+  readonly #regions: readonly Region[];
+  readonly #logger: Logger;
+  readonly #retryEveryMs: number;
+  readonly #batchSize: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+
+  constructor(db: Db, backend: SearchBackend, regions: readonly Region[], logger: Logger, options: IndexerOptions = {}) {
+    this.#db = db;
+    this.#backend = backend;
+    this.#regions = regions;
+    this.#logger = logger;
+    this.#retryEveryMs = options.retryEveryMs ?? 15_000;
+    this.#batchSize = options.batchSize ?? 200;
+  }
+
+  /** Queues every change to a public project, local or remote. */
+  subscribe(events: EventBus): void {
+    const queue = (id: string) => this.enqueue([id]);
+    events.on("project.published", ({ project }) => queue(project.id));
+    events.on("project.updated", ({ project }) => queue(project.id));
+    events.on("project.unpublished", ({ project }) => queue(project.id));
+    events.on("project.deleted", ({ project }) => queue(project.id));
+    events.on("remote.project.upserted", ({ project }) => queue(project.id));
+    events.on("remote.project.removed", ({ projectId }) => queue(projectId));
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.drain(), this.#retryEveryMs);
+    this.#timer.unref();
+    void this.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  /** Records the work durably, then tries to do it straight away. */
+  async enqueue(projectIds: string[]): Promise<void> {
+    if (projectIds.length === 0) return;
+    const now = new Date();
+    await this.#db
+      .insert(searchQueue)
+      .values(projectIds.map((projectId) => ({ projectId, queuedAt: now, nextAttemptAt: now })))
+      .onConflictDoUpdate({
+        target: searchQueue.projectId,
+        set: { queuedAt: now, nextAttemptAt: now, attempts: 0, lastError: null },
+      });
+    await this.drain();
+  }
+
+  /** How many changes wait for the backend. */
+  async pending(): Promise<number> {
+    const [row] = await this.#db.select({ n: sql<number>`count(*)::int` }).from(searchQueue);
+    return row.n;
+  }
+
+  /** Works through the queue until nothing is due; one run at a time. */
+  drain(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      try {
+        do {
+          this.#again = false;
+          while (!this.#stopped && (await this.#drainBatch())) {
+            // keep going while full batches succeed
+          }
+        } while (this.#again && !this.#stopped);
+      } finally {
+        this.#running = undefined;
+      }
+    })();
+    return this.#running;
+  }
+
+  /** True when a full batch was indexed and more may be waiting. */
+  async #drainBatch(): Promise<boolean> {
+    const due = await this.#db
+      .select()
+      .from(searchQueue)
+      .where(lte(searchQueue.nextAttemptAt, new Date()))
+      .orderBy(asc(searchQueue.queuedAt))
+      .limit(this.#batchSize);
+    if (due.length === 0) return false;
+    try {
+      const found = await loadProjects(this.#db, due.map((d) => d.projectId));
+      const visible = found.filter((p) => p.published);
+      const gone = due.map((d) => d.projectId).filter((id) => !visible.some((p) => p.id === id));
+      const docs = await this.#documents(visible);
+      await this.#backend.upsert(docs);
+      await this.#backend.remove(gone);
+      await recordTerms(this.#db, docs);
+      for (const d of due) {
+        // A change queued meanwhile has a newer queuedAt and stays for the next round.
+        await this.#db
+          .delete(searchQueue)
+          .where(and(eq(searchQueue.projectId, d.projectId), lte(searchQueue.queuedAt, d.queuedAt)));
+      }
+      return due.length === this.#batchSize;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#logger.warn(`søkeindeksen er ikke oppdatert (${due.length} endringer venter): ${message}`);
+      for (const d of due) {
+        const backoff = Math.min(maxBackoffMs, this.#retryEveryMs * 2 ** d.attempts);
+        await this.#db
+          .update(searchQueue)
+          .set({ attempts: d.attempts + 1, lastError: message.slice(0, 500), nextAttemptAt: new Date(Date.now() + backoff) })
+          .where(eq(searchQueue.projectId, d.projectId));
+      }
+      return false;
+    }
+  }
+
+  async #documents(list: Project[]): Promise<SearchDocument[]> {
+    const counts = await imitationCounts(this.#db, list.map((p) => p.id));
+    return list.map((p) => searchDocument(p, this.#regions, counts.get(p.id) ?? 0));
+  }
+
+  /**
+   * Rebuilds the whole index from the database: empties it, then indexes every
+   * published project in batches. Queued work from before the start is done by it.
+   */
+  async reindexAll(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number }> {
+    const started = new Date();
+    await this.#backend.init();
+    await this.#backend.clear();
+    await this.#db.delete(searchTerms);
+    const [{ total }] = await this.#db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(projects)
+      .where(eq(projects.published, true));
+    onProgress?.(0, total);
+    let done = 0;
+    let after = "";
+    const batch = 1000;
+    for (;;) {
+      const rows = await this.#db
+        .select({ project: projects, municipality: municipalities })
+        .from(projects)
+        .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+        .where(and(eq(projects.published, true), gt(projects.id, after)))
+        .orderBy(asc(projects.id))
+        .limit(batch);
+      if (rows.length === 0) break;
+      const docs = await this.#documents(rows.map((r) => toProject(r.project, r.municipality)));
+      await this.#backend.upsert(docs);
+      await recordTerms(this.#db, docs);
+      done += rows.length;
+      after = rows[rows.length - 1].project.id;
+      onProgress?.(Math.min(done, total), total);
+    }
+    await this.#db.delete(searchQueue).where(lte(searchQueue.queuedAt, started));
+    return { indexed: done };
+  }
+}
+
+async function loadProjects(db: Db, ids: string[]): Promise<Project[]> {
+  const rows = await db
+    .select({ project: projects, municipality: municipalities })
+    .from(projects)
+    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+    .where(inArray(projects.id, ids));
+  return rows.map((r) => toProject(r.project, r.municipality));
+}

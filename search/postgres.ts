@@ -1,0 +1,280 @@
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client.ts";
+import type {
+  BackendHit,
+  BackendQuery,
+  BackendResult,
+  FacetName,
+  SearchBackend,
+  SearchDocument,
+  SearchFilters,
+} from "./backend.ts";
+
+const textArray = (values: string[]): SQL => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
+/** SQL conditions for the facet filters; values within a facet are alternatives. */
+function filterConditions(filters: SearchFilters): SQL[] {
+  const out: SQL[] = [];
+  const any = (column: string, values: string[] | undefined) => {
+    if (values?.length) out.push(sql`${sql.identifier(column)} = any(${textArray(values)})`);
+  };
+  const overlaps = (column: string, values: string[] | undefined) => {
+    if (values?.length) out.push(sql`${sql.identifier(column)} && ${textArray(values)}`);
+  };
+  any("municipality_key", filters.municipality);
+  any("fylke", filters.fylke);
+  overlaps("regions", filters.region);
+  overlaps("service_areas", filters.serviceArea);
+  any("phase", filters.phase);
+  overlaps("innovation_types", filters.innovationType);
+  any("scale", filters.scale);
+  any("n3_stage", filters.n3Stage);
+  overlaps("methods", filters.method);
+  const flag = (values: string[] | undefined, condition: SQL) => {
+    if (!values?.length || (values.includes("true") && values.includes("false"))) return;
+    out.push(values.includes("true") ? condition : sql`not (${condition})`);
+  };
+  flag(filters.seekingPartners, sql`seeking_partners`);
+  flag(filters.imitated, sql`imitation_count > 0`);
+  return out;
+}
+
+interface HitRow {
+  id: string;
+  url: string;
+  title: string;
+  summary: string;
+  floke: string;
+  behov: string;
+  description: string;
+  lessons: string;
+  municipality_name: string;
+  municipality_handle: string;
+  kommunenummer: string | null;
+  fylke: string | null;
+  phase: string;
+  imitation_count: number;
+  seeking_partners: boolean;
+  has_realised_benefits: boolean;
+  service_areas: string[];
+  updated_at: string | Date;
+}
+
+function toHit(r: HitRow): BackendHit {
+  return {
+    id: r.id,
+    url: r.url,
+    title: r.title,
+    summary: r.summary,
+    floke: r.floke,
+    behov: r.behov,
+    description: r.description,
+    lessons: r.lessons,
+    municipalityName: r.municipality_name,
+    municipalityHandle: r.municipality_handle,
+    kommunenummer: r.kommunenummer,
+    fylke: r.fylke,
+    phase: r.phase,
+    imitationCount: Number(r.imitation_count),
+    seekingPartners: r.seeking_partners,
+    hasRealisedBenefits: r.has_realised_benefits,
+    serviceAreas: r.service_areas,
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+const hitColumns = sql.raw(
+  "id, url, title, summary, floke, behov, description, lessons, municipality_name, municipality_handle, " +
+    "kommunenummer, fylke, phase, imitation_count, seeking_partners, has_realised_benefits, service_areas, updated_at",
+);
+
+/** Text relevance times the "beste praksis" boost; see the formula in backend.ts. */
+const boost = sql.raw(
+  "(1 + 0.5 * practice_score + 0.1 * exp(-greatest(0, extract(epoch from (now() - updated_at))) / 31536000.0))",
+);
+
+/** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
+export class PostgresSearchBackend implements SearchBackend {
+  readonly name = "postgres" as const;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async init(): Promise<void> {
+    // The table comes with the migrations.
+  }
+
+  async close(): Promise<void> {}
+
+  async upsert(documents: SearchDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const rows = documents.map((d) => ({
+      id: d.id,
+      url: d.url,
+      title: d.title,
+      summary: d.summary,
+      floke: d.floke,
+      behov: d.behov,
+      description: d.description,
+      lessons: d.lessons,
+      municipality_name: d.municipality.name,
+      municipality_handle: d.municipality.handle,
+      kommunenummer: d.municipality.kommunenummer,
+      municipality_key: d.municipality.kommunenummer ?? d.municipality.handle,
+      fylke: d.municipality.fylke,
+      regions: d.municipality.regions,
+      phase: d.phase,
+      innovation_types: d.innovationTypes,
+      scale: d.scale,
+      n3_stage: d.n3Stage,
+      service_areas: d.serviceAreas,
+      methods: d.methods,
+      seeking_partners: d.seekingPartners,
+      imitation_count: d.imitationCount,
+      has_realised_benefits: d.hasRealisedBenefits,
+      practice_score: d.practiceScore,
+      local: d.local,
+      updated_at: d.updatedAt.toISOString(),
+      text_a: d.searchText.title,
+      text_b: d.searchText.main,
+      text_c: d.searchText.rest,
+    }));
+    const arr = (name: string) => sql.raw(`coalesce(array(select jsonb_array_elements_text(x.j -> '${name}')), '{}')`);
+    await this.#db.execute(sql`
+      insert into search_documents (id, url, title, summary, floke, behov, description, lessons,
+        municipality_name, municipality_handle, kommunenummer, municipality_key, fylke, regions, phase,
+        innovation_types, scale, n3_stage, service_areas, methods, seeking_partners, imitation_count,
+        has_realised_benefits, practice_score, local, updated_at, indexed_at, tsv)
+      select x.j->>'id', x.j->>'url', x.j->>'title', x.j->>'summary', x.j->>'floke', x.j->>'behov',
+        x.j->>'description', x.j->>'lessons', x.j->>'municipality_name', x.j->>'municipality_handle',
+        x.j->>'kommunenummer', x.j->>'municipality_key', x.j->>'fylke', ${arr("regions")}, x.j->>'phase',
+        ${arr("innovation_types")}, x.j->>'scale', x.j->>'n3_stage', ${arr("service_areas")}, ${arr("methods")},
+        (x.j->>'seeking_partners')::boolean, (x.j->>'imitation_count')::int,
+        (x.j->>'has_realised_benefits')::boolean, (x.j->>'practice_score')::real, (x.j->>'local')::boolean,
+        (x.j->>'updated_at')::timestamptz, now(),
+        setweight(to_tsvector('norwegian', x.j->>'text_a'), 'A') ||
+        setweight(to_tsvector('norwegian', x.j->>'text_b'), 'B') ||
+        setweight(to_tsvector('norwegian', x.j->>'text_c'), 'C')
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x(j)
+      on conflict (id) do update set
+        url = excluded.url, title = excluded.title, summary = excluded.summary, floke = excluded.floke,
+        behov = excluded.behov, description = excluded.description, lessons = excluded.lessons,
+        municipality_name = excluded.municipality_name, municipality_handle = excluded.municipality_handle,
+        kommunenummer = excluded.kommunenummer, municipality_key = excluded.municipality_key,
+        fylke = excluded.fylke, regions = excluded.regions, phase = excluded.phase,
+        innovation_types = excluded.innovation_types, scale = excluded.scale, n3_stage = excluded.n3_stage,
+        service_areas = excluded.service_areas, methods = excluded.methods,
+        seeking_partners = excluded.seeking_partners, imitation_count = excluded.imitation_count,
+        has_realised_benefits = excluded.has_realised_benefits, practice_score = excluded.practice_score,
+        local = excluded.local, updated_at = excluded.updated_at, indexed_at = excluded.indexed_at,
+        tsv = excluded.tsv`);
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db.execute(sql`delete from search_documents where id = any(${textArray(ids)})`);
+  }
+
+  async clear(): Promise<void> {
+    await this.#db.execute(sql`delete from search_documents`);
+  }
+
+  /** Each word as the `norwegian` configuration reads it; stop words come back empty. */
+  async #lexemes(words: string[]): Promise<string[]> {
+    if (words.length === 0) return [];
+    const rows = rowsOf<{ q: string }>(
+      await this.#db.execute(
+        sql`select plainto_tsquery('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(words)}::jsonb) as w`,
+      ),
+    );
+    return rows.map((r) => r.q);
+  }
+
+  async #phraseQueries(phrases: string[][]): Promise<string[]> {
+    if (phrases.length === 0) return [];
+    const rows = rowsOf<{ q: string }>(
+      await this.#db.execute(
+        sql`select phraseto_tsquery('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(phrases.map((p) => p.join(" ")))}::jsonb) as w`,
+      ),
+    );
+    return rows.map((r) => r.q).filter((q) => q !== "");
+  }
+
+  async search(query: BackendQuery): Promise<BackendResult> {
+    const filters = filterConditions(query.filters);
+    const terms = (await this.#lexemes(query.terms)).filter((q) => q !== "");
+    const phrases = await this.#phraseQueries(query.phrases);
+    const textual = query.terms.length + query.phrases.length > 0;
+    if (textual && terms.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
+    if (!textual) return this.#run(filters, undefined, undefined, query);
+
+    const group = (qs: string[], op: string) => qs.map((q) => `(${q})`).join(` ${op} `);
+    const required = [...terms, ...phrases];
+    const all = await this.#run(filters, group(required, "&"), terms, query);
+    if (all.total > 0 || terms.length < 2) return all;
+    // Nothing has every word: let any word match, most matched words first.
+    const some = phrases.length ? `(${group(terms, "|")}) & ${group(phrases, "&")}` : group(terms, "|");
+    return this.#run(filters, some, terms, query);
+  }
+
+  async #run(
+    filters: SQL[],
+    tsquery: string | undefined,
+    terms: string[] | undefined,
+    query: BackendQuery,
+  ): Promise<BackendResult> {
+    const conditions = tsquery ? [sql`tsv @@ ${tsquery}::tsquery`, ...filters] : filters;
+    const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+    const facets = await this.#facets(where);
+    const total = facets.total;
+    if (total === 0 || query.offset >= total) return { total, hits: [], facets: facets.counts };
+
+    let order: SQL;
+    if (tsquery && terms) {
+      const matched = terms.length
+        ? sql.join(terms.map((t) => sql`(tsv @@ ${t}::tsquery)::int`), sql` + `)
+        : sql`0`;
+      order = sql`(${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} desc, id`;
+    } else {
+      order = sql`practice_score desc, updated_at desc, id`;
+    }
+    const rows = rowsOf<HitRow>(
+      await this.#db.execute(
+        sql`select ${hitColumns} from search_documents ${where} order by ${order} limit ${query.limit} offset ${query.offset}`,
+      ),
+    );
+    return { total, hits: rows.map(toHit), facets: facets.counts };
+  }
+
+  async #facets(where: SQL): Promise<{ total: number; counts: BackendResult["facets"] }> {
+    const rows = rowsOf<{ f: string; v: string | null; n: number | string }>(
+      await this.#db.execute(sql`
+        with m as materialized (
+          select municipality_key, fylke, regions, service_areas, phase, innovation_types, scale, n3_stage,
+            methods, seeking_partners, imitation_count
+          from search_documents ${where}
+        )
+        select 'total' as f, null as v, count(*) as n from m
+        union all select 'municipality', municipality_key, count(*) from m group by 2
+        union all select 'fylke', fylke, count(*) from m where fylke is not null group by 2
+        union all select 'region', x, count(*) from m, unnest(regions) x group by 2
+        union all select 'serviceArea', x, count(*) from m, unnest(service_areas) x group by 2
+        union all select 'phase', phase, count(*) from m group by 2
+        union all select 'innovationType', x, count(*) from m, unnest(innovation_types) x group by 2
+        union all select 'scale', scale, count(*) from m where scale is not null group by 2
+        union all select 'n3Stage', n3_stage, count(*) from m where n3_stage is not null group by 2
+        union all select 'method', x, count(*) from m, unnest(methods) x group by 2
+        union all select 'seekingPartners', 'true', count(*) from m where seeking_partners having count(*) > 0
+        union all select 'imitated', 'true', count(*) from m where imitation_count > 0 having count(*) > 0`),
+    );
+    let total = 0;
+    const counts: BackendResult["facets"] = {};
+    for (const r of rows) {
+      if (r.f === "total") total = Number(r.n);
+      else if (r.v !== null) (counts[r.f as FacetName] ??= {})[r.v] = Number(r.n);
+    }
+    return { total, counts };
+  }
+}

@@ -1,0 +1,128 @@
+import { performance } from "node:perf_hooks";
+import type { Db } from "../db/client.ts";
+import { getLocalMunicipality } from "../db/municipalities.ts";
+import { fylkeOf, regionsOf, type Region } from "../server/domain/regions.ts";
+import type { BackendHit, FacetName, SearchBackend, SearchFilters } from "./backend.ts";
+import { parseQuery } from "./norwegian.ts";
+import { snippet } from "./snippet.ts";
+import { suggestQuery } from "./suggestions.ts";
+
+/** "Vår region", a county, or the whole country. */
+export type Scope = "region" | "fylke" | "all";
+
+export interface SearchInput {
+  q: string;
+  scope: Scope;
+  filters: SearchFilters;
+  page: number;
+  perPage: number;
+}
+
+export interface SearchHit {
+  id: string;
+  url: string;
+  title: string;
+  municipality: { name: string; handle: string; kommunenummer: string | null; fylke: string | null };
+  phase: string;
+  /** Escaped text with <mark> around the words that matched. */
+  snippet: string;
+  imitationCount: number;
+  seekingPartners: boolean;
+  hasRealisedBenefits: boolean;
+  serviceAreas: string[];
+  updatedAt: string;
+}
+
+export interface SearchAnswer {
+  total: number;
+  page: number;
+  perPage: number;
+  pages: number;
+  hits: SearchHit[];
+  facets: Partial<Record<FacetName, Record<string, number>>>;
+  /** A corrected query when nothing matched and a close known spelling exists. */
+  suggestion?: string;
+  /** The filters that applied, scope included. */
+  appliedFilters: SearchFilters;
+  scope: Scope;
+  tookMs: number;
+}
+
+export class SearchService {
+  readonly backend: SearchBackend;
+  readonly regions: readonly Region[];
+  readonly #db: Db;
+
+  constructor(db: Db, backend: SearchBackend, regions: readonly Region[]) {
+    this.#db = db;
+    this.backend = backend;
+    this.regions = regions;
+  }
+
+  /** The region slugs and county slug of this instance's own municipality. */
+  async home(): Promise<{ regions: Region[]; fylke: string | undefined }> {
+    const local = await getLocalMunicipality(this.#db);
+    if (!local) return { regions: [], fylke: undefined };
+    const byProfile = this.regions.filter((r) => local.region && r.name.toLowerCase() === local.region.toLowerCase());
+    return {
+      regions: byProfile.length ? byProfile : regionsOf(this.regions, local.kommunenummer),
+      fylke: fylkeOf(local.kommunenummer, local.fylke)?.slug,
+    };
+  }
+
+  async search(input: SearchInput): Promise<SearchAnswer> {
+    const started = performance.now();
+    const filters = { ...input.filters };
+    if (input.scope !== "all") {
+      const home = await this.home();
+      if (input.scope === "region" && home.regions.length && !filters.region?.length) {
+        filters.region = home.regions.map((r) => r.slug);
+      }
+      if (input.scope === "fylke" && home.fylke && !filters.fylke?.length) filters.fylke = [home.fylke];
+    }
+    const parsed = parseQuery(input.q);
+    const typed = input.q.trim() !== "";
+    const base = { page: input.page, perPage: input.perPage, appliedFilters: filters, scope: input.scope };
+    if (typed && !parsed.hasContent) {
+      return { ...base, total: 0, pages: 0, hits: [], facets: {}, tookMs: elapsed(started) };
+    }
+    const result = await this.backend.search({
+      terms: parsed.terms,
+      phrases: parsed.phrases,
+      filters,
+      offset: (input.page - 1) * input.perPage,
+      limit: input.perPage,
+    });
+    const queryWords = [...parsed.terms, ...parsed.phrases.flat()];
+    const suggestion = result.total === 0 && typed ? await suggestQuery(this.#db, input.q) : undefined;
+    return {
+      ...base,
+      total: result.total,
+      pages: Math.ceil(result.total / input.perPage),
+      hits: result.hits.map((h) => toHit(h, queryWords)),
+      facets: result.facets,
+      ...(suggestion ? { suggestion } : {}),
+      tookMs: elapsed(started),
+    };
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function toHit(h: BackendHit, queryWords: string[]): SearchHit {
+  return {
+    id: h.id,
+    url: h.url,
+    title: h.title,
+    municipality: { name: h.municipalityName, handle: h.municipalityHandle, kommunenummer: h.kommunenummer, fylke: h.fylke },
+    phase: h.phase,
+    snippet: snippet([h.summary, h.floke, h.behov, h.description, h.lessons], queryWords),
+    imitationCount: h.imitationCount,
+    seekingPartners: h.seekingPartners,
+    hasRealisedBenefits: h.hasRealisedBenefits,
+    serviceAreas: h.serviceAreas,
+    updatedAt: h.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,69 @@
+// "Mente du …?": words seen in indexed documents, matched by trigram
+// similarity (pg_trgm) against query words that found nothing. The same table
+// serves both backends, so suggestions agree.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client.ts";
+import type { SearchDocument } from "./backend.ts";
+import { fold, isStopWord, words } from "./norwegian.ts";
+
+const minLength = 4;
+const maxLength = 40;
+
+/** Adds the words of a batch of documents to the suggestion vocabulary. */
+export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<void> {
+  const seen = new Map<string, { display: string; docs: number }>();
+  for (const d of documents) {
+    const inDoc = new Set<string>();
+    for (const text of [d.title, d.summary, d.floke, d.behov, d.description, d.lessons]) {
+      for (const { word } of words(text)) {
+        if (word.length < minLength || word.length > maxLength || /\d/.test(word)) continue;
+        const folded = fold(word);
+        if (isStopWord(folded) || inDoc.has(folded)) continue;
+        inDoc.add(folded);
+        const entry = seen.get(folded);
+        if (entry) entry.docs++;
+        else seen.set(folded, { display: word.toLowerCase(), docs: 1 });
+      }
+    }
+  }
+  if (seen.size === 0) return;
+  const rows = [...seen].map(([word, e]) => ({ word, display: e.display, docs: e.docs }));
+  await db.execute(sql`
+    insert into search_terms (word, display, doc_count)
+    select x.word, x.display, x.docs
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(word text, display text, docs int)
+    on conflict (word) do update set doc_count = search_terms.doc_count + excluded.doc_count`);
+}
+
+/**
+ * A corrected query when some words are unknown and a close known word
+ * exists, e.g. "svømmeundervisnig" → "svømmeundervisning"; else undefined.
+ */
+export async function suggestQuery(db: Db, query: string): Promise<string | undefined> {
+  const parts = words(query).filter((w) => w.word.length >= minLength && w.word.length <= maxLength);
+  if (parts.length === 0 || parts.length > 8) return undefined;
+  const folded = parts.map((p) => fold(p.word));
+  const rows = rowsOf<{ w: string; word: string | null; display: string | null; known: boolean }>(
+    await db.execute(sql`
+      select q.w,
+        exists (select 1 from search_terms t where t.word = q.w) as known,
+        s.word, s.display
+      from jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb) as q(w)
+      left join lateral (
+        select t.word, t.display from search_terms t
+        where t.word % q.w and t.word <> q.w
+        order by similarity(t.word, q.w) desc, t.doc_count desc
+        limit 1
+      ) s on true`),
+  );
+  let changed = false;
+  let out = query;
+  // Replace from the end so earlier offsets stay valid.
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const row = rows.find((r) => r.w === folded[i]);
+    if (!row || row.known || !row.display) continue;
+    out = out.slice(0, parts[i].start) + row.display + out.slice(parts[i].end);
+    changed = true;
+  }
+  return changed ? out.trim() : undefined;
+}
