@@ -1,29 +1,78 @@
 import type { Account } from "../db/schema.ts";
+import { may } from "../server/domain/rules.ts";
 import { html, type Html } from "./html.ts";
 import { t } from "./texts.ts";
+
+export type NavItem = "projects" | "about" | "mine" | "new" | "admin" | "login";
 
 export interface LayoutProps {
   readonly title: string;
   readonly body: Html;
   readonly account?: Account;
   readonly description?: string;
+  /** CSRF token for the sign-out form; without it the header links to the sign-out page. */
+  readonly csrf?: string;
+  /** The municipality's name beside the product name. */
+  readonly siteName?: string;
+  /** Marks the current section in the navigation. */
+  readonly current?: NavItem;
+  /** Extra elements for <head> (canonical link, …). */
+  readonly head?: Html;
 }
 
-/** The page shell every view renders into: language, skip link, header, main, footer. */
-export function layout({ title, body, description }: LayoutProps): Html {
+export const feedPath = "/prosjekter.atom";
+
+function navLink(href: string, label: string, item: NavItem, current?: NavItem): Html {
+  return html`<li><a href="${href}"${item === current ? html` aria-current="page"` : ""}>${label}</a></li>`;
+}
+
+function signOut(csrf?: string): Html {
+  if (!csrf) return html`<li><a href="/logg-ut">${t.nav.signOut}</a></li>`;
+  return html`<li><form method="post" action="/logg-ut" class="inline-form">
+<input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="link-button">${t.nav.signOut}</button>
+</form></li>`;
+}
+
+function navigation(props: LayoutProps): Html {
+  const { account, current, csrf } = props;
+  return html`<nav aria-label="${t.nav.label}"><ul class="nav">
+${navLink("/prosjekter", t.nav.projects, "projects", current)}
+${navLink("/kommune", t.nav.about, "about", current)}
+${account
+  ? html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
+${navLink("/admin/prosjekter/ny", t.nav.newProject, "new", current)}
+${may(account.role, "profile.write") ? navLink("/admin/kommune", t.nav.admin, "admin", current) : ""}
+${signOut(csrf)}`
+  : navLink("/logg-inn", t.nav.signIn, "login", current)}
+</ul></nav>`;
+}
+
+/** The page shell every view renders into: language, skip link, header with navigation, main, footer. */
+export function layout(props: LayoutProps): Html {
+  const { title, body, description, account, siteName, head } = props;
   return html`<!doctype html>
 <html lang="nb">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} – ${t.productName}</title>
+<title>${title} – ${siteName ?? t.productName}</title>
 ${description ? html`<meta name="description" content="${description}">` : ""}
 <link rel="stylesheet" href="/static/site.css">
+<link rel="alternate" type="application/atom+xml" title="${t.nav.feed}" href="${feedPath}">
+${head ?? ""}
 </head>
 <body>
-<a class="skip" href="#innhold">Hopp til innholdet</a>
-<header class="site-header"><a href="/" class="brand">${t.productName}</a></header>
-<main id="innhold">${body}</main>
+<a class="skip" href="#innhold">${t.nav.skip}</a>
+<header class="site-header"><div class="wrap header-inner">
+<a href="/" class="brand"><span class="brand-product">${t.productName}</span>${siteName ? html` <span class="brand-site">${siteName}</span>` : ""}</a>
+${navigation(props)}
+</div></header>
+${account ? html`<p class="signed-in wrap">${t.nav.signedInAs} ${account.name}</p>` : ""}
+<main id="innhold" class="wrap" tabindex="-1">${body}</main>
+<footer class="site-footer"><div class="wrap">
+<p>${t.footer.about}</p>
+<ul class="footer-links"><li><a href="${feedPath}">${t.nav.feed}</a></li><li><a href="/api/v1/openapi.json">${t.nav.api}</a></li></ul>
+</div></footer>
 </body>
 </html>`;
 }

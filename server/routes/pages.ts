@@ -1,7 +1,25 @@
 import { Router } from "express";
 import type { AppContext } from "../context.ts";
+import { adminPageRoutes } from "./admin-pages.ts";
+import { authPageRoutes } from "./auth-pages.ts";
+import { feedRoutes } from "./feed.ts";
+import { publicPageRoutes } from "./public-pages.ts";
+import { setupPageRoutes } from "./setup-page.ts";
+import { staffProjectRoutes } from "./staff-projects.ts";
 
-/** Public pages, sign-in, staff and admin pages. (Filled in by the web work.) */
-export function pageRoutes(_ctx: AppContext): Router {
-  return Router();
+/** Public pages, sign-in, setup, staff and admin pages. */
+export function pageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  // Staff pages show drafts and one-time tokens: never kept in a cache.
+  router.use("/admin", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  router.use(feedRoutes(ctx));
+  router.use(publicPageRoutes(ctx));
+  router.use(setupPageRoutes(ctx));
+  router.use(authPageRoutes(ctx));
+  router.use(staffProjectRoutes(ctx));
+  router.use(adminPageRoutes(ctx));
+  return router;
 }

@@ -1,6 +1,7 @@
 import type { Account } from "../../db/schema.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
 
 export interface ErrorPageProps {
   readonly status: number;
@@ -9,13 +10,20 @@ export interface ErrorPageProps {
   readonly account?: Account;
 }
 
+const explanations: Record<number, string> = {
+  403: t.errors.forbiddenBody,
+  404: t.errors.notFoundBody,
+  500: t.errors.serverBody,
+};
+
 export function errorPage({ status, message, fields = [], account }: ErrorPageProps): Html {
   return layout({
     title: message,
     account,
     body: html`<h1>${message}</h1>
-      <p>Feilkode ${status}.</p>
-      ${fields.length > 0 ? html`<ul>${fields.map((f) => html`<li><strong>${f.field}</strong>: ${f.message}</li>`)}</ul>` : ""}
-      <p><a href="/">Til forsiden</a></p>`,
+${explanations[status] ? html`<p>${explanations[status]}</p>` : ""}
+${fields.length > 0 ? html`<ul class="error-list">${fields.map((f) => html`<li><strong>${f.field}</strong>: ${f.message}</li>`)}</ul>` : ""}
+<p class="muted">Feilkode ${status}.</p>
+<ul class="footer-links"><li><a href="/">Til forsiden</a></li><li><a href="/prosjekter">Til prosjektlisten</a></li></ul>`,
   });
 }

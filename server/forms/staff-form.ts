@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { roles } from "../domain/rules.ts";
+import { one, parseForm, type FormBody, type FormResult } from "./issues.ts";
+
+export const newAccountSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  email: z.email({ error: "må være en gyldig e-postadresse" }).max(254),
+  role: z.enum(roles),
+  password: z.string().min(12, { error: "må ha minst 12 tegn" }).max(200),
+});
+export type NewAccountInput = z.output<typeof newAccountSchema>;
+
+export function parseNewAccountForm(body: FormBody): FormResult<NewAccountInput> {
+  return parseForm(newAccountSchema, {
+    name: one(body, "name"),
+    email: one(body, "email").trim(),
+    role: one(body, "role"),
+    password: one(body, "password"),
+  });
+}
+
+export const roleSchema = z.strictObject({ role: z.enum(roles) });
+
+export const tokenNameSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });

@@ -1,0 +1,192 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import {
+  countActiveAdmins,
+  createAccount,
+  createApiToken,
+  deleteSessionsOf,
+  getAccount,
+  getAccountByEmail,
+  listAccounts,
+  listApiTokens,
+  revokeApiToken,
+  updateAccount,
+} from "../../db/accounts.ts";
+import type { Db } from "../../db/client.ts";
+import { updateMunicipality } from "../../db/municipalities.ts";
+import type { Account } from "../../db/schema.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { requireStaff } from "../http/session.ts";
+import { hashPassword } from "../services/passwords.ts";
+import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
+import { parseProfileForm, profileValuesFromBody, profileValuesFromMunicipality } from "../forms/profile-form.ts";
+import { parseNewAccountForm, roleSchema, tokenNameSchema } from "../forms/staff-form.ts";
+import { t } from "../../web/texts.ts";
+import { adminProfilePage } from "../../web/views/admin-profile.ts";
+import { adminStaffPage } from "../../web/views/admin-staff.ts";
+import { adminTokensPage } from "../../web/views/admin-tokens.ts";
+import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+
+const notices: Record<string, string> = {
+  lagret: t.admin.profileSaved,
+  opprettet: t.admin.accountCreated,
+  oppdatert: t.admin.accountUpdated,
+  trukket: t.admin.tokenRevokedNotice,
+};
+
+/** Administrator only: the municipality's profile, staff accounts, own API tokens. */
+export function adminPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use("/admin/kommune", requireStaff("profile.write"));
+  router.use("/admin/ansatte", requireStaff("staff.manage"));
+  router.use("/admin/nokler", requireStaff("staff.manage"));
+
+  const me = (res: Response): Account => res.locals.account!;
+  const noticeOf = (req: Request) => notices[String(req.query.melding ?? "")];
+
+  // Profile --------------------------------------------------------------
+
+  router.get("/admin/kommune", async (req, res) => {
+    const municipality = await requireLocalMunicipality(ctx);
+    sendPage(
+      res,
+      adminProfilePage({
+        chrome: formChrome(ctx, req, res, municipality),
+        values: profileValuesFromMunicipality(municipality),
+        notice: noticeOf(req),
+      }),
+    );
+  });
+
+  router.post("/admin/kommune", async (req, res) => {
+    const municipality = await requireLocalMunicipality(ctx);
+    const values = profileValuesFromBody(req.body as FormBody);
+    const parsed = parseProfileForm(values);
+    if (!parsed.ok) {
+      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors }), 400);
+    }
+    const p = parsed.data;
+    await updateMunicipality(ctx.db, municipality.id, {
+      name: p.name,
+      kommunenummer: p.kommunenummer ?? null,
+      fylke: p.fylke ?? null,
+      region: p.region ?? null,
+      website: p.website || null,
+      logoUrl: p.logoUrl || null,
+      description: p.description ?? "",
+      strategicAreas: p.strategicAreas ?? [],
+    });
+    ctx.events.emit("profile.updated", { municipalityId: municipality.id });
+    res.redirect(303, "/admin/kommune?melding=lagret");
+  });
+
+  // Staff accounts ---------------------------------------------------------
+
+  async function renderStaff(
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { values?: Record<string, string>; errors?: FormErrors; problem?: string; notice?: string } = {},
+  ) {
+    const municipality = await requireLocalMunicipality(ctx);
+    const accounts = await listAccounts(ctx.db);
+    sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts, ...extra }), status);
+  }
+
+  async function targetAccount(id: unknown): Promise<Account> {
+    const parsed = idParam.safeParse(id);
+    const account = parsed.success ? await getAccount(ctx.db, parsed.data) : undefined;
+    if (!account) throw new HttpError(404, t.errors.notFound);
+    return account;
+  }
+
+  /** Would this change leave no active administrator? Checked inside the write's transaction. */
+  async function leavesNoAdmin(db: Db, target: Account, change: { role?: string; disable?: boolean }): Promise<boolean> {
+    if (target.role !== "admin" || target.disabledAt) return false;
+    if (!change.disable && change.role === "admin") return false;
+    return (await countActiveAdmins(db)) <= 1;
+  }
+
+  router.get("/admin/ansatte", async (req, res) => {
+    await renderStaff(req, res, 200, { notice: noticeOf(req) });
+  });
+
+  router.post("/admin/ansatte", async (req, res) => {
+    const body = req.body as FormBody;
+    const values = { name: one(body, "name"), email: one(body, "email"), role: one(body, "role") };
+    const parsed = parseNewAccountForm(body);
+    if (!parsed.ok) return renderStaff(req, res, 400, { values, errors: parsed.errors });
+    if (await getAccountByEmail(ctx.db, parsed.data.email)) {
+      return renderStaff(req, res, 422, { values, errors: { email: t.admin.emailTaken } });
+    }
+    await createAccount(ctx.db, {
+      name: parsed.data.name,
+      email: parsed.data.email,
+      role: parsed.data.role,
+      passwordHash: await hashPassword(parsed.data.password),
+    });
+    res.redirect(303, "/admin/ansatte?melding=opprettet");
+  });
+
+  router.post("/admin/ansatte/:id/rolle", async (req, res) => {
+    const target = await targetAccount(req.params.id);
+    const parsed = parseForm(roleSchema, { role: one(req.body as FormBody, "role") });
+    if (!parsed.ok) throw new HttpError(400, t.errors.badRequest, [{ field: t.admin.role, message: parsed.errors.role }]);
+    const refused = await ctx.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      if (await leavesNoAdmin(db, target, { role: parsed.data.role })) return true;
+      await updateAccount(db, target.id, { role: parsed.data.role });
+      return false;
+    });
+    if (refused) return renderStaff(req, res, 409, { problem: t.admin.lastAdmin });
+    res.redirect(303, "/admin/ansatte?melding=oppdatert");
+  });
+
+  for (const [action, disable] of [["deaktiver", true], ["aktiver", false]] as const) {
+    router.post(`/admin/ansatte/:id/${action}`, async (req, res) => {
+      const target = await targetAccount(req.params.id);
+      if (disable && target.id === me(res).id) return renderStaff(req, res, 409, { problem: t.admin.self });
+      const refused = await ctx.db.transaction(async (tx) => {
+        const db = tx as unknown as Db;
+        if (disable && (await leavesNoAdmin(db, target, { disable }))) return true;
+        await updateAccount(db, target.id, { disabledAt: disable ? new Date() : null });
+        if (disable) await deleteSessionsOf(db, target.id);
+        return false;
+      });
+      if (refused) return renderStaff(req, res, 409, { problem: t.admin.lastAdmin });
+      res.redirect(303, "/admin/ansatte?melding=oppdatert");
+    });
+  }
+
+  // API tokens (the signed-in administrator's own) ---------------------------
+
+  async function renderTokens(req: Request, res: Response, status: number, extra: { created?: string; errors?: FormErrors; notice?: string } = {}) {
+    const municipality = await requireLocalMunicipality(ctx);
+    const tokens = await listApiTokens(ctx.db, me(res).id);
+    sendPage(res, adminTokensPage({ chrome: formChrome(ctx, req, res, municipality), tokens, ...extra }), status);
+  }
+
+  router.get("/admin/nokler", async (req, res) => {
+    await renderTokens(req, res, 200, { notice: noticeOf(req) });
+  });
+
+  router.post("/admin/nokler", async (req, res) => {
+    const parsed = parseForm(tokenNameSchema, { name: one(req.body as FormBody, "name") });
+    if (!parsed.ok) return renderTokens(req, res, 400, { errors: parsed.errors });
+    const { token } = await createApiToken(ctx.db, me(res).id, parsed.data.name);
+    // The token is shown once, on this response only: never cached.
+    res.setHeader("Cache-Control", "no-store");
+    await renderTokens(req, res, 201, { created: token });
+  });
+
+  router.post("/admin/nokler/:id/trekk-tilbake", async (req, res) => {
+    const id = idParam.safeParse(req.params.id);
+    if (!id.success || !(await revokeApiToken(ctx.db, id.data, me(res).id))) throw new HttpError(404, t.errors.notFound);
+    res.redirect(303, "/admin/nokler?melding=trukket");
+  });
+
+  return router;
+}

@@ -1,0 +1,77 @@
+import { Router, type Request, type Response } from "express";
+import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accounts.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import type { AppContext } from "../context.ts";
+import { endSession, startSession } from "../http/session.ts";
+import { dummyHash, verifyPassword } from "../services/passwords.ts";
+import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
+import { t } from "../../web/texts.ts";
+import { loginPage, signOutPage } from "../../web/views/login-page.ts";
+import { formChrome, safeNext, sendPage } from "./page-helpers.ts";
+
+const afterSignIn = "/admin/prosjekter";
+
+/** Sign-in with e-mail and password, rate-limited per account and per address; sign-out. */
+export function authPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { perAccount, perIp } = ctx.loginLimits;
+
+  async function render(req: Request, res: Response, status: number, extra: { email?: string; next?: string; problem?: string; errors?: FormErrors }) {
+    const municipality = await getLocalMunicipality(ctx.db);
+    sendPage(res, loginPage({ chrome: formChrome(ctx, req, res, municipality), ...extra }), status);
+  }
+
+  router.get("/logg-inn", async (req, res) => {
+    const next = safeNext(req.query.neste, "");
+    if (res.locals.account) return res.redirect(303, next || afterSignIn);
+    await render(req, res, 200, { next: next || undefined });
+  });
+
+  router.post("/logg-inn", async (req, res) => {
+    const body = req.body as FormBody;
+    const email = one(body, "email").trim();
+    const password = one(body, "password");
+    const next = safeNext(one(body, "neste"), "") || undefined;
+
+    const errors: FormErrors = {};
+    if (!email) errors.email = t.form.required;
+    if (!password) errors.password = t.form.required;
+    if (Object.keys(errors).length > 0) return render(req, res, 400, { email, next, errors });
+
+    const accountKey = `account:${normaliseEmail(email)}`;
+    const ipKey = `ip:${req.ip}`;
+    const wait = Math.max(perAccount.retryAfter(accountKey), perIp.retryAfter(ipKey));
+    if (wait > 0) {
+      res.setHeader("Retry-After", String(wait));
+      return render(req, res, 429, { email, next, problem: t.login.limited(Math.ceil(wait / 60)) });
+    }
+
+    const account = await getAccountByEmail(ctx.db, email);
+    const ok = account && !account.disabledAt
+      ? await verifyPassword(account.passwordHash, password)
+      : (await verifyPassword(await dummyHash(), password), false);
+    if (!account || !ok) {
+      perAccount.hit(accountKey);
+      perIp.hit(ipKey);
+      return render(req, res, 401, { email, next, problem: t.login.failed });
+    }
+
+    perAccount.reset(accountKey);
+    await updateAccount(ctx.db, account.id, { lastLoginAt: new Date() });
+    await startSession(ctx, res, account.id);
+    res.redirect(303, next ?? afterSignIn);
+  });
+
+  router.get("/logg-ut", async (req, res) => {
+    if (!res.locals.account) return res.redirect(303, "/");
+    const municipality = await getLocalMunicipality(ctx.db);
+    sendPage(res, signOutPage({ chrome: formChrome(ctx, req, res, municipality) }));
+  });
+
+  router.post("/logg-ut", async (req, res) => {
+    await endSession(ctx, req, res);
+    res.redirect(303, "/");
+  });
+
+  return router;
+}

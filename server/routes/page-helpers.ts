@@ -1,0 +1,51 @@
+import type { Request, Response } from "express";
+import type { z } from "zod";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import type { Municipality } from "../../db/schema.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { csrfToken } from "../http/session.ts";
+import { bokmalErrors, formErrors } from "../forms/issues.ts";
+import type { Html } from "../../web/html.ts";
+import { t } from "../../web/texts.ts";
+import type { Chrome } from "../../web/views/chrome.ts";
+
+/** The page shell's data. A CSRF token is made only for signed-in staff, so public pages set no cookie. */
+export function chromeOf(ctx: AppContext, req: Request, res: Response, municipality?: Municipality): Chrome {
+  const account = res.locals.account;
+  return { account, csrf: account ? csrfToken(ctx, req, res) : undefined, siteName: municipality?.name };
+}
+
+/** For pages with a form: always a CSRF token (an anonymous one before sign-in). */
+export function formChrome(ctx: AppContext, req: Request, res: Response, municipality?: Municipality): Chrome & { csrf: string } {
+  return { ...chromeOf(ctx, req, res, municipality), csrf: csrfToken(ctx, req, res) };
+}
+
+export function sendPage(res: Response, page: Html, status = 200): void {
+  res.status(status).type("html").send(page.value);
+}
+
+export async function requireLocalMunicipality(ctx: AppContext): Promise<Municipality> {
+  const municipality = await getLocalMunicipality(ctx.db);
+  if (!municipality) throw new HttpError(404, t.errors.notFound);
+  return municipality;
+}
+
+/** Query strings from GET forms: an empty field means "no filter". */
+export function withoutEmpty(query: Request["query"]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== "" && v !== undefined));
+}
+
+/** Parses a query string or throws a 400 page that names each bad parameter in bokmål. */
+export function parseQueryOr400<S extends z.ZodType>(schema: S, query: unknown, label: (field: string) => string): z.output<S> {
+  const result = schema.safeParse(query, { error: bokmalErrors });
+  if (result.success) return result.data;
+  const fields = Object.entries(formErrors(result.error)).map(([field, message]) => ({ field: label(field), message }));
+  throw new HttpError(400, t.list.badFilter, fields);
+}
+
+/** Local paths only, so `neste` cannot send anyone to another site. */
+export function safeNext(value: unknown, fallback: string): string {
+  if (typeof value !== "string") return fallback;
+  return /^\/(?![/\\])[^\s]*$/.test(value) && !value.includes("\\") ? value : fallback;
+}

@@ -1,0 +1,124 @@
+import { Router } from "express";
+import { z } from "zod";
+import { getMunicipalityByActorUrl, getLocalMunicipality } from "../../db/municipalities.ts";
+import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
+import type { AppContext } from "../context.ts";
+import { projectQuerySchema } from "../domain/project-query.ts";
+import { HttpError } from "../http/errors.ts";
+import { paths } from "../urls.ts";
+import { t } from "../../web/texts.ts";
+import { frontPage } from "../../web/views/front-page.ts";
+import { profilePage } from "../../web/views/profile-page.ts";
+import { projectListPage } from "../../web/views/project-list.ts";
+import { projectPage } from "../../web/views/project-page.ts";
+import { chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
+
+const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+
+const queryLabels: Record<string, string> = {
+  phase: "fase",
+  serviceArea: "tjenesteområde",
+  strategicArea: "strategisk område",
+  seekingPartners: "søker samarbeidspartnere",
+  origin: "fra hvem",
+  order: "sortering",
+  page: "side",
+  perPage: "antall per side",
+};
+
+/** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
+export function publicPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get("/", async (req, res) => {
+    const municipality = await getLocalMunicipality(ctx.db);
+    if (!municipality) return res.redirect(303, "/oppsett");
+    const [newest, updated] = await Promise.all([
+      listProjects(ctx.db, {}, { perPage: 6, order: "newest" }),
+      listProjects(ctx.db, {}, { perPage: 6, order: "updated" }),
+    ]);
+    sendPage(res, frontPage({ chrome: chromeOf(ctx, req, res, municipality), municipality, newest: newest.items, updated: updated.items }));
+  });
+
+  router.get("/prosjekter", async (req, res) => {
+    const raw = withoutEmpty(req.query);
+    const query = parseQueryOr400(projectQuerySchema, raw, (f) => queryLabels[f] ?? f);
+    const municipality = await getLocalMunicipality(ctx.db);
+    const result = await listProjects(
+      ctx.db,
+      {
+        phase: query.phase,
+        serviceArea: query.serviceArea,
+        strategicArea: query.strategicArea,
+        seekingPartners: query.seekingPartners,
+        origin: query.origin,
+      },
+      { page: query.page, perPage: query.perPage, order: query.order },
+    );
+    const href = (page: number) => {
+      const params = new URLSearchParams(raw as Record<string, string>);
+      params.set("page", String(page));
+      return `/prosjekter?${params}`;
+    };
+    sendPage(
+      res,
+      projectListPage({
+        chrome: chromeOf(ctx, req, res, municipality),
+        query,
+        result,
+        strategicAreas: municipality?.strategicAreas ?? [],
+        href,
+      }),
+    );
+  });
+
+  router.get("/prosjekter/fra/:id", async (req, res) => {
+    const id = idParam.safeParse(req.params.id);
+    const project = id.success ? await getProject(ctx.db, id.data) : undefined;
+    if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
+    const [municipality, origin] = await Promise.all([
+      getLocalMunicipality(ctx.db),
+      getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl),
+    ]);
+    sendPage(res, projectPage({ chrome: chromeOf(ctx, req, res, municipality), project, strategicAreas: origin?.strategicAreas ?? [] }));
+  });
+
+  router.get("/prosjekter/:slug", async (req, res) => {
+    const slug = slugParam.safeParse(req.params.slug);
+    const project = slug.success ? await getLocalProjectBySlug(ctx.db, slug.data) : undefined;
+    const staff = res.locals.account;
+    if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
+    const [municipality, history] = await Promise.all([
+      requireLocalMunicipality(ctx),
+      staff ? listRevisions(ctx.db, project.id) : Promise.resolve(undefined),
+    ]);
+    sendPage(
+      res,
+      projectPage({
+        chrome: chromeOf(ctx, req, res, municipality),
+        project,
+        strategicAreas: municipality.strategicAreas,
+        history,
+        editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
+      }),
+    );
+  });
+
+  router.get("/kommune", async (_req, res) => {
+    const municipality = await requireLocalMunicipality(ctx);
+    res.redirect(303, paths.actor(municipality.handle));
+  });
+
+  router.get("/kommune/:handle", async (req, res) => {
+    const municipality = await requireLocalMunicipality(ctx);
+    if (req.params.handle !== municipality.handle) throw new HttpError(404, t.errors.notFound);
+    const projects = await listProjects(ctx.db, { municipalityId: municipality.id }, { perPage: 20, order: "newest" });
+    sendPage(
+      res,
+      profilePage({ chrome: chromeOf(ctx, req, res, municipality), municipality, projects: projects.items, total: projects.total }),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,150 @@
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { getProject, listProjects } from "../../db/projects.ts";
+import type { Municipality } from "../../db/schema.ts";
+import type { AppContext } from "../context.ts";
+import type { Project } from "../domain/project.ts";
+import { HttpError } from "../http/errors.ts";
+import { requireStaff } from "../http/session.ts";
+import { ValidationError, type Actor } from "../services/projects.ts";
+import { one, type FormBody } from "../forms/issues.ts";
+import {
+  parseProjectForm,
+  projectValuesFromBody,
+  projectValuesFromProject,
+  type ProjectFormValues,
+} from "../forms/project-form.ts";
+import type { FormErrors } from "../forms/issues.ts";
+import { t } from "../../web/texts.ts";
+import { projectFormPage } from "../../web/views/project-form.ts";
+import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";
+import { chromeOf, formChrome, sendPage } from "./page-helpers.ts";
+
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+const notices: Record<string, string> = {
+  opprettet: t.form.created,
+  lagret: t.form.saved,
+  publisert: t.staff.published,
+  avpublisert: t.staff.unpublished,
+  slettet: t.staff.deleted,
+};
+
+/** Staff (editors and administrators) list, create, edit, publish and delete the municipality's projects. */
+export function staffProjectRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use("/admin/prosjekter", requireStaff("project.write"));
+
+  async function ownMunicipality(): Promise<Municipality> {
+    const municipality = await getLocalMunicipality(ctx.db);
+    if (!municipality) throw new HttpError(404, t.errors.notFound);
+    if (ctx.config.role === "aggregator") throw new HttpError(409, t.staff.aggregator);
+    return municipality;
+  }
+
+  async function localProject(id: unknown): Promise<Project> {
+    const parsed = idParam.safeParse(id);
+    const project = parsed.success ? await getProject(ctx.db, parsed.data) : undefined;
+    if (!project || !project.local) throw new HttpError(404, t.errors.notFound);
+    return project;
+  }
+
+  function actorOf(res: Response): Actor {
+    const account = res.locals.account!;
+    return { accountId: account.id, name: account.name };
+  }
+
+  function renderForm(
+    req: Request,
+    res: Response,
+    municipality: Municipality,
+    opts: { values: ProjectFormValues; errors?: FormErrors; project?: Project; status?: number; notice?: string },
+  ) {
+    const page = projectFormPage({
+      chrome: formChrome(ctx, req, res, municipality),
+      values: opts.values,
+      errors: opts.errors,
+      project: opts.project,
+      strategicAreas: municipality.strategicAreas,
+      notice: opts.notice,
+    });
+    sendPage(res, page, opts.status ?? 200);
+  }
+
+  const issuesOf = (error: ValidationError): FormErrors => Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
+
+  router.get("/admin/prosjekter", async (req, res) => {
+    const municipality = await getLocalMunicipality(ctx.db);
+    const result = await listProjects(
+      ctx.db,
+      { origin: "local", includeDrafts: true },
+      { page: pageParam.parse(req.query.side), perPage: 50, order: "updated" },
+    );
+    const notice = notices[String(req.query.melding ?? "")];
+    sendPage(res, staffProjectsPage({ chrome: chromeOf(ctx, req, res, municipality), result, notice }));
+  });
+
+  router.get("/admin/prosjekter/ny", async (req, res) => {
+    const municipality = await ownMunicipality();
+    renderForm(req, res, municipality, { values: projectValuesFromProject() });
+  });
+
+  router.post("/admin/prosjekter/ny", async (req, res) => {
+    const municipality = await ownMunicipality();
+    const values = projectValuesFromBody(req.body as FormBody);
+    const parsed = parseProjectForm(values);
+    if (!parsed.ok) return renderForm(req, res, municipality, { values, errors: parsed.errors, status: 400 });
+    const published = one(req.body as FormBody, "publish") === "true";
+    try {
+      const project = await ctx.projects.create(municipality, { ...parsed.data, published }, actorOf(res));
+      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=opprettet`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderForm(req, res, municipality, { values, errors: issuesOf(error), status: 422 });
+    }
+  });
+
+  router.get("/admin/prosjekter/:id/rediger", async (req, res) => {
+    const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
+    const notice = notices[String(req.query.melding ?? "")];
+    renderForm(req, res, municipality, { values: projectValuesFromProject(project), project, notice });
+  });
+
+  router.post("/admin/prosjekter/:id/rediger", async (req, res) => {
+    const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
+    const values = projectValuesFromBody(req.body as FormBody);
+    const parsed = parseProjectForm(values);
+    if (!parsed.ok) return renderForm(req, res, municipality, { values, errors: parsed.errors, project, status: 400 });
+    try {
+      await ctx.projects.update(municipality, project, parsed.data, actorOf(res));
+      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=lagret`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderForm(req, res, municipality, { values, errors: issuesOf(error), project, status: 422 });
+    }
+  });
+
+  for (const [action, published] of [["publiser", true], ["avpubliser", false]] as const) {
+    router.post(`/admin/prosjekter/:id/${action}`, async (req, res) => {
+      const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
+      await ctx.projects.update(municipality, project, { published }, actorOf(res));
+      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=${published ? "publisert" : "avpublisert"}`);
+    });
+  }
+
+  router.get("/admin/prosjekter/:id/slett", async (req, res) => {
+    const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
+    sendPage(res, confirmDeletePage({ chrome: formChrome(ctx, req, res, municipality), project }));
+  });
+
+  router.post("/admin/prosjekter/:id/slett", async (req, res) => {
+    await ownMunicipality();
+    const project = await localProject(req.params.id);
+    await ctx.projects.delete(project);
+    res.redirect(303, "/admin/prosjekter?melding=slettet");
+  });
+
+  return router;
+}

@@ -1,0 +1,17 @@
+import { html, type Html } from "../html.ts";
+import { t } from "../texts.ts";
+
+export type AdminSection = "profile" | "staff" | "tokens";
+
+const sections: { key: AdminSection; href: string; label: string }[] = [
+  { key: "profile", href: "/admin/kommune", label: t.admin.profileTitle },
+  { key: "staff", href: "/admin/ansatte", label: t.admin.staffTitle },
+  { key: "tokens", href: "/admin/nokler", label: t.admin.tokensTitle },
+];
+
+/** The administrator's sub-navigation, shown on every admin page. */
+export function adminNav(current: AdminSection): Html {
+  return html`<nav class="subnav" aria-label="${t.admin.title}"><ul>${sections.map(
+    (s) => html`<li><a href="${s.href}"${s.key === current ? html` aria-current="page"` : ""}>${s.label}</a></li>`,
+  )}</ul></nav>`;
+}

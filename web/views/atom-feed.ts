@@ -1,0 +1,38 @@
+import type { Municipality } from "../../db/schema.ts";
+import type { Project } from "../../server/domain/project.ts";
+import { html, type Html } from "../html.ts";
+import { t } from "../texts.ts";
+
+export interface AtomFeedProps {
+  readonly origin: string;
+  readonly municipality: Municipality;
+  readonly projects: readonly Project[];
+}
+
+/** An Atom 1.0 document; the html template's escaping is also correct XML escaping. */
+export function atomFeed({ origin, municipality, projects }: AtomFeedProps): Html {
+  const updated = projects.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), municipality.updatedAt);
+  return html`<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nb">
+<id>${origin}/prosjekter.atom</id>
+<title>${municipality.name}: innovasjonsprosjekter</title>
+<subtitle>${t.tagline}</subtitle>
+<link rel="self" type="application/atom+xml" href="${origin}/prosjekter.atom"/>
+<link rel="alternate" type="text/html" href="${origin}/prosjekter"/>
+<updated>${updated.toISOString()}</updated>
+<author><name>${municipality.name}</name><uri>${municipality.actorUrl}</uri></author>
+<generator>${t.productName}</generator>
+${projects.map(
+  (p) => html`<entry>
+<id>${p.url}</id>
+<title>${p.title}</title>
+<link rel="alternate" type="text/html" href="${p.url}"/>
+<published>${(p.publishedAt ?? p.createdAt).toISOString()}</published>
+<updated>${p.updatedAt.toISOString()}</updated>
+<summary>${p.summary}</summary>
+${p.descriptionHtml ? html`<content type="html">${p.descriptionHtml}</content>` : ""}
+</entry>`,
+)}
+</feed>
+`;
+}

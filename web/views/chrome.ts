@@ -1,0 +1,8 @@
+import type { Account } from "../../db/schema.ts";
+
+/** What the page shell needs on every page: who is signed in, the sign-out token, the site's name. */
+export interface Chrome {
+  readonly account?: Account;
+  readonly csrf?: string;
+  readonly siteName?: string;
+}

@@ -1,0 +1,35 @@
+import type { Municipality } from "../../db/schema.ts";
+import type { Project } from "../../server/domain/project.ts";
+import { projectCards } from "../components/project-card.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface FrontPageProps {
+  readonly chrome: Chrome;
+  readonly municipality: Municipality;
+  readonly newest: readonly Project[];
+  readonly updated: readonly Project[];
+}
+
+export function frontPage({ chrome, municipality, newest, updated }: FrontPageProps): Html {
+  const section = (id: string, title: string, projects: readonly Project[]) => html`<section aria-labelledby="${id}">
+<h2 id="${id}">${title}</h2>
+${projects.length > 0 ? projectCards(projects) : html`<p>${t.front.empty}</p>`}
+</section>`;
+  return layout({
+    ...chrome,
+    title: t.front.title,
+    description: t.tagline,
+    body: html`<div class="hero">
+<h1>${municipality.name}: innovasjonsprosjekter</h1>
+<p class="lead">${t.front.intro}</p>
+<p><a class="button" href="/prosjekter">${t.front.all}</a></p>
+</div>
+<div class="columns">
+${section("nyeste", t.front.newest, newest)}
+${section("oppdatert", t.front.updated, updated)}
+</div>`,
+  });
+}

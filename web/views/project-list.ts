@@ -1,0 +1,69 @@
+import type { ProjectPage } from "../../db/projects.ts";
+import type { StrategicArea } from "../../server/domain/municipality.ts";
+import type { ProjectQuery } from "../../server/domain/project-query.ts";
+import { phases, serviceAreas, type Term } from "../../server/domain/taxonomies.ts";
+import { checkbox, selectField } from "../components/form-fields.ts";
+import { pagination } from "../components/pagination.ts";
+import { projectCards } from "../components/project-card.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface ProjectListProps {
+  readonly chrome: Chrome;
+  readonly query: ProjectQuery;
+  readonly result: ProjectPage;
+  readonly strategicAreas: readonly StrategicArea[];
+  readonly href: (page: number) => string;
+}
+
+const origins: Term[] = [
+  { slug: "all", label: t.list.originAll },
+  { slug: "local", label: t.list.originLocal },
+  { slug: "remote", label: t.list.originRemote },
+];
+const orders: Term[] = [
+  { slug: "updated", label: t.list.orderUpdated },
+  { slug: "newest", label: t.list.orderNewest },
+];
+
+function filterForm(query: ProjectQuery, strategicAreas: readonly StrategicArea[]): Html {
+  return html`<form method="get" action="/prosjekter" class="filters" aria-labelledby="filtre">
+<h2 id="filtre">${t.list.filters}</h2>
+${selectField({ name: "phase", label: t.fields.phase, value: query.phase, options: phases, empty: t.list.allPhases, plain: true })}
+${selectField({ name: "serviceArea", label: "Tjenesteområde", value: query.serviceArea, options: serviceAreas, empty: t.list.allServiceAreas, plain: true })}
+${strategicAreas.length > 0
+  ? selectField({
+      name: "strategicArea",
+      label: "Strategisk område",
+      value: query.strategicArea,
+      options: strategicAreas.map((a) => ({ slug: a.slug, label: a.label })),
+      empty: t.list.allStrategicAreas,
+      plain: true,
+    })
+  : ""}
+${selectField({ name: "origin", label: t.list.origin, value: query.origin, options: origins, plain: true })}
+${selectField({ name: "order", label: t.list.order, value: query.order, options: orders, plain: true })}
+${checkbox({ name: "seekingPartners", label: t.list.seekingPartners, checked: query.seekingPartners === true })}
+<div class="actions"><button type="submit">${t.list.apply}</button> <a href="/prosjekter">${t.list.reset}</a></div>
+</form>`;
+}
+
+export function projectListPage({ chrome, query, result, strategicAreas, href }: ProjectListProps): Html {
+  const pages = Math.max(1, Math.ceil(result.total / result.perPage));
+  return layout({
+    ...chrome,
+    title: query.page > 1 ? `${t.list.title} (${t.list.pageOf(query.page, pages)})` : t.list.title,
+    current: "projects",
+    body: html`<h1>${t.list.title}</h1>
+<div class="list-layout">
+${filterForm(query, strategicAreas)}
+<section class="results" aria-labelledby="treff">
+<h2 id="treff" class="results-count">${t.list.count(result.total)}</h2>
+${result.items.length > 0 ? projectCards(result.items) : html`<p>${t.list.empty}</p>`}
+${pagination({ page: result.page, pages, href })}
+</section>
+</div>`,
+  });
+}
