@@ -104,6 +104,7 @@ export interface BackendHit {
   seekingPartners: boolean;
   hasRealisedBenefits: boolean;
   serviceAreas: string[];
+  local: boolean;
   updatedAt: Date;
 }
 

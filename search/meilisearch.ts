@@ -144,6 +144,7 @@ function toHit(d: MeiliDocument): BackendHit {
     seekingPartners: d.seekingPartners,
     hasRealisedBenefits: d.hasRealisedBenefits,
     serviceAreas: d.serviceAreas,
+    local: d.local,
     updatedAt: new Date(d.updatedAt),
   };
 }

@@ -57,6 +57,7 @@ interface HitRow {
   seeking_partners: boolean;
   has_realised_benefits: boolean;
   service_areas: string[];
+  local: boolean;
   updated_at: string | Date;
 }
 
@@ -79,13 +80,14 @@ function toHit(r: HitRow): BackendHit {
     seekingPartners: r.seeking_partners,
     hasRealisedBenefits: r.has_realised_benefits,
     serviceAreas: r.service_areas,
+    local: r.local,
     updatedAt: new Date(r.updated_at),
   };
 }
 
 const hitColumns = sql.raw(
   "id, url, title, summary, floke, behov, description, lessons, municipality_name, municipality_handle, " +
-    "kommunenummer, fylke, phase, imitation_count, seeking_partners, has_realised_benefits, service_areas, updated_at",
+    "kommunenummer, fylke, phase, imitation_count, seeking_partners, has_realised_benefits, service_areas, local, updated_at",
 );
 
 /** Text relevance times the "beste praksis" boost; see the formula in backend.ts. */

@@ -2,6 +2,9 @@ import { performance } from "node:perf_hooks";
 import type { Db } from "../db/client.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { fylkeOf, regionsOf, type Region } from "../server/domain/regions.ts";
+import { municipalities } from "../db/schema.ts";
+import { paths } from "../server/urls.ts";
+import { inArray, or } from "drizzle-orm";
 import type { BackendHit, FacetName, SearchBackend, SearchFilters } from "./backend.ts";
 import { parseQuery } from "./norwegian.ts";
 import { snippet } from "./snippet.ts";
@@ -20,7 +23,11 @@ export interface SearchInput {
 
 export interface SearchHit {
   id: string;
+  /** Canonical URL (the ActivityPub id). */
   url: string;
+  /** Where to read it on this instance: its own page, or the cached copy of a remote project. */
+  path: string;
+  local: boolean;
   title: string;
   municipality: { name: string; handle: string; kommunenummer: string | null; fylke: string | null };
   phase: string;
@@ -70,6 +77,10 @@ export class SearchService {
     };
   }
 
+  municipalityNames(keys: string[]): Promise<Record<string, string>> {
+    return municipalityNames(this.#db, keys);
+  }
+
   async search(input: SearchInput): Promise<SearchAnswer> {
     const started = performance.now();
     const filters = { ...input.filters };
@@ -107,6 +118,21 @@ export class SearchService {
   }
 }
 
+/** Names of municipalities by facet value (kommunenummer, or handle when there is none). */
+export async function municipalityNames(db: Db, keys: string[]): Promise<Record<string, string>> {
+  if (keys.length === 0) return {};
+  const rows = await db
+    .select({ name: municipalities.name, kommunenummer: municipalities.kommunenummer, handle: municipalities.handle })
+    .from(municipalities)
+    .where(or(inArray(municipalities.kommunenummer, keys), inArray(municipalities.handle, keys)));
+  const out: Record<string, string> = {};
+  for (const r of rows) {
+    if (r.kommunenummer && keys.includes(r.kommunenummer)) out[r.kommunenummer] = r.name;
+    else if (keys.includes(r.handle)) out[r.handle] ??= r.name;
+  }
+  return out;
+}
+
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
@@ -115,6 +141,8 @@ function toHit(h: BackendHit, queryWords: string[]): SearchHit {
   return {
     id: h.id,
     url: h.url,
+    path: h.local ? new URL(h.url).pathname : paths.remoteProject(h.id),
+    local: h.local,
     title: h.title,
     municipality: { name: h.municipalityName, handle: h.municipalityHandle, kommunenummer: h.kommunenummer, fylke: h.fylke },
     phase: h.phase,

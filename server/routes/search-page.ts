@@ -1,0 +1,54 @@
+import { Router, type Request } from "express";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { filtersOf, searchParamsSchema } from "../../search/params.ts";
+import type { SearchService } from "../../search/service.ts";
+import { fylker } from "../domain/regions.ts";
+import type { AppContext } from "../context.ts";
+import { parseOr400 } from "../http/errors.ts";
+import { searchPage } from "../../web/views/search-page.ts";
+import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+
+export const searchPath = "/sok";
+
+/** The URL of a search with some parameters changed (undefined removes one). */
+function hrefWith(req: Request, changes: Partial<Record<string, string | string[] | undefined>>): string {
+  const params = new URLSearchParams();
+  const merged: Record<string, unknown> = { ...withoutEmpty(req.query), ...changes };
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const query = params.toString();
+  return query ? `${searchPath}?${query}` : searchPath;
+}
+
+/** `/sok`: the search page; a plain GET form that works without JavaScript. */
+export function searchPageRoutes(ctx: AppContext, search: SearchService): Router {
+  const router = Router();
+  const schema = searchParamsSchema(search.regions);
+
+  router.get(searchPath, async (req, res) => {
+    const params = parseOr400(schema, withoutEmpty(req.query));
+    const [answer, home, municipality] = await Promise.all([
+      search.search({ q: params.q, scope: params.scope, filters: filtersOf(params), page: params.page, perPage: params.perPage }),
+      search.home(),
+      getLocalMunicipality(ctx.db),
+    ]);
+    const names = await search.municipalityNames(Object.keys(answer.facets.municipality ?? {}).concat(params.municipality ?? []));
+    res.setHeader("Cache-Control", "no-cache");
+    sendPage(
+      res,
+      searchPage({
+        chrome: chromeOf(ctx, req, res, municipality),
+        params,
+        answer,
+        regions: search.regions,
+        home: { region: home.regions[0]?.name, fylke: fylker.find((f) => f.slug === home.fylke)?.name },
+        municipalityNames: names,
+        href: (changes) => hrefWith(req, changes),
+      }),
+    );
+  });
+
+  return router;
+}
