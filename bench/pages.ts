@@ -3,6 +3,7 @@
 import { loadConfig } from "../server/config.ts";
 import { startInstance } from "../server/instance.ts";
 import { setupInstance } from "../server/services/setup.ts";
+import { sql } from "drizzle-orm";
 import { listProjects } from "../db/projects.ts";
 import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
 import { defaultSetup, freePort } from "../tests/helpers/instance.ts";
@@ -36,6 +37,8 @@ export async function benchPages(options: PagesBenchOptions): Promise<{ load: Ro
     try {
       const { municipality } = await setupInstance(instance.ctx.db, defaultSetup, { origin: config.origin, role: "municipality" });
       await seedLocalProjects(instance.ctx.db, municipality, config.origin, options.projects);
+      // A settled database, as after autovacuum: statistics and visibility map current.
+      await instance.ctx.db.execute(sql`vacuum analyze`);
       const sample = (await listProjects(instance.ctx.db, {}, { perPage: 1 })).items[0];
       const targets: [string, string, string?][] = [
         ["forside", "/"],

@@ -1,4 +1,4 @@
-import { and, arrayContains, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { municipalityRef } from "./municipalities.ts";
@@ -228,9 +228,13 @@ function whereOf(filter: ProjectFilter): SQL | undefined {
   return and(...conditions.filter((c): c is SQL => c !== undefined));
 }
 
+// NULLS LAST everywhere, as in the indexes drizzle-kit generates: a mismatch
+// in null ordering alone stops PostgreSQL from reading the index in order.
+const descNullsLast = (column: SQL.Aliased | typeof projects.updatedAt | typeof projects.id | typeof projects.publishedAt) =>
+  sql`${column} desc nulls last`;
 const orderings: Record<ProjectOrder, SQL[]> = {
-  updated: [desc(projects.updatedAt), desc(projects.id)],
-  newest: [sql`${projects.publishedAt} desc nulls last`, desc(projects.createdAt), desc(projects.id)],
+  updated: [descNullsLast(projects.updatedAt), descNullsLast(projects.id)],
+  newest: [descNullsLast(projects.publishedAt), descNullsLast(projects.id)],
 };
 
 export async function listProjects(
@@ -241,16 +245,24 @@ export async function listProjects(
   const page = Math.max(1, options.page ?? 1);
   const perPage = Math.min(100, Math.max(1, options.perPage ?? 20));
   const where = whereOf(filter);
+  // The page comes from `projects` alone so the ordered partial indexes serve
+  // it; joining first makes the planner sort every row.
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select(selection)
+      .select()
       .from(projects)
-      .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
       .where(where)
       .orderBy(...orderings[options.order ?? "updated"])
       .limit(perPage)
       .offset((page - 1) * perPage),
     db.select({ total: count() }).from(projects).where(where),
   ]);
-  return { items: rows.map((r) => toProject(r.project, r.municipality)), total, page, perPage };
+  const owners = await municipalitiesByIds(db, [...new Set(rows.map((r) => r.municipalityId))]);
+  return { items: rows.map((r) => toProject(r, owners.get(r.municipalityId)!)), total, page, perPage };
+}
+
+async function municipalitiesByIds(db: Db, ids: string[]): Promise<Map<string, Municipality>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(municipalities).where(inArray(municipalities.id, ids));
+  return new Map(rows.map((m) => [m.id, m]));
 }

@@ -151,8 +151,11 @@ export const projects = pgTable(
   (t) => [
     uniqueIndex("projects_url_key").on(t.url),
     uniqueIndex("projects_local_slug_key").on(t.slug).where(sql`${t.local}`),
-    index("projects_listing_idx").on(t.published, t.updatedAt.desc()),
-    index("projects_published_at_idx").on(t.published, t.publishedAt.desc()),
+    // Public lists read these in order and stop after one page; they match the
+    // ORDER BY of db/projects.ts exactly, tie-breaker included.
+    index("projects_public_updated_idx").on(t.updatedAt.desc(), t.id.desc()).where(sql`${t.published}`),
+    index("projects_public_newest_idx").on(t.publishedAt.desc().nullsLast(), t.id.desc()).where(sql`${t.published}`),
+    index("projects_all_updated_idx").on(t.updatedAt.desc(), t.id.desc()),
     index("projects_municipality_idx").on(t.municipalityId),
     index("projects_phase_idx").on(t.phase),
     index("projects_service_areas_idx").using("gin", t.serviceAreas),
