@@ -11,11 +11,17 @@ import { EventBus } from "./events.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ProjectService } from "./services/projects.ts";
+import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
+import type { FederationTuning } from "../federation/index.ts";
+import { attachSearch } from "../search/attach.ts";
+import type { Search } from "../search/index.ts";
 
 export interface BuildOptions {
   logger?: Logger;
   /** Overrides the clock of the login rate limits (tests). */
   now?: () => number;
+  /** Delivery retries, circuit breaker and queue workers (tests use short delays). */
+  federation?: FederationTuning;
 }
 
 /** Opens the database and builds everything a request needs; no network yet. */
@@ -46,6 +52,8 @@ export interface Instance {
   server: Server;
   /** Where it listens, e.g. http://127.0.0.1:41234 */
   url: string;
+  federation: AttachedFederation;
+  search: Search;
   close(): Promise<void>;
 }
 
@@ -53,6 +61,8 @@ export interface Instance {
 export async function startInstance(config: Config, options: BuildOptions = {}): Promise<Instance> {
   const { ctx, database } = await buildContext(config, options);
   const extensions: AppExtensions = {};
+  const federation = attachFederation(ctx, extensions, options.federation);
+  const search = attachSearch(ctx, extensions);
   const app = createApp(ctx, extensions);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -65,12 +75,16 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
     app,
     server,
     url: `http://${host}:${port}`,
+    federation,
+    search,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await ctx.events.settled();
+      await federation.stop();
+      await search.close();
       await database.close();
     },
   };

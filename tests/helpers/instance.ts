@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { startInstance, type Instance } from "../../server/instance.ts";
+import type { FederationTuning } from "../../federation/index.ts";
 import { createApiToken } from "../../db/accounts.ts";
 import type { Account, Municipality } from "../../db/schema.ts";
 import { setupInstance } from "../../server/services/setup.ts";
@@ -34,6 +35,8 @@ export interface TestInstanceOptions {
   /** PGlite data directory, to restart an instance on the same data. */
   dataDir?: string;
   port?: number;
+  /** Delivery retries, circuit breaker and queue workers (federation tests use short delays). */
+  federation?: FederationTuning;
 }
 
 export const defaultSetup: SetupInput = {
@@ -60,7 +63,7 @@ export async function startTestInstance(options: TestInstanceOptions = {}): Prom
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...options.env,
   });
-  const instance = await startInstance(config, { now: options.now });
+  const instance = await startInstance(config, { now: options.now, federation: options.federation });
   const result: TestInstance = {
     ...instance,
     adminPassword: defaultSetup.adminPassword,

@@ -1,0 +1,51 @@
+import { desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { deliveryFailures, processedActivities, type DeliveryFailure } from "./schema-federation.ts";
+
+/** True the first time an activity id is seen; later deliveries of it are skipped. */
+export async function wasProcessed(db: Db, activityId: string): Promise<boolean> {
+  const [row] = await db.select().from(processedActivities).where(eq(processedActivities.activityId, activityId));
+  return row !== undefined;
+}
+
+export async function markProcessed(db: Db, activityId: string): Promise<void> {
+  await db.insert(processedActivities).values({ activityId }).onConflictDoNothing();
+}
+
+export async function forgetProcessedBefore(db: Db, before: Date): Promise<void> {
+  await db.delete(processedActivities).where(lt(processedActivities.processedAt, before));
+}
+
+export async function recordDeliveryFailure(db: Db, host: string, error: string, nextRetryAt: Date | null): Promise<void> {
+  await db
+    .insert(deliveryFailures)
+    .values({ host, failures: 1, lastError: error, lastFailureAt: new Date(), nextRetryAt })
+    .onConflictDoUpdate({
+      target: deliveryFailures.host,
+      set: {
+        failures: sql`${deliveryFailures.failures} + 1`,
+        lastError: error,
+        lastFailureAt: new Date(),
+        nextRetryAt,
+      },
+    });
+}
+
+export async function setCircuitState(db: Db, host: string, circuit: string, nextRetryAt: Date | null): Promise<void> {
+  if (circuit === "closed") {
+    await db.delete(deliveryFailures).where(eq(deliveryFailures.host, host));
+    return;
+  }
+  await db
+    .insert(deliveryFailures)
+    .values({ host, circuit, nextRetryAt, lastError: "" })
+    .onConflictDoUpdate({ target: deliveryFailures.host, set: { circuit, nextRetryAt } });
+}
+
+export async function clearDeliveryFailure(db: Db, host: string): Promise<void> {
+  await db.delete(deliveryFailures).where(eq(deliveryFailures.host, host));
+}
+
+export async function listDeliveryFailures(db: Db): Promise<DeliveryFailure[]> {
+  return db.select().from(deliveryFailures).orderBy(desc(deliveryFailures.lastFailureAt));
+}

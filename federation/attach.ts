@@ -1,0 +1,19 @@
+import type { AppExtensions } from "../server/app.ts";
+import type { AppContext } from "../server/context.ts";
+import { apiFollowRoutes } from "../server/routes/api-follows.ts";
+import { federationAdminRoutes } from "../server/routes/federation-admin.ts";
+import { buildFederation, federationMiddleware, startFederationQueue, type FederationTuning, type KominnFederation } from "./index.ts";
+
+export interface AttachedFederation extends KominnFederation {
+  stop(): Promise<void>;
+}
+
+/** Plugs federation into an app being built: Fedify in front, the follows API, the admin page, and the queue. */
+export function attachFederation(ctx: AppContext, extensions: AppExtensions, tuning?: FederationTuning): AttachedFederation {
+  const kf = buildFederation(ctx, tuning);
+  (extensions.before ??= []).push(federationMiddleware(kf.federation, ctx));
+  (extensions.api ??= []).push(apiFollowRoutes(ctx, kf.follows));
+  (extensions.pages ??= []).push(federationAdminRoutes(ctx, kf));
+  const stop = startFederationQueue(ctx, kf);
+  return { ...kf, stop };
+}

@@ -1,0 +1,106 @@
+import type { Federation } from "@fedify/fedify";
+import { Article, Create, PUBLIC_COLLECTION, type Recipient } from "@fedify/vocab";
+import { instant } from "./time.ts";
+import { count, and, eq } from "drizzle-orm";
+import { listFollowers } from "../db/followers.ts";
+import { listFollows } from "../db/follows.ts";
+import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
+import { projects } from "../db/schema.ts";
+import type { Project } from "../server/domain/project.ts";
+import type { AppContext } from "../server/context.ts";
+import { actorPaths, localActorRow } from "./actor.ts";
+import { projectArticle, projectArticleJson } from "./project-object.ts";
+
+export const outboxPageSize = 50;
+
+/** Activity ids are stable per version of a project, so a redelivery is recognised. */
+export function activityId(project: Project, kind: "create" | "update"): URL {
+  return new URL(`${project.url}#${kind}-${project.updatedAt.getTime()}`);
+}
+
+export function createActivity(project: Project, followersUrl: URL): Create {
+  return new Create({
+    id: activityId(project, "create"),
+    actor: new URL(project.municipality.actorUrl),
+    object: projectArticle(project, { followersUrl: followersUrl.href }),
+    published: instant(project.publishedAt ?? project.updatedAt),
+    to: PUBLIC_COLLECTION,
+    cc: followersUrl,
+  });
+}
+
+async function countPublishedLocal(ctx: AppContext): Promise<number> {
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(projects)
+    .where(and(eq(projects.local, true), eq(projects.published, true)));
+  return row.n;
+}
+
+export function registerCollections(federation: Federation<AppContext>): void {
+  federation
+    .setOutboxDispatcher(actorPaths.outbox, async (ctx, identifier, cursor) => {
+      if (!(await localActorRow(ctx.data.db, identifier)) || cursor === null) return null;
+      const page = Math.max(1, Number.parseInt(cursor, 10) || 1);
+      const result = await listProjects(ctx.data.db, { origin: "local" }, { page, perPage: outboxPageSize, order: "newest" });
+      const followersUrl = ctx.getFollowersUri(identifier);
+      return {
+        items: result.items.map((p) => createActivity(p, followersUrl)),
+        nextCursor: page * outboxPageSize < result.total ? String(page + 1) : null,
+        prevCursor: page > 1 ? String(page - 1) : null,
+      };
+    })
+    .setCounter((ctx, identifier) => localActorRow(ctx.data.db, identifier).then((m) => (m ? countPublishedLocal(ctx.data) : null)))
+    .setFirstCursor(() => "1");
+
+  federation
+    .setFollowersDispatcher(actorPaths.followers, async (ctx, identifier) => {
+      if (!(await localActorRow(ctx.data.db, identifier))) return null;
+      const rows = await listFollowers(ctx.data.db, "accepted");
+      const items: Recipient[] = rows.map((f) => ({
+        id: new URL(f.actorUrl),
+        inboxId: new URL(f.inboxUrl),
+        endpoints: f.sharedInboxUrl ? { sharedInbox: new URL(f.sharedInboxUrl) } : null,
+      }));
+      return { items };
+    })
+    .setCounter(async (ctx, identifier) =>
+      (await localActorRow(ctx.data.db, identifier)) ? (await listFollowers(ctx.data.db, "accepted")).length : null,
+    );
+
+  federation
+    .setFollowingDispatcher(actorPaths.following, async (ctx, identifier) => {
+      if (!(await localActorRow(ctx.data.db, identifier))) return null;
+      const rows = await listFollows(ctx.data.db);
+      return { items: rows.filter((f) => f.status === "accepted").map((f) => new URL(f.targetActorUrl)) };
+    })
+    .setCounter(async (ctx, identifier) =>
+      (await localActorRow(ctx.data.db, identifier))
+        ? (await listFollows(ctx.data.db)).filter((f) => f.status === "accepted").length
+        : null,
+    );
+
+  // The project page's own URL answers ActivityPub clients with the full Article.
+  federation.setObjectDispatcher(Article, "/prosjekter/{slug}", async (ctx, { slug }) => {
+    const project = await getLocalProjectBySlug(ctx.data.db, slug);
+    if (!project || !project.published) return null;
+    const local = await localActorRow(ctx.data.db, project.municipality.handle);
+    if (!local) return null;
+    const json = projectArticleJson(project, { followersUrl: ctx.getFollowersUri(local.handle).href });
+    // Parsed from our full document, the object keeps it and serves it as is (our terms included).
+    return Article.fromJsonLd(json, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
+  });
+
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => ({
+    software: { name: "kominn", version: "0.1.0", repository: new URL("https://github.com/kominn/kominn") },
+    protocols: ["activitypub"],
+    services: { inbound: [], outbound: ["atom1.0"] },
+    openRegistrations: false,
+    usage: {
+      users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
+      localPosts: await countPublishedLocal(ctx.data),
+      localComments: 0,
+    },
+    metadata: { role: ctx.data.config.role },
+  }));
+}

@@ -1,0 +1,235 @@
+import type { Context, Federation } from "@fedify/fedify";
+import { Accept, Follow, isActor, Reject, Undo, type Actor } from "@fedify/vocab";
+import { addDomainBlock, isBlocked, listDomainBlocks, removeDomainBlock } from "../db/domain-blocks.ts";
+import { acceptFollower, getFollower, listFollowers, removeFollower } from "../db/followers.ts";
+import { deleteFollow, getFollow, listFollows, upsertFollow } from "../db/follows.ts";
+import { newId } from "../db/ids.ts";
+import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
+import { listProjects } from "../db/projects.ts";
+import type { FollowRow, FollowerRow } from "../db/schema-federation.ts";
+import type { AppContext } from "../server/context.ts";
+import { actorHandle, rememberActor } from "./actor.ts";
+import { removeProject } from "./remote-projects.ts";
+
+/** A problem the administrator can fix; routes turn it into a 4xx naming the field. */
+export class FollowError extends Error {
+  readonly status: number;
+  readonly field: string;
+  constructor(status: number, field: string, message: string) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+const handlePattern = /^@?([a-z0-9_.-]+)@([a-z0-9.-]+(?::\d+)?)$/i;
+export const domainPattern = /^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i;
+
+/** What administrators do with federation: follow, unfollow, approve and remove followers, block domains. */
+export class FollowService {
+  readonly #app: AppContext;
+  readonly #federation: Federation<AppContext>;
+
+  constructor(app: AppContext, federation: Federation<AppContext>) {
+    this.#app = app;
+    this.#federation = federation;
+  }
+
+  context(): Context<AppContext> {
+    return this.#federation.createContext(new URL(this.#app.config.origin), this.#app);
+  }
+
+  async #self() {
+    const m = await getLocalMunicipality(this.#app.db);
+    if (!m) throw new FollowError(409, "target", "Instansen er ikke satt opp ennå");
+    return m;
+  }
+
+  /** Finds the actor behind "@handle@domain" or an actor URL. */
+  async resolve(target: string): Promise<Actor> {
+    const input = target.trim();
+    let lookup: string;
+    if (handlePattern.test(input)) lookup = input.startsWith("@") ? input : `@${input}`;
+    else if (/^https?:\/\/\S+$/.test(input)) lookup = input;
+    else throw new FollowError(400, "target", "må være @navn@domene eller en http(s)-adresse");
+    const host = handlePattern.test(input) ? input.replace(handlePattern, "$2") : new URL(input).host;
+    if (await isBlocked(this.#app.db, `https://${host}/`)) throw new FollowError(422, "target", `domenet ${host} er blokkert`);
+    let actor;
+    try {
+      actor = await this.context().lookupObject(lookup);
+    } catch {
+      actor = null;
+    }
+    if (!actor || !isActor(actor) || !actor.id || !actor.inboxId) {
+      throw new FollowError(422, "target", `fant ingen kommune (ActivityPub-aktør) på ${input}`);
+    }
+    return actor;
+  }
+
+  async follow(target: string): Promise<FollowRow> {
+    const self = await this.#self();
+    const actor = await this.resolve(target);
+    if (actor.id!.href === self.actorUrl) throw new FollowError(422, "target", "en instans kan ikke følge seg selv");
+    const ctx = this.context();
+    const me = ctx.getActorUri(self.handle);
+    const followId = new URL(`${me.href}#follows/${newId()}`);
+    await rememberActor(this.#app.db, actor);
+    const row = await upsertFollow(this.#app.db, {
+      targetActorUrl: actor.id!.href,
+      targetHandle: actorHandle(actor),
+      targetName: actor.name?.toString() ?? null,
+      targetInbox: actor.inboxId!.href,
+      followActivityId: followId.href,
+    });
+    await ctx.sendActivity({ identifier: self.handle }, actor, new Follow({ id: followId, actor: me, object: actor.id }));
+    return row;
+  }
+
+  /** Stops following: tells the other side and drops the cached copies of its projects. */
+  async unfollow(id: string): Promise<FollowRow | undefined> {
+    const self = await this.#self();
+    const row = await getFollow(this.#app.db, id);
+    if (!row) return undefined;
+    const ctx = this.context();
+    const me = ctx.getActorUri(self.handle);
+    await ctx.sendActivity(
+      { identifier: self.handle },
+      { id: new URL(row.targetActorUrl), inboxId: new URL(row.targetInbox) },
+      new Undo({
+        id: new URL(`${me.href}#undo/${newId()}`),
+        actor: me,
+        object: new Follow({ id: new URL(row.followActivityId), actor: me, object: new URL(row.targetActorUrl) }),
+      }),
+    );
+    await deleteFollow(this.#app.db, row.id);
+    await this.#dropProjectsOf(row.targetActorUrl);
+    return row;
+  }
+
+  async #dropProjectsOf(actorUrl: string): Promise<void> {
+    const m = await getMunicipalityByActorUrl(this.#app.db, actorUrl);
+    if (!m || m.local) return;
+    for (;;) {
+      const page = await listProjects(this.#app.db, { origin: "remote", municipalityId: m.id }, { perPage: 100 });
+      if (page.items.length === 0) return;
+      for (const p of page.items) await removeProject(this.#app, m, p.url);
+    }
+  }
+
+  async approveFollower(id: string): Promise<FollowerRow | undefined> {
+    const self = await this.#self();
+    const row = await getFollower(this.#app.db, id);
+    if (!row) return undefined;
+    const accepted = await acceptFollower(this.#app.db, id);
+    const ctx = this.context();
+    const me = ctx.getActorUri(self.handle);
+    await ctx.sendActivity(
+      { identifier: self.handle },
+      recipientOf(row),
+      new Accept({
+        id: new URL(`${me.href}#accepts/${newId()}`),
+        actor: me,
+        object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
+      }),
+    );
+    return accepted;
+  }
+
+  /** Removes a follower and tells it so (a Reject of its Follow, as Mastodon does). */
+  async removeFollower(id: string): Promise<FollowerRow | undefined> {
+    const self = await this.#self();
+    const row = await removeFollower(this.#app.db, id);
+    if (!row) return undefined;
+    const ctx = this.context();
+    const me = ctx.getActorUri(self.handle);
+    await ctx.sendActivity(
+      { identifier: self.handle },
+      recipientOf(row),
+      new Reject({
+        id: new URL(`${me.href}#rejects/${newId()}`),
+        actor: me,
+        object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
+      }),
+    );
+    return row;
+  }
+
+  /** Blocks a domain: its activities are refused from now on, its followers removed, our follows there dropped. */
+  async blockDomain(domain: string, reason = ""): Promise<{ added: boolean; followersRemoved: number }> {
+    const d = domain.trim().toLowerCase();
+    if (!domainPattern.test(d)) throw new FollowError(400, "domain", "må være et domenenavn, f.eks. eksempel.no");
+    const added = await addDomainBlock(this.#app.db, d, reason.slice(0, 500));
+    let followersRemoved = 0;
+    for (const f of await listFollowers(this.#app.db)) {
+      if (await isBlocked(this.#app.db, f.actorUrl)) {
+        await removeFollower(this.#app.db, f.id);
+        followersRemoved++;
+      }
+    }
+    for (const f of await listFollows(this.#app.db)) {
+      if (await isBlocked(this.#app.db, f.targetActorUrl)) {
+        await deleteFollow(this.#app.db, f.id);
+        await this.#dropProjectsOf(f.targetActorUrl);
+      }
+    }
+    return { added, followersRemoved };
+  }
+
+  async unblockDomain(domain: string): Promise<boolean> {
+    return removeDomainBlock(this.#app.db, domain.trim().toLowerCase());
+  }
+
+  /** CSV with a header row: domain,reason (Mastodon's export uses the same first column). */
+  async exportBlocksCsv(): Promise<string> {
+    const rows = await listDomainBlocks(this.#app.db);
+    return ["domain,reason", ...rows.map((r) => `${r.domain},${csvField(r.reason)}`)].join("\n") + "\n";
+  }
+
+  /** Imports blocks from CSV (first column the domain; a header row is skipped). Returns counts and bad lines. */
+  async importBlocksCsv(csv: string): Promise<{ added: number; invalid: string[] }> {
+    let added = 0;
+    const invalid: string[] = [];
+    const lines = csv.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    for (const [i, line] of lines.entries()) {
+      const [first, ...rest] = parseCsvLine(line);
+      const domain = (first ?? "").trim().toLowerCase().replace(/^#/, "");
+      if (i === 0 && /^#?domain$/.test(domain)) continue;
+      if (!domainPattern.test(domain)) {
+        invalid.push(`linje ${i + 1}: ${line.slice(0, 80)}`);
+        continue;
+      }
+      if ((await this.blockDomain(domain, rest.join(",").trim())).added) added++;
+    }
+    return { added, invalid };
+  }
+}
+
+function recipientOf(row: FollowerRow) {
+  return {
+    id: new URL(row.actorUrl),
+    inboxId: new URL(row.inboxUrl),
+    endpoints: row.sharedInboxUrl ? { sharedInbox: new URL(row.sharedInboxUrl) } : null,
+  };
+}
+
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") out.push(field), (field = "");
+    else field += c;
+  }
+  out.push(field);
+  return out;
+}

@@ -1,0 +1,14 @@
+import type { InboxContext } from "@fedify/fedify";
+import type { Delete } from "@fedify/vocab";
+import type { AppContext } from "../../server/context.ts";
+import { knownMunicipality, removeProject } from "../remote-projects.ts";
+
+/** A municipality deleted or unpublished a project: drop our copy (only its own projects). */
+export async function onDelete(ctx: InboxContext<AppContext>, del: Delete): Promise<void> {
+  const app = ctx.data;
+  if (!del.objectId || !del.actorId) return;
+  if (del.objectId.origin !== del.actorId.origin) return;
+  const municipality = await knownMunicipality(app.db, del.actorId);
+  if (!municipality) return;
+  await removeProject(app, municipality, del.objectId.href);
+}

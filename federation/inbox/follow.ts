@@ -1,0 +1,39 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Accept, isActor, type Follow } from "@fedify/vocab";
+import { upsertFollower } from "../../db/followers.ts";
+import { newId } from "../../db/ids.ts";
+import type { AppContext } from "../../server/context.ts";
+import { actorHandle, localActorRow } from "../actor.ts";
+import { getFederationSettings } from "../settings.ts";
+
+/** Someone follows us: accept at once, or hold it for an administrator (a setting). */
+export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): Promise<void> {
+  const app = ctx.data;
+  if (!follow.id || !follow.objectId) return;
+  const target = ctx.parseUri(follow.objectId);
+  if (target?.type !== "actor" || !(await localActorRow(app.db, target.identifier))) return;
+  const follower = await follow.getActor();
+  if (!follower || !isActor(follower) || !follower.id || !follower.inboxId) return;
+  if (follower.id.href !== follow.actorId?.href) return;
+
+  const { approveFollowers } = await getFederationSettings(app.db);
+  const row = await upsertFollower(app.db, {
+    actorUrl: follower.id.href,
+    handle: actorHandle(follower),
+    name: follower.name?.toString() ?? null,
+    inboxUrl: follower.inboxId.href,
+    sharedInboxUrl: follower.endpoints?.sharedInbox?.href ?? null,
+    followActivityId: follow.id.href,
+    status: approveFollowers ? "pending" : "accepted",
+  });
+  if (row.status !== "accepted") return;
+  await ctx.sendActivity(
+    { identifier: target.identifier },
+    follower,
+    new Accept({
+      id: new URL(`${ctx.getActorUri(target.identifier).href}#accepts/${newId()}`),
+      actor: ctx.getActorUri(target.identifier),
+      object: follow,
+    }),
+  );
+}

@@ -1,0 +1,27 @@
+import type { InboxContext } from "@fedify/fedify";
+import type { Activity } from "@fedify/vocab";
+import { markProcessed, wasProcessed } from "../../db/delivery-state.ts";
+import { isBlocked } from "../../db/domain-blocks.ts";
+import type { AppContext } from "../../server/context.ts";
+
+/**
+ * Runs an inbox handler once per activity id, and never for a blocked domain.
+ * The id is recorded only after the handler succeeded, so a failure can be retried.
+ */
+export function handler<A extends Activity>(
+  name: string,
+  handle: (ctx: InboxContext<AppContext>, activity: A) => Promise<void>,
+): (ctx: InboxContext<AppContext>, activity: A) => Promise<void> {
+  return async (ctx, activity) => {
+    const app = ctx.data;
+    if (!activity.actorId) return;
+    if (await isBlocked(app.db, activity.actorId)) {
+      app.logger.info(`inbox: ${name} from blocked ${activity.actorId.host} refused`);
+      return;
+    }
+    const id = activity.id?.href;
+    if (id && (await wasProcessed(app.db, id))) return;
+    await handle(ctx, activity);
+    if (id) await markProcessed(app.db, id);
+  };
+}

@@ -1,0 +1,25 @@
+import type { Federation } from "@fedify/fedify";
+import { Accept, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import type { AppContext } from "../../server/context.ts";
+import { actorPaths } from "../actor.ts";
+import { onAccept } from "./accept.ts";
+import { onCreate } from "./create.ts";
+import { onDelete } from "./delete.ts";
+import { onFollow } from "./follow.ts";
+import { handler } from "./guards.ts";
+import { onReject } from "./reject.ts";
+import { onUndo } from "./undo.ts";
+import { onUpdate } from "./update.ts";
+
+export function registerInbox(federation: Federation<AppContext>): void {
+  federation
+    .setInboxListeners(actorPaths.inbox, actorPaths.sharedInbox)
+    .on(Follow, handler("Follow", onFollow))
+    .on(Accept, handler("Accept", onAccept))
+    .on(Reject, handler("Reject", onReject))
+    .on(Undo, handler("Undo", onUndo))
+    .on(Create, handler("Create", onCreate))
+    .on(Update, handler("Update", onUpdate))
+    .on(Delete, handler("Delete", onDelete))
+    .onError((ctx, error) => ctx.data.logger.warn("inbox: handling an activity failed", error));
+}

@@ -1,0 +1,22 @@
+import type { InboxContext } from "@fedify/fedify";
+import { isActor, type Update } from "@fedify/vocab";
+import { getFollowByTarget } from "../../db/follows.ts";
+import type { AppContext } from "../../server/context.ts";
+import { rememberActor } from "../actor.ts";
+import { fetchAndStoreProject, knownMunicipality } from "../remote-projects.ts";
+
+/** A followed municipality changed a project, or its own profile. */
+export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): Promise<void> {
+  const app = ctx.data;
+  if (!update.objectId || !update.actorId) return;
+  const municipality = await knownMunicipality(app.db, update.actorId);
+  if (!municipality) return;
+  if (update.objectId.href === update.actorId.href) {
+    const actor = await update.getActor();
+    if (actor && isActor(actor)) await rememberActor(app.db, actor);
+    return;
+  }
+  const follow = await getFollowByTarget(app.db, update.actorId.href);
+  if (follow?.status !== "accepted") return;
+  await fetchAndStoreProject(app, municipality, update.objectId);
+}

@@ -1,0 +1,120 @@
+import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
+import { clearDeliveryFailure, recordDeliveryFailure, setCircuitState } from "../db/delivery-state.ts";
+import { removeFollowersByUrls } from "../db/followers.ts";
+import type { AppContext } from "../server/context.ts";
+import { registerActor } from "./actor.ts";
+import { backfillsSettled } from "./backfill.ts";
+import { registerCollections } from "./collections.ts";
+import { guardedDocumentLoader, installFetchDeadline } from "./fetch-guard.ts";
+import { FollowService } from "./follow-service.ts";
+import { registerInbox } from "./inbox/index.ts";
+import { DrizzleKvStore } from "./kv.ts";
+import { federationMiddleware } from "./middleware.ts";
+import { subscribeOutbox } from "./outbox.ts";
+import { DrizzleMessageQueue } from "./queue.ts";
+
+export interface FederationTuning {
+  /** Concurrent deliveries; one slow inbox holds one worker, never the rest. */
+  deliveryWorkers?: number;
+  /** First retry delay and the number of attempts for a failing inbox. */
+  retryInitialDelayMs?: number;
+  retryMaxAttempts?: number;
+  /** Circuit breaker per receiving host: failures within the window open it for `breakerRecoveryMs`. */
+  breakerFailures?: number;
+  breakerWindowMs?: number;
+  breakerRecoveryMs?: number;
+  /** Deadline for every outgoing HTTP request. */
+  requestTimeoutMs?: number;
+  queuePollMs?: number;
+}
+
+const defaults: Required<FederationTuning> = {
+  deliveryWorkers: 16,
+  retryInitialDelayMs: 30_000,
+  retryMaxAttempts: 10,
+  breakerFailures: 5,
+  breakerWindowMs: 10 * 60_000,
+  breakerRecoveryMs: 10 * 60_000,
+  requestTimeoutMs: 15_000,
+  queuePollMs: 250,
+};
+
+export interface KominnFederation {
+  federation: Federation<AppContext>;
+  follows: FollowService;
+  queue: DrizzleMessageQueue;
+  kv: DrizzleKvStore;
+}
+
+/** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
+export function buildFederation(app: AppContext, tuning: FederationTuning = {}): KominnFederation {
+  const t = { ...defaults, ...tuning };
+  installFetchDeadline(t.requestTimeoutMs);
+  const kv = new DrizzleKvStore(app.db);
+  const queue = new DrizzleMessageQueue(app.db, {
+    workers: t.deliveryWorkers,
+    pollMs: t.queuePollMs,
+    releaseLeasesOnStart: true,
+    logger: app.logger,
+  });
+  const federation = createFederation<AppContext>({
+    kv,
+    // Inbound activities are handled in the request (so a refusal is immediate);
+    // outbound deliveries and fan-out go through the database-backed queue.
+    queue: { outbox: queue, fanout: queue },
+    manuallyStartQueue: true,
+    origin: app.config.origin,
+    ...(app.config.allowPrivateAddress
+      ? { allowPrivateAddress: true }
+      : {
+          documentLoaderFactory: () => guardedDocumentLoader(false),
+          contextLoaderFactory: () => guardedDocumentLoader(false),
+        }),
+    userAgent: { software: "KOMINN/0.1.0", url: new URL(app.config.origin) },
+    outboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { milliseconds: t.retryInitialDelayMs },
+      maxAttempts: t.retryMaxAttempts,
+      maxDelay: { hours: 12 },
+    }),
+    circuitBreaker: {
+      failureThreshold: t.breakerFailures,
+      failureWindow: { milliseconds: t.breakerWindowMs },
+      recoveryDelay: { milliseconds: t.breakerRecoveryMs },
+      onStateChange: async (host, _previous, next) => {
+        const retryAt = next === "open" ? new Date(Date.now() + t.breakerRecoveryMs) : null;
+        await setCircuitState(app.db, host, next, retryAt).catch(() => {});
+      },
+    },
+    onOutboxError: async (error, activity) => {
+      const inbox = (error as { inbox?: URL }).inbox;
+      const host = inbox?.host ?? "ukjent";
+      const retryAt = new Date(Date.now() + t.retryInitialDelayMs);
+      app.logger.debug(`delivery of ${activity?.id?.href ?? "?"} to ${inbox?.href ?? "?"} failed: ${error.message}`);
+      await recordDeliveryFailure(app.db, host, error.message.slice(0, 500), retryAt).catch(() => {});
+    },
+    signatureTimeWindow: { minutes: 5 },
+  });
+  federation.setOutboxPermanentFailureHandler(async (_ctx, failure) => {
+    const removed = await removeFollowersByUrls(app.db, [failure.inbox.href, ...failure.actorIds.map((u) => u.href)]);
+    app.logger.info(`inbox ${failure.inbox.href} answered ${failure.statusCode}: ${removed} follower(s) removed`);
+    await clearDeliveryFailure(app.db, failure.inbox.host).catch(() => {});
+  });
+  registerActor(federation);
+  registerCollections(federation);
+  registerInbox(federation);
+  subscribeOutbox(app, federation);
+  return { federation, follows: new FollowService(app, federation), queue, kv };
+}
+
+/** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
+export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
+  const controller = new AbortController();
+  const running = kf.federation.startQueue(app, { signal: controller.signal }).catch((error) => app.logger.error("federation queue stopped", error));
+  return async () => {
+    controller.abort();
+    await running;
+    await backfillsSettled();
+  };
+}
+
+export { federationMiddleware };

@@ -1,0 +1,81 @@
+import type { Federation } from "@fedify/fedify";
+import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
+import { Readable } from "node:stream";
+import type { AppContext } from "../server/context.ts";
+
+/** Largest activity an inbox takes; ours are a few kilobytes. */
+export const inboxBodyLimit = 256 * 1024;
+
+const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
+
+async function readBody(req: ExpressRequest, limit: number): Promise<Buffer | "too-large"> {
+  const declared = Number(req.get("content-length") ?? "0");
+  if (declared > limit) return "too-large";
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return "too-large";
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function problem(res: ExpressResponse, status: number, message: string): void {
+  res.status(status).type("application/json").send(JSON.stringify({ error: { status, message } }));
+}
+
+/**
+ * Express ↔ Fedify: ActivityPub requests (WebFinger, NodeInfo, actor, inboxes,
+ * collections, and project pages asked for as JSON) go to `federation.fetch`;
+ * everything else, and browsers asking for HTML, go on to the Express routes.
+ */
+export function federationMiddleware(federation: Federation<AppContext>, app: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const isInboxPost = req.method === "POST" && inboxPath.test(req.path);
+    if (req.method !== "GET" && req.method !== "HEAD" && !isInboxPost) return next();
+    try {
+      let body: Buffer | undefined;
+      if (isInboxPost) {
+        const read = await readBody(req, inboxBodyLimit);
+        if (read === "too-large") {
+          res.setHeader("Connection", "close");
+          return problem(res, 413, `Aktiviteten er større enn ${inboxBodyLimit} byte`);
+        }
+        try {
+          const parsed = JSON.parse(read.toString("utf8"));
+          if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+        } catch {
+          return problem(res, 400, "Ugyldig JSON-LD: forventet et JSON-objekt");
+        }
+        body = read;
+      }
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      const url = new URL(req.originalUrl, app.config.origin);
+      const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+      let passOn = false;
+      const response = await federation.fetch(request, {
+        contextData: app,
+        onNotFound: () => {
+          passOn = true;
+          return new Response(null, { status: 404 });
+        },
+        onNotAcceptable: () => {
+          passOn = true;
+          return new Response(null, { status: 406 });
+        },
+      });
+      if (passOn) return next();
+      res.status(response.status);
+      response.headers.forEach((value, name) => res.append(name, value));
+      if (!response.body || req.method === "HEAD") return void res.end();
+      Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,205 @@
+// The one module that knows both a Project and its ActivityPub Article.
+//
+// Wire format: a standard `Article` (name, summary, content, url, hashtags) so
+// Mastodon and others show it, plus every structured field under terms of our
+// own inline JSON-LD context (namespace https://kominn.no/ns#). Inline, so no
+// peer ever has to fetch a context document; one term per field, so other
+// implementers can read single fields; lists are `@list` (order kept) and the
+// nested records (benefits, partners, contacts) are `@json` literals, so they
+// round-trip byte for byte. A new field is one line in `kominnContext` and one
+// in `projectFields`.
+import { Article, Hashtag, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import { instant } from "./time.ts";
+import { z } from "zod";
+import {
+  contentFields,
+  emptyContent,
+  projectPatchSchema,
+  type Project,
+  type ProjectContent,
+} from "../server/domain/project.ts";
+import { labelOf, serviceAreas } from "../server/domain/taxonomies.ts";
+import { renderMarkdown } from "../web/markdown.ts";
+
+export const kominnNamespace = "https://kominn.no/ns#";
+export const activityStreamsContext = "https://www.w3.org/ns/activitystreams";
+
+const list = (name: string) => ({ "@id": `kominn:${name}`, "@container": "@list" });
+const json = (name: string) => ({ "@id": `kominn:${name}`, "@type": "@json" });
+const term = (name: string) => `kominn:${name}`;
+const date = (name: string) => ({ "@id": `kominn:${name}`, "@type": "http://www.w3.org/2001/XMLSchema#date" });
+
+/** Our JSON-LD terms, one per structured project field (content fields that AS has no word for). */
+export const kominnContext = {
+  kominn: kominnNamespace,
+  floke: term("floke"),
+  behov: term("behov"),
+  phase: term("phase"),
+  n3Stage: term("n3Stage"),
+  innovationTypes: list("innovationTypes"),
+  scale: term("scale"),
+  serviceAreas: list("serviceAreas"),
+  strategicAreas: list("strategicAreas"),
+  municipalRoles: list("municipalRoles"),
+  plannedBenefits: json("plannedBenefits"),
+  realisedBenefits: json("realisedBenefits"),
+  partners: json("partners"),
+  funding: list("funding"),
+  methods: list("methods"),
+  contacts: json("contacts"),
+  lessons: term("lessons"),
+  lessonsFailed: term("lessonsFailed"),
+  risk: term("risk"),
+  cost: term("cost"),
+  seekingPartners: term("seekingPartners"),
+  startDate: date("startDate"),
+  endDate: date("endDate"),
+} as const;
+
+/** Content fields carried by our terms; title, summary and description ride on AS name/summary/source. */
+const projectFields = contentFields.filter((f) => f !== "title" && f !== "summary" && f !== "description");
+
+export function hashtagName(slug: string): string {
+  return `#${slug.replace(/-/g, "")}`;
+}
+
+function hashtags(project: Project, origin: string) {
+  return project.serviceAreas.map((slug) => ({
+    type: "Hashtag",
+    href: `${origin}/prosjekter?serviceArea=${slug}`,
+    name: hashtagName(slug),
+  }));
+}
+
+/** The full Article document served at the project's URL and read back by peers. */
+export function projectArticleJson(project: Project, options: { followersUrl: string }): Record<string, unknown> {
+  const origin = new URL(project.url).origin;
+  const structured = Object.fromEntries(
+    projectFields.filter((f) => project[f] !== null).map((f) => [f, project[f]]),
+  );
+  return {
+    "@context": [activityStreamsContext, kominnContext],
+    id: project.url,
+    type: "Article",
+    attributedTo: project.municipality.actorUrl,
+    name: project.title,
+    summary: project.summary,
+    content: project.descriptionHtml || `<p>${escapeText(project.summary)}</p>`,
+    mediaType: "text/html",
+    source: { content: project.description, mediaType: "text/markdown" },
+    url: project.url,
+    published: (project.publishedAt ?? project.createdAt).toISOString(),
+    updated: project.updatedAt.toISOString(),
+    to: ["https://www.w3.org/ns/activitystreams#Public"],
+    cc: [options.followersUrl],
+    tag: hashtags(project, origin),
+    ...structured,
+  };
+}
+
+/** The same Article as a Fedify object (standard fields only), embedded in Create/Update for Mastodon. */
+export function projectArticle(project: Project, options: { followersUrl: string }): Article {
+  const origin = new URL(project.url).origin;
+  return new Article({
+    id: new URL(project.url),
+    attribution: new URL(project.municipality.actorUrl),
+    name: project.title,
+    summary: project.summary,
+    content: project.descriptionHtml || `<p>${escapeText(project.summary)}</p>`,
+    mediaType: "text/html",
+    source: new Source({ content: project.description, mediaType: "text/markdown" }),
+    url: new URL(project.url),
+    published: instant(project.publishedAt ?? project.createdAt),
+    updated: instant(project.updatedAt),
+    to: PUBLIC_COLLECTION,
+    cc: new URL(options.followersUrl),
+    tags: hashtags(project, origin).map(
+      (h) => new Hashtag({ href: new URL(h.href), name: h.name }),
+    ),
+  });
+}
+
+export class NotAProjectError extends Error {}
+
+export interface ReceivedProject {
+  url: string;
+  slug: string;
+  attributedTo: string;
+  content: ProjectContent;
+  descriptionHtml: string;
+  publishedAt: Date | null;
+  updatedAt: Date;
+}
+
+const isoInstant = z.iso.datetime({ offset: true });
+const envelope = z.object({
+  "@context": z.unknown(),
+  id: z.url(),
+  type: z.literal("Article"),
+  attributedTo: z.url(),
+  name: z.string(),
+  summary: z.string(),
+  source: z.object({ content: z.string(), mediaType: z.string().optional() }).optional(),
+  published: isoInstant.optional(),
+  updated: isoInstant.optional(),
+});
+
+function usesOurContext(context: unknown): boolean {
+  const entries = Array.isArray(context) ? context : [context];
+  return entries.some((e) => typeof e === "object" && e !== null && (e as Record<string, unknown>).kominn === kominnNamespace);
+}
+
+/**
+ * Rebuilds a project from a peer's Article document. Throws NotAProjectError
+ * (naming the field) when it is not a KOMINN project or a field is invalid.
+ * Description HTML is rendered here from the Markdown source, never taken
+ * from the peer, so remote HTML is always our own sanitised output.
+ */
+export function projectFromArticleJson(document: unknown): ReceivedProject {
+  const parsed = envelope.safeParse(document);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new NotAProjectError(`not a KOMINN Article: ${issue.path.join(".") || "(document)"}: ${issue.message}`);
+  }
+  const doc = document as Record<string, unknown>;
+  if (!usesOurContext(doc["@context"])) throw new NotAProjectError("not a KOMINN Article: @context lacks the KOMINN terms");
+  const fields: Record<string, unknown> = {
+    title: parsed.data.name,
+    summary: parsed.data.summary,
+    description: parsed.data.source?.content ?? "",
+  };
+  for (const f of projectFields) if (f in doc) fields[f] = doc[f];
+  const checked = projectPatchSchema.safeParse(fields);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new NotAProjectError(`invalid field ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const { published: _ignored, ...values } = checked.data;
+  if (!values.title || !values.summary || !values.phase) throw new NotAProjectError("title, summary and phase are required");
+  const content: ProjectContent = { ...emptyContent({ title: values.title, summary: values.summary, phase: values.phase }) };
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) (content as unknown as Record<string, unknown>)[k] = v;
+  const url = parsed.data.id;
+  return {
+    url,
+    slug: slugFromUrl(url),
+    attributedTo: parsed.data.attributedTo,
+    content,
+    descriptionHtml: renderMarkdown(content.description),
+    publishedAt: parsed.data.published ? new Date(parsed.data.published) : null,
+    updatedAt: new Date(parsed.data.updated ?? parsed.data.published ?? Date.now()),
+  };
+}
+
+function slugFromUrl(url: string): string {
+  const last = new URL(url).pathname.split("/").filter(Boolean).pop() ?? "prosjekt";
+  return decodeURIComponent(last).slice(0, 120);
+}
+
+function escapeText(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+/** For display: the label of a service area hashtag. */
+export function serviceAreaLabel(slug: string): string {
+  return labelOf(serviceAreas, slug);
+}

@@ -1,0 +1,50 @@
+import type { Db } from "../db/client.ts";
+import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
+import { removeRemoteProject, upsertRemoteProject } from "../db/remote-projects.ts";
+import type { Municipality } from "../db/schema.ts";
+import type { AppContext } from "../server/context.ts";
+import { fetchActivityJson } from "./fetch-guard.ts";
+import { NotAProjectError, projectFromArticleJson } from "./project-object.ts";
+
+export class RefusedError extends Error {}
+
+/**
+ * Fetches a peer's project from its own URL (the authoritative copy, never a
+ * copy embedded by whoever delivered it) and caches it here. The object must
+ * live on the actor's host and be attributed to the actor.
+ */
+export async function fetchAndStoreProject(app: AppContext, municipality: Municipality, objectUrl: URL): Promise<"stored" | "unchanged" | "gone"> {
+  if (objectUrl.origin !== new URL(municipality.actorUrl).origin) {
+    throw new RefusedError(`${municipality.actorUrl} does not own ${objectUrl.href}`);
+  }
+  const fetched = await fetchActivityJson(objectUrl, { allowPrivate: app.config.allowPrivateAddress });
+  if (fetched.status === 404 || fetched.status === 410) {
+    await removeProject(app, municipality, objectUrl.href);
+    return "gone";
+  }
+  if (fetched.status >= 400) throw new Error(`HTTP ${fetched.status} from ${objectUrl.href}`);
+  const received = projectFromArticleJson(fetched.json);
+  if (received.url !== objectUrl.href) throw new RefusedError(`fetched id ${received.url} differs from ${objectUrl.href}`);
+  if (received.attributedTo !== municipality.actorUrl) {
+    throw new RefusedError(`${objectUrl.href} is attributed to ${received.attributedTo}, not ${municipality.actorUrl}`);
+  }
+  const project = await upsertRemoteProject(app.db, municipality, received);
+  if (!project) return "unchanged";
+  app.events.emit("remote.project.upserted", { project });
+  return "stored";
+}
+
+export async function removeProject(app: AppContext, municipality: Municipality, url: string): Promise<boolean> {
+  const id = await removeRemoteProject(app.db, municipality, url);
+  if (!id) return false;
+  app.events.emit("remote.project.removed", { projectId: id, url });
+  return true;
+}
+
+export async function knownMunicipality(db: Db, actorUrl: URL | null): Promise<Municipality | undefined> {
+  if (!actorUrl) return undefined;
+  const m = await getMunicipalityByActorUrl(db, actorUrl.href);
+  return m && !m.local ? m : undefined;
+}
+
+export { NotAProjectError };

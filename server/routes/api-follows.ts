@@ -1,0 +1,75 @@
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { getFollow, listFollows } from "../../db/follows.ts";
+import type { FollowRow } from "../../db/schema-federation.ts";
+import { FollowError, type FollowService } from "../../federation/follow-service.ts";
+import type { AppContext } from "../context.ts";
+import { requireApi } from "../http/api-auth.ts";
+import { HttpError, parseOr400 } from "../http/errors.ts";
+
+const followInput = z.strictObject({
+  target: z.string({ error: "må være @navn@domene eller en actor-URL" }).trim().min(3, { error: "kan ikke være tom" }).max(500),
+});
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+
+export function followJson(f: FollowRow) {
+  return {
+    id: f.id,
+    target: f.targetHandle,
+    actorUrl: f.targetActorUrl,
+    name: f.targetName,
+    status: f.status,
+    createdAt: f.createdAt.toISOString(),
+    acceptedAt: f.acceptedAt?.toISOString() ?? null,
+    backfilledAt: f.backfilledAt?.toISOString() ?? null,
+  };
+}
+
+export function asHttpError(error: unknown): unknown {
+  return error instanceof FollowError
+    ? new HttpError(error.status, error.message, [{ field: error.field, message: error.message }])
+    : error;
+}
+
+function requireJson(req: Request): void {
+  if (!req.is("application/json")) {
+    throw new HttpError(415, "Content-Type må være application/json", [{ field: "Content-Type", message: "må være application/json" }]);
+  }
+}
+
+/** `/api/v1/follows`: the municipalities this instance follows (administrators, with a token). */
+export function apiFollowRoutes(ctx: AppContext, follows: FollowService): Router {
+  const router = Router();
+  const admin = requireApi("federation.manage");
+
+  router.get("/follows", admin, async (_req, res) => {
+    res.json({ items: (await listFollows(ctx.db)).map(followJson) });
+  });
+
+  router.post("/follows", admin, async (req, res) => {
+    requireJson(req);
+    const { target } = parseOr400(followInput, req.body);
+    try {
+      const row = await follows.follow(target);
+      res.status(201).location(`/api/v1/follows/${row.id}`).json(followJson(row));
+    } catch (error) {
+      throw asHttpError(error);
+    }
+  });
+
+  router.get("/follows/:id", admin, async (req, res) => {
+    const id = idParam.safeParse(req.params.id);
+    const row = id.success ? await getFollow(ctx.db, id.data) : undefined;
+    if (!row) throw new HttpError(404, "Fant ikke følgingen");
+    res.json(followJson(row));
+  });
+
+  router.delete("/follows/:id", admin, async (req, res) => {
+    const id = idParam.safeParse(req.params.id);
+    const row = id.success ? await follows.unfollow(id.data).catch((e) => Promise.reject(asHttpError(e))) : undefined;
+    if (!row) throw new HttpError(404, "Fant ikke følgingen");
+    res.status(204).end();
+  });
+
+  return router;
+}
