@@ -82,6 +82,8 @@ export function parseProjectForm(values: ProjectFormValues): FormResult<ProjectC
   input.seekingPartners = values.seekingPartners;
   return parseForm(projectCreateSchema, input, (path) => {
     const [list, index, ...rest] = path;
+    // A bad checkbox value belongs to its whole group.
+    if ((multiFields as readonly PropertyKey[]).includes(list)) return [list];
     const original = kept[list as RowList];
     return original && typeof index === "number" ? [list, original[index] ?? index, ...rest] : path;
   });

@@ -62,7 +62,7 @@ const rowLabels: Record<string, string> = {
 /** Label of a field path for the error summary: "Planlagte gevinster 2, Beskrivelse av gevinsten". */
 export function projectFieldLabel(path: string): string {
   const [field, index, sub] = path.split(".");
-  if (index === undefined) return fieldLabel(field);
+  if (index === undefined || sub === undefined) return fieldLabel(field);
   const subLabel = field === "contacts" && sub === "name" ? t.fields.contactName : (rowLabels[sub] ?? sub);
   return `${fieldLabel(field)} ${Number(index) + 1}, ${subLabel.toLowerCase()}`;
 }

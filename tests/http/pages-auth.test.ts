@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { drivers } from "../helpers/databases.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { listProjects } from "../../db/projects.ts";
+import { csrfFrom, expectNb, signInAdmin } from "./pages-support.ts";
+
+describe.each(drivers)("sign-in, sign-out and CSRF on %s", (driver) => {
+  let inst: TestInstance;
+  let clock = Date.now();
+
+  beforeAll(async () => {
+    inst = await startTestInstance({ driver, now: () => clock });
+  });
+  afterAll(() => inst?.close());
+
+  async function loginForm() {
+    const agent = request.agent(inst.url);
+    const page = await agent.get("/logg-inn").expect(200);
+    return { agent, csrf: csrfFrom(page.text), page };
+  }
+
+  it("signs in with the right password, goes to a local `neste` path, and signs out", async () => {
+    const { agent, csrf, page } = await loginForm();
+    expectNb(page.text);
+    const res = await agent.post("/logg-inn").type("form")
+      .send({ _csrf: csrf, email: "ADMIN@fredrikstad.test", password: inst.adminPassword, neste: "/prosjekter?phase=drift" })
+      .expect(303);
+    expect(res.headers.location).toBe("/prosjekter?phase=drift");
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(/kominn_session=[^;]+;.*HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+
+    const mine = await agent.get("/admin/prosjekter").expect(200);
+    expect(mine.text).toContain("Mine prosjekter");
+    expect(mine.text).toContain("Anne Admin");
+    await agent.post("/logg-ut").type("form").send({ _csrf: csrfFrom(mine.text) }).expect(303).expect("location", "/");
+    await agent.get("/admin/prosjekter").expect(303).expect("location", "/logg-inn?neste=%2Fadmin%2Fprosjekter");
+  });
+
+  it("never redirects to another site after sign-in", async () => {
+    for (const neste of ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]) {
+      const { agent, csrf } = await loginForm();
+      const res = await agent.post("/logg-inn").type("form")
+        .send({ _csrf: csrf, email: inst.admin!.email, password: inst.adminPassword, neste }).expect(303);
+      expect(res.headers.location).toBe("/admin/prosjekter");
+    }
+  });
+
+  it("tells a wrong password and an unknown e-mail apart from nothing", async () => {
+    const { agent, csrf } = await loginForm();
+    const wrong = await agent.post("/logg-inn").type("form").send({ _csrf: csrf, email: "nobody@fredrikstad.test", password: "feil-passord" }).expect(401);
+    expect(wrong.text).toContain("Feil e-post eller passord.");
+    expect(wrong.text).toContain('value="nobody@fredrikstad.test"');
+    const empty = await agent.post("/logg-inn").type("form").send({ _csrf: csrf, email: "", password: "" }).expect(400);
+    expect(empty.text).toContain('aria-describedby="f-email-feil"');
+    expect(empty.text).toContain('href="#f-password"');
+  });
+
+  it("limits wrong passwords: 429 with Retry-After after repeated failures, then works again later", async () => {
+    const { agent, csrf } = await loginForm();
+    const statuses: number[] = [];
+    let last: request.Response | undefined;
+    for (let i = 0; i < 20; i++) {
+      last = await agent.post("/logg-inn").type("form").send({ _csrf: csrf, email: inst.admin!.email, password: `feil-${i}` });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(Number(last!.headers["retry-after"])).toBeGreaterThan(0);
+    expect(last!.text).toContain("For mange mislykkede forsøk");
+    // Even the right password is refused while limited.
+    await agent.post("/logg-inn").type("form").send({ _csrf: csrf, email: inst.admin!.email, password: inst.adminPassword }).expect(429);
+
+    clock += 16 * 60 * 1000;
+    await agent.post("/logg-inn").type("form").send({ _csrf: csrf, email: inst.admin!.email, password: inst.adminPassword }).expect(303);
+  });
+
+  it("refuses posts without or with a forged CSRF token, and stores nothing", async () => {
+    const { agent, csrf } = await signInAdmin(inst);
+    const before = (await listProjects(inst.ctx.db, { includeDrafts: true })).total;
+    const form = { title: "Forfalsket", summary: "Skulle ikke lagres", phase: "ide" };
+    const missing = await agent.post("/admin/prosjekter/ny").type("form").send(form).expect(403);
+    expectNb(missing.text);
+    expect(missing.text).toContain("Skjemaet er utløpt");
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: "forfalsket" }).expect(403);
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: `${csrf.slice(0, -2)}xx` }).expect(403);
+    // A token from another visitor's session does not work either.
+    const other = await loginForm();
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: other.csrf }).expect(403);
+    // Sign-in without a token is refused too.
+    await request(inst.url).post("/logg-inn").type("form").send({ email: inst.admin!.email, password: inst.adminPassword }).expect(403);
+    expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before);
+
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: csrf }).expect(303);
+    expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before + 1);
+  });
+});
