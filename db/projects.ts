@@ -1,8 +1,9 @@
-import { and, arrayContains, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { municipalityRef } from "./municipalities.ts";
 import {
+  imitationLinks,
   municipalities,
   projectRevisions,
   projects,
@@ -47,6 +48,8 @@ export function toProject(row: ProjectRow, municipality: Municipality): Project 
     seekingPartners: row.seekingPartners,
     startDate: row.startDate,
     endDate: row.endDate,
+    adaptation: row.adaptation,
+    imitationOf: row.imitationOf,
     municipality: municipalityRef(municipality),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -106,6 +109,7 @@ export interface CreateLocalProject {
   content: ProjectContent;
   descriptionHtml: string;
   published: boolean;
+  imitationOf?: string | null;
   actor: { accountId: string | null; name: string };
 }
 
@@ -123,6 +127,7 @@ export async function createLocalProject(db: Db, input: CreateLocalProject): Pro
         municipalityId: input.municipality.id,
         ...contentColumns(input.content),
         descriptionHtml: input.descriptionHtml,
+        imitationOf: input.imitationOf ?? null,
         published: input.published,
         publishedAt: input.published ? now : null,
         createdAt: now,
@@ -133,7 +138,11 @@ export async function createLocalProject(db: Db, input: CreateLocalProject): Pro
       projectId: row.id,
       accountId: input.actor.accountId,
       actorName: input.actor.name,
-      action: input.published ? "opprettet og publisert" : "opprettet som utkast",
+      action: input.imitationOf
+        ? "opprettet som imitasjon"
+        : input.published
+          ? "opprettet og publisert"
+          : "opprettet som utkast",
       changedFields: [],
     });
     return toProject(row, input.municipality);
@@ -199,13 +208,20 @@ export interface ProjectFilter {
   serviceArea?: string;
   strategicArea?: string;
   seekingPartners?: boolean;
+  /** true: imitated by others; false: not (yet) imitated. */
+  imitated?: boolean;
+  /** true: an imitation of another project; false: an original. */
+  isImitation?: boolean;
   origin?: "local" | "remote" | "all";
   municipalityId?: string;
   /** Staff see drafts of their own instance; the public never does. */
   includeDrafts?: boolean;
 }
 
-export type ProjectOrder = "updated" | "newest";
+export type ProjectOrder = "updated" | "newest" | "imitations";
+
+const isImitated = sql`exists (select 1 from ${imitationLinks} where ${imitationLinks.originalUrl} = ${projects.url})`;
+const imitationCount = sql`(select count(distinct ${imitationLinks.copyMunicipalityActorUrl}) from ${imitationLinks} where ${imitationLinks.originalUrl} = ${projects.url})`;
 
 export interface ProjectPage {
   items: Project[];
@@ -221,6 +237,8 @@ function whereOf(filter: ProjectFilter): SQL | undefined {
     filter.serviceArea ? arrayContains(projects.serviceAreas, [filter.serviceArea]) : undefined,
     filter.strategicArea ? arrayContains(projects.strategicAreas, [filter.strategicArea]) : undefined,
     filter.seekingPartners ? eq(projects.seekingPartners, true) : undefined,
+    filter.imitated === undefined ? undefined : filter.imitated ? isImitated : sql`not ${isImitated}`,
+    filter.isImitation === undefined ? undefined : filter.isImitation ? isNotNull(projects.imitationOf) : isNull(projects.imitationOf),
     filter.origin === "local" ? eq(projects.local, true) : undefined,
     filter.origin === "remote" ? eq(projects.local, false) : undefined,
     filter.municipalityId ? eq(projects.municipalityId, filter.municipalityId) : undefined,
@@ -235,6 +253,7 @@ const descNullsLast = (column: SQL.Aliased | typeof projects.updatedAt | typeof 
 const orderings: Record<ProjectOrder, SQL[]> = {
   updated: [descNullsLast(projects.updatedAt), descNullsLast(projects.id)],
   newest: [descNullsLast(projects.publishedAt), descNullsLast(projects.id)],
+  imitations: [sql`${imitationCount} desc`, descNullsLast(projects.updatedAt), descNullsLast(projects.id)],
 };
 
 export async function listProjects(
@@ -265,4 +284,22 @@ async function municipalitiesByIds(db: Db, ids: string[]): Promise<Map<string, M
   if (ids.length === 0) return new Map();
   const rows = await db.select().from(municipalities).where(inArray(municipalities.id, ids));
   return new Map(rows.map((m) => [m.id, m]));
+}
+
+export interface ProjectRef {
+  id: string;
+  slug: string;
+  url: string;
+  local: boolean;
+  published: boolean;
+}
+
+/** Which of these URLs this instance holds as a project (its own or a cached copy), for linking. */
+export async function projectRefsByUrls(db: Db, urls: string[]): Promise<Map<string, ProjectRef>> {
+  if (urls.length === 0) return new Map();
+  const rows = await db
+    .select({ id: projects.id, slug: projects.slug, url: projects.url, local: projects.local, published: projects.published })
+    .from(projects)
+    .where(inArray(projects.url, urls));
+  return new Map(rows.map((r) => [r.url, r]));
 }

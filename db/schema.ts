@@ -144,6 +144,10 @@ export const projects = pgTable(
     seekingPartners: boolean("seeking_partners").notNull().default(false),
     startDate: text("start_date"),
     endDate: text("end_date"),
+    /** The URL (ActivityPub id) of the project this one imitates. */
+    imitationOf: text("imitation_of"),
+    /** What the imitating municipality changed, and why. */
+    adaptation: text("adaptation").notNull().default(""),
 
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -160,6 +164,37 @@ export const projects = pgTable(
     index("projects_phase_idx").on(t.phase),
     index("projects_service_areas_idx").using("gin", t.serviceAreas),
     index("projects_strategic_areas_idx").using("gin", t.strategicAreas),
+    index("projects_imitation_of_idx").on(t.imitationOf),
+  ],
+);
+
+/**
+ * Every imitation this instance knows of, local or learned from peers: one
+ * row per published copy, carrying what the original's page shows about it.
+ */
+export const imitationLinks = pgTable(
+  "imitation_links",
+  {
+    copyUrl: text("copy_url").primaryKey(),
+    originalUrl: text("original_url").notNull(),
+    copyTitle: text("copy_title").notNull(),
+    copyPhase: text("copy_phase").notNull(),
+    copyMunicipalityActorUrl: text("copy_municipality_actor_url").notNull(),
+    copyMunicipalityName: text("copy_municipality_name").notNull(),
+    copyKommunenummer: text("copy_kommunenummer"),
+    copyFylke: text("copy_fylke"),
+    copyRealisedBenefits: jsonb("copy_realised_benefits").$type<Benefit[]>().notNull().default([]),
+    copyLessons: text("copy_lessons").notNull().default(""),
+    copyLessonsFailed: text("copy_lessons_failed").notNull().default(""),
+    copyAdaptation: text("copy_adaptation").notNull().default(""),
+    originalTitle: text("original_title").notNull().default(""),
+    originalMunicipalityName: text("original_municipality_name").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("imitation_links_original_idx").on(t.originalUrl),
+    check("imitation_links_not_self", sql`${t.copyUrl} <> ${t.originalUrl}`),
   ],
 );
 
@@ -187,5 +222,7 @@ export type NewAccount = typeof accounts.$inferInsert;
 export type ProjectRow = typeof projects.$inferSelect;
 export type NewProjectRow = typeof projects.$inferInsert;
 export type ProjectRevision = typeof projectRevisions.$inferSelect;
+export type ImitationLink = typeof imitationLinks.$inferSelect;
+export type NewImitationLink = typeof imitationLinks.$inferInsert;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

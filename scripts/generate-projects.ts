@@ -117,5 +117,6 @@ export function generateProject(random: () => number, index: number): ProjectCon
     seekingPartners: random() < 0.15,
     startDate: `${year}-0${1 + Math.floor(random() * 9)}-01`,
     endDate: null,
+    adaptation: "",
   };
 }

@@ -7,6 +7,7 @@ import { loadSession, verifyCsrf } from "./http/session.ts";
 import { loadApiToken } from "./http/api-auth.ts";
 import { apiProjectRoutes } from "./routes/api-projects.ts";
 import { apiMetaRoutes } from "./routes/api-meta.ts";
+import { apiImitationRoutes } from "./routes/api-imitations.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { t } from "../web/texts.ts";
 
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   api.use(loadApiToken(ctx));
   api.use(apiMetaRoutes(ctx));
   api.use(apiProjectRoutes(ctx));
+  api.use(apiImitationRoutes(ctx));
   for (const router of ext.api ?? []) api.use(router);
   api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
   app.use("/api/v1", api);

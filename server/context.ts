@@ -1,9 +1,11 @@
 import type { Db } from "../db/client.ts";
+import type { Project } from "./domain/project.ts";
 import type { Config } from "./config.ts";
 import type { EventBus } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import type { RateLimiter } from "./http/rate-limit.ts";
 import type { ProjectService } from "./services/projects.ts";
+import type { ImitationService } from "./services/imitations.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
 export interface AppContext {
@@ -12,6 +14,9 @@ export interface AppContext {
   events: EventBus;
   logger: Logger;
   projects: ProjectService;
+  imitations: ImitationService;
+  /** Fetches and caches a project from another instance by its URL (set when federation is attached). */
+  resolveRemoteProject?: (url: string) => Promise<Project | undefined>;
   /** Key for CSRF tokens; generated on first start and kept in the database. */
   secret: string;
   loginLimits: { perAccount: RateLimiter; perIp: RateLimiter };

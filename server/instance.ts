@@ -11,6 +11,7 @@ import { EventBus } from "./events.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ProjectService } from "./services/projects.ts";
+import { ImitationService } from "./services/imitations.ts";
 import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
 import type { FederationTuning } from "../federation/index.ts";
 import { attachSearch } from "../search/attach.ts";
@@ -31,12 +32,14 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
   const events = new EventBus(logger);
   const secret = await getOrInitSetting(database.db, "secret", newSecret);
   const window = 15 * 60 * 1000;
+  const projects = new ProjectService(database.db, events, config.origin);
   const ctx: AppContext = {
     config,
     db: database.db,
     events,
     logger,
-    projects: new ProjectService(database.db, events, config.origin),
+    projects,
+    imitations: new ImitationService(database.db, events, projects, logger),
     secret,
     loginLimits: {
       perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),

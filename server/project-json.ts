@@ -1,7 +1,8 @@
 import type { Project } from "./domain/project.ts";
+import type { ImitationLink } from "../db/schema.ts";
 
 /** A project as the JSON API shows it. Field names follow the domain; dates are ISO strings. */
-export function projectJson(p: Project) {
+export function projectJson(p: Project, imitations: readonly ImitationLink[] = []) {
   return {
     id: p.id,
     url: p.url,
@@ -34,6 +35,20 @@ export function projectJson(p: Project) {
     seekingPartners: p.seekingPartners,
     startDate: p.startDate,
     endDate: p.endDate,
+    imitationOf: p.imitationOf,
+    adaptation: p.adaptation,
+    imitatedBy: imitations.map((l) => ({
+      id: l.copyUrl,
+      title: l.copyTitle,
+      phase: l.copyPhase,
+      municipality: {
+        name: l.copyMunicipalityName,
+        kommunenummer: l.copyKommunenummer,
+        fylke: l.copyFylke,
+        actorUrl: l.copyMunicipalityActorUrl,
+      },
+    })),
+    imitationCount: new Set(imitations.map((l) => l.copyMunicipalityActorUrl)).size,
     municipality: {
       name: p.municipality.name,
       kommunenummer: p.municipality.kommunenummer,

@@ -9,8 +9,10 @@ export const projectQueryShape = {
   serviceArea: z.enum(slugsOf(serviceAreas)).optional(),
   strategicArea: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "ugyldig strategisk område" }).optional(),
   seekingPartners: z.enum(["true", "false"], { error: "må være true eller false" }).transform((v) => v === "true").optional(),
+  imitated: z.enum(["true", "false"], { error: "må være true eller false" }).transform((v) => v === "true").optional(),
+  isImitation: z.enum(["true", "false"], { error: "må være true eller false" }).transform((v) => v === "true").optional(),
   origin: z.enum(["local", "remote", "all"]).default("all"),
-  order: z.enum(["updated", "newest"]).default("updated"),
+  order: z.enum(["updated", "newest", "imitations"]).default("updated"),
 };
 
 export const projectQuerySchema = z.strictObject(projectQueryShape);

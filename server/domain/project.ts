@@ -74,6 +74,7 @@ const projectFieldShape = {
   seekingPartners: z.boolean(),
   startDate: isoDate.nullable(),
   endDate: isoDate.nullable(),
+  adaptation: text(),
   published: z.boolean(),
 };
 
@@ -124,6 +125,7 @@ function partialShape() {
     seekingPartners: shape.seekingPartners.optional(),
     startDate: shape.startDate.optional(),
     endDate: shape.endDate.optional(),
+    adaptation: shape.adaptation.optional(),
     published: shape.published.optional(),
   };
 }
@@ -161,6 +163,8 @@ export interface ProjectContent {
   seekingPartners: boolean;
   startDate: string | null;
   endDate: string | null;
+  /** For an imitation: what was changed from the original, and why. */
+  adaptation: string;
 }
 
 export function emptyContent(
@@ -190,6 +194,7 @@ export function emptyContent(
     seekingPartners: false,
     startDate: null,
     endDate: null,
+    adaptation: "",
   };
 }
 
@@ -211,6 +216,8 @@ export interface Project extends ProjectContent {
   local: boolean;
   published: boolean;
   descriptionHtml: string;
+  /** The URL (ActivityPub id) of the project this one imitates, or null. */
+  imitationOf: string | null;
   municipality: MunicipalityRef;
   createdAt: Date;
   updatedAt: Date;

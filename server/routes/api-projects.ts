@@ -8,6 +8,7 @@ import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
 import { projectJson } from "../project-json.ts";
+import { imitationsOf, imitationsOfMany } from "../../db/imitations.ts";
 
 const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 
@@ -50,22 +51,31 @@ export function apiProjectRoutes(ctx: AppContext): Router {
         serviceArea: q.serviceArea,
         strategicArea: q.strategicArea,
         seekingPartners: q.seekingPartners,
+        imitated: q.imitated,
+        isImitation: q.isImitation,
         origin: q.origin,
         includeDrafts: Boolean(res.locals.account),
       },
       { page: q.page, perPage: q.perPage, order: q.order },
     );
+    const imitations = await imitationsOfMany(ctx.db, page.items.map((p) => p.url));
     res.json({
       total: page.total,
       page: page.page,
       perPage: page.perPage,
       pages: Math.ceil(page.total / page.perPage),
-      items: page.items.map(projectJson),
+      items: page.items.map((p) => projectJson(p, imitations.get(p.url))),
     });
   });
 
   router.get("/projects/:id", async (req, res) => {
-    res.json(projectJson(await findProject(String(req.params.id), Boolean(res.locals.account))));
+    const project = await findProject(String(req.params.id), Boolean(res.locals.account));
+    res.json(projectJson(project, await imitationsOf(ctx.db, project.url)));
+  });
+
+  router.get("/projects/:id/lineage", async (req, res) => {
+    const project = await findProject(String(req.params.id), Boolean(res.locals.account));
+    res.json(await ctx.imitations.lineage(project));
   });
 
   router.post("/projects", requireApi("project.write"), async (req, res) => {
@@ -81,7 +91,7 @@ export function apiProjectRoutes(ctx: AppContext): Router {
     if (!current.local) throw new HttpError(403, "Prosjekter fra andre kommuner kan bare endres der de hører hjemme");
     const patch = parseOr400(projectPatchSchema, req.body);
     const updated = await ctx.projects.update(await ownMunicipality(), current, patch, actorOf(req));
-    res.json(projectJson(updated));
+    res.json(projectJson(updated, await imitationsOf(ctx.db, updated.url)));
   });
 
   router.delete("/projects/:id", requireApi("project.write"), async (req, res) => {

@@ -14,6 +14,7 @@ import {
   type ProjectPatch,
 } from "../domain/project.ts";
 import { slugify } from "../domain/rules.ts";
+import { missingAdaptation } from "../domain/imitation.ts";
 import type { EventBus } from "../events.ts";
 import { renderMarkdown } from "../../web/markdown.ts";
 
@@ -28,6 +29,14 @@ export class ValidationError extends Error {
   constructor(issues: { field: string; message: string }[]) {
     super(issues.map((i) => `${i.field}: ${i.message}`).join("; "));
     this.issues = issues;
+  }
+}
+
+function checkAdaptation(p: Pick<Project, "imitationOf" | "adaptation">, publishing: boolean): void {
+  if (missingAdaptation(p, publishing)) {
+    throw new ValidationError([
+      { field: "adaptation", message: "fortell hva dere har tilpasset før imitasjonen publiseres" },
+    ]);
   }
 }
 
@@ -54,10 +63,16 @@ export class ProjectService {
     this.#origin = origin;
   }
 
-  async create(municipality: Municipality, input: ProjectCreate, actor: Actor): Promise<Project> {
+  async create(
+    municipality: Municipality,
+    input: ProjectCreate,
+    actor: Actor,
+    options: { imitationOf?: string } = {},
+  ): Promise<Project> {
     checkStrategicAreas(municipality, input.strategicAreas);
     const { published = false, ...fields } = input;
     const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
+    checkAdaptation({ imitationOf: options.imitationOf ?? null, adaptation: content.adaptation }, published);
     const project = await createLocalProject(this.#db, {
       municipality,
       origin: this.#origin,
@@ -65,6 +80,7 @@ export class ProjectService {
       content,
       descriptionHtml: renderMarkdown(content.description),
       published,
+      imitationOf: options.imitationOf ?? null,
       actor,
     });
     if (project.published) this.#events.emit("project.published", { project });
@@ -80,6 +96,10 @@ export class ProjectService {
     }
     const { published, ...fields } = patch;
     const content = stripUndefined(fields) as Partial<ProjectContent>;
+    checkAdaptation(
+      { imitationOf: current.imitationOf, adaptation: content.adaptation ?? current.adaptation },
+      published ?? current.published,
+    );
     const changedFields = contentFields.filter(
       (f) => f in content && JSON.stringify(content[f]) !== JSON.stringify(current[f]),
     );

@@ -1,0 +1,104 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "./client.ts";
+import { imitationLinks, type ImitationLink, type NewImitationLink } from "./schema.ts";
+
+/** Deeper chains than this are not followed (a guard; real lineages are short). */
+export const maxLineageDepth = 50;
+
+export async function getImitationLink(db: Db, copyUrl: string): Promise<ImitationLink | undefined> {
+  const [row] = await db.select().from(imitationLinks).where(eq(imitationLinks.copyUrl, copyUrl));
+  return row;
+}
+
+export async function upsertImitationLink(db: Db, link: NewImitationLink): Promise<void> {
+  const { copyUrl: _key, createdAt: _created, ...changes } = link;
+  await db
+    .insert(imitationLinks)
+    .values(link)
+    .onConflictDoUpdate({ target: imitationLinks.copyUrl, set: { ...changes, updatedAt: new Date() } });
+}
+
+export async function removeImitationLink(db: Db, copyUrl: string): Promise<boolean> {
+  const rows = await db.delete(imitationLinks).where(eq(imitationLinks.copyUrl, copyUrl)).returning({ url: imitationLinks.copyUrl });
+  return rows.length > 0;
+}
+
+/** The direct imitations of a project, oldest first. */
+export async function imitationsOf(db: Db, originalUrl: string): Promise<ImitationLink[]> {
+  return db.select().from(imitationLinks).where(eq(imitationLinks.originalUrl, originalUrl)).orderBy(imitationLinks.createdAt);
+}
+
+/** The direct imitations of several projects at once, for a page of results. */
+export async function imitationsOfMany(db: Db, originalUrls: string[]): Promise<Map<string, ImitationLink[]>> {
+  const out = new Map<string, ImitationLink[]>();
+  if (originalUrls.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(imitationLinks)
+    .where(inArray(imitationLinks.originalUrl, originalUrls))
+    .orderBy(imitationLinks.createdAt);
+  for (const row of rows) out.set(row.originalUrl, [...(out.get(row.originalUrl) ?? []), row]);
+  return out;
+}
+
+/** How many municipalities have imitated each of these projects directly. */
+export async function imitationCounts(db: Db, originalUrls: string[]): Promise<Map<string, number>> {
+  if (originalUrls.length === 0) return new Map();
+  const rows = await db
+    .select({
+      url: imitationLinks.originalUrl,
+      n: sql<number>`count(distinct ${imitationLinks.copyMunicipalityActorUrl})::int`,
+    })
+    .from(imitationLinks)
+    .where(inArray(imitationLinks.originalUrl, originalUrls))
+    .groupBy(imitationLinks.originalUrl);
+  return new Map(rows.map((r) => [r.url, r.n]));
+}
+
+export interface AncestorRow {
+  url: string;
+  title: string;
+  municipalityName: string;
+  depth: number;
+}
+
+/** The known originals above a project URL, nearest first, following published imitation links. */
+export async function ancestorsOf(db: Db, url: string): Promise<AncestorRow[]> {
+  return rowsOf<AncestorRow>(
+    await db.execute(sql`
+      with recursive up(copy_url, url, title, municipality_name, depth) as (
+        select copy_url, original_url, original_title, original_municipality_name, 1
+          from imitation_links where copy_url = ${url}
+        union all
+        select l.copy_url, l.original_url, l.original_title, l.original_municipality_name, up.depth + 1
+          from imitation_links l join up on l.copy_url = up.url
+          where up.depth < ${maxLineageDepth}
+      )
+      select url, title, municipality_name as "municipalityName", depth from up order by depth`),
+  );
+}
+
+export interface DescendantRow extends ImitationLink {
+  depth: number;
+}
+
+/** Every known imitation below a project URL, breadth first. */
+export async function descendantsOf(db: Db, url: string): Promise<DescendantRow[]> {
+  const rows = rowsOf<{ copy_url: string; depth: number }>(
+    await db.execute(sql`
+      with recursive down(copy_url, depth) as (
+        select copy_url, 1 from imitation_links where original_url = ${url}
+        union all
+        select l.copy_url, down.depth + 1
+          from imitation_links l join down on l.original_url = down.copy_url
+          where down.depth < ${maxLineageDepth}
+      )
+      select copy_url, min(depth) as depth from down group by copy_url`),
+  );
+  if (rows.length === 0) return [];
+  const depth = new Map(rows.map((r) => [r.copy_url, Number(r.depth)]));
+  const links = await db.select().from(imitationLinks).where(inArray(imitationLinks.copyUrl, [...depth.keys()]));
+  return links
+    .map((l) => ({ ...l, depth: depth.get(l.copyUrl)! }))
+    .sort((a, b) => a.depth - b.depth || a.createdAt.getTime() - b.createdAt.getTime());
+}

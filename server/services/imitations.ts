@@ -1,0 +1,185 @@
+import type { Db } from "../../db/client.ts";
+import type { Municipality, NewImitationLink } from "../../db/schema.ts";
+import {
+  ancestorsOf,
+  descendantsOf,
+  getImitationLink,
+  imitationCounts,
+  imitationsOf,
+  removeImitationLink,
+  upsertImitationLink,
+} from "../../db/imitations.ts";
+import { getProjectByUrl, projectRefsByUrls, type ProjectRef } from "../../db/projects.ts";
+import { closesCycle, imitationStartingPoint } from "../domain/imitation.ts";
+import type { Benefit, Project } from "../domain/project.ts";
+import type { EventBus } from "../events.ts";
+import type { Logger } from "../logger.ts";
+import { paths } from "../urls.ts";
+import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
+
+/** One project in a lineage, as pages and the API show it. */
+export interface LineageNode {
+  url: string;
+  title: string;
+  municipalityName: string;
+  phase: string | null;
+  /** Where to read it: a page here when this instance holds it, else its own URL. */
+  href: string;
+  depth: number;
+}
+
+export interface Lineage {
+  /** Original first, the direct parent last. */
+  ancestors: LineageNode[];
+  /** Every known imitation below, nearest first. */
+  descendants: LineageNode[];
+}
+
+/** What an adopting municipality reports back about its copy. */
+export interface AdopterReport {
+  url: string;
+  title: string;
+  phase: string;
+  href: string;
+  municipality: { name: string; kommunenummer: string | null; fylke: string | null; actorUrl: string };
+  realisedBenefits: Benefit[];
+  lessons: string;
+  lessonsFailed: string;
+  adaptation: string;
+}
+
+export class ImitationError extends ValidationError {}
+
+function hrefOf(url: string, ref: ProjectRef | undefined): string {
+  if (!ref || !ref.published) return url;
+  return ref.local ? paths.project(ref.slug) : paths.remoteProject(ref.id);
+}
+
+export class ImitationService {
+  readonly #db: Db;
+  readonly #projects: ProjectService;
+  readonly #logger: Logger;
+
+  constructor(db: Db, events: EventBus, projects: ProjectService, logger: Logger) {
+    this.#db = db;
+    this.#projects = projects;
+    this.#logger = logger;
+    // The lineage follows published copies: local ones from our own events,
+    // remote ones as their cached copies arrive.
+    events.on("project.published", ({ project }) => this.#track(project));
+    events.on("project.updated", ({ project }) => this.#track(project));
+    events.on("project.unpublished", ({ project }) => this.#untrack(project.url));
+    events.on("project.deleted", ({ project }) => this.#untrack(project.url));
+    events.on("remote.project.upserted", ({ project }) => this.#track(project));
+    events.on("remote.project.removed", ({ url }) => this.#untrack(url));
+  }
+
+  /** Starts a draft in our municipality from another project, naming it as the original. */
+  async imitate(municipality: Municipality, original: Project, actor: Actor): Promise<Project> {
+    if (!original.published) {
+      throw new ImitationError([{ field: "original", message: "et utkast kan ikke imiteres" }]);
+    }
+    return this.#projects.create(
+      municipality,
+      { ...imitationStartingPoint(original), published: false },
+      actor,
+      { imitationOf: original.url },
+    );
+  }
+
+  /**
+   * Records that `link.copyUrl` imitates `link.originalUrl`, unless that would
+   * make the lineage a loop. Returns false when refused.
+   */
+  async record(link: NewImitationLink): Promise<boolean> {
+    const ancestors = await ancestorsOf(this.#db, link.originalUrl);
+    if (closesCycle(link.copyUrl, link.originalUrl, ancestors.map((a) => a.url))) {
+      this.#logger.warn(`refused imitation link ${link.copyUrl} → ${link.originalUrl}: it would close a loop`);
+      return false;
+    }
+    await upsertImitationLink(this.#db, link);
+    return true;
+  }
+
+  async #track(copy: Project): Promise<void> {
+    if (!copy.imitationOf) return;
+    if (!copy.published) return this.#untrack(copy.url);
+    const original = await getProjectByUrl(this.#db, copy.imitationOf);
+    const known = original ? undefined : await getImitationLink(this.#db, copy.url);
+    await this.record({
+      copyUrl: copy.url,
+      originalUrl: copy.imitationOf,
+      copyTitle: copy.title,
+      copyPhase: copy.phase,
+      copyMunicipalityActorUrl: copy.municipality.actorUrl,
+      copyMunicipalityName: copy.municipality.name,
+      copyKommunenummer: copy.municipality.kommunenummer,
+      copyFylke: copy.municipality.fylke,
+      copyRealisedBenefits: copy.realisedBenefits,
+      copyLessons: copy.lessons,
+      copyLessonsFailed: copy.lessonsFailed,
+      copyAdaptation: copy.adaptation,
+      originalTitle: original?.title ?? known?.originalTitle ?? "",
+      originalMunicipalityName: original?.municipality.name ?? known?.originalMunicipalityName ?? "",
+    });
+  }
+
+  async #untrack(copyUrl: string): Promise<void> {
+    await removeImitationLink(this.#db, copyUrl);
+  }
+
+  async counts(urls: string[]): Promise<Map<string, number>> {
+    return imitationCounts(this.#db, urls);
+  }
+
+  /** Who imitated this project, with what each reports back. */
+  async adopters(project: Pick<Project, "url">): Promise<AdopterReport[]> {
+    const links = await imitationsOf(this.#db, project.url);
+    const refs = await projectRefsByUrls(this.#db, links.map((l) => l.copyUrl));
+    return links.map((l) => ({
+      url: l.copyUrl,
+      title: l.copyTitle,
+      phase: l.copyPhase,
+      href: hrefOf(l.copyUrl, refs.get(l.copyUrl)),
+      municipality: {
+        name: l.copyMunicipalityName,
+        kommunenummer: l.copyKommunenummer,
+        fylke: l.copyFylke,
+        actorUrl: l.copyMunicipalityActorUrl,
+      },
+      realisedBenefits: l.copyRealisedBenefits,
+      lessons: l.copyLessons,
+      lessonsFailed: l.copyLessonsFailed,
+      adaptation: l.copyAdaptation,
+    }));
+  }
+
+  async lineage(project: Pick<Project, "url" | "imitationOf">): Promise<Lineage> {
+    const ancestors: Omit<LineageNode, "href">[] = [];
+    if (project.imitationOf) {
+      // A draft has no link yet: its parent comes from the project itself.
+      const own = await getImitationLink(this.#db, project.url);
+      const parent = own ? undefined : await getProjectByUrl(this.#db, project.imitationOf);
+      ancestors.push({
+        url: project.imitationOf,
+        title: own?.originalTitle || parent?.title || "",
+        municipalityName: own?.originalMunicipalityName || parent?.municipality.name || "",
+        phase: parent?.phase ?? null,
+        depth: 1,
+      });
+      for (const a of await ancestorsOf(this.#db, project.imitationOf)) {
+        ancestors.push({ url: a.url, title: a.title, municipalityName: a.municipalityName, phase: null, depth: a.depth + 1 });
+      }
+    }
+    const descendants = (await descendantsOf(this.#db, project.url)).map((d) => ({
+      url: d.copyUrl,
+      title: d.copyTitle,
+      municipalityName: d.copyMunicipalityName,
+      phase: d.copyPhase,
+      depth: d.depth,
+    }));
+    const refs = await projectRefsByUrls(this.#db, [...ancestors, ...descendants].map((n) => n.url));
+    const withHref = (n: Omit<LineageNode, "href">): LineageNode => ({ ...n, href: hrefOf(n.url, refs.get(n.url)) });
+    return { ancestors: ancestors.reverse().map(withHref), descendants: descendants.map(withHref) };
+  }
+}
