@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { instanceRoles } from "./domain/municipality.ts";
+import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "./auth/oidc/config.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", ""], { error: "må være true eller false" })
@@ -22,7 +23,8 @@ const envSchema = z.object({
   KOMINN_ALLOW_PRIVATE_ADDRESS: bool.default(false),
   KOMINN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   KOMINN_TRUST_PROXY: z.string().regex(/^[\w.:/, ]+$/, { error: "må være loopback, uniquelocal eller IP-adresser/CIDR" }).default("loopback"),
-});
+  ...oidcEnvShape,
+}).superRefine(checkOidcEnv);
 
 export interface Config {
   port: number;
@@ -40,6 +42,8 @@ export interface Config {
   trustProxy: string;
   /** Cookies get the Secure flag when the public origin is https. */
   secureCookies: boolean;
+  /** Staff sign-in through the municipality's OpenID provider, from KOMINN_OIDC_*; the admin page may override it. */
+  oidc: OidcSettings | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.KOMINN_LOG_LEVEL,
     trustProxy: e.KOMINN_TRUST_PROXY,
     secureCookies: origin.startsWith("https://"),
+    oidc: oidcFromEnv(e),
   };
 }
 

@@ -16,6 +16,7 @@ import { attachFederation, type AttachedFederation } from "../federation/attach.
 import type { FederationTuning } from "../federation/index.ts";
 import { attachSearch } from "../search/attach.ts";
 import type { Search } from "../search/index.ts";
+import { attachOidc } from "./auth/oidc/attach.ts";
 
 export interface BuildOptions {
   logger?: Logger;
@@ -66,6 +67,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const extensions: AppExtensions = {};
   const federation = attachFederation(ctx, extensions, options.federation);
   const search = attachSearch(ctx, extensions);
+  attachOidc(ctx, extensions);
   const app = createApp(ctx, extensions);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));

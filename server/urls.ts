@@ -7,6 +7,10 @@ export const paths = {
   /** A cached copy of another municipality's project, shown here. */
   remoteProject: (id: string) => `/prosjekter/fra/${id}`,
   actor: (handle: string) => `/kommune/${handle}`,
+  /** Sign-in through the municipality's identity provider: start, and the redirect URI to register there. */
+  oidcStart: "/logg-inn/oidc",
+  oidcCallback: "/logg-inn/oidc/callback",
+  oidcSignOut: "/logg-inn/oidc/logg-ut",
 } as const;
 
 export function actorUrl(origin: string, handle: string): string {

@@ -268,4 +268,67 @@ export const t = {
     tokenRevokedNotice: "Nøkkelen er trukket tilbake.",
     noTokens: "Du har ingen nøkler.",
   },
+  // Sign-in with the municipality's identity provider (OpenID Connect) --------
+  oidc: {
+    button: "Logg inn med kommunens konto",
+    buttonHint: "Bruk den samme kontoen som du logger inn på jobb med.",
+    orPassword: "Eller logg inn med e-post og passord",
+    passwordFallback: "Logg inn med passord i stedet",
+    detail: "Teknisk årsak",
+    tryAgain: "Prøv å logge inn på nytt",
+    backToLogin: "Tilbake til innloggingen",
+    signOutProvider: "Logg også ut av kommunens konto",
+    problems: {
+      notConfigured: {
+        title: "Innlogging med kommunens konto er ikke satt opp",
+        body: "Denne portalen er ikke koblet til kommunens innloggingstjeneste. Logg inn med e-post og passord, eller be administratoren koble den til.",
+      },
+      noFlow: {
+        title: "Innloggingen er utløpt eller allerede fullført",
+        body: "Vi fant ingen påbegynt innlogging fra denne nettleseren. Start innloggingen på nytt.",
+      },
+      state: {
+        title: "Innloggingen kunne ikke bekreftes",
+        body: "Svaret fra innloggingstjenesten hørte ikke til innloggingen du startet her. Du er ikke logget inn. Start på nytt.",
+      },
+      cancelled: {
+        title: "Innloggingen ble avbrutt",
+        body: "Innloggingstjenesten fullførte ikke innloggingen, så du er ikke logget inn.",
+      },
+      unreachable: {
+        title: "Fikk ikke kontakt med kommunens innloggingstjeneste",
+        body: "Tjenesten svarer ikke, eller den svarer noe vi ikke forstår. Prøv igjen om litt. Varer feilen ved, si fra til administratoren.",
+      },
+      tokenRejected: {
+        title: "Innloggingen ble avvist",
+        body: "Bekreftelsen vi fikk fra innloggingstjenesten besto ikke kontrollene våre, så vi logget deg ikke inn. Prøv igjen; varer feilen ved, si fra til administratoren.",
+      },
+      noGroups: {
+        title: "Innloggingstjenesten oppga ikke gruppene dine",
+        body: "Rollen din i portalen avgjøres av hvilke grupper du er med i, men innloggingstjenesten sendte ingen grupper. Administratoren må sette opp tjenesten til å sende grupper (kravet «groups») i ID-tokenet.",
+      },
+      refused: {
+        title: "Du har ikke tilgang til portalen",
+        body: "Kontoen din er ikke med i noen av gruppene som gir tilgang til å publisere prosjekter her. Skal du ha tilgang, ta kontakt med administratoren for portalen.",
+      },
+      disabled: {
+        title: "Kontoen din er deaktivert",
+        body: "En administrator har deaktivert kontoen din i portalen. Ta kontakt med administratoren hvis du mener dette er feil.",
+      },
+      emailTaken: {
+        title: "E-postadressen er allerede i bruk",
+        body: "Portalen har allerede en konto med passord for denne e-postadressen. Av sikkerhetshensyn kobles kontoene ikke sammen automatisk; be administratoren om hjelp.",
+      },
+      noEmail: {
+        title: "Innloggingstjenesten oppga ingen e-postadresse",
+        body: "Vi trenger e-postadressen din for å opprette kontoen. Administratoren må sette opp tjenesten til å sende den.",
+      },
+    },
+    methods: {
+      password: "Passord",
+      oidc: "Kommunens konto",
+      both: "Passord og kommunens konto",
+      label: "Logger inn med",
+    },
+  },
 } as const;

@@ -1,0 +1,37 @@
+import { createAccount, getAccountByEmail, updateAccount } from "../../../db/accounts.ts";
+import { findIdentityAccount, linkIdentity, touchIdentity } from "../../../db/account-identities.ts";
+import type { Db } from "../../../db/client.ts";
+import type { Account } from "../../../db/schema.ts";
+import type { Role } from "../../domain/rules.ts";
+import type { StaffProfile } from "./claims.ts";
+import { OidcProblem } from "./client.ts";
+
+/**
+ * Finds or creates the staff account of a verified identity and sets its role,
+ * name and last sign-in, all in one transaction. A disabled account stays
+ * refused and unchanged. An e-mail address that already belongs to another
+ * account is refused rather than linked: linking would let whoever controls an
+ * address at the provider take over a local (possibly break-glass) account.
+ */
+export async function signInIdentity(db: Db, issuer: string, profile: StaffProfile, role: Role): Promise<Account> {
+  return db.transaction(async (tx) => {
+    const at = new Date();
+    const known = await findIdentityAccount(tx, issuer, profile.subject);
+    if (known) {
+      if (known.account.disabledAt) throw new OidcProblem("disabled");
+      await touchIdentity(tx, issuer, profile.subject, at);
+      const updated = await updateAccount(tx, known.account.id, { role, name: profile.name, lastLoginAt: at });
+      return updated!;
+    }
+    if (await getAccountByEmail(tx, profile.email)) throw new OidcProblem("emailTaken", profile.email);
+    const account = await createAccount(tx, {
+      email: profile.email,
+      name: profile.name,
+      role,
+      passwordHash: null,
+      lastLoginAt: at,
+    });
+    await linkIdentity(tx, { issuer, subject: profile.subject, accountId: account.id, at });
+    return account;
+  });
+}
