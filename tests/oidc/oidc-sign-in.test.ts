@@ -145,6 +145,21 @@ describe.each(drivers)("staff sign-in through the municipality's identity provid
     expect(await counts()).toEqual(n);
   });
 
+  it("says so when the person cancels at the provider", async () => {
+    const n = await counts();
+    const browser = new CookieClient();
+    const start = await browser.request(`${inst.url}/logg-inn/oidc`);
+    const form = (await browser.follow(start.location!)).at(-1)!;
+    const abort = /href="([^"]*abort[^"]*)"/.exec(form.body)![1];
+    const hops = await browser.follow(new URL(abort.replaceAll("&amp;", "&"), form.url).href);
+    const done = hops.at(-1)!;
+    expect(done.url.startsWith(`${inst.url}/logg-inn/oidc/callback`)).toBe(true);
+    expect(done.status).toBe(400);
+    expect(done.body).toContain("Innloggingen ble avbrutt");
+    expect(setsSession(done)).toBe(false);
+    expect(await counts()).toEqual(n);
+  });
+
   it("refuses a wrong state and a replayed callback", async () => {
     const n = await counts();
     const browser = new CookieClient();
