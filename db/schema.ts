@@ -215,6 +215,33 @@ export const projectRevisions = pgTable(
   (t) => [index("project_revisions_project_idx").on(t.projectId, t.at.desc())],
 );
 
+/** A municipality's request to join a project that seeks partners. */
+export const collaborationRequests = pgTable(
+  "collaboration_requests",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** The ActivityPub id of the request when it came from a peer; deduplicates redelivery. */
+    activityId: text("activity_id"),
+    fromActorUrl: text("from_actor_url").notNull(),
+    fromMunicipalityName: text("from_municipality_name").notNull(),
+    message: text("message").notNull(),
+    contactName: text("contact_name").notNull(),
+    contactEmail: text("contact_email").notNull(),
+    status: text("status").$type<"pending" | "accepted" | "declined">().notNull().default("pending"),
+    decidedBy: text("decided_by"),
+    createdAt: createdAt(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("collaboration_requests_project_idx").on(t.projectId, t.createdAt.desc()),
+    uniqueIndex("collaboration_requests_activity_key").on(t.activityId),
+    check("collaboration_requests_status_check", sql`${t.status} in ('pending', 'accepted', 'declined')`),
+  ],
+);
+
 export type Municipality = typeof municipalities.$inferSelect;
 export type NewMunicipality = typeof municipalities.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
@@ -223,6 +250,8 @@ export type ProjectRow = typeof projects.$inferSelect;
 export type NewProjectRow = typeof projects.$inferInsert;
 export type ProjectRevision = typeof projectRevisions.$inferSelect;
 export type ImitationLink = typeof imitationLinks.$inferSelect;
+export type CollaborationRequest = typeof collaborationRequests.$inferSelect;
+export type NewCollaborationRequest = typeof collaborationRequests.$inferInsert;
 export type NewImitationLink = typeof imitationLinks.$inferInsert;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

@@ -8,6 +8,7 @@ import { loadApiToken } from "./http/api-auth.ts";
 import { apiProjectRoutes } from "./routes/api-projects.ts";
 import { apiMetaRoutes } from "./routes/api-meta.ts";
 import { apiImitationRoutes } from "./routes/api-imitations.ts";
+import { apiCollaborationRoutes } from "./routes/api-collaboration.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { t } from "../web/texts.ts";
 
@@ -44,6 +45,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   api.use(apiMetaRoutes(ctx));
   api.use(apiProjectRoutes(ctx));
   api.use(apiImitationRoutes(ctx));
+  api.use(apiCollaborationRoutes(ctx));
   for (const router of ext.api ?? []) api.use(router);
   api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
   app.use("/api/v1", api);

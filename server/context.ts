@@ -6,6 +6,7 @@ import type { Logger } from "./logger.ts";
 import type { RateLimiter } from "./http/rate-limit.ts";
 import type { ProjectService } from "./services/projects.ts";
 import type { ImitationService } from "./services/imitations.ts";
+import type { CollaborationService } from "./services/collaboration.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
 export interface AppContext {
@@ -15,6 +16,7 @@ export interface AppContext {
   logger: Logger;
   projects: ProjectService;
   imitations: ImitationService;
+  collaboration: CollaborationService;
   /** Fetches and caches a project from another instance by its URL (set when federation is attached). */
   resolveRemoteProject?: (url: string) => Promise<Project | undefined>;
   /** Key for CSRF tokens; generated on first start and kept in the database. */

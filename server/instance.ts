@@ -12,6 +12,7 @@ import { RateLimiter } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ProjectService } from "./services/projects.ts";
 import { ImitationService } from "./services/imitations.ts";
+import { CollaborationService } from "./services/collaboration.ts";
 import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
 import type { FederationTuning } from "../federation/index.ts";
 import { attachSearch } from "../search/attach.ts";
@@ -41,6 +42,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     logger,
     projects,
     imitations: new ImitationService(database.db, events, projects, logger),
+    collaboration: new CollaborationService(database.db, events, projects),
     secret,
     loginLimits: {
       perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),

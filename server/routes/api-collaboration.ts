@@ -1,0 +1,65 @@
+import { Router } from "express";
+import { z } from "zod";
+import { getCollaborationRequest, listCollaborationRequests } from "../../db/collaboration-requests.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { getProjectByUrl } from "../../db/projects.ts";
+import type { CollaborationRequest } from "../../db/schema.ts";
+import { collaborationRequestSchema } from "../domain/collaboration.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError, parseOr400 } from "../http/errors.ts";
+import { requireApi } from "../http/api-auth.ts";
+
+const sendSchema = collaborationRequestSchema.extend({
+  project: z.url({ protocol: /^https?$/, error: "må være prosjektets id-URL" }).max(2_000),
+});
+const listQuery = z.strictObject({ status: z.enum(["pending", "accepted", "declined"]).optional() });
+
+function requestJson(r: CollaborationRequest & { projectTitle?: string }, ownActorUrl: string | undefined) {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    projectTitle: r.projectTitle,
+    direction: r.fromActorUrl === ownActorUrl ? "outgoing" : "incoming",
+    from: { actorUrl: r.fromActorUrl, name: r.fromMunicipalityName },
+    message: r.message,
+    contactName: r.contactName,
+    contactEmail: r.contactEmail,
+    status: r.status,
+    createdAt: r.createdAt.toISOString(),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+  };
+}
+
+export function apiCollaborationRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get("/collaboration-requests", requireApi("project.write"), async (req, res) => {
+    const { status } = parseOr400(listQuery, req.query);
+    const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
+    res.json({ items: (await listCollaborationRequests(ctx.db, { status })).map((r) => requestJson(r, own)) });
+  });
+
+  router.post("/collaboration-requests", requireApi("project.write"), async (req, res) => {
+    if (!req.is("application/json")) throw new HttpError(415, "Content-Type må være application/json");
+    const { project: url, ...input } = parseOr400(sendSchema, req.body);
+    const project = (await getProjectByUrl(ctx.db, url)) ?? (await ctx.resolveRemoteProject?.(url));
+    if (!project || !project.published) throw new HttpError(404, "Fant ikke prosjektet", [{ field: "project", message: "finnes ikke" }]);
+    const stored = await ctx.collaboration.send(project, input);
+    const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
+    res.status(project.local ? 201 : 202).json(requestJson({ ...stored, projectTitle: project.title }, own));
+  });
+
+  for (const [verb, accept] of [["accept", true], ["decline", false]] as const) {
+    router.post(`/collaboration-requests/:id/${verb}`, requireApi("project.write"), async (req, res) => {
+      const id = String(req.params.id);
+      const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
+      const existing = await getCollaborationRequest(ctx.db, id);
+      if (!existing || existing.fromActorUrl === own) throw new HttpError(404, "Fant ikke forespørselen");
+      const account = res.locals.account!;
+      const decided = await ctx.collaboration.decide(id, accept, { accountId: account.id, name: `${account.name} (API)` });
+      res.json(requestJson(decided!, own));
+    });
+  }
+
+  return router;
+}

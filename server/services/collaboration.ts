@@ -1,0 +1,87 @@
+import type { Db } from "../../db/client.ts";
+import {
+  decideCollaborationRequest,
+  getCollaborationRequest,
+  insertCollaborationRequest,
+} from "../../db/collaboration-requests.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { getProject } from "../../db/projects.ts";
+import type { CollaborationRequest } from "../../db/schema.ts";
+import type { CollaborationRequestInput } from "../domain/collaboration.ts";
+import type { Project } from "../domain/project.ts";
+import type { EventBus } from "../events.ts";
+import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
+
+export interface IncomingRequest extends CollaborationRequestInput {
+  fromActorUrl: string;
+  fromMunicipalityName: string;
+  /** The activity id when it came over ActivityPub. */
+  activityId?: string;
+}
+
+/** Requests to join projects that seek partners, and their answers. */
+export class CollaborationService {
+  readonly #db: Db;
+  readonly #events: EventBus;
+  readonly #projects: ProjectService;
+
+  constructor(db: Db, events: EventBus, projects: ProjectService) {
+    this.#db = db;
+    this.#events = events;
+    this.#projects = projects;
+  }
+
+  /** A request for one of our projects, from our own staff or from a peer. */
+  async receive(project: Project, request: IncomingRequest): Promise<CollaborationRequest> {
+    if (!project.local || !project.published) {
+      throw new ValidationError([{ field: "project", message: "finnes ikke her" }]);
+    }
+    if (!project.seekingPartners) {
+      throw new ValidationError([{ field: "project", message: "prosjektet søker ikke samarbeidspartnere" }]);
+    }
+    return insertCollaborationRequest(this.#db, { projectId: project.id, ...request });
+  }
+
+  /**
+   * Our staff ask to join a project. For one of our own projects it is stored
+   * at once; for another municipality's, it is stored as sent and federation
+   * delivers it (the `collaboration.requested` event).
+   */
+  async send(project: Project, input: CollaborationRequestInput): Promise<CollaborationRequest> {
+    const municipality = (await getLocalMunicipality(this.#db))!;
+    const from = { fromActorUrl: municipality.actorUrl, fromMunicipalityName: municipality.name };
+    if (project.local) return this.receive(project, { ...input, ...from });
+    if (!project.seekingPartners) {
+      throw new ValidationError([{ field: "project", message: "prosjektet søker ikke samarbeidspartnere" }]);
+    }
+    const stored = await insertCollaborationRequest(this.#db, { projectId: project.id, ...input, ...from });
+    this.#events.emit("collaboration.requested", {
+      projectUrl: project.url,
+      requestId: stored.id,
+      input,
+      fromActorUrl: municipality.actorUrl,
+    });
+    return stored;
+  }
+
+  /** Accepting adds the asker as a partner on the project (with history, and federated as any edit). */
+  async decide(id: string, accept: boolean, actor: Actor): Promise<CollaborationRequest | undefined> {
+    const pending = await getCollaborationRequest(this.#db, id);
+    if (!pending) return undefined;
+    const decided = await decideCollaborationRequest(this.#db, id, accept ? "accepted" : "declined", actor.name);
+    if (!decided) throw new ValidationError([{ field: "status", message: "forespørselen er allerede besvart" }]);
+    const project = await getProject(this.#db, decided.projectId);
+    if (!project) return decided;
+    if (accept && !project.partners.some((p) => p.type === "kommune" && p.name === decided.fromMunicipalityName)) {
+      const municipality = (await getLocalMunicipality(this.#db))!;
+      await this.#projects.update(
+        municipality,
+        project,
+        { partners: [...project.partners, { type: "kommune", name: decided.fromMunicipalityName }] },
+        actor,
+      );
+    }
+    this.#events.emit("collaboration.decided", { request: decided, projectUrl: project.url });
+    return decided;
+  }
+}
