@@ -1,15 +1,15 @@
 import type { Federation } from "@fedify/fedify";
-import { Article, Create, PUBLIC_COLLECTION, type Recipient } from "@fedify/vocab";
+import { Create, PUBLIC_COLLECTION, type Recipient } from "@fedify/vocab";
 import { instant } from "./time.ts";
 import { count, and, eq } from "drizzle-orm";
 import { listFollowers } from "../db/followers.ts";
 import { listFollows } from "../db/follows.ts";
-import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
+import { listProjects } from "../db/projects.ts";
 import { projects } from "../db/schema.ts";
 import type { Project } from "../server/domain/project.ts";
 import type { AppContext } from "../server/context.ts";
 import { actorPaths, localActorRow } from "./actor.ts";
-import { projectArticle, projectArticleJson } from "./project-object.ts";
+import { projectArticle } from "./project-object.ts";
 
 export const outboxPageSize = 50;
 
@@ -79,17 +79,6 @@ export function registerCollections(federation: Federation<AppContext>): void {
         ? (await listFollows(ctx.data.db)).filter((f) => f.status === "accepted").length
         : null,
     );
-
-  // The project page's own URL answers ActivityPub clients with the full Article.
-  federation.setObjectDispatcher(Article, "/prosjekter/{slug}", async (ctx, { slug }) => {
-    const project = await getLocalProjectBySlug(ctx.data.db, slug);
-    if (!project || !project.published) return null;
-    const local = await localActorRow(ctx.data.db, project.municipality.handle);
-    if (!local) return null;
-    const json = projectArticleJson(project, { followersUrl: ctx.getFollowersUri(local.handle).href });
-    // Parsed from our full document, the object keeps it and serves it as is (our terms included).
-    return Article.fromJsonLd(json, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader });
-  });
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => ({
     software: { name: "kominn", version: "0.1.0", repository: new URL("https://github.com/kominn/kominn") },

@@ -71,7 +71,7 @@ export interface GuardedFetchResult {
  */
 export async function fetchActivityJson(
   input: string | URL,
-  options: { allowPrivate: boolean; timeoutMs?: number; maxBytes?: number },
+  options: { allowPrivate: boolean; timeoutMs?: number; maxBytes?: number; accept?: string },
 ): Promise<GuardedFetchResult> {
   let url = new URL(input);
   const signal = AbortSignal.timeout(options.timeoutMs ?? fetchLimits.timeoutMs);
@@ -80,7 +80,9 @@ export async function fetchActivityJson(
     const response = await fetch(url, {
       redirect: "manual",
       signal,
-      headers: { accept: 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"' },
+      headers: {
+        accept: options.accept ?? 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+      },
     });
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {

@@ -9,6 +9,7 @@ import { listProjects } from "../db/projects.ts";
 import type { FollowRow, FollowerRow } from "../db/schema-federation.ts";
 import type { AppContext } from "../server/context.ts";
 import { actorHandle, rememberActor } from "./actor.ts";
+import { fetchActivityJson } from "./fetch-guard.ts";
 import { removeProject } from "./remote-projects.ts";
 
 /** A problem the administrator can fix; routes turn it into a 4xx naming the field. */
@@ -56,7 +57,8 @@ export class FollowService {
     if (await isBlocked(this.#app.db, `https://${host}/`)) throw new FollowError(422, "target", `domenet ${host} er blokkert`);
     let actor;
     try {
-      actor = await this.context().lookupObject(lookup);
+      const url = lookup.startsWith("@") ? await this.#webfinger(lookup) : lookup;
+      actor = url ? await this.context().lookupObject(url) : null;
     } catch {
       actor = null;
     }
@@ -64,6 +66,30 @@ export class FollowService {
       throw new FollowError(422, "target", `fant ingen kommune (ActivityPub-aktør) på ${input}`);
     }
     return actor;
+  }
+
+  /**
+   * WebFinger over https; in test and demo mode (private addresses allowed)
+   * also over plain http, since loopback peers have no certificates.
+   */
+  async #webfinger(handle: string): Promise<string | undefined> {
+    const [, user, host] = handlePattern.exec(handle)!;
+    const allowPrivate = this.#app.config.allowPrivateAddress;
+    const loopbackLike = /^(localhost|\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\])(:\d+)?$/i.test(host);
+    const schemes = !allowPrivate ? ["https"] : loopbackLike ? ["http", "https"] : ["https", "http"];
+    for (const scheme of schemes) {
+      const url = `${scheme}://${host}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${user}@${host}`)}`;
+      try {
+        const { status, json } = await fetchActivityJson(url, { allowPrivate, accept: "application/jrd+json, application/json" });
+        if (status !== 200) continue;
+        const links = (json as { links?: { rel?: string; type?: string; href?: string }[] }).links ?? [];
+        const self = links.find((l) => l.rel === "self" && /activity\+json|ld\+json/.test(l.type ?? ""));
+        if (self?.href) return self.href;
+      } catch {
+        // try the next scheme
+      }
+    }
+    return undefined;
   }
 
   async follow(target: string): Promise<FollowRow> {

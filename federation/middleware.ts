@@ -2,11 +2,42 @@ import type { Federation } from "@fedify/fedify";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { Readable } from "node:stream";
 import type { AppContext } from "../server/context.ts";
+import { getLocalProjectBySlug } from "../db/projects.ts";
+import { projectArticleJson } from "./project-object.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
 export const inboxBodyLimit = 256 * 1024;
 
 const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
+const projectPath = /^\/prosjekter\/([a-z0-9-]+)\/?$/;
+
+/** True when the client asks for ActivityPub JSON rather than HTML. */
+export function wantsActivityJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(",").map((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return { type: type.trim(), q: q ? Number(q.slice(2)) : 1 };
+  });
+  const score = (match: (t: string) => boolean) => Math.max(0, ...types.filter((t) => match(t.type)).map((t) => t.q));
+  const json = score((t) => t === "application/activity+json" || t === "application/ld+json");
+  const html = score((t) => t === "text/html" || t === "application/xhtml+xml");
+  return json > 0 && json >= html;
+}
+
+/**
+ * A project's URL is also its ActivityPub id. We serve the Article ourselves
+ * (not through Fedify's object dispatcher, which re-compacts it) so our
+ * JSON-LD terms reach peers intact.
+ */
+async function serveProjectObject(app: AppContext, slug: string, res: ExpressResponse): Promise<boolean> {
+  const project = await getLocalProjectBySlug(app.db, slug);
+  if (!project || !project.published) return false;
+  const json = projectArticleJson(project, { followersUrl: `${project.municipality.actorUrl}/followers` });
+  res.status(200).type("application/activity+json").setHeader("Vary", "Accept");
+  res.send(JSON.stringify(json));
+  return true;
+}
 
 async function readBody(req: ExpressRequest, limit: number): Promise<Buffer | "too-large"> {
   const declared = Number(req.get("content-length") ?? "0");
@@ -32,6 +63,15 @@ function problem(res: ExpressResponse, status: number, message: string): void {
  */
 export function federationMiddleware(federation: Federation<AppContext>, app: AppContext): RequestHandler {
   return async (req, res, next) => {
+    const project = req.method === "GET" ? projectPath.exec(req.path) : null;
+    if (project && wantsActivityJson(req.get("accept"))) {
+      try {
+        if (await serveProjectObject(app, project[1], res)) return;
+      } catch (error) {
+        return next(error);
+      }
+      return next();
+    }
     const isInboxPost = req.method === "POST" && inboxPath.test(req.path);
     if (req.method !== "GET" && req.method !== "HEAD" && !isInboxPost) return next();
     try {

@@ -42,7 +42,7 @@ describe.each(drivers)("database-backed Fedify queue and key-value store (%s)", 
     await kv.set(["a", "b", "1"], { n: 1 });
     await kv.set(["a", "b", "2"], "two");
     await kv.set(["a", "bc"], 3);
-    await kv.set(["short"], 1, { ttl: Temporal.Duration.from({ milliseconds: 1 }) });
+    await kv.set(["short"], 1, { ttl: Temporal.Duration.from({ milliseconds: 1 }) as never });
     expect(await kv.get(["a", "b", "1"])).toEqual({ n: 1 });
     const listed: unknown[] = [];
     for await (const e of kv.list(["a", "b"])) listed.push(e.key);
