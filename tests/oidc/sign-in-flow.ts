@@ -43,3 +43,16 @@ export async function signIn(client: CookieClient, portal: string, login: string
 export function setsSession(hop: Hop): boolean {
   return hop.setCookies.some((c) => c.startsWith("kominn_session=") && !c.startsWith("kominn_session=;"));
 }
+
+/** Signs in with e-mail and password through the login form (the local, break-glass way). */
+export async function passwordSignIn(client: CookieClient, portal: string, email: string, password: string): Promise<Hop> {
+  const form = await client.request(`${portal}/logg-inn`);
+  return client.request(`${portal}/logg-inn`, { form: { _csrf: csrfOf(form.body), email, password } });
+}
+
+/** The CSRF token of the first form on a page. */
+export function csrfOf(body: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
+  expect(token, "a form with a CSRF token").toBeTruthy();
+  return token!;
+}
