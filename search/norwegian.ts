@@ -42,7 +42,7 @@ const stopWords = new Set(
     "eller men ikke kan skal vil ma bli blir ble vi du jeg han hun man seg sin sitt sine " +
     "hva hvordan hvor hvem hvorfor nar der her dette disse denne slik sa ogsa bare meg oss " +
     "dem deres var vart vare mer mest mange noe noen alle andre under over etter uten mot " +
-    "inn ut opp ned sammen hos mellom gjennom nye nytt ny"
+    "inn ut opp ned sammen hos mellom gjennom nye nytt ny blant innen uten via per"
   ).split(" "),
 );
 
@@ -104,34 +104,62 @@ export function stem(foldedWord: string): string {
   return w;
 }
 
-const known = new Set(compoundVocabulary.map((w) => stem(fold(w))));
+const known = new Set(compoundVocabulary.map((w) => fold(w)));
+// Endings a known word may carry inside a compound's last part: "sensorer", "skolen".
+const inflections = ["", "e", "r", "n", "t", "s", "a", "en", "er", "et", "ne", "ene", "ere", "erne", "ers", "ens", "ane"];
+/** Parts shorter than this must be known words on both sides ("gate|lys", "sjo|svomming"). */
 const minPart = 4;
 
-function isKnown(foldedWord: string): boolean {
-  return foldedWord.length >= minPart && known.has(stem(foldedWord));
+/** The known base word a (possibly inflected) word is, e.g. "malere" → "maler"; undefined if none. */
+function baseWord(foldedWord: string, inflected: boolean, minLength = minPart): string | undefined {
+  for (const ending of inflected ? inflections : [""]) {
+    if (!foldedWord.endsWith(ending)) continue;
+    const base = foldedWord.slice(0, foldedWord.length - ending.length);
+    if (base.length >= minLength && known.has(base)) return base;
+  }
+  return undefined;
+}
+
+/** The head of a compound as a known word, allowing a linking s or e ("velferds-", "svomme-"). */
+function headWord(head: string): string | undefined {
+  return baseWord(head, false, 2) ?? (/[se]$/.test(head) ? baseWord(head.slice(0, -1), false, 2) : undefined);
 }
 
 /**
- * The known parts of a compound word (folded), longest tail first, e.g.
- * "svommeundervisningen" → ["undervisningen", "svomme"]; [] when the word is
- * not a compound of known words. A linking s or e between the parts is allowed.
+ * The known parts of a compound word (folded, in their base form), last part
+ * first: "fallsensorer" → ["sensor", "fall"], "svommeundervisningen" →
+ * ["undervisning", "svomme"]. The last part must be a known word; the first
+ * part a known word too, or at least four letters ("xyzsensor" is no compound,
+ * and "foreldre" does not contain "eldre"). [] when it is no such compound.
  */
 export function compoundParts(foldedWord: string, depth = 0): string[] {
-  if (foldedWord.length < minPart * 2 - 1 || depth > 2) return [];
-  for (let i = 3; i <= foldedWord.length - minPart; i++) {
-    const tail = foldedWord.slice(i);
-    if (!isKnown(tail)) continue;
-    let head = foldedWord.slice(0, i);
-    const parts = [tail];
-    if (isKnown(head)) parts.push(head);
-    else {
-      if ((head.endsWith("s") || head.endsWith("e")) && isKnown(head.slice(0, -1))) head = head.slice(0, -1);
-      if (isKnown(head)) parts.push(head);
-      else parts.push(...compoundParts(head, depth + 1));
-    }
-    return parts;
+  if (foldedWord.length < 5 || depth > 2) return [];
+  for (let i = 2; i <= foldedWord.length - 3; i++) {
+    const head = foldedWord.slice(0, i);
+    const knownHead = headWord(head);
+    const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);
+    if (!tail) continue;
+    if (knownHead) return [tail, knownHead];
+    if (head.length < minPart) continue;
+    return [tail, ...compoundParts(head, depth + 1)];
   }
   return [];
+}
+
+/** The parts of a word made entirely of known words, else undefined (for reading queries). */
+export function fullSplit(foldedWord: string, depth = 0): string[] | undefined {
+  // A word in the vocabulary stays whole: "elbil" is not "el" + "bil".
+  if (foldedWord.length < 5 || depth > 2 || (depth === 0 && baseWord(foldedWord, true))) return undefined;
+  for (let i = 2; i <= foldedWord.length - 3; i++) {
+    const head = foldedWord.slice(0, i);
+    const knownHead = headWord(head);
+    const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);
+    if (!tail) continue;
+    if (knownHead) return [knownHead, tail];
+    const rest = head.length >= minPart ? fullSplit(head, depth + 1) : undefined;
+    if (rest) return [...rest, tail];
+  }
+  return undefined;
 }
 
 /** Every compound part of every word in a text, as one space-separated string (folded). */
@@ -160,14 +188,19 @@ export const maxQueryTerms = 12;
 /**
  * Reads a query as people type it. Double quotes make a phrase; every other
  * character that is not a letter or digit (-, :, *, (, …) only separates words,
- * so query syntax can never reach a backend.
+ * so query syntax can never reach a backend. A compound made only of known
+ * words becomes its parts ("medisindispenser" → "medisin dispenser"): documents
+ * index the parts of their compounds too, so this finds the compound itself and
+ * the same words written apart.
  */
 export function parseQuery(q: string): ParsedQuery {
   const phrases: string[][] = [];
   const terms: string[] = [];
   const parts = q.split('"');
   parts.forEach((part, i) => {
-    const ws = foldedWords(part).filter((w) => !isStopWord(w));
+    const ws = foldedWords(part)
+      .filter((w) => !isStopWord(w))
+      .flatMap((w) => fullSplit(w) ?? [w]);
     const quoted = i % 2 === 1 && i < parts.length - 1;
     if (quoted && ws.length > 1) phrases.push(ws.slice(0, maxQueryTerms));
     else terms.push(...ws);

@@ -23,7 +23,7 @@ export const compoundVocabulary: readonly string[] = [
   "avfall", "sortering", "gjenbruk", "sirkulær", "ombruk", "vei", "gate", "park", "sykkel", "buss",
   "transport", "parkering", "lys", "belysning", "bygg", "byggesak", "plan", "reguleringsplan",
   "areal", "tomt", "regnbed", "flom", "skred", "tak", "grønt", "natur", "skog", "hav", "sjø", "strand",
-  "fjord", "elv", "vannmåler", "måler", "lekkasje", "snø", "brøyting", "strøm", "varme", "bil",
+  "fjord", "elv", "måler", "lekkasje", "snø", "brøyting", "strøm", "varme", "bil",
   "elbil", "el", "drivstoff", "utslipp", "kutt", "tre", "mat", "matsvinn", "kjøkken", "kantine",
   // administration and digital
   "søknad", "skjema", "digital", "digitalisering", "chat", "chatbot", "portal", "data", "analyse",
@@ -32,11 +32,12 @@ export const compoundVocabulary: readonly string[] = [
   "vakt", "vaktplan", "bemanning", "ledelse", "budsjett", "økonomi", "gevinst", "rapport", "statistikk",
   "dialog", "medvirkning", "høring", "valg", "demokrati", "råd", "panel", "verksted", "lab", "laboratorium",
   "senter", "kontor", "sentral", "tilbud", "ordning", "modell", "metode", "verktøy", "løsning", "system",
-  "app", "nett", "nettside", "tavle", "kart", "brikke", "nøkkel", "lås", "dør", "inngang",
+  "app", "nett", "nettside", "anlegg", "panel", "stasjon", "bank", "kart", "tavle", "kart", "brikke", "nøkkel", "lås", "dør", "inngang",
   // society, work, culture
   "arbeid", "jobb", "praksis", "lærling", "næring", "reiseliv", "turisme", "kultur", "idrett", "fritid",
   "hall", "bad", "basseng", "museum", "festival", "konsert", "integrering", "inkludering", "bosetting",
   "introduksjon", "program", "fattigdom", "gjeld", "ensomhet", "fellesskap", "frivillighet", "sentral",
   "losje", "kafe", "butikk", "handel", "sentrum", "by", "bygd", "distrikt", "region", "kommune",
+  "sjø", "by", "sol", "ute", "tid", "samling", "problem", "plage", "el", "lys", "bil", "vei", "hav", "tak", "rus", "bad", "mat",
   "fylke", "stat", "forskning", "utvikling", "innovasjon", "prosjekt", "pilot", "test",
 ];

@@ -1,0 +1,87 @@
+// Every search backend this machine can run, with a database of its own:
+// PostgreSQL full-text on PGlite always, on PostgreSQL when TEST_DATABASE_URL
+// is set, and Meilisearch when MEILI_URL is set.
+import { openDatabase, type Database } from "../../db/client.ts";
+import { newId } from "../../db/ids.ts";
+import type { SearchBackend, SearchDocument } from "../../search/backend.ts";
+import { MeilisearchBackend } from "../../search/meilisearch.ts";
+import { PostgresSearchBackend } from "../../search/postgres.ts";
+import { SearchService } from "../../search/service.ts";
+import { recordTerms } from "../../search/suggestions.ts";
+import { defaultRegions } from "../../server/domain/regions.ts";
+import { freshPostgresDatabase, testDatabaseUrl } from "../helpers/databases.ts";
+
+export interface BackendUnderTest {
+  name: string;
+  /** The database beside the backend (suggestions, municipality names). */
+  database: Database;
+  backend: SearchBackend;
+  service: SearchService;
+  /** Indexes documents and their words, as the indexer does. */
+  index(documents: SearchDocument[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BackendFactory {
+  name: string;
+  kind: "postgres" | "meilisearch";
+  start(): Promise<BackendUnderTest>;
+}
+
+const meiliUrl = process.env.MEILI_URL;
+
+function wrap(name: string, database: Database, backend: SearchBackend, cleanup: () => Promise<void>): BackendUnderTest {
+  return {
+    name,
+    database,
+    backend,
+    service: new SearchService(database.db, backend, defaultRegions),
+    async index(documents) {
+      await backend.init();
+      await backend.upsert(documents);
+      await recordTerms(database.db, documents);
+    },
+    async close() {
+      await backend.close();
+      await cleanup();
+      await database.close();
+    },
+  };
+}
+
+export const backendFactories: BackendFactory[] = [
+  {
+    name: "postgres-fts on PGlite",
+    kind: "postgres",
+    async start() {
+      const database = await openDatabase({});
+      return wrap(this.name, database, new PostgresSearchBackend(database.db), async () => {});
+    },
+  },
+];
+
+if (testDatabaseUrl) {
+  backendFactories.push({
+    name: "postgres-fts on PostgreSQL",
+    kind: "postgres",
+    async start() {
+      const pg = await freshPostgresDatabase();
+      const database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
+      return wrap(this.name, { ...database, close: async () => { await database.close(); await pg.drop(); } }, new PostgresSearchBackend(database.db), async () => {});
+    },
+  });
+}
+
+if (meiliUrl) {
+  backendFactories.push({
+    name: "meilisearch",
+    kind: "meilisearch",
+    async start() {
+      const database = await openDatabase({});
+      const backend = new MeilisearchBackend({ host: meiliUrl, apiKey: process.env.MEILI_MASTER_KEY, indexUid: `kominn-test-${newId(8)}` });
+      return wrap(this.name, database, backend, () => backend.drop());
+    },
+  });
+} else {
+  console.log("Meilisearch skipped: MEILI_URL not set");
+}

@@ -1,0 +1,34 @@
+// The relevance set: 56 Norwegian queries over a fixed corpus of 324 projects
+// (tests/fixtures/search-corpus.ts). Prints recall@10 and MRR per backend;
+// fails if recall@10 on PostgreSQL full-text falls below 0.9.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { searchDocument } from "../../search/document.ts";
+import { defaultRegions } from "../../server/domain/regions.ts";
+import { relevanceQueries } from "../fixtures/search-corpus.ts";
+import { backendFactories, type BackendUnderTest } from "../contract/backends.ts";
+import { buildCorpus, evaluate } from "./relevance.ts";
+
+const corpus = buildCorpus();
+
+describe.each(backendFactories)("relevance on $name", (factory) => {
+  let b: BackendUnderTest;
+  beforeAll(async () => {
+    b = await factory.start();
+    await b.index(corpus.map((p) => searchDocument(p, defaultRegions, 0)));
+  });
+  afterAll(() => b?.close());
+
+  it(`has recall@10 ≥ 0.9 over ${relevanceQueries.length} queries and ${corpus.length} projects`, async () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(300);
+    expect(relevanceQueries.length).toBeGreaterThanOrEqual(40);
+    const report = await evaluate(corpus, async (q) =>
+      (await b.service.search({ q, scope: "all", filters: {}, page: 1, perPage: 10 })).hits.map((h) => h.id),
+    );
+    const weak = report.queries.filter((s) => s.recall < 1).map((s) => `  ${s.q}: recall ${s.recall.toFixed(2)}, RR ${s.reciprocalRank.toFixed(2)}`);
+    console.log(
+      `[relevance] ${factory.name}: recall@10 = ${report.recallAt10.toFixed(3)}, MRR = ${report.mrr.toFixed(3)} ` +
+        `(${relevanceQueries.length} queries, ${corpus.length} projects)\n${weak.join("\n")}`,
+    );
+    if (factory.kind === "postgres") expect(report.recallAt10).toBeGreaterThanOrEqual(0.9);
+  });
+});
