@@ -14,6 +14,8 @@ export interface LayoutProps {
   readonly csrf?: string;
   /** The municipality's name beside the product name. */
   readonly siteName?: string;
+  /** The municipality's handle: "Om kommunen" links straight to its profile. */
+  readonly siteHandle?: string;
   /** Marks the current section in the navigation. */
   readonly current?: NavItem;
   /** Extra elements for <head> (canonical link, …). */
@@ -37,7 +39,7 @@ function navigation(props: LayoutProps): Html {
   const { account, current, csrf } = props;
   return html`<nav aria-label="${t.nav.label}"><ul class="nav">
 ${navLink("/prosjekter", t.nav.projects, "projects", current)}
-${navLink("/kommune", t.nav.about, "about", current)}
+${navLink(props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune", t.nav.about, "about", current)}
 ${account
   ? html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
 ${navLink("/admin/prosjekter/ny", t.nav.newProject, "new", current)}
@@ -58,6 +60,7 @@ export function layout(props: LayoutProps): Html {
 <title>${title} – ${siteName ?? t.productName}</title>
 ${description ? html`<meta name="description" content="${description}">` : ""}
 <link rel="stylesheet" href="/static/site.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/atom+xml" title="${t.nav.feed}" href="${feedPath}">
 ${head ?? ""}
 </head>

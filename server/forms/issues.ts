@@ -11,6 +11,7 @@ export type FormErrors = Record<string, string>;
 export const bokmalErrors: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "too_small":
+      if (issue.origin === "string" && issue.input === "") return t.form.required;
       if (issue.origin === "string") return Number(issue.minimum) <= 1 ? t.form.required : t.form.tooShort(Number(issue.minimum));
       return t.form.invalid;
     case "too_big":

@@ -93,7 +93,7 @@ export function setupValuesFromBody(body: FormBody = {}): SetupFormValues {
   };
 }
 
-export function parseSetupForm(body: FormBody): FormResult<SetupInput> {
+export function parseSetupForm(body: FormBody, options: { kommunenummerRequired: boolean }): FormResult<SetupInput> {
   const values = setupValuesFromBody(body);
   const password = one(body, "adminPassword");
   const result = parseForm(setupSchema, {
@@ -105,12 +105,15 @@ export function parseSetupForm(body: FormBody): FormResult<SetupInput> {
     adminName: values.adminName.trim() || undefined,
     adminPassword: password,
   });
-  const repeatWrong = password !== one(body, "adminPasswordRepeat");
-  if (!result.ok) {
-    if (repeatWrong) result.errors.adminPasswordRepeat ??= t.setup.mismatch;
-    return result;
-  }
-  if (repeatWrong) return { ok: false, errors: { adminPasswordRepeat: t.setup.mismatch } };
-  if (!result.data.adminName) return { ok: false, errors: { adminName: t.form.required } };
-  return result;
+  // Rules the schema leaves to the setup service, checked here too so every error shows at once.
+  const extra: Record<string, string> = {};
+  if (options.kommunenummerRequired && !values.kommunenummer.trim()) extra.kommunenummer = t.form.required;
+  if (!values.adminName.trim()) extra.adminName = t.form.required;
+  if (password !== one(body, "adminPasswordRepeat")) extra.adminPasswordRepeat = t.setup.mismatch;
+  const errors = { ...extra, ...(result.ok ? {} : result.errors) };
+  if (Object.keys(errors).length === 0 && result.ok) return result;
+  // In the order the form shows its fields, so the summary reads top to bottom.
+  const order = ["name", "kommunenummer", "fylke", "handle", "adminName", "adminEmail", "adminPassword", "adminPasswordRepeat"];
+  const rank = (f: string) => (order.indexOf(f) + 1 || order.length + 1);
+  return { ok: false, errors: Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b))) };
 }

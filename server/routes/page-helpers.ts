@@ -13,7 +13,12 @@ import type { Chrome } from "../../web/views/chrome.ts";
 /** The page shell's data. A CSRF token is made only for signed-in staff, so public pages set no cookie. */
 export function chromeOf(ctx: AppContext, req: Request, res: Response, municipality?: Municipality): Chrome {
   const account = res.locals.account;
-  return { account, csrf: account ? csrfToken(ctx, req, res) : undefined, siteName: municipality?.name };
+  return {
+    account,
+    csrf: account ? csrfToken(ctx, req, res) : undefined,
+    siteName: municipality?.name,
+    siteHandle: municipality?.handle,
+  };
 }
 
 /** For pages with a form: always a CSRF token (an anonymous one before sign-in). */

@@ -33,7 +33,7 @@ export function setupPageRoutes(ctx: AppContext): Router {
   router.post("/oppsett", async (req, res) => {
     await notSetUp();
     const body = req.body as FormBody;
-    const parsed = parseSetupForm(body);
+    const parsed = parseSetupForm(body, { kommunenummerRequired });
     if (!parsed.ok) return render(req, res, 400, body, parsed.errors);
     try {
       const { municipality, admin } = await setupInstance(ctx.db, parsed.data, { origin: ctx.config.origin, role: ctx.config.role });

@@ -156,6 +156,7 @@ describe.each(drivers)("public pages on %s", (driver) => {
 
   it("shows the municipality's profile with its projects", async () => {
     await request(inst.app).get("/kommune").expect(303).expect("location", "/kommune/fredrikstad");
+    expect((await request(inst.app).get("/")).text).toContain(`href="/kommune/fredrikstad"`);
     const res = await request(inst.app).get("/kommune/fredrikstad").expect(200);
     expectNb(res.text);
     for (const text of ["Fredrikstad kommune", "3107", "Østfold", "Smart kommune", "Fallsensorer for eldre"]) {

@@ -5,4 +5,6 @@ export interface Chrome {
   readonly account?: Account;
   readonly csrf?: string;
   readonly siteName?: string;
+  /** The municipality's handle, for the link to its profile. */
+  readonly siteHandle?: string;
 }

@@ -94,7 +94,7 @@ ${textField({ name: `partners.${i}.name`, label: t.fields.partnerName, value: ro
 
 function contactRows(values: ProjectFormValues, errors?: FormErrors): Html {
   return html`${rowsToShow(values.contacts, { name: "", role: "", email: "" }).map(
-    (row, i) => html`<fieldset class="row">
+    (row, i) => html`<fieldset class="row row-3">
 <legend>${t.staff.row("Kontaktperson", i + 1)}</legend>
 ${textField({ name: `contacts.${i}.name`, label: t.fields.contactName, value: row.name, errors, maxlength: limits.name, autocomplete: "off", plain: true })}
 ${textField({ name: `contacts.${i}.role`, label: t.fields.contactRole, value: row.role, errors, maxlength: limits.name, plain: true })}
