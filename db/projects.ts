@@ -303,3 +303,20 @@ export async function projectRefsByUrls(db: Db, urls: string[]): Promise<Map<str
     .where(inArray(projects.url, urls));
   return new Map(rows.map((r) => [r.url, r]));
 }
+
+/** Every published project, local and remote, in batches by id: for exports that must not hold all in memory. */
+export async function* publishedProjectBatches(db: Db, batchSize = 500): AsyncGenerator<Project[]> {
+  let after = "";
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(projects)
+      .where(and(eq(projects.published, true), sql`${projects.id} > ${after}`))
+      .orderBy(projects.id)
+      .limit(batchSize);
+    if (rows.length === 0) return;
+    const owners = await municipalitiesByIds(db, [...new Set(rows.map((r) => r.municipalityId))]);
+    yield rows.map((r) => toProject(r, owners.get(r.municipalityId)!));
+    after = rows[rows.length - 1].id;
+  }
+}

@@ -9,6 +9,8 @@ import { apiProjectRoutes } from "./routes/api-projects.ts";
 import { apiMetaRoutes } from "./routes/api-meta.ts";
 import { apiImitationRoutes } from "./routes/api-imitations.ts";
 import { apiCollaborationRoutes } from "./routes/api-collaboration.ts";
+import { apiOverviewRoutes } from "./routes/api-overview.ts";
+import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { t } from "../web/texts.ts";
 
@@ -46,6 +48,8 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   api.use(apiProjectRoutes(ctx));
   api.use(apiImitationRoutes(ctx));
   api.use(apiCollaborationRoutes(ctx));
+  api.use(apiOverviewRoutes(ctx));
+  api.use(apiExportRoutes(ctx));
   for (const router of ext.api ?? []) api.use(router);
   api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
   app.use("/api/v1", api);

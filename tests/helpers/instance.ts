@@ -58,7 +58,7 @@ export async function startTestInstance(options: TestInstanceOptions = {}): Prom
     HOST: "127.0.0.1",
     KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
     KOMINN_DATA_DIR: options.dataDir ?? "memory://",
-    KOMINN_LOG_LEVEL: "error",
+    KOMINN_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     KOMINN_ALLOW_PRIVATE_ADDRESS: "true",
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...options.env,

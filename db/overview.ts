@@ -1,0 +1,131 @@
+// The national overview's figures, computed from the stored projects and
+// imitation links on every call: no hand-kept counters that could drift.
+import { sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "./client.ts";
+import type { OverviewQuery } from "../server/domain/overview-query.ts";
+import { defaultRegions, fylker } from "../server/domain/regions.ts";
+
+export interface OverviewFilter {
+  /** County number (first two digits of kommunenummer) and name, as in server/domain/regions.ts. */
+  fylke?: { nummer: string; name: string };
+  /** Kommunenummer of a region's members. */
+  region?: readonly string[];
+  serviceArea?: string;
+  /** Published on or after / before (ISO dates). */
+  from?: string;
+  to?: string;
+}
+
+export interface MostImitated {
+  url: string;
+  title: string;
+  municipality: string;
+  fylke: string | null;
+  municipalities: number;
+  fylker: number;
+  /** Days from publication to the first imitation. */
+  daysToFirstImitation: number | null;
+}
+
+export interface ReusePeriod {
+  period: string;
+  projects: number;
+  imitations: number;
+}
+
+export interface OverviewStats {
+  municipalities: number;
+  projects: number;
+  imitations: number;
+  seekingPartners: number;
+  byFylke: Record<string, number>;
+  byServiceArea: Record<string, number>;
+  byPhase: Record<string, number>;
+  byType: Record<string, number>;
+  mostImitated: MostImitated[];
+  reuseOverTime: ReusePeriod[];
+}
+
+/** The overview's query parameters as a database filter. */
+export function overviewFilterOf(q: OverviewQuery): OverviewFilter {
+  const fylke = q.fylke ? fylker.find((f) => f.slug === q.fylke) : undefined;
+  const region = q.region ? defaultRegions.find((r) => r.slug === q.region) : undefined;
+  return {
+    fylke: fylke && { nummer: fylke.nummer, name: fylke.name },
+    region: region?.kommunenummer,
+    serviceArea: q.serviceArea,
+    from: q.from,
+    to: q.to,
+  };
+}
+
+function scope(filter: OverviewFilter): SQL {
+  const parts: SQL[] = [sql`p.published`];
+  if (filter.fylke) {
+    parts.push(sql`(left(m.kommunenummer, 2) = ${filter.fylke.nummer} or lower(m.fylke) = lower(${filter.fylke.name}))`);
+  }
+  if (filter.region) {
+    parts.push(filter.region.length ? sql`m.kommunenummer in (${sql.join(filter.region.map((k) => sql`${k}`), sql`, `)})` : sql`false`);
+  }
+  if (filter.serviceArea) parts.push(sql`p.service_areas @> array[${filter.serviceArea}]::text[]`);
+  if (filter.from) parts.push(sql`p.published_at >= ${filter.from}::date`);
+  if (filter.to) parts.push(sql`p.published_at < (${filter.to}::date + 1)`);
+  return sql.join(parts, sql` and `);
+}
+
+const counted = (rows: { key: string | null; n: number }[]) =>
+  Object.fromEntries(rows.filter((r) => r.key !== null).map((r) => [r.key as string, Number(r.n)]));
+
+export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 10): Promise<OverviewStats> {
+  const where = scope(filter);
+  const inScope = sql`projects p join municipalities m on m.id = p.municipality_id where ${where}`;
+  const q = async <T>(query: SQL) => rowsOf<T>(await db.execute(query));
+
+  const [totals, byFylke, byServiceArea, byPhase, byType, mostImitated, overTime] = await Promise.all([
+    q<{ municipalities: number; projects: number; imitations: number; seeking: number }>(sql`
+      select count(distinct p.municipality_id)::int as municipalities, count(*)::int as projects,
+             count(*) filter (where p.imitation_of is not null)::int as imitations,
+             count(*) filter (where p.seeking_partners)::int as seeking
+      from ${inScope}`),
+    q<{ key: string | null; n: number }>(sql`select m.fylke as key, count(*)::int as n from ${inScope} group by m.fylke`),
+    q<{ key: string; n: number }>(sql`
+      select a as key, count(*)::int as n
+      from projects p join municipalities m on m.id = p.municipality_id cross join lateral unnest(p.service_areas) a
+      where ${where} group by a`),
+    q<{ key: string; n: number }>(sql`select p.phase as key, count(*)::int as n from ${inScope} group by p.phase`),
+    q<{ key: string; n: number }>(sql`
+      select t as key, count(*)::int as n
+      from projects p join municipalities m on m.id = p.municipality_id cross join lateral unnest(p.innovation_types) t
+      where ${where} group by t`),
+    q<MostImitated>(sql`
+      select p.url, p.title, m.name as municipality, m.fylke,
+             count(distinct l.copy_municipality_actor_url)::int as municipalities,
+             count(distinct coalesce(l.copy_fylke, l.copy_municipality_actor_url))::int as fylker,
+             floor(extract(epoch from (min(l.created_at) - coalesce(p.published_at, p.created_at))) / 86400)::int
+               as "daysToFirstImitation"
+      from projects p join municipalities m on m.id = p.municipality_id
+      join imitation_links l on l.original_url = p.url
+      where ${where}
+      group by p.url, p.title, m.name, m.fylke, p.published_at, p.created_at
+      order by municipalities desc, fylker desc, p.title
+      limit ${topN}`),
+    q<ReusePeriod>(sql`
+      select to_char(date_trunc('quarter', p.published_at), 'YYYY-"K"Q') as period,
+             count(*)::int as projects, count(*) filter (where p.imitation_of is not null)::int as imitations
+      from ${inScope} and p.published_at is not null
+      group by 1 order by 1`),
+  ]);
+
+  return {
+    municipalities: totals[0].municipalities,
+    projects: totals[0].projects,
+    imitations: totals[0].imitations,
+    seekingPartners: totals[0].seeking,
+    byFylke: counted(byFylke),
+    byServiceArea: counted(byServiceArea),
+    byPhase: counted(byPhase),
+    byType: counted(byType),
+    mostImitated: mostImitated.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) })),
+    reuseOverTime: overTime,
+  };
+}

@@ -1,0 +1,26 @@
+import { Router } from "express";
+import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
+import type { AppContext } from "../context.ts";
+import { parseOr400 } from "../http/errors.ts";
+import { overviewQuerySchema } from "../domain/overview-query.ts";
+
+export function apiOverviewRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get("/overview", async (req, res) => {
+    const query = parseOr400(overviewQuerySchema, req.query);
+    const stats = await overviewStats(ctx.db, overviewFilterOf(query));
+    res.json({
+      filter: query,
+      ...stats,
+      reuseShare: {
+        share: stats.projects ? stats.imitations / stats.projects : 0,
+        imitations: stats.imitations,
+        projects: stats.projects,
+        overTime: stats.reuseOverTime.map((p) => ({ ...p, share: p.projects ? p.imitations / p.projects : 0 })),
+      },
+    });
+  });
+
+  return router;
+}
