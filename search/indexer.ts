@@ -4,7 +4,7 @@
 // is lost and the person who saved never sees an error.
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { toProject } from "../db/projects.ts";
+import { getProjectByUrl, toProject } from "../db/projects.ts";
 import { municipalities, projects } from "../db/schema.ts";
 import { searchQueue, searchTerms } from "../db/schema-search.ts";
 import type { Project } from "../server/domain/project.ts";
@@ -47,13 +47,17 @@ export class SearchIndexer {
 
   /** Queues every change to a public project, local or remote. */
   subscribe(events: EventBus): void {
-    const queue = (id: string) => this.enqueue([id]);
-    events.on("project.published", ({ project }) => queue(project.id));
-    events.on("project.updated", ({ project }) => queue(project.id));
-    events.on("project.unpublished", ({ project }) => queue(project.id));
-    events.on("project.deleted", ({ project }) => queue(project.id));
-    events.on("remote.project.upserted", ({ project }) => queue(project.id));
-    events.on("remote.project.removed", ({ projectId }) => queue(projectId));
+    // A changed imitation also changes its original's imitation count, so both are queued.
+    const queue = async (project: Project) => {
+      const original = project.imitationOf ? await getProjectByUrl(this.#db, project.imitationOf) : undefined;
+      await this.enqueue(original ? [project.id, original.id] : [project.id]);
+    };
+    events.on("project.published", ({ project }) => queue(project));
+    events.on("project.updated", ({ project }) => queue(project));
+    events.on("project.unpublished", ({ project }) => queue(project));
+    events.on("project.deleted", ({ project }) => queue(project));
+    events.on("remote.project.upserted", ({ project }) => queue(project));
+    events.on("remote.project.removed", ({ projectId }) => this.enqueue([projectId]));
   }
 
   start(): void {
@@ -149,7 +153,7 @@ export class SearchIndexer {
   }
 
   async #documents(list: Project[]): Promise<SearchDocument[]> {
-    const counts = await imitationCounts(this.#db, list.map((p) => p.id));
+    const counts = await imitationCounts(this.#db, list);
     return list.map((p) => searchDocument(p, this.#regions, counts.get(p.id) ?? 0));
   }
 

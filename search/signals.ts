@@ -1,10 +1,8 @@
 import type { Db } from "../db/client.ts";
+import { imitationCounts as countsByOriginalUrl } from "../db/imitations.ts";
 
-/**
- * How many times each project has been imitated by others. Always 0 until the
- * imitation feature lands; then point this at the real lineage table and
- * reindex (`npm run kominn -- reindex`).
- */
-export async function imitationCounts(_db: Db, projectIds: string[]): Promise<Map<string, number>> {
-  return new Map(projectIds.map((id) => [id, 0]));
+/** How many municipalities have imitated each project, by project id (0 when none). */
+export async function imitationCounts(db: Db, list: { id: string; url: string }[]): Promise<Map<string, number>> {
+  const byUrl = await countsByOriginalUrl(db, list.map((p) => p.url));
+  return new Map(list.map((p) => [p.id, byUrl.get(p.url) ?? 0]));
 }

@@ -22,6 +22,7 @@ function twin(id: string, proven: boolean): Project {
     local: true,
     published: true,
     descriptionHtml: "",
+    imitationOf: null,
     realisedBenefits: proven ? [{ kind: "kvalitet", description: "Elevene lærer mer naturfag." }] : [],
     municipality: { name: m.name, kommunenummer: m.kommunenummer, fylke: m.fylke, handle: m.handle, actorUrl: "https://kominn.test/kommune/x" },
     createdAt: new Date("2025-01-01"),
