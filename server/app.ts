@@ -12,6 +12,7 @@ import { apiCollaborationRoutes } from "./routes/api-collaboration.ts";
 import { apiOverviewRoutes } from "./routes/api-overview.ts";
 import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { overviewPageRoutes } from "./routes/overview-page.ts";
 import { t } from "../web/texts.ts";
 
 export const bodyLimit = "1mb";
@@ -59,6 +60,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   app.use(loadSession(ctx));
   app.use(verifyCsrf(ctx));
   app.use(pageRoutes(ctx));
+  app.use(overviewPageRoutes(ctx));
   for (const router of ext.pages ?? []) app.use(router);
 
   app.use((_req, _res, next) => next(new HttpError(404, t.errors.notFound)));

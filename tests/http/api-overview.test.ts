@@ -75,3 +75,29 @@ describe.each(drivers)("overview and exports (%s)", (driver) => {
     expect(urls).toEqual([`${inst.ctx.config.origin}/api/v1/export.csv`, `${inst.ctx.config.origin}/api/v1/export.json`]);
   });
 });
+
+describe("the overview page", () => {
+  let inst: TestInstance;
+  beforeAll(async () => {
+    inst = await startTestInstance();
+    await request(inst.app).post("/api/v1/projects").set({ Authorization: `Bearer ${inst.adminToken}` })
+      .send({ title: "Digital byggesøknad", summary: "S", phase: "drift", serviceAreas: ["plan-bygg"], published: true }).expect(201);
+  });
+  afterAll(() => inst?.close());
+
+  it("shows key figures and charts with their data tables, without JavaScript", async () => {
+    const page = await request(inst.app).get("/oversikt").expect(200);
+    expect(page.text).toContain('<html lang="nb">');
+    expect(page.text).toMatch(/<dt>Prosjekter<\/dt><dd>1<\/dd>/);
+    expect(page.text).toMatch(/<svg[^>]+role="img"/);
+    expect(page.text).toMatch(/<th scope="row">Plan og bygg<\/th><td class="num">1<\/td>/);
+    expect(page.text).not.toMatch(/<script/);
+  });
+
+  it("keeps filters in the form and answers a bad filter with a 400 page", async () => {
+    const page = await request(inst.app).get("/oversikt?fylke=ostfold&serviceArea=&from=").expect(200);
+    expect(page.text).toMatch(/<option value="ostfold" selected>Østfold<\/option>/);
+    const bad = await request(inst.app).get("/oversikt?fylke=%27%3B%20drop").expect(400);
+    expect(bad.text).toContain("fylke");
+  });
+});

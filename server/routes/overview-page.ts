@@ -1,0 +1,21 @@
+import { Router } from "express";
+import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
+import { getLocalMunicipality } from "../../db/municipalities.ts";
+import type { AppContext } from "../context.ts";
+import { overviewQuerySchema } from "../domain/overview-query.ts";
+import { parseOr400 } from "../http/errors.ts";
+import { overviewPage } from "../../web/views/overview-page.ts";
+import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+
+/** The national overview page; the aggregator's front page shows the same. */
+export function overviewPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get("/oversikt", async (req, res) => {
+    const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
+    const municipality = await getLocalMunicipality(ctx.db);
+    const stats = await overviewStats(ctx.db, overviewFilterOf(query));
+    const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
+    sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats, query, title }));
+  });
+  return router;
+}

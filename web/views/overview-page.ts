@@ -1,0 +1,77 @@
+import type { OverviewStats } from "../../db/overview.ts";
+import type { OverviewQuery } from "../../server/domain/overview-query.ts";
+import { defaultRegions, fylker } from "../../server/domain/regions.ts";
+import { innovationTypes, labelOf, phases, serviceAreas, type Term } from "../../server/domain/taxonomies.ts";
+import { barChart, type Bar } from "../components/bar-chart.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface OverviewPageProps {
+  readonly chrome: Chrome;
+  readonly stats: OverviewStats;
+  readonly query: OverviewQuery;
+  readonly title: string;
+}
+
+const percent = (share: number) => `${(share * 100).toLocaleString("nb-NO", { maximumFractionDigits: 1 })} %`;
+
+function barsOf(counts: Record<string, number>, terms?: readonly Term[]): Bar[] {
+  const bars = Object.entries(counts).map(([key, value]) => ({ label: terms ? labelOf(terms, key) : key, value }));
+  return bars.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, "nb"));
+}
+
+function select(name: string, label: string, options: readonly { value: string; label: string }[], selected?: string): Html {
+  return html`<div class="field"><label for="f-${name}">${label}</label>
+<select id="f-${name}" name="${name}"><option value="">Alle</option>
+${options.map((o) => html`<option value="${o.value}"${o.value === selected ? html` selected` : ""}>${o.label}</option>`)}
+</select></div>`;
+}
+
+function filters(q: OverviewQuery): Html {
+  return html`<form method="get" action="/oversikt" class="filters filters-row" aria-label="Avgrens oversikten">
+${select("fylke", "Fylke", fylker.map((f) => ({ value: f.slug, label: f.name })), q.fylke)}
+${select("region", "Region", defaultRegions.map((r) => ({ value: r.slug, label: r.name })), q.region)}
+${select("serviceArea", "Tjenesteområde", serviceAreas.map((s) => ({ value: s.slug, label: s.label })), q.serviceArea)}
+<div class="field"><label for="f-from">Publisert fra</label><input id="f-from" type="date" name="from" value="${q.from ?? ""}"></div>
+<div class="field"><label for="f-to">Publisert til</label><input id="f-to" type="date" name="to" value="${q.to ?? ""}"></div>
+<p><button type="submit" class="button">Vis</button> <a href="/oversikt">Nullstill</a></p>
+</form>`;
+}
+
+export function overviewPage({ chrome, stats, query, title }: OverviewPageProps): Html {
+  const reuse = stats.projects ? stats.imitations / stats.projects : 0;
+  const overTime = stats.reuseOverTime.map((p) => ({ label: p.period, value: p.projects ? p.imitations / p.projects : 0 }));
+  return layout({
+    ...chrome,
+    title,
+    description: "Hva kommunene prøver ut, hva som spres og hva det gir – tall fra alle deltakende kommuner.",
+    body: html`<h1>${title}</h1>
+<p class="lead">Hva kommunene prøver ut, hvilke løsninger som spres, og hvor mye som er gjenbruk av andres arbeid.</p>
+${filters(query)}
+<section aria-labelledby="nokkeltall"><h2 id="nokkeltall">Nøkkeltall</h2>
+<dl class="key-figures">
+<div><dt>Kommuner med prosjekter</dt><dd>${stats.municipalities}</dd></div>
+<div><dt>Prosjekter</dt><dd>${stats.projects}</dd></div>
+<div><dt>Andel gjenbruk (imitasjoner)</dt><dd>${percent(reuse)}</dd></div>
+<div><dt>Søker samarbeidspartnere</dt><dd><a href="/prosjekter?seekingPartners=true">${stats.seekingPartners}</a></dd></div>
+</dl></section>
+<section aria-labelledby="mest-imitert"><h2 id="mest-imitert">Mest imiterte løsninger</h2>
+${stats.mostImitated.length === 0
+  ? html`<p>Ingen løsninger er imitert i dette utvalget ennå.</p>`
+  : html`<div class="table-scroll"><table>
+<thead><tr><th scope="col">Løsning</th><th scope="col">Kommune</th><th scope="col" class="num">Imitert av kommuner</th><th scope="col" class="num">I fylker</th><th scope="col" class="num">Dager til første imitasjon</th></tr></thead>
+<tbody>${stats.mostImitated.map((m) => html`<tr><th scope="row"><a href="${m.url}">${m.title}</a></th><td>${m.municipality}</td><td class="num">${m.municipalities}</td><td class="num">${m.fylker}</td><td class="num">${m.daysToFirstImitation ?? "–"}</td></tr>`)}</tbody>
+</table></div>`}
+</section>
+<section aria-labelledby="fordeling"><h2 id="fordeling">Fordeling</h2>
+<div class="charts">
+${barChart({ id: "fylke", title: "Prosjekter per fylke", bars: barsOf(stats.byFylke), valueLabel: "Prosjekter" })}
+${barChart({ id: "tjenesteomrade", title: "Prosjekter per tjenesteområde", bars: barsOf(stats.byServiceArea, serviceAreas), valueLabel: "Prosjekter" })}
+${barChart({ id: "fase", title: "Prosjekter per fase", bars: phases.map((p) => ({ label: p.label, value: stats.byPhase[p.slug] ?? 0 })), valueLabel: "Prosjekter" })}
+${barChart({ id: "type", title: "Prosjekter per innovasjonstype", bars: barsOf(stats.byType, innovationTypes), valueLabel: "Prosjekter" })}
+${barChart({ id: "gjenbruk", title: "Andel gjenbruk per kvartal", bars: overTime, valueLabel: "Andel imitasjoner", format: percent })}
+</div></section>
+<p>Tallene er også tilgjengelige som <a href="/api/v1/overview">JSON</a>, og hele katalogen som <a href="/api/v1/export.csv">CSV</a>, <a href="/api/v1/export.json">JSON</a> og <a href="/api/v1/catalog">DCAT</a>.</p>`,
+  });
+}
