@@ -94,6 +94,8 @@ export const t = {
     municipality: "Kommune",
     period: "Periode",
     yes: "Ja",
+    imitationOf: "Bygger på",
+    original: "Se prosjektet det bygger på",
   },
   fields: {
     title: "Tittel",
@@ -129,6 +131,7 @@ export const t = {
     contactName: "Navn",
     contactRole: "Rolle",
     contactEmail: "E-post",
+    adaptation: "Hva dere har tilpasset",
   },
   profile: {
     kommunenummer: "Kommunenummer",
@@ -219,6 +222,7 @@ export const t = {
       contacts: "Kontaktpersoner",
       lessons: "Erfaringer, risiko og kostnad",
       period: "Periode",
+      adaptation: "Tilpasning",
     },
     row: (label: string, n: number) => `${label} ${n}`,
     aggregator: "En samleinstans publiserer ikke egne prosjekter.",

@@ -3,7 +3,7 @@ import { many, one, orNull, parseForm, type FormBody, type FormResult } from "./
 
 const textFields = [
   "title", "summary", "description", "floke", "behov", "phase", "n3Stage", "scale",
-  "lessons", "lessonsFailed", "risk", "cost", "startDate", "endDate",
+  "lessons", "lessonsFailed", "risk", "cost", "startDate", "endDate", "adaptation",
 ] as const;
 const multiFields = ["innovationTypes", "serviceAreas", "strategicAreas", "municipalRoles", "funding", "methods"] as const;
 

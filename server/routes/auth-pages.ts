@@ -1,13 +1,12 @@
 import { Router, type Request, type Response } from "express";
 import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accounts.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
 import { endSession, startSession } from "../http/session.ts";
 import { dummyHash, verifyPassword } from "../services/passwords.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
 import { loginPage, signOutPage } from "../../web/views/login-page.ts";
-import { formChrome, safeNext, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, formChrome, safeNext, sendPage } from "./page-helpers.ts";
 
 const afterSignIn = "/admin/prosjekter";
 
@@ -17,7 +16,7 @@ export function authPageRoutes(ctx: AppContext): Router {
   const { perAccount, perIp } = ctx.loginLimits;
 
   async function render(req: Request, res: Response, status: number, extra: { email?: string; next?: string; problem?: string; errors?: FormErrors }) {
-    const municipality = await getLocalMunicipality(ctx.db);
+    const municipality = await cachedLocalMunicipality(ctx);
     sendPage(res, loginPage({ chrome: formChrome(ctx, req, res, municipality), ...extra }), status);
   }
 
@@ -64,7 +63,7 @@ export function authPageRoutes(ctx: AppContext): Router {
 
   router.get("/logg-ut", async (req, res) => {
     if (!res.locals.account) return res.redirect(303, "/");
-    const municipality = await getLocalMunicipality(ctx.db);
+    const municipality = await cachedLocalMunicipality(ctx);
     sendPage(res, signOutPage({ chrome: formChrome(ctx, req, res, municipality) }));
   });
 

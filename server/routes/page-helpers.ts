@@ -30,8 +30,32 @@ export function sendPage(res: Response, page: Html, status = 200): void {
   res.status(status).type("html").send(page.value);
 }
 
+const profileCache = new WeakMap<AppContext, { until: number; value: Promise<Municipality | undefined> }>();
+const subscribed = new WeakSet<AppContext>();
+const profileTtlMs = 2_000;
+
+/**
+ * The instance's own profile for rendering pages, cached briefly: every page
+ * shows it, and it changes rarely. A profile change through this process
+ * clears the cache at once (`profile.updated`); one made elsewhere shows within
+ * two seconds. Writes and admin forms read the database directly.
+ */
+export function cachedLocalMunicipality(ctx: AppContext): Promise<Municipality | undefined> {
+  if (!subscribed.has(ctx)) {
+    subscribed.add(ctx);
+    ctx.events.on("profile.updated", () => void profileCache.delete(ctx));
+  }
+  const now = Date.now();
+  const hit = profileCache.get(ctx);
+  if (hit && hit.until > now) return hit.value;
+  const value = getLocalMunicipality(ctx.db);
+  profileCache.set(ctx, { until: now + profileTtlMs, value });
+  value.catch(() => profileCache.delete(ctx));
+  return value;
+}
+
 export async function requireLocalMunicipality(ctx: AppContext): Promise<Municipality> {
-  const municipality = await getLocalMunicipality(ctx.db);
+  const municipality = await cachedLocalMunicipality(ctx);
   if (!municipality) throw new HttpError(404, t.errors.notFound);
   return municipality;
 }

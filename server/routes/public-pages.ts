@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { getMunicipalityByActorUrl, getLocalMunicipality } from "../../db/municipalities.ts";
+import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
 import type { AppContext } from "../context.ts";
 import { projectQuerySchema } from "../domain/project-query.ts";
@@ -11,7 +11,7 @@ import { frontPage } from "../../web/views/front-page.ts";
 import { profilePage } from "../../web/views/profile-page.ts";
 import { projectListPage } from "../../web/views/project-list.ts";
 import { projectPage } from "../../web/views/project-page.ts";
-import { chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
@@ -32,7 +32,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get("/", async (req, res) => {
-    const municipality = await getLocalMunicipality(ctx.db);
+    const municipality = await cachedLocalMunicipality(ctx);
     if (!municipality) return res.redirect(303, "/oppsett");
     const [newest, updated] = await Promise.all([
       listProjects(ctx.db, {}, { perPage: 6, order: "newest" }),
@@ -44,7 +44,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
   router.get("/prosjekter", async (req, res) => {
     const raw = withoutEmpty(req.query);
     const query = parseQueryOr400(projectQuerySchema, raw, (f) => queryLabels[f] ?? f);
-    const municipality = await getLocalMunicipality(ctx.db);
+    const municipality = await cachedLocalMunicipality(ctx);
     const result = await listProjects(
       ctx.db,
       {
@@ -78,7 +78,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const project = id.success ? await getProject(ctx.db, id.data) : undefined;
     if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
     const [municipality, origin] = await Promise.all([
-      getLocalMunicipality(ctx.db),
+      cachedLocalMunicipality(ctx),
       getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl),
     ]);
     sendPage(res, projectPage({ chrome: chromeOf(ctx, req, res, municipality), project, strategicAreas: origin?.strategicAreas ?? [] }));

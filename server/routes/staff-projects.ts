@@ -19,7 +19,7 @@ import type { FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
 import { projectFormPage } from "../../web/views/project-form.ts";
 import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";
-import { chromeOf, formChrome, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
 
 const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
@@ -76,7 +76,7 @@ export function staffProjectRoutes(ctx: AppContext): Router {
   const issuesOf = (error: ValidationError): FormErrors => Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
 
   router.get("/admin/prosjekter", async (req, res) => {
-    const municipality = await getLocalMunicipality(ctx.db);
+    const municipality = await cachedLocalMunicipality(ctx);
     const result = await listProjects(
       ctx.db,
       { origin: "local", includeDrafts: true },
@@ -129,7 +129,14 @@ export function staffProjectRoutes(ctx: AppContext): Router {
   for (const [action, published] of [["publiser", true], ["avpubliser", false]] as const) {
     router.post(`/admin/prosjekter/:id/${action}`, async (req, res) => {
       const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
-      await ctx.projects.update(municipality, project, { published }, actorOf(res));
+      try {
+        await ctx.projects.update(municipality, project, { published }, actorOf(res));
+      } catch (error) {
+        // E.g. an imitation cannot be published before it says what was adapted.
+        if (!(error instanceof ValidationError)) throw error;
+        const values = projectValuesFromProject(project);
+        return renderForm(req, res, municipality, { values, errors: issuesOf(error), project, status: 422 });
+      }
       res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=${published ? "publisert" : "avpublisert"}`);
     });
   }

@@ -154,6 +154,30 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     expect(publicView.text).not.toContain("Rita Redaktør");
   });
 
+  it("asks an imitation for its adaptation before it can be published", async () => {
+    const original = await addProject(inst, { title: "Originalen", published: true });
+    const copy = await inst.ctx.projects.create(
+      inst.municipality!,
+      { title: "Kopien", summary: "Etter originalen", phase: "forstaelse" },
+      { accountId: inst.admin!.id, name: "Anne Admin" },
+      { imitationOf: original.url },
+    );
+    const edit = await editor.agent.get(`/admin/prosjekter/${copy.id}/rediger`).expect(200);
+    expect(edit.text).toContain('name="adaptation"');
+    expect(edit.text).toContain(`href="${original.url}"`);
+    const refused = await editor.agent.post(`/admin/prosjekter/${copy.id}/publiser`).type("form").send({ _csrf: editor.csrf }).expect(422);
+    expect(refused.text).toContain('href="#f-adaptation"');
+    expect((await getProject(inst.ctx.db, copy.id))!.published).toBe(false);
+
+    await editor.agent.post(`/admin/prosjekter/${copy.id}/rediger`).type("form")
+      .send({ _csrf: editor.csrf, title: "Kopien", summary: "Etter originalen", phase: "ide", adaptation: "Tilpasset en mindre kommune." })
+      .expect(303);
+    await editor.agent.post(`/admin/prosjekter/${copy.id}/publiser`).type("form").send({ _csrf: editor.csrf }).expect(303);
+    const page = await request(inst.app).get(`/prosjekter/${copy.slug}`).expect(200);
+    expect(page.text).toContain("Tilpasset en mindre kommune.");
+    expect(page.text).toContain("Bygger på");
+  });
+
   it("deletes only after a confirm step", async () => {
     const project = await addProject(inst, { title: "Slettes snart", published: true });
     const confirm = await editor.agent.get(`/admin/prosjekter/${project.id}/slett`).expect(200);

@@ -26,6 +26,7 @@ import {
   type FormErrors,
 } from "../components/form-fields.ts";
 import { projectHref } from "../components/project-card.ts";
+import { safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -123,6 +124,11 @@ export function projectFormPage({ chrome, values, errors, strategicAreas, projec
   const e = errors;
   const form = html`<form method="post" action="${action}" class="project-form" novalidate>
 ${csrfField(chrome.csrf)}
+${project?.imitationOf
+  ? section("tilpasning", t.staff.sections.adaptation, html`
+${safeHttpUrl(project.imitationOf) ? html`<p><a href="${safeHttpUrl(project.imitationOf)}">${t.project.original}</a></p>` : ""}
+${textArea({ name: "adaptation", label: t.fields.adaptation, value: values.adaptation, errors: e, hint: "Må fylles ut før imitasjonen kan publiseres: hva har dere endret fra originalen, og hvorfor?" })}`)
+  : html`<input type="hidden" name="adaptation" value="${values.adaptation}">`}
 ${section("grunnleggende", t.staff.sections.basics, html`
 ${textField({ name: "title", label: t.fields.title, value: values.title, errors: e, required: true, maxlength: limits.title })}
 ${textArea({ name: "summary", label: t.fields.summary, value: values.summary, errors: e, required: true, rows: 3, hint: "Et par setninger som forklarer prosjektet for en som ikke kjenner det." })}

@@ -105,12 +105,14 @@ ${fact(t.fields.strategicAreas, labels(areaTerms, p.strategicAreas))}
 ${fact(t.fields.municipalRoles, labels(municipalRoles, p.municipalRoles))}
 ${fact(t.fields.methods, labels(methods, p.methods))}
 ${fact(t.fields.funding, labels(fundingSources, p.funding))}
+${fact(t.project.imitationOf, safeHttpUrl(p.imitationOf) && html`<a href="${safeHttpUrl(p.imitationOf)}">${t.project.original}</a>`)}
 ${fact(t.project.period, period(p))}
 ${fact(t.fields.seekingPartners, p.seekingPartners && t.project.yes)}
 ${fact(t.project.published, p.publishedAt && html`<time datetime="${isoDate(p.publishedAt)}">${formatDate(p.publishedAt)}</time>`)}
 ${fact(t.project.updated, html`<time datetime="${isoDate(p.updatedAt)}">${formatDate(p.updatedAt)}</time>`)}
 </dl>`)}
 ${p.descriptionHtml ? section("beskrivelse", t.fields.description, html`<div class="prose">${trusted(p.descriptionHtml)}</div>`) : ""}
+${p.adaptation ? section("tilpasning", t.staff.sections.adaptation, paragraphs(p.adaptation)) : ""}
 ${p.floke || p.behov
   ? section("floke", t.project.problem, html`${p.floke ? html`<h3>${t.fields.floke}</h3>${paragraphs(p.floke)}` : ""}${
       p.behov ? html`<h3>${t.fields.behov}</h3>${paragraphs(p.behov)}` : ""
