@@ -34,6 +34,9 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient, nav?: () =>
   const router = Router();
   router.use("/admin/innlogging", requireStaff("staff.manage"));
 
+  /** The secret an empty field keeps: the one saved here, else the environment's. */
+  const savedSecret = (current: EffectiveOidc) => current.stored?.clientSecret || ctx.config.oidc?.clientSecret;
+
   async function render(req: Request, res: Response, status: number, extra: { values?: OidcFormValues; errors?: FormErrors; notice?: string } = {}) {
     const municipality = await requireLocalMunicipality(ctx);
     const current = await effectiveOidc(ctx);
@@ -43,7 +46,7 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient, nav?: () =>
         chrome: { ...formChrome(ctx, req, res, municipality), account: res.locals.account! },
         status: statusOf(current),
         values: extra.values ?? valuesOf(current),
-        hasSecret: Boolean(current.stored?.clientSecret),
+        hasSecret: Boolean(savedSecret(current)),
         redirectUri: `${ctx.config.origin}${paths.oidcCallback}`,
         postLogoutUri: `${ctx.config.origin}/`,
         errors: extra.errors,
@@ -61,7 +64,7 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient, nav?: () =>
   router.post("/admin/innlogging", async (req, res) => {
     const body = req.body as FormBody;
     const current = await effectiveOidc(ctx);
-    const parsed = parseOidcForm(body, current.stored?.clientSecret, ctx.config.allowPrivateAddress);
+    const parsed = parseOidcForm(body, savedSecret(current), ctx.config.allowPrivateAddress);
     const values = oidcFormValues(body);
     if (!parsed.ok) return render(req, res, 400, { values, errors: parsed.errors });
     const { enabled, ...settings } = parsed.data;

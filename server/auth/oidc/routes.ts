@@ -41,8 +41,9 @@ export function oidcRoutes(ctx: AppContext, client = new OidcClient()): Router {
     next();
   });
 
-  async function problem(req: Request, res: Response, error: unknown): Promise<void> {
-    const p = error instanceof OidcProblem ? error : new OidcProblem("unreachable", undefined, { cause: error });
+  /** A problem with the sign-in gets its own page; anything else (the database down) goes to the error handler. */
+  async function problem(req: Request, res: Response, p: unknown): Promise<void> {
+    if (!(p instanceof OidcProblem)) throw p;
     const quiet = p.kind === "refused" || p.kind === "noFlow" || p.kind === "notConfigured";
     if (!quiet) ctx.logger.warn(`OIDC-innlogging stoppet (${p.kind}${p.detail ? `: ${p.detail}` : ""})`, p.cause);
     const municipality = await getLocalMunicipality(ctx.db);
