@@ -3,7 +3,7 @@ import { may } from "../server/domain/rules.ts";
 import { html, type Html } from "./html.ts";
 import { t } from "./texts.ts";
 
-export type NavItem = "projects" | "about" | "mine" | "new" | "admin" | "login";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "admin" | "login";
 
 export interface LayoutProps {
   readonly title: string;
@@ -39,6 +39,8 @@ function navigation(props: LayoutProps): Html {
   const { account, current, csrf } = props;
   return html`<nav aria-label="${t.nav.label}"><ul class="nav">
 ${navLink("/prosjekter", t.nav.projects, "projects", current)}
+${navLink("/sok", t.nav.search, "search", current)}
+${navLink("/oversikt", t.nav.overview, "overview", current)}
 ${navLink(props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune", t.nav.about, "about", current)}
 ${account
   ? html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}

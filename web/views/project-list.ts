@@ -26,6 +26,7 @@ const origins: Term[] = [
 const orders: Term[] = [
   { slug: "updated", label: t.list.orderUpdated },
   { slug: "newest", label: t.list.orderNewest },
+  { slug: "imitations", label: t.list.orderImitations },
 ];
 
 function filterForm(query: ProjectQuery, strategicAreas: readonly StrategicArea[]): Html {
@@ -46,6 +47,7 @@ ${strategicAreas.length > 0
 ${selectField({ name: "origin", label: t.list.origin, value: query.origin, options: origins, plain: true })}
 ${selectField({ name: "order", label: t.list.order, value: query.order, options: orders, plain: true })}
 ${checkbox({ name: "seekingPartners", label: t.list.seekingPartners, checked: query.seekingPartners === true })}
+${checkbox({ name: "imitated", label: t.list.imitated, checked: query.imitated === true })}
 <div class="actions"><button type="submit">${t.list.apply}</button> <a href="/prosjekter">${t.list.reset}</a></div>
 </form>`;
 }
