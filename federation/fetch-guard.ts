@@ -81,6 +81,7 @@ export async function fetchActivityJson(
       redirect: "manual",
       signal,
       headers: {
+        "user-agent": "KOMINN/0.1.0 (ActivityPub; +https://kominn.no)",
         accept: options.accept ?? 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
       },
     });

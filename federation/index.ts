@@ -65,12 +65,11 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
     manuallyStartQueue: true,
     origin: app.config.origin,
     ...(app.config.allowPrivateAddress
-      ? { allowPrivateAddress: true }
+      ? { allowPrivateAddress: true, userAgent: { software: "KOMINN/0.1.0", url: new URL(app.config.origin) } }
       : {
           documentLoaderFactory: () => guardedDocumentLoader(false),
           contextLoaderFactory: () => guardedDocumentLoader(false),
         }),
-    userAgent: { software: "KOMINN/0.1.0", url: new URL(app.config.origin) },
     outboxRetryPolicy: createExponentialBackoffPolicy({
       initialDelay: { milliseconds: t.retryInitialDelayMs },
       maxAttempts: t.retryMaxAttempts,

@@ -3,6 +3,7 @@ import type { Activity } from "@fedify/vocab";
 import { markProcessed, wasProcessed } from "../../db/delivery-state.ts";
 import { isBlocked } from "../../db/domain-blocks.ts";
 import type { AppContext } from "../../server/context.ts";
+import { NotAProjectError, RefusedError } from "../remote-projects.ts";
 
 /**
  * Runs an inbox handler once per activity id, and never for a blocked domain.
@@ -21,7 +22,13 @@ export function handler<A extends Activity>(
     }
     const id = activity.id?.href;
     if (id && (await wasProcessed(app.db, id))) return;
-    await handle(ctx, activity);
+    try {
+      await handle(ctx, activity);
+    } catch (error) {
+      // A refusal is final: log it, store nothing, and do not ask for a retry.
+      if (!(error instanceof RefusedError || error instanceof NotAProjectError)) throw error;
+      app.logger.warn(`inbox: ${name} ${id ?? ""} from ${activity.actorId.href} refused: ${error.message}`);
+    }
     if (id) await markProcessed(app.db, id);
   };
 }

@@ -9,7 +9,7 @@ export const fastTuning: FederationTuning = {
   breakerFailures: 3,
   breakerWindowMs: 60_000,
   breakerRecoveryMs: 60_000,
-  requestTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   queuePollMs: 50,
 };
 
