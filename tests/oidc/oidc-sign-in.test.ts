@@ -160,6 +160,32 @@ describe.each(drivers)("staff sign-in through the municipality's identity provid
     expect(await counts()).toEqual(n);
   });
 
+  it("creates one account when the same person's first sign-in arrives twice at once", async () => {
+    idp.users.set("siri", { name: "Siri Sand", email: "siri.sand@fredrikstad.test", groups: [editorGroup] });
+    const [a, b] = [new CookieClient(), new CookieClient()];
+    const urls = await Promise.all([reachCallback(a, inst.url, "siri"), reachCallback(b, inst.url, "siri")]);
+    const [ra, rb] = await Promise.all([a.request(urls[0]), b.request(urls[1])]);
+    expect([ra.status, rb.status]).toEqual([303, 303]);
+    const siri = (await getAccountByEmail(inst.ctx.db, "siri.sand@fredrikstad.test"))!;
+    const ids = await inst.ctx.db.select().from(accountIdentities).where(eq(accountIdentities.accountId, siri.id));
+    expect(ids).toHaveLength(1);
+  });
+
+  it("ignores a flow cookie that was tampered with", async () => {
+    const n = await counts();
+    const browser = new CookieClient();
+    const url = await reachCallback(browser, inst.url, "anne");
+    const [payload, mac] = browser.cookie("kominn_oidc_flow")!.split(".");
+    const flow = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const forged = Buffer.from(JSON.stringify({ ...flow, next: "/admin/ansatte" })).toString("base64url");
+    browser.store([`kominn_oidc_flow=${forged}.${mac}; Path=/logg-inn/oidc`]);
+    const done = await browser.request(url);
+    expect(done.status).toBe(400);
+    expect(done.body).toContain("Innloggingen er utløpt eller allerede fullført");
+    expect(setsSession(done)).toBe(false);
+    expect(await counts()).toEqual(n);
+  });
+
   it("refuses a wrong state and a replayed callback", async () => {
     const n = await counts();
     const browser = new CookieClient();

@@ -14,6 +14,21 @@ import { OidcProblem } from "./client.ts";
  * address at the provider take over a local (possibly break-glass) account.
  */
 export async function signInIdentity(db: Db, issuer: string, profile: StaffProfile, role: Role): Promise<Account> {
+  try {
+    return await attempt(db, issuer, profile, role);
+  } catch (error) {
+    // Two first sign-ins of one person at once (a double click): the loser finds the winner's account.
+    if (!isUniqueViolation(error)) throw error;
+    return attempt(db, issuer, profile, role);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | undefined;
+  return (e?.code ?? e?.cause?.code) === "23505";
+}
+
+async function attempt(db: Db, issuer: string, profile: StaffProfile, role: Role): Promise<Account> {
   return db.transaction(async (tx) => {
     const at = new Date();
     const known = await findIdentityAccount(tx, issuer, profile.subject);
