@@ -63,6 +63,7 @@ export function layout(props: LayoutProps): Html {
 ${description ? html`<meta name="description" content="${description}">` : ""}
 <link rel="stylesheet" href="/static/site.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<script src="/static/site.js" defer></script>
 <link rel="alternate" type="application/atom+xml" title="${t.nav.feed}" href="${feedPath}">
 ${head ?? ""}
 </head>

@@ -15,6 +15,7 @@ export function pageRoutes(ctx: AppContext): Router {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+  router.get("/admin", (_req, res) => res.redirect(303, "/admin/prosjekter"));
   router.use(feedRoutes(ctx));
   router.use(publicPageRoutes(ctx));
   router.use(setupPageRoutes(ctx));

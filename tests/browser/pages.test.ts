@@ -81,6 +81,8 @@ describe.skipIf(browserSkipReason)("the web interface in Chromium", () => {
     await page.getByRole("button", { name: "Lagre og publiser" }).click();
     await expect.poll(() => page.locator(".error-summary a[href='#f-title']").count()).toBe(1);
     expect(await page.getByLabel("Sammendrag").inputValue()).toBe("Sensorer varsler alarmsentralen når noen faller.");
+    // The little script in /static/site.js moves focus to the error summary.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain("error-summary");
     await accessible("project-form-errors");
     await page.locator(".error-summary a[href='#f-title']").click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-title");

@@ -125,7 +125,12 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     const unknownArea = await editor.agent.post("/admin/prosjekter/ny").type("form")
       .send({ _csrf: csrfFrom(form.text), title: "T", summary: "S", phase: "ide", strategicAreas: "ukjent-omrade" }).expect(422);
     expect(unknownArea.text).toContain("ukjent strategisk område");
+    const huge = await editor.agent.post("/admin/prosjekter/ny").type("form")
+      .send({ _csrf: csrfFrom(form.text), title: "Stor", summary: "S", phase: "ide", description: "x".repeat(2 * 1024 * 1024) }).expect(413);
+    expectNb(huge.text);
+    expect(huge.text).toContain("Innholdet er for stort");
     expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before);
+    await editor.agent.get("/admin/prosjekter").expect(200);
   });
 
   it("edits, unpublishes and publishes; the history tells staff who changed what", async () => {
