@@ -124,6 +124,8 @@ export interface SearchBackend {
   /** Empties the index (before a full reindex). */
   clear(): Promise<void>;
   search(query: BackendQuery): Promise<BackendResult>;
+  /** Called after a full reindex (e.g. to refresh planner statistics). */
+  afterBulkLoad?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,10 @@ import { PostgresSearchBackend } from "./postgres.ts";
 import { SearchService } from "./service.ts";
 
 /** Meilisearch when MEILI_URL is set, else PostgreSQL full-text in the instance's own database. */
-export function createSearchBackend(config: Pick<Config, "meiliUrl" | "meiliMasterKey">, db: Db): SearchBackend {
+export function createSearchBackend(
+  config: Pick<Config, "meiliUrl" | "meiliMasterKey">,
+  db: Db,
+): SearchBackend {
   if (config.meiliUrl) return new MeilisearchBackend({ host: config.meiliUrl, apiKey: config.meiliMasterKey });
   return new PostgresSearchBackend(db);
 }
@@ -29,8 +32,8 @@ export interface StartSearchOptions extends IndexerOptions {
 
 /** Starts search for an instance; call `close()` before the database closes. */
 export function startSearch(ctx: AppContext, options: StartSearchOptions = {}): Search {
-  const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
   const regions = options.regions ?? defaultRegions;
+  const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
   indexer.subscribe(ctx.events);
   indexer.start();

@@ -190,6 +190,7 @@ export class SearchIndexer {
       after = rows[rows.length - 1].project.id;
       onProgress?.(Math.min(done, total), total);
     }
+    await this.#backend.afterBulkLoad?.();
     await this.#db.delete(searchQueue).where(lte(searchQueue.queuedAt, started));
     return { indexed: done };
   }

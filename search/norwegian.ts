@@ -162,10 +162,23 @@ export function fullSplit(foldedWord: string, depth = 0): string[] | undefined {
   return undefined;
 }
 
+// Documents repeat the same words endlessly; remember each word's parts.
+const partsCache = new Map<string, string[]>();
+
+function cachedParts(foldedWord: string): string[] {
+  let parts = partsCache.get(foldedWord);
+  if (!parts) {
+    parts = compoundParts(foldedWord);
+    if (partsCache.size > 200_000) partsCache.clear();
+    partsCache.set(foldedWord, parts);
+  }
+  return parts;
+}
+
 /** Every compound part of every word in a text, as one space-separated string (folded). */
 export function compoundText(text: string): string {
   const out: string[] = [];
-  for (const w of new Set(foldedWords(text))) out.push(...compoundParts(w));
+  for (const w of new Set(foldedWords(text))) out.push(...cachedParts(w));
   return out.join(" ");
 }
 

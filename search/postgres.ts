@@ -10,6 +10,21 @@ import type {
   SearchFilters,
 } from "./backend.ts";
 
+/** The columns (or expressions) counted for each facet. */
+const groupedColumns: { facet: FacetName; expression: string; array?: boolean; flag?: boolean }[] = [
+  { facet: "municipality", expression: "municipality_key" },
+  { facet: "fylke", expression: "fylke" },
+  { facet: "region", expression: "regions", array: true },
+  { facet: "serviceArea", expression: "service_areas", array: true },
+  { facet: "phase", expression: "phase" },
+  { facet: "innovationType", expression: "innovation_types", array: true },
+  { facet: "scale", expression: "scale" },
+  { facet: "n3Stage", expression: "n3_stage" },
+  { facet: "method", expression: "methods", array: true },
+  { facet: "seekingPartners", expression: "seeking_partners", flag: true },
+  { facet: "imitated", expression: "(imitation_count > 0)", flag: true },
+];
+
 const textArray = (values: string[]): SQL => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 /** SQL conditions for the facet filters; values within a facet are alternatives. */
@@ -250,33 +265,45 @@ export class PostgresSearchBackend implements SearchBackend {
     return { total, hits: rows.map(toHit), facets: facets.counts };
   }
 
+  /**
+   * Facet counts in one scan over the result: GROUPING SETS count each facet
+   * column, array columns by their whole value (few distinct combinations),
+   * split into single values here.
+   */
   async #facets(where: SQL): Promise<{ total: number; counts: BackendResult["facets"] }> {
-    const rows = rowsOf<{ f: string; v: string | null; n: number | string }>(
+    const columns = groupedColumns.map((c) => sql.raw(c.expression));
+    const rows = rowsOf<Record<string, unknown> & { g: number; n: number | string }>(
       await this.#db.execute(sql`
-        with m as materialized (
-          select municipality_key, fylke, regions, service_areas, phase, innovation_types, scale, n3_stage,
-            methods, seeking_partners, imitation_count
-          from search_documents ${where}
-        )
-        select 'total' as f, null as v, count(*) as n from m
-        union all select 'municipality', municipality_key, count(*) from m group by 2
-        union all select 'fylke', fylke, count(*) from m where fylke is not null group by 2
-        union all select 'region', x, count(*) from m, unnest(regions) x group by 2
-        union all select 'serviceArea', x, count(*) from m, unnest(service_areas) x group by 2
-        union all select 'phase', phase, count(*) from m group by 2
-        union all select 'innovationType', x, count(*) from m, unnest(innovation_types) x group by 2
-        union all select 'scale', scale, count(*) from m where scale is not null group by 2
-        union all select 'n3Stage', n3_stage, count(*) from m where n3_stage is not null group by 2
-        union all select 'method', x, count(*) from m, unnest(methods) x group by 2
-        union all select 'seekingPartners', 'true', count(*) from m where seeking_partners having count(*) > 0
-        union all select 'imitated', 'true', count(*) from m where imitation_count > 0 having count(*) > 0`),
+        select ${sql.join(groupedColumns.map((c) => sql.raw(`${c.expression} as "${c.facet}"`)), sql`, `)},
+          grouping(${sql.join(columns, sql`, `)}) as g, count(*) as n
+        from search_documents ${where}
+        group by grouping sets (${sql.join(columns.map((c) => sql`(${c})`), sql`, `)}, ())`),
     );
+    const all = (1 << groupedColumns.length) - 1;
     let total = 0;
     const counts: BackendResult["facets"] = {};
-    for (const r of rows) {
-      if (r.f === "total") total = Number(r.n);
-      else if (r.v !== null) (counts[r.f as FacetName] ??= {})[r.v] = Number(r.n);
+    for (const row of rows) {
+      const g = Number(row.g);
+      const n = Number(row.n);
+      if (g === all) {
+        total = n;
+        continue;
+      }
+      const index = groupedColumns.findIndex((_, i) => (g & (1 << (groupedColumns.length - 1 - i))) === 0);
+      const { facet, array, flag } = groupedColumns[index];
+      const value = row[facet];
+      const values = array ? ((value as string[] | null) ?? []) : flag ? (value === true ? ["true"] : []) : value == null ? [] : [String(value)];
+      for (const v of values) {
+        const bucket = (counts[facet] ??= {});
+        bucket[v] = (bucket[v] ?? 0) + n;
+      }
     }
     return { total, counts };
+  }
+
+  /** Planner statistics after a bulk load (PGlite has no autovacuum to do it). */
+  async afterBulkLoad(): Promise<void> {
+    await this.#db.execute(sql`analyze search_documents`);
+    await this.#db.execute(sql`analyze search_terms`);
   }
 }
