@@ -156,7 +156,7 @@ export function searchPage(props: SearchPageProps): Html {
     head: html`<link rel="stylesheet" href="/static/search.css"><script src="/static/search.js" defer></script>`,
     body: html`<h1>${searchTexts.title}</h1>
 <p class="lead">${searchTexts.intro}</p>
-<form method="get" action="/sok" class="search-form" role="search" id="sok">
+<form method="get" action="/sok" class="search-form" id="sok">
 <div class="search-box">
 <label for="q">${searchTexts.queryLabel}</label>
 <p class="hint" id="q-hint">${searchTexts.queryHint}</p>
