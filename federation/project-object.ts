@@ -54,6 +54,7 @@ export const kominnContext = {
   seekingPartners: term("seekingPartners"),
   startDate: date("startDate"),
   endDate: date("endDate"),
+  adaptation: term("adaptation"),
 } as const;
 
 /** Content fields carried by our terms; title, summary and description ride on AS name/summary/source. */
