@@ -49,8 +49,8 @@ export function snippet(texts: string[], queryWords: string[]): string {
   const from = best?.from ?? 0;
   const to = Math.min(ws.length, from + windowWords);
   if (ws.length === 0) return escapeHtml(text.slice(0, 200));
-  const start = ws[from].start;
-  const end = ws[to - 1].end;
+  const start = from === 0 ? 0 : ws[from].start;
+  const end = to === ws.length ? text.length : ws[to - 1].end;
   let out = start > 0 ? "… " : "";
   let cursor = start;
   for (let i = from; i < to; i++) {
