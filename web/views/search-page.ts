@@ -165,11 +165,6 @@ export function searchPage(props: SearchPageProps): Html {
 </div>
 ${scopeChoice(props)}
 <div class="list-layout">
-<section class="filters" aria-labelledby="filtre">
-<h2 id="filtre">${searchTexts.filters}</h2>
-${facetOrder.map((name) => facetGroup(name, props))}
-<div class="actions"><button type="submit">${searchTexts.applyFilters}</button> <a href="/sok">${searchTexts.reset}</a></div>
-</section>
 <section class="results" aria-labelledby="treff" aria-live="polite">
 <h2 id="treff" class="results-count">${searchTexts.count(answer.total)}</h2>
 ${answer.suggestion
@@ -179,6 +174,11 @@ ${answer.hits.length > 0
   ? html`<ol class="cards search-hits" start="${(answer.page - 1) * answer.perPage + 1}">${answer.hits.map(hitItem)}</ol>`
   : html`<p>${searchTexts.none}</p><p>${searchTexts.noneHint}</p>`}
 ${pagination({ page: answer.page, pages: answer.pages, href: (page) => props.href({ page: String(page) }) })}
+</section>
+<section class="filters" aria-labelledby="filtre">
+<h2 id="filtre">${searchTexts.filters}</h2>
+${facetOrder.map((name) => facetGroup(name, props))}
+<div class="actions"><button type="submit">${searchTexts.applyFilters}</button> <a href="/sok">${searchTexts.reset}</a></div>
 </section>
 </div>
 </form>`,
