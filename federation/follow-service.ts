@@ -211,21 +211,26 @@ export class FollowService {
     return ["domain,reason", ...rows.map((r) => `${r.domain},${csvField(r.reason)}`)].join("\n") + "\n";
   }
 
-  /** Imports blocks from CSV (first column the domain; a header row is skipped). Returns counts and bad lines. */
+  /**
+   * Imports blocks from CSV (first column the domain, second an optional
+   * reason; a header row is skipped). All or nothing: with any bad line,
+   * nothing is added and the bad lines are returned.
+   */
   async importBlocksCsv(csv: string): Promise<{ added: number; invalid: string[] }> {
-    let added = 0;
     const invalid: string[] = [];
-    const lines = csv.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const valid: { domain: string; reason: string }[] = [];
+    const lines = csv.split(/\r?\n/).map((l) => l.trim());
     for (const [i, line] of lines.entries()) {
+      if (!line) continue;
       const [first, ...rest] = parseCsvLine(line);
       const domain = (first ?? "").trim().toLowerCase().replace(/^#/, "");
       if (i === 0 && /^#?domain$/.test(domain)) continue;
-      if (!domainPattern.test(domain)) {
-        invalid.push(`linje ${i + 1}: ${line.slice(0, 80)}`);
-        continue;
-      }
-      if ((await this.blockDomain(domain, rest.join(",").trim())).added) added++;
+      if (!domainPattern.test(domain)) invalid.push(`linje ${i + 1}: ${line.slice(0, 80)}`);
+      else valid.push({ domain, reason: rest.join(",").trim() });
     }
+    if (invalid.length > 0) return { added: 0, invalid };
+    let added = 0;
+    for (const v of valid) if ((await this.blockDomain(v.domain, v.reason)).added) added++;
     return { added, invalid };
   }
 }

@@ -1,8 +1,133 @@
-import { Router } from "express";
-import type { AppContext } from "../context.ts";
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { listDeliveryFailures } from "../../db/delivery-state.ts";
+import { listDomainBlocks } from "../../db/domain-blocks.ts";
+import { listFollowers } from "../../db/followers.ts";
+import { listFollows } from "../../db/follows.ts";
+import { FollowError } from "../../federation/follow-service.ts";
 import type { KominnFederation } from "../../federation/index.ts";
+import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
+import type { FormErrors } from "../../web/components/form-fields.ts";
+import { t } from "../../web/texts.ts";
+import { federationAdminPage } from "../../web/views/federation-admin.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { requireStaff } from "../http/session.ts";
+import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
 
-/** The administrator's federation page (filled in below). */
-export function federationAdminRoutes(_ctx: AppContext, _kf: KominnFederation): Router {
-  return Router();
+const base = "/admin/foderasjon";
+const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+type Notice = keyof typeof t.federation.notices;
+
+/** The administrator's federation page and its forms (each form POSTs, then redirects back with a notice). */
+export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Router {
+  const router = Router();
+  router.use(base, requireStaff("federation.manage"));
+
+  async function render(req: Request, res: Response, extra: { errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) {
+    const municipality = await requireLocalMunicipality(ctx);
+    const [follows, followers, blocks, failures, settings] = await Promise.all([
+      listFollows(ctx.db),
+      listFollowers(ctx.db),
+      listDomainBlocks(ctx.db),
+      listDeliveryFailures(ctx.db),
+      getFederationSettings(ctx.db),
+    ]);
+    const key = String(req.query.melding ?? "") as Notice;
+    sendPage(
+      res,
+      federationAdminPage({
+        chrome: formChrome(ctx, req, res, municipality),
+        handle: municipality.handle,
+        domain: municipality.domain,
+        follows,
+        followers,
+        blocks,
+        failures,
+        settings,
+        notice: t.federation.notices[key],
+        ...extra,
+      }),
+      status,
+    );
+  }
+  const done = (res: Response, notice: Notice) => res.redirect(303, `${base}?melding=${notice}`);
+  const field = (req: Request, name: string) => (typeof req.body?.[name] === "string" ? (req.body[name] as string) : "");
+  const id = (req: Request) => {
+    const parsed = idParam.safeParse(req.params.id);
+    if (!parsed.success) throw new HttpError(404, t.errors.notFound);
+    return parsed.data;
+  };
+
+  router.get(base, (req, res) => render(req, res));
+
+  router.post(`${base}/folg`, async (req, res) => {
+    const target = field(req, "target").trim();
+    try {
+      if (!target) throw new FollowError(400, "target", "kan ikke være tom");
+      await kf.follows.follow(target);
+    } catch (error) {
+      if (!(error instanceof FollowError)) throw error;
+      return render(req, res, { errors: { [error.field]: error.message }, values: { target } }, error.status === 422 ? 422 : 400);
+    }
+    done(res, "followed");
+  });
+
+  router.post(`${base}/folger/:id/avslutt`, async (req, res) => {
+    if (!(await kf.follows.unfollow(id(req)))) throw new HttpError(404, t.errors.notFound);
+    done(res, "unfollowed");
+  });
+
+  router.post(`${base}/folgere/:id/godkjenn`, async (req, res) => {
+    if (!(await kf.follows.approveFollower(id(req)))) throw new HttpError(404, t.errors.notFound);
+    done(res, "approved");
+  });
+
+  router.post(`${base}/folgere/:id/fjern`, async (req, res) => {
+    if (!(await kf.follows.removeFollower(id(req)))) throw new HttpError(404, t.errors.notFound);
+    done(res, "removed");
+  });
+
+  router.post(`${base}/innstillinger`, async (req, res) => {
+    const raw = field(req, "backfillLimit").trim();
+    const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+    if (!(limit >= 0 && limit <= 1000)) {
+      return render(req, res, { errors: { backfillLimit: "må være et heltall mellom 0 og 1000" }, values: { backfillLimit: raw } }, 400);
+    }
+    await updateFederationSettings(ctx.db, { approveFollowers: field(req, "approveFollowers") === "ja", backfillLimit: limit });
+    ctx.events.emit("profile.updated", { municipalityId: (await requireLocalMunicipality(ctx)).id });
+    done(res, "saved");
+  });
+
+  router.post(`${base}/blokker`, async (req, res) => {
+    const domain = field(req, "domain");
+    const reason = field(req, "reason");
+    try {
+      await kf.follows.blockDomain(domain, reason);
+    } catch (error) {
+      if (!(error instanceof FollowError)) throw error;
+      return render(req, res, { errors: { domain: error.message }, values: { domain, reason } }, 400);
+    }
+    done(res, "blocked");
+  });
+
+  router.post(`${base}/blokker/:domain/opphev`, async (req, res) => {
+    if (!(await kf.follows.unblockDomain(String(req.params.domain)))) throw new HttpError(404, t.errors.notFound);
+    done(res, "unblocked");
+  });
+
+  router.post(`${base}/blokker/import`, async (req, res) => {
+    const csv = field(req, "csv");
+    const result = await kf.follows.importBlocksCsv(csv);
+    if (result.invalid.length > 0) {
+      return render(req, res, { errors: { csv: t.federation.invalidLines(result.invalid.join("; ")) }, values: { csv } }, 400);
+    }
+    done(res, "imported");
+  });
+
+  router.get(`${base}/blokkeringer.csv`, async (_req, res) => {
+    res.type("text/csv; charset=utf-8").attachment("blokkerte-domener.csv").send(await kf.follows.exportBlocksCsv());
+  });
+
+  return router;
 }

@@ -1,0 +1,138 @@
+import type { DeliveryFailure, DomainBlock, FollowerRow, FollowRow } from "../../db/schema-federation.ts";
+import type { FederationSettings } from "../../federation/settings.ts";
+import { adminNav } from "../components/admin-nav.ts";
+import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { formatDateTime } from "../format.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface FederationAdminProps {
+  readonly chrome: Chrome & { readonly csrf: string };
+  readonly handle: string;
+  readonly domain: string;
+  readonly follows: readonly FollowRow[];
+  readonly followers: readonly FollowerRow[];
+  readonly blocks: readonly DomainBlock[];
+  readonly failures: readonly DeliveryFailure[];
+  readonly settings: FederationSettings;
+  readonly errors?: FormErrors;
+  readonly values?: Readonly<Record<string, string>>;
+  readonly notice?: string;
+}
+
+const f = () => t.federation;
+
+function postButton(action: string, csrf: string, label: string, hidden: string, secondary = true): Html {
+  return html`<form method="post" action="${action}" class="inline-form">${csrfField(csrf)}<button type="submit" class="button-small${secondary ? " button-secondary" : ""}">${label}<span class="visually-hidden"> ${hidden}</span></button></form>`;
+}
+
+function followsTable(rows: readonly FollowRow[], csrf: string): Html {
+  if (rows.length === 0) return html`<p>${f().noFollows}</p>`;
+  return html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${f().followsTitle}</caption>
+<thead><tr><th scope="col">${f().actor}</th><th scope="col">${f().status}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
+<tbody>${rows.map(
+  (r) => html`<tr><td>${r.targetName ? html`${r.targetName}<br>` : ""}<a href="${r.targetActorUrl}" rel="nofollow noopener">${r.targetHandle}</a></td>
+<td>${f().followStatus[r.status]}</td><td>${formatDateTime(r.acceptedAt ?? r.createdAt)}</td>
+<td>${postButton(`/admin/foderasjon/folger/${r.id}/avslutt`, csrf, f().unfollow, r.targetHandle)}</td></tr>`,
+)}</tbody></table></div>`;
+}
+
+function followersTable(rows: readonly FollowerRow[], csrf: string): Html {
+  if (rows.length === 0) return html`<p>${f().noFollowers}</p>`;
+  return html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${f().followersTitle}</caption>
+<thead><tr><th scope="col">${f().actor}</th><th scope="col">${f().status}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
+<tbody>${rows.map(
+  (r) => html`<tr><td>${r.name ? html`${r.name}<br>` : ""}<a href="${r.actorUrl}" rel="nofollow noopener">${r.handle}</a></td>
+<td>${f().followerStatus[r.status]}</td><td>${formatDateTime(r.createdAt)}</td>
+<td>${r.status === "pending" ? postButton(`/admin/foderasjon/folgere/${r.id}/godkjenn`, csrf, f().approve, r.handle, false) : ""}
+${postButton(`/admin/foderasjon/folgere/${r.id}/fjern`, csrf, f().removeFollower, r.handle)}</td></tr>`,
+)}</tbody></table></div>`;
+}
+
+function blocksSection(rows: readonly DomainBlock[], csrf: string, e: FormErrors | undefined, values: Readonly<Record<string, string>>): Html {
+  return html`<section aria-labelledby="blokkeringer" class="form-section">
+<h2 id="blokkeringer">${f().blocksTitle}</h2>
+<p>${f().blocksIntro}</p>
+${rows.length === 0
+  ? html`<p>${f().noBlocks}</p>`
+  : html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${f().blocksTitle}</caption>
+<thead><tr><th scope="col">${f().domain}</th><th scope="col">${f().reason}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
+<tbody>${rows.map(
+  (r) => html`<tr><td>${r.domain}</td><td>${r.reason}</td><td>${formatDateTime(r.createdAt)}</td>
+<td>${postButton(`/admin/foderasjon/blokker/${encodeURIComponent(r.domain)}/opphev`, csrf, f().unblock, r.domain)}</td></tr>`,
+)}</tbody></table></div>`}
+<form method="post" action="/admin/foderasjon/blokker" novalidate>
+${csrfField(csrf)}
+${textField({ name: "domain", label: f().domain, required: true, maxlength: 253, value: values.domain, errors: e, hint: f().domainHint })}
+${textField({ name: "reason", label: f().reason, maxlength: 500, value: values.reason, errors: e })}
+<div class="actions"><button type="submit">${f().block}</button></div>
+</form>
+<h3>${f().csvTitle}</h3>
+<p><a href="/admin/foderasjon/blokkeringer.csv" download>${f().csvExport}</a></p>
+<form method="post" action="/admin/foderasjon/blokker/import" novalidate>
+${csrfField(csrf)}
+${textArea({ name: "csv", label: f().csvImport, rows: 5, maxlength: 200_000, value: values.csv, errors: e, hint: f().csvHint })}
+<div class="actions"><button type="submit" class="button-secondary">${f().csvImportButton}</button></div>
+</form>
+</section>`;
+}
+
+function failuresSection(rows: readonly DeliveryFailure[]): Html {
+  return html`<section aria-labelledby="feil" class="form-section">
+<h2 id="feil">${f().failuresTitle}</h2>
+<p>${f().failuresIntro}</p>
+${rows.length === 0
+  ? html`<p>${f().noFailures}</p>`
+  : html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${f().failuresTitle}</caption>
+<thead><tr><th scope="col">${f().host}</th><th scope="col">${f().circuit}</th><th scope="col">${f().failures}</th><th scope="col">${f().lastError}</th><th scope="col">${f().lastFailure}</th><th scope="col">${f().nextRetry}</th></tr></thead>
+<tbody>${rows.map(
+  (r) => html`<tr><td>${r.host}</td><td>${f().circuitState[r.circuit as "open"] ?? r.circuit}</td><td>${r.failures}</td>
+<td>${r.lastError}</td><td>${formatDateTime(r.lastFailureAt)}</td><td>${r.nextRetryAt ? formatDateTime(r.nextRetryAt) : "–"}</td></tr>`,
+)}</tbody></table></div>`}
+</section>`;
+}
+
+/** The administrator's federation page: follow municipalities, handle followers, block domains, see failing deliveries. */
+export function federationAdminPage(p: FederationAdminProps): Html {
+  const { csrf } = p.chrome;
+  const e = p.errors;
+  const values = p.values ?? {};
+  return layout({
+    ...p.chrome,
+    title: e ? `Feil: ${f().title}` : f().title,
+    current: "admin",
+    body: html`<h1>${t.admin.title}</h1>
+${adminNav("federation")}
+<h2>${f().title}</h2>
+<p>${f().intro(`@${p.handle}@${p.domain}`)}</p>
+${notice(p.notice)}
+${errorSummary(e, (field) => f().fieldLabels[field as "target"] ?? field)}
+<section aria-labelledby="folg" class="form-section">
+<h2 id="folg">${f().followTitle}</h2>
+<form method="post" action="/admin/foderasjon/folg" novalidate>
+${csrfField(csrf)}
+${textField({ name: "target", label: f().target, required: true, maxlength: 500, value: values.target, errors: e, hint: f().targetHint, autocomplete: "off" })}
+<div class="actions"><button type="submit">${f().follow}</button></div>
+</form>
+</section>
+<section aria-labelledby="vi-folger"><h2 id="vi-folger">${f().followsTitle}</h2>${followsTable(p.follows, csrf)}</section>
+<section aria-labelledby="folgere"><h2 id="folgere">${f().followersTitle}</h2>${followersTable(p.followers, csrf)}</section>
+<section aria-labelledby="innstillinger" class="form-section">
+<h2 id="innstillinger">${f().settingsTitle}</h2>
+<form method="post" action="/admin/foderasjon/innstillinger" novalidate>
+${csrfField(csrf)}
+${checkbox({ name: "approveFollowers", label: f().approveFollowers, checked: p.settings.approveFollowers, value: "ja", hint: f().approveFollowersHint })}
+${textField({ name: "backfillLimit", label: f().backfillLimit, required: true, value: values.backfillLimit ?? String(p.settings.backfillLimit), inputmode: "numeric", maxlength: 5, errors: e, hint: f().backfillLimitHint })}
+<div class="actions"><button type="submit">${f().saveSettings}</button></div>
+</form>
+</section>
+${blocksSection(p.blocks, csrf, e, values)}
+${failuresSection(p.failures)}`,
+  });
+}
