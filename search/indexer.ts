@@ -58,6 +58,14 @@ export class SearchIndexer {
     events.on("project.deleted", ({ project }) => queue(project));
     events.on("remote.project.upserted", ({ project }) => queue(project));
     events.on("remote.project.removed", ({ projectId }) => this.enqueue([projectId]));
+    // Documents carry the municipality's name, county and region.
+    events.on("profile.updated", async ({ municipalityId }) => {
+      const rows = await this.#db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(and(eq(projects.municipalityId, municipalityId), eq(projects.published, true)));
+      for (let i = 0; i < rows.length; i += 1000) await this.enqueue(rows.slice(i, i + 1000).map((r) => r.id));
+    });
   }
 
   start(): void {

@@ -3,7 +3,7 @@
 // clear 400 or a sensible empty answer, never a 500.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
-import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
+import { updateMunicipality, upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { removeRemoteProject, upsertRemoteProject } from "../../db/remote-projects.ts";
 import { emptyContent } from "../../server/domain/project.ts";
 import { drivers } from "../helpers/databases.ts";
@@ -156,6 +156,17 @@ describe.each(drivers)("search API and page on %s", (driver) => {
     // Nothing changed.
     expect((await search({}).expect(200)).body.total).toBe(before);
     await request(inst.app).get("/api/v1/projects").expect(200);
+  });
+
+  it("reindexes a municipality's projects when its profile changes", async () => {
+    await updateMunicipality(inst.ctx.db, inst.municipality!.id, { name: "Fredrikstad by" });
+    inst.ctx.events.emit("profile.updated", { municipalityId: inst.municipality!.id });
+    await inst.ctx.events.settled();
+    const { body } = await search({ q: "alarmsentralen" }).expect(200);
+    expect(body.hits[0].municipality.name).toBe("Fredrikstad by");
+    await updateMunicipality(inst.ctx.db, inst.municipality!.id, { name: "Fredrikstad kommune" });
+    inst.ctx.events.emit("profile.updated", { municipalityId: inst.municipality!.id });
+    await inst.ctx.events.settled();
   });
 
   it("suggests a spelling when nothing matches", async () => {
