@@ -18,6 +18,8 @@ export interface LayoutProps {
   readonly siteHandle?: string;
   /** Marks the current section in the navigation. */
   readonly current?: NavItem;
+  /** A form came back with errors: load the small script that moves focus to their summary. */
+  readonly focusErrors?: boolean;
   /** Extra elements for <head> (canonical link, …). */
   readonly head?: Html;
 }
@@ -63,7 +65,7 @@ export function layout(props: LayoutProps): Html {
 ${description ? html`<meta name="description" content="${description}">` : ""}
 <link rel="stylesheet" href="/static/site.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<script src="/static/site.js" defer></script>
+${props.focusErrors ? html`<script src="/static/site.js" defer></script>` : ""}
 <link rel="alternate" type="application/atom+xml" title="${t.nav.feed}" href="${feedPath}">
 ${head ?? ""}
 </head>

@@ -13,6 +13,7 @@ import {
   updateAccount,
 } from "../../db/accounts.ts";
 import type { Db } from "../../db/client.ts";
+import { identitySignIns } from "../../db/account-identities.ts";
 import { updateMunicipality } from "../../db/municipalities.ts";
 import type { Account } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
@@ -92,8 +93,9 @@ export function adminPageRoutes(ctx: AppContext): Router {
     extra: { values?: Record<string, string>; errors?: FormErrors; problem?: string; notice?: string } = {},
   ) {
     const municipality = await requireLocalMunicipality(ctx);
-    const accounts = await listAccounts(ctx.db);
-    sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts, ...extra }), status);
+    const [accounts, identities] = await Promise.all([listAccounts(ctx.db), identitySignIns(ctx.db)]);
+    const viaProvider = new Set(identities.keys());
+    sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts, viaProvider, ...extra }), status);
   }
 
   async function targetAccount(id: unknown): Promise<Account> {

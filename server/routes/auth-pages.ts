@@ -3,9 +3,11 @@ import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accou
 import type { AppContext } from "../context.ts";
 import { endSession, startSession } from "../http/session.ts";
 import { dummyHash, verifyPassword } from "../services/passwords.ts";
+import { oidcLoginOptions } from "../auth/oidc/settings.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
 import { loginPage, signOutPage } from "../../web/views/login-page.ts";
+import type { OidcLoginOption } from "../../web/views/oidc-login.ts";
 import { cachedLocalMunicipality, formChrome, safeNext, sendPage } from "./page-helpers.ts";
 
 const afterSignIn = "/admin/prosjekter";
@@ -15,9 +17,15 @@ export function authPageRoutes(ctx: AppContext): Router {
   const router = Router();
   const { perAccount, perIp } = ctx.loginLimits;
 
+  /** Sign-in with the identity provider, when set up; the password form stays reachable once asked for or used. */
+  async function oidcOption(req: Request): Promise<OidcLoginOption | undefined> {
+    const { enabled, only } = await oidcLoginOptions(ctx);
+    return enabled ? { only, showPassword: req.method === "POST" || req.query.passord === "1" } : undefined;
+  }
+
   async function render(req: Request, res: Response, status: number, extra: { email?: string; next?: string; problem?: string; errors?: FormErrors }) {
-    const municipality = await cachedLocalMunicipality(ctx);
-    sendPage(res, loginPage({ chrome: formChrome(ctx, req, res, municipality), ...extra }), status);
+    const [municipality, oidc] = await Promise.all([cachedLocalMunicipality(ctx), oidcOption(req)]);
+    sendPage(res, loginPage({ chrome: formChrome(ctx, req, res, municipality), oidc, ...extra }), status);
   }
 
   router.get("/logg-inn", async (req, res) => {
@@ -63,8 +71,8 @@ export function authPageRoutes(ctx: AppContext): Router {
 
   router.get("/logg-ut", async (req, res) => {
     if (!res.locals.account) return res.redirect(303, "/");
-    const municipality = await cachedLocalMunicipality(ctx);
-    sendPage(res, signOutPage({ chrome: formChrome(ctx, req, res, municipality) }));
+    const [municipality, oidc] = await Promise.all([cachedLocalMunicipality(ctx), oidcLoginOptions(ctx)]);
+    sendPage(res, signOutPage({ chrome: formChrome(ctx, req, res, municipality), providerSignOut: oidc.enabled }));
   });
 
   router.post("/logg-ut", async (req, res) => {

@@ -136,6 +136,10 @@ export function csrfField(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
+export function hasErrors(errors: FormErrors | undefined): boolean {
+  return errors !== undefined && Object.keys(errors).length > 0;
+}
+
 /** The box at the top of a form that lists every error and links to its field. */
 export function errorSummary(errors: FormErrors | undefined, labels: (field: string) => string): Html {
   const entries = Object.entries(errors ?? {});

@@ -1,6 +1,6 @@
 import type { ProfileFormValues } from "../../server/forms/profile-form.ts";
 import { adminNav } from "../components/admin-nav.ts";
-import { csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -36,6 +36,7 @@ export function adminProfilePage({ chrome, values, errors: e, notice: message }:
   return layout({
     ...chrome,
     title: e ? `Feil: ${t.admin.profileTitle}` : t.admin.profileTitle,
+    focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>
 ${adminNav("profile")}

@@ -1,16 +1,19 @@
 import type { Account } from "../../db/schema.ts";
 import { roleLabels, roles } from "../../server/domain/rules.ts";
 import { adminNav } from "../components/admin-nav.ts";
-import { csrfField, errorSummary, notice, selectField, textField, type FormErrors } from "../components/form-fields.ts";
+import { csrfField, errorSummary, hasErrors, notice, selectField, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
+import { signInMethod } from "./oidc-login.ts";
 
 export interface AdminStaffProps {
   readonly chrome: Chrome & { readonly csrf: string; readonly account: Account };
   readonly accounts: readonly Account[];
+  /** Ids of accounts that have signed in through the identity provider. */
+  readonly viaProvider?: ReadonlySet<string>;
   readonly values?: Partial<Record<"email" | "name" | "role", string>>;
   readonly errors?: FormErrors;
   readonly notice?: string;
@@ -26,7 +29,7 @@ const labels: Record<string, string> = {
   password: t.admin.initialPassword,
 };
 
-function accountRow(a: Account, csrf: string, self: Account): Html {
+function accountRow(a: Account, csrf: string, self: Account, viaProvider: boolean): Html {
   const roleId = `rolle-${a.id}`;
   return html`<tr>
 <td>${a.name}</td><td>${a.email}</td>
@@ -34,6 +37,7 @@ function accountRow(a: Account, csrf: string, self: Account): Html {
 <label class="visually-hidden" for="${roleId}">${t.admin.role} for ${a.name}</label>
 <select id="${roleId}" name="role">${roleTerms.map((r) => html`<option value="${r.slug}"${r.slug === a.role ? html` selected` : ""}>${r.label}</option>`)}</select>
 <button type="submit" class="button-small">${t.admin.changeRole}<span class="visually-hidden"> for ${a.name}</span></button></form></td>
+<td>${signInMethod(a, viaProvider)}</td>
 <td>${a.disabledAt ? t.admin.disabled : t.admin.active}</td>
 <td>${a.lastLoginAt ? formatDateTime(a.lastLoginAt) : t.admin.never}</td>
 <td>${a.id === self.id
@@ -43,10 +47,11 @@ function accountRow(a: Account, csrf: string, self: Account): Html {
 </tr>`;
 }
 
-export function adminStaffPage({ chrome, accounts, values = {}, errors: e, notice: message, problem }: AdminStaffProps): Html {
+export function adminStaffPage({ chrome, accounts, viaProvider, values = {}, errors: e, notice: message, problem }: AdminStaffProps): Html {
   return layout({
     ...chrome,
     title: e || problem ? `Feil: ${t.admin.staffTitle}` : t.admin.staffTitle,
+    focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>
 ${adminNav("staff")}
@@ -56,8 +61,8 @@ ${notice(message)}
 ${problem ? html`<div class="error-summary" role="alert"><p>${problem}</p></div>` : ""}
 <div class="table-scroll"><table>
 <caption class="visually-hidden">${t.admin.staffTitle}</caption>
-<thead><tr><th scope="col">${t.admin.name}</th><th scope="col">${t.admin.email}</th><th scope="col">${t.admin.role}</th><th scope="col">${t.admin.state}</th><th scope="col">${t.admin.lastLogin}</th><th scope="col">${t.staff.actions}</th></tr></thead>
-<tbody>${accounts.map((a) => accountRow(a, chrome.csrf, chrome.account))}</tbody>
+<thead><tr><th scope="col">${t.admin.name}</th><th scope="col">${t.admin.email}</th><th scope="col">${t.admin.role}</th><th scope="col">${t.oidc.methods.label}</th><th scope="col">${t.admin.state}</th><th scope="col">${t.admin.lastLogin}</th><th scope="col">${t.staff.actions}</th></tr></thead>
+<tbody>${accounts.map((a) => accountRow(a, chrome.csrf, chrome.account, viaProvider?.has(a.id) ?? false))}</tbody>
 </table></div>
 <section aria-labelledby="ny-ansatt" class="form-section">
 <h2 id="ny-ansatt">${t.admin.newAccount}</h2>

@@ -1,6 +1,6 @@
 import type { ApiToken } from "../../db/schema.ts";
 import { adminNav } from "../components/admin-nav.ts";
-import { csrfField, errorSummary, notice, textField, type FormErrors } from "../components/form-fields.ts";
+import { csrfField, errorSummary, hasErrors, notice, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
@@ -20,6 +20,7 @@ export function adminTokensPage({ chrome, tokens, created, errors: e, notice: me
   return layout({
     ...chrome,
     title: e ? `Feil: ${t.admin.tokensTitle}` : t.admin.tokensTitle,
+    focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>
 ${adminNav("tokens")}

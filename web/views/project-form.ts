@@ -19,6 +19,7 @@ import {
   checkboxGroup,
   csrfField,
   errorSummary,
+  hasErrors,
   notice,
   selectField,
   textArea,
@@ -182,6 +183,7 @@ ${project
     ...chrome,
     title: errors && Object.keys(errors).length > 0 ? `Feil i skjemaet: ${title}` : title,
     current: project ? "mine" : "new",
+    focusErrors: hasErrors(errors),
     body: html`<h1>${title}</h1>
 ${notice(message)}
 ${errorSummary(errors, projectFieldLabel)}

@@ -1,4 +1,4 @@
-import { csrfField, errorSummary, textField, type FormErrors } from "../components/form-fields.ts";
+import { csrfField, errorSummary, hasErrors, textField, type FormErrors } from "../components/form-fields.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -30,6 +30,7 @@ export function setupPage({ chrome, values, errors, kommunenummerRequired }: Set
   return layout({
     ...chrome,
     title: e ? `Feil: ${t.setup.title}` : t.setup.title,
+    focusErrors: hasErrors(e),
     body: html`<div class="narrow">
 <h1>${t.setup.title}</h1>
 <p>${t.setup.intro}</p>
