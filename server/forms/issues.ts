@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import { t } from "../../web/texts.ts";
 
+import type { FormErrors } from "../../web/components/form-fields.ts";
+
 /** Field path → message, the shape every form view shows next to its fields. */
-export type FormErrors = Record<string, string>;
+export type { FormErrors };
 
 /**
  * Bokmål messages for zod's built-in checks. Messages written into a schema

@@ -8,14 +8,13 @@ import type { Project } from "../domain/project.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
 import { ValidationError, type Actor } from "../services/projects.ts";
-import { one, type FormBody } from "../forms/issues.ts";
+import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import {
   parseProjectForm,
   projectValuesFromBody,
   projectValuesFromProject,
   type ProjectFormValues,
 } from "../forms/project-form.ts";
-import type { FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
 import { projectFormPage } from "../../web/views/project-form.ts";
 import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";

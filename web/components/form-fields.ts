@@ -3,7 +3,7 @@ import { t } from "../texts.ts";
 import type { Term } from "../../server/domain/taxonomies.ts";
 
 /** Error messages by field path ("title", "plannedBenefits.0.description"). */
-export type FormErrors = Readonly<Record<string, string>>;
+export type FormErrors = Record<string, string>;
 
 /** The element id of a field: paths become ids without dots. */
 export function fieldId(name: string): string {
