@@ -97,9 +97,15 @@ describe.skipIf(browserSkipReason)("the web interface in Chromium", () => {
     await page.locator("#f-contacts-0-name").fill("Kari Kontakt");
     await page.locator("#f-contacts-0-email").fill("kari@fredrikstad.test");
     await page.getByLabel("Hva virket ikke").fill("Armbåndene ble lagt bort om natten.");
-    await page.getByRole("button", { name: "Lagre og publiser" }).click();
+    await page.getByRole("button", { name: "Lagre som utkast" }).click();
     await page.waitForURL(/\/rediger\?melding=opprettet$/);
     expect(await page.locator(".notice").textContent()).toContain("Prosjektet er opprettet");
+    expect(await page.locator(".status-box").textContent()).toContain("Utkast");
+    const anonymous = await fetch(url("/prosjekter/fallsensorer-for-eldre"));
+    expect(anonymous.status).toBe(404);
+    await page.getByRole("button", { name: "Publiser" }).click();
+    await page.waitForURL(/\/rediger\?melding=publisert$/);
+    expect(await page.locator(".status-box").textContent()).toContain("Publisert");
     await accessible("project-form-edit");
     const editUrl = page.url();
 
