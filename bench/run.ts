@@ -21,3 +21,15 @@ if (!only || only === "pages") {
   printTable("Sider og API over prosjektene (20 samtidige forbindelser)", load);
   printTable("Sidevekt", weights);
 }
+
+if (!only || only === "overview") {
+  const { benchOverview } = await import("./overview.ts");
+  const rows = await benchOverview({
+    projects: quick ? 5_000 : 100_000,
+    municipalities: 357,
+    imitations: quick ? 250 : 5_000,
+    seconds: quick ? 2 : 8,
+    postgresUrl,
+  });
+  printTable("Nasjonal oversikt (samleinstans, 4 samtidige forbindelser)", rows);
+}

@@ -3,6 +3,7 @@ import {
   boolean,
   check,
   index,
+  pgSequence,
   jsonb,
   pgTable,
   serial,
@@ -214,6 +215,15 @@ export const projectRevisions = pgTable(
   },
   (t) => [index("project_revisions_project_idx").on(t.projectId, t.at.desc())],
 );
+
+/**
+ * Advanced by every statement that changes projects, imitation links or
+ * municipalities (statement-level triggers, see the content_version
+ * migration). Caches of derived figures compare against it, so they are
+ * right in every process without hand-kept counters. A sequence, not a row:
+ * it takes no lock, so concurrent writers never wait on each other for it.
+ */
+export const contentVersion = pgSequence("content_version");
 
 /** A municipality's request to join a project that seeks partners. */
 export const collaborationRequests = pgTable(

@@ -7,6 +7,8 @@ import type { RateLimiter } from "./http/rate-limit.ts";
 import type { ProjectService } from "./services/projects.ts";
 import type { ImitationService } from "./services/imitations.ts";
 import type { CollaborationService } from "./services/collaboration.ts";
+import type { DerivedCache } from "./services/derived-cache.ts";
+import type { OverviewStats } from "../db/overview.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
 export interface AppContext {
@@ -17,6 +19,8 @@ export interface AppContext {
   projects: ProjectService;
   imitations: ImitationService;
   collaboration: CollaborationService;
+  /** Overview figures by filter, recomputed whenever the content version moves. */
+  overviewCache: DerivedCache<OverviewStats>;
   /** Fetches and caches a project from another instance by its URL (set when federation is attached). */
   resolveRemoteProject?: (url: string) => Promise<Project | undefined>;
   /** Key for CSRF tokens; generated on first start and kept in the database. */

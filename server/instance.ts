@@ -13,6 +13,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { ProjectService } from "./services/projects.ts";
 import { ImitationService } from "./services/imitations.ts";
 import { CollaborationService } from "./services/collaboration.ts";
+import { DerivedCache } from "./services/derived-cache.ts";
 import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
 import type { FederationTuning } from "../federation/index.ts";
 import { attachSearch } from "../search/attach.ts";
@@ -43,6 +44,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     projects,
     imitations: new ImitationService(database.db, events, projects, logger),
     collaboration: new CollaborationService(database.db, events, projects),
+    overviewCache: new DerivedCache(database.db),
     secret,
     loginLimits: {
       perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),

@@ -9,7 +9,7 @@ export function apiOverviewRoutes(ctx: AppContext): Router {
 
   router.get("/overview", async (req, res) => {
     const query = parseOr400(overviewQuerySchema, req.query);
-    const stats = await overviewStats(ctx.db, overviewFilterOf(query));
+    const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
     res.json({
       filter: query,
       ...stats,

@@ -13,7 +13,7 @@ export function overviewPageRoutes(ctx: AppContext): Router {
   router.get("/oversikt", async (req, res) => {
     const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
     const municipality = await getLocalMunicipality(ctx.db);
-    const stats = await overviewStats(ctx.db, overviewFilterOf(query));
+    const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
     const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
     sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats, query, title }));
   });

@@ -46,6 +46,19 @@ describe.each(drivers)("overview and exports (%s)", (driver) => {
     expect(overview.reuseShare.overTime.reduce((n: number, p: { projects: number }) => n + p.projects, 0)).toBe(all.length);
   });
 
+  it("reflects every change at once, also through its cache", async () => {
+    const before = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
+    const again = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
+    expect(again).toEqual(before);
+    const { body } = await request(inst.app).post("/api/v1/projects").set(auth())
+      .send({ title: "Ny", summary: "S", phase: "ide", serviceAreas: ["kultur"], published: true }).expect(201);
+    const after = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
+    expect(after.projects).toBe(before.projects + 1);
+    expect(after.byServiceArea.kultur).toBe(1);
+    await request(inst.app).delete(`/api/v1/projects/${body.id}`).set(auth()).expect(204);
+    expect((await request(inst.app).get("/api/v1/overview").expect(200)).body).toEqual(before);
+  });
+
   it("filters by service area, fylke and period, and refuses unknown filters", async () => {
     expect((await request(inst.app).get("/api/v1/overview?serviceArea=administrasjon-digitalisering").expect(200)).body.projects).toBe(1);
     expect((await request(inst.app).get("/api/v1/overview?fylke=ostfold").expect(200)).body.projects).toBe(3);
