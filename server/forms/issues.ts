@@ -25,12 +25,12 @@ export const bokmalErrors: z.core.$ZodErrorMap = (issue) => {
     case "invalid_type":
       return issue.input === undefined ? t.form.required : t.form.invalid;
     case "invalid_format":
-      if (issue.format === "email") return "må være en gyldig e-postadresse";
-      if (issue.format === "url") return "må være en http(s)-adresse";
-      if (issue.format === "date") return "må være en dato på formen ÅÅÅÅ-MM-DD";
+      if (issue.format === "email") return t.form.email;
+      if (issue.format === "url") return t.form.url;
+      if (issue.format === "date") return t.form.date;
       return t.form.invalid;
     case "unrecognized_keys":
-      return "ukjent felt";
+      return t.form.unknownField;
     default:
       return t.form.invalid;
   }
@@ -42,7 +42,7 @@ export function formErrors(error: z.ZodError, renamePath: (path: PropertyKey[]) 
   for (const issue of error.issues) {
     const path = renamePath(issue.path).map(String).join(".");
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out[path ? `${path}.${key}` : key] ??= "ukjent felt";
+      for (const key of issue.keys) out[path ? `${path}.${key}` : key] ??= t.form.unknownField;
     } else {
       out[path || "_form"] ??= issue.message;
     }

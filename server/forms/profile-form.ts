@@ -74,7 +74,7 @@ export function parseProfileForm(values: ProfileFormValues): FormResult<ProfileI
   if (!result.ok) return result;
   const seen = new Map<string, number>();
   for (const [n, area] of (result.data.strategicAreas ?? []).entries()) {
-    if (seen.has(area.slug)) return { ok: false, errors: { [`strategicAreas.${kept[n]}.slug`]: "er brukt to ganger" } };
+    if (seen.has(area.slug)) return { ok: false, errors: { [`strategicAreas.${kept[n]}.slug`]: t.form.duplicate } };
     seen.set(area.slug, n);
   }
   return result;

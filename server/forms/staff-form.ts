@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { roles } from "../domain/rules.ts";
 import { one, parseForm, type FormBody, type FormResult } from "./issues.ts";
+import { t } from "../../web/texts.ts";
 
 export const newAccountSchema = z.strictObject({
   name: z.string().trim().min(1).max(120),
-  email: z.email({ error: "må være en gyldig e-postadresse" }).max(254),
+  email: z.email({ error: t.form.email }).max(254),
   role: z.enum(roles),
-  password: z.string().min(12, { error: "må ha minst 12 tegn" }).max(200),
+  password: z.string().min(12, { error: t.form.tooShort(12) }).max(200),
 });
 export type NewAccountInput = z.output<typeof newAccountSchema>;
 

@@ -16,19 +16,6 @@ import { cachedLocalMunicipality, chromeOf, parseQueryOr400, requireLocalMunicip
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 
-const queryLabels: Record<string, string> = {
-  phase: "fase",
-  serviceArea: "tjenesteområde",
-  strategicArea: "strategisk område",
-  seekingPartners: "søker samarbeidspartnere",
-  imitated: "imitert",
-  isImitation: "er en imitasjon",
-  origin: "fra hvem",
-  order: "sortering",
-  page: "side",
-  perPage: "antall per side",
-};
-
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
 export function publicPageRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -45,7 +32,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
 
   router.get("/prosjekter", async (req, res) => {
     const raw = withoutEmpty(req.query);
-    const query = parseQueryOr400(projectQuerySchema, raw, (f) => queryLabels[f] ?? f);
+    const query = parseQueryOr400(projectQuerySchema, raw, (f) => t.list.queryLabels[f] ?? f);
     const municipality = await cachedLocalMunicipality(ctx);
     const result = await listProjects(
       ctx.db,

@@ -29,7 +29,7 @@ function describedBy(id: string, hint?: string, error?: string): Html | string {
 
 function hintAndError(id: string, hint?: string, error?: string): Html {
   return html`${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ""}${error
-    ? html`<p class="field-error" id="${id}-feil"><span class="visually-hidden">Feil: </span>${error}</p>`
+    ? html`<p class="field-error" id="${id}-feil"><span class="visually-hidden">${t.form.errorPrefix}</span>${error}</p>`
     : ""}`;
 }
 

@@ -35,7 +35,7 @@ export function adminProfilePage({ chrome, values, errors: e, notice: message }:
   const rows = [...values.strategicAreas, ...Array.from({ length: 3 }, () => ({ slug: "", label: "" }))].slice(0, 30);
   return layout({
     ...chrome,
-    title: e ? `Feil: ${t.admin.profileTitle}` : t.admin.profileTitle,
+    title: e ? `${t.form.errorPrefix}${t.admin.profileTitle}` : t.admin.profileTitle,
     focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>
@@ -48,7 +48,7 @@ ${csrfField(chrome.csrf)}
 ${textField({ name: "name", label: t.setup.name, value: values.name, required: true, errors: e })}
 ${textField({ name: "kommunenummer", label: t.profile.kommunenummer, value: values.kommunenummer, hint: t.setup.kommunenummerHint, inputmode: "numeric", maxlength: 4, errors: e })}
 ${textField({ name: "fylke", label: t.profile.fylke, value: values.fylke, errors: e })}
-${textField({ name: "region", label: t.profile.region, value: values.region, hint: "F.eks. Nedre Glomma.", errors: e })}
+${textField({ name: "region", label: t.profile.region, value: values.region, hint: t.admin.regionHint, errors: e })}
 ${textField({ name: "website", label: t.profile.website, value: values.website, type: "url", errors: e })}
 ${textField({ name: "logoUrl", label: t.admin.logoUrl, value: values.logoUrl, type: "url", errors: e })}
 ${textArea({ name: "description", label: t.admin.description, value: values.description, rows: 6, errors: e })}

@@ -50,7 +50,7 @@ function accountRow(a: Account, csrf: string, self: Account, viaProvider: boolea
 export function adminStaffPage({ chrome, accounts, viaProvider, values = {}, errors: e, notice: message, problem }: AdminStaffProps): Html {
   return layout({
     ...chrome,
-    title: e || problem ? `Feil: ${t.admin.staffTitle}` : t.admin.staffTitle,
+    title: e || problem ? `${t.form.errorPrefix}${t.admin.staffTitle}` : t.admin.staffTitle,
     focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>

@@ -19,7 +19,7 @@ export interface AdminTokensProps {
 export function adminTokensPage({ chrome, tokens, created, errors: e, notice: message }: AdminTokensProps): Html {
   return layout({
     ...chrome,
-    title: e ? `Feil: ${t.admin.tokensTitle}` : t.admin.tokensTitle,
+    title: e ? `${t.form.errorPrefix}${t.admin.tokensTitle}` : t.admin.tokensTitle,
     focusErrors: hasErrors(e),
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>

@@ -15,7 +15,7 @@ export function atomFeed({ origin, municipality, projects }: AtomFeedProps): Htm
   return html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nb">
 <id>${origin}/prosjekter.atom</id>
-<title>${municipality.name}: innovasjonsprosjekter</title>
+<title>${t.front.heading(municipality.name)}</title>
 <subtitle>${t.tagline}</subtitle>
 <link rel="self" type="application/atom+xml" href="${origin}/prosjekter.atom"/>
 <link rel="alternate" type="text/html" href="${origin}/prosjekter"/>

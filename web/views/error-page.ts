@@ -23,7 +23,7 @@ export function errorPage({ status, message, fields = [], account }: ErrorPagePr
     body: html`<h1>${message}</h1>
 ${explanations[status] ? html`<p>${explanations[status]}</p>` : ""}
 ${fields.length > 0 ? html`<ul class="error-list">${fields.map((f) => html`<li><strong>${f.field}</strong>: ${f.message}</li>`)}</ul>` : ""}
-<p class="muted">Feilkode ${status}.</p>
-<ul class="footer-links"><li><a href="/">Til forsiden</a></li><li><a href="/prosjekter">Til prosjektlisten</a></li></ul>`,
+<p class="muted">${t.errors.code(status)}</p>
+<ul class="footer-links"><li><a href="/">${t.errors.toFront}</a></li><li><a href="/prosjekter">${t.errors.toList}</a></li></ul>`,
   });
 }

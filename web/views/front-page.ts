@@ -23,7 +23,7 @@ ${projects.length > 0 ? projectCards(projects) : html`<p>${t.front.empty}</p>`}
     title: t.front.title,
     description: t.tagline,
     body: html`<div class="hero">
-<h1>${municipality.name}: innovasjonsprosjekter</h1>
+<h1>${t.front.heading(municipality.name)}</h1>
 <p class="lead">${t.front.intro}</p>
 <p><a class="button" href="/prosjekter">${t.front.all}</a></p>
 </div>

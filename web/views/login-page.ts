@@ -27,7 +27,7 @@ const labels: Record<string, string> = { email: t.login.email, password: t.login
 export function loginPage({ chrome, email, next, problem, errors, oidc }: LoginPageProps): Html {
   return layout({
     ...chrome,
-    title: problem || errors ? `Feil: ${t.login.title}` : t.login.title,
+    title: problem || errors ? `${t.form.errorPrefix}${t.login.title}` : t.login.title,
     current: "login",
     focusErrors: hasErrors(errors),
     body: html`<div class="narrow">

@@ -26,7 +26,7 @@ export function profilePage({ chrome, municipality: m, projects, total }: Profil
     title: m.name,
     description: m.description ? m.description.slice(0, 300) : undefined,
     current: "about",
-    body: html`${safeHttpUrl(m.logoUrl) ? html`<img class="logo" src="${safeHttpUrl(m.logoUrl)}" alt="Logoen til ${m.name}">` : ""}
+    body: html`${safeHttpUrl(m.logoUrl) ? html`<img class="logo" src="${safeHttpUrl(m.logoUrl)}" alt="${t.profile.logoAlt(m.name)}">` : ""}
 <h1>${m.name}</h1>
 <dl class="facts">
 ${fact(t.profile.kommunenummer, m.kommunenummer)}

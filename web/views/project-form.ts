@@ -77,7 +77,7 @@ function benefitRows(list: "plannedBenefits" | "realisedBenefits", values: Proje
   return html`<h3>${fieldLabel(list)}</h3>
 ${rowsToShow(values[list], { kind: "", description: "" }).map(
   (row, i) => html`<fieldset class="row">
-<legend>${t.staff.row(list === "plannedBenefits" ? "Planlagt gevinst" : "Realisert gevinst", i + 1)}</legend>
+<legend>${t.staff.row(list === "plannedBenefits" ? t.staff.rows.plannedBenefit : t.staff.rows.realisedBenefit, i + 1)}</legend>
 ${selectField({ name: `${list}.${i}.kind`, label: t.fields.benefitKind, value: row.kind, options: benefitKinds, empty: t.form.choose, errors, plain: true })}
 ${textField({ name: `${list}.${i}.description`, label: t.fields.benefitDescription, value: row.description, errors, maxlength: 2_000, plain: true })}
 </fieldset>`,
@@ -87,7 +87,7 @@ ${textField({ name: `${list}.${i}.description`, label: t.fields.benefitDescripti
 function partnerRows(values: ProjectFormValues, errors?: FormErrors): Html {
   return html`${rowsToShow(values.partners, { type: "", name: "" }).map(
     (row, i) => html`<fieldset class="row">
-<legend>${t.staff.row("Partner", i + 1)}</legend>
+<legend>${t.staff.row(t.staff.rows.partner, i + 1)}</legend>
 ${selectField({ name: `partners.${i}.type`, label: t.fields.partnerType, value: row.type, options: partnerTypes, empty: t.form.choose, errors, plain: true })}
 ${textField({ name: `partners.${i}.name`, label: t.fields.partnerName, value: row.name, errors, maxlength: limits.name, plain: true })}
 </fieldset>`,
@@ -97,7 +97,7 @@ ${textField({ name: `partners.${i}.name`, label: t.fields.partnerName, value: ro
 function contactRows(values: ProjectFormValues, errors?: FormErrors): Html {
   return html`${rowsToShow(values.contacts, { name: "", role: "", email: "" }).map(
     (row, i) => html`<fieldset class="row row-3">
-<legend>${t.staff.row("Kontaktperson", i + 1)}</legend>
+<legend>${t.staff.row(t.staff.rows.contact, i + 1)}</legend>
 ${textField({ name: `contacts.${i}.name`, label: t.fields.contactName, value: row.name, errors, maxlength: limits.name, autocomplete: "off", plain: true })}
 ${textField({ name: `contacts.${i}.role`, label: t.fields.contactRole, value: row.role, errors, maxlength: limits.name, plain: true })}
 ${textField({ name: `contacts.${i}.email`, label: t.fields.contactEmail, value: row.email, errors, type: "email", autocomplete: "off", plain: true })}
@@ -109,7 +109,7 @@ function statusBox(project: Project, csrf: string): Html {
   const id = project.id;
   return html`<div class="status-box">
 <p>${t.staff.status}: <strong>${project.published ? t.staff.statusPublished : t.staff.statusDraft}</strong>${
-    project.published ? html` · <a href="${projectHref(project)}">${t.staff.view}</a>` : html` · <a href="${projectHref(project)}">Forhåndsvis</a>`
+    project.published ? html` · <a href="${projectHref(project)}">${t.staff.view}</a>` : html` · <a href="${projectHref(project)}">${t.staff.preview}</a>`
   }</p>
 <form method="post" action="/admin/prosjekter/${id}/${project.published ? "avpubliser" : "publiser"}" class="inline-form">
 ${csrfField(csrf)}<button type="submit"${project.published ? html` class="button-secondary"` : ""}>${project.published ? t.staff.unpublish : t.staff.publish}</button>
@@ -128,17 +128,17 @@ ${csrfField(chrome.csrf)}
 ${project?.imitationOf
   ? section("tilpasning", t.staff.sections.adaptation, html`
 ${safeHttpUrl(project.imitationOf) ? html`<p><a href="${safeHttpUrl(project.imitationOf)}">${t.project.original}</a></p>` : ""}
-${textArea({ name: "adaptation", label: t.fields.adaptation, value: values.adaptation, errors: e, hint: "Må fylles ut før imitasjonen kan publiseres: hva har dere endret fra originalen, og hvorfor?" })}`)
+${textArea({ name: "adaptation", label: t.fields.adaptation, value: values.adaptation, errors: e, hint: t.staff.hints.adaptation })}`)
   : html`<input type="hidden" name="adaptation" value="${values.adaptation}">`}
 ${section("grunnleggende", t.staff.sections.basics, html`
 ${textField({ name: "title", label: t.fields.title, value: values.title, errors: e, required: true, maxlength: limits.title })}
-${textArea({ name: "summary", label: t.fields.summary, value: values.summary, errors: e, required: true, rows: 3, hint: "Et par setninger som forklarer prosjektet for en som ikke kjenner det." })}
+${textArea({ name: "summary", label: t.fields.summary, value: values.summary, errors: e, required: true, rows: 3, hint: t.staff.hints.summary })}
 ${selectField({ name: "phase", label: t.fields.phase, value: values.phase || "forstaelse", options: phases, errors: e, required: true })}
 ${textArea({ name: "description", label: t.fields.description, value: values.description, errors: e, rows: 10, hint: t.form.markdownHint })}
 `)}
 ${section("floke-behov", t.staff.sections.problem, html`
-${textArea({ name: "floke", label: t.fields.floke, value: values.floke, errors: e, hint: "Hvilken samfunnsutfordring tar prosjektet tak i?" })}
-${textArea({ name: "behov", label: t.fields.behov, value: values.behov, errors: e, hint: "Hvilket behov har brukerne, og hvordan fant dere det?" })}
+${textArea({ name: "floke", label: t.fields.floke, value: values.floke, errors: e, hint: t.staff.hints.floke })}
+${textArea({ name: "behov", label: t.fields.behov, value: values.behov, errors: e, hint: t.staff.hints.behov })}
 `)}
 ${section("klassifisering", t.staff.sections.classification, html`
 ${selectField({ name: "n3Stage", label: t.fields.n3Stage, value: values.n3Stage, options: n3Stages, empty: t.form.none, errors: e })}
@@ -154,7 +154,7 @@ ${benefitRows("plannedBenefits", values, e)}
 ${benefitRows("realisedBenefits", values, e)}
 `)}
 ${section("samarbeid", t.staff.sections.partners, html`
-${checkbox({ name: "seekingPartners", label: "Prosjektet søker samarbeidspartnere (andre kommuner kan be om å bli med)", checked: values.seekingPartners, errors: e })}
+${checkbox({ name: "seekingPartners", label: t.staff.seekingPartnersLabel, checked: values.seekingPartners, errors: e })}
 <h3>${t.fields.partners}</h3>
 <p class="hint">${t.form.rowsHint}</p>
 ${partnerRows(values, e)}
@@ -162,14 +162,14 @@ ${checkboxGroup({ name: "funding", label: t.fields.funding, values: values.fundi
 `)}
 ${section("kontakter", t.staff.sections.contacts, html`<p class="hint">${t.form.rowsHint}</p>${contactRows(values, e)}`)}
 ${section("laering", t.staff.sections.lessons, html`
-${textArea({ name: "lessons", label: t.fields.lessons, value: values.lessons, errors: e, hint: "Hva har dere lært som andre kan ha nytte av?" })}
-${textArea({ name: "lessonsFailed", label: t.fields.lessonsFailed, value: values.lessonsFailed, errors: e, hint: "Det som ikke virket er like nyttig for andre å vite om." })}
-${textArea({ name: "risk", label: t.fields.risk, value: values.risk, errors: e, hint: "Hva kan gå galt, og kan dere snu eller stoppe underveis?" })}
+${textArea({ name: "lessons", label: t.fields.lessons, value: values.lessons, errors: e, hint: t.staff.hints.lessons })}
+${textArea({ name: "lessonsFailed", label: t.fields.lessonsFailed, value: values.lessonsFailed, errors: e, hint: t.staff.hints.lessonsFailed })}
+${textArea({ name: "risk", label: t.fields.risk, value: values.risk, errors: e, hint: t.staff.hints.risk })}
 ${textArea({ name: "cost", label: t.fields.cost, value: values.cost, errors: e, rows: 2 })}
 `)}
 ${section("periode", t.staff.sections.period, html`<div class="two-columns">
-${textField({ name: "startDate", label: t.fields.startDate, value: values.startDate, type: "date", errors: e, hint: "ÅÅÅÅ-MM-DD" })}
-${textField({ name: "endDate", label: t.fields.endDate, value: values.endDate, type: "date", errors: e, hint: "ÅÅÅÅ-MM-DD" })}
+${textField({ name: "startDate", label: t.fields.startDate, value: values.startDate, type: "date", errors: e, hint: t.form.dateHint })}
+${textField({ name: "endDate", label: t.fields.endDate, value: values.endDate, type: "date", errors: e, hint: t.form.dateHint })}
 </div>`)}
 <div class="actions form-actions">
 ${project
@@ -181,7 +181,7 @@ ${project
 </form>`;
   return layout({
     ...chrome,
-    title: errors && Object.keys(errors).length > 0 ? `Feil i skjemaet: ${title}` : title,
+    title: errors && Object.keys(errors).length > 0 ? t.form.titleWithErrors(title) : title,
     current: project ? "mine" : "new",
     focusErrors: hasErrors(errors),
     body: html`<h1>${title}</h1>

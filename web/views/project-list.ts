@@ -33,11 +33,11 @@ function filterForm(query: ProjectQuery, strategicAreas: readonly StrategicArea[
   return html`<form method="get" action="/prosjekter" class="filters" aria-labelledby="filtre">
 <h2 id="filtre">${t.list.filters}</h2>
 ${selectField({ name: "phase", label: t.fields.phase, value: query.phase, options: phases, empty: t.list.allPhases, plain: true })}
-${selectField({ name: "serviceArea", label: "Tjenesteområde", value: query.serviceArea, options: serviceAreas, empty: t.list.allServiceAreas, plain: true })}
+${selectField({ name: "serviceArea", label: t.list.serviceArea, value: query.serviceArea, options: serviceAreas, empty: t.list.allServiceAreas, plain: true })}
 ${strategicAreas.length > 0
   ? selectField({
       name: "strategicArea",
-      label: "Strategisk område",
+      label: t.list.strategicArea,
       value: query.strategicArea,
       options: strategicAreas.map((a) => ({ slug: a.slug, label: a.label })),
       empty: t.list.allStrategicAreas,

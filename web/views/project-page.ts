@@ -65,7 +65,7 @@ function section(id: string, title: string, content: Html): Html {
 function historyTable(history: readonly ProjectRevision[]): Html {
   return section("historikk", t.project.history, html`<p class="hint">${t.project.historyNote}</p>
 <div class="table-scroll"><table>
-<thead><tr><th scope="col">Tidspunkt</th><th scope="col">Hvem</th><th scope="col">Hva</th><th scope="col">${t.project.changed}</th></tr></thead>
+<thead><tr><th scope="col">${t.project.historyWhen}</th><th scope="col">${t.project.historyWho}</th><th scope="col">${t.project.historyWhat}</th><th scope="col">${t.project.changed}</th></tr></thead>
 <tbody>${history.map(
   (r) => html`<tr><td><time datetime="${isoDate(r.at)}">${formatDateTime(r.at)}</time></td><td>${r.actorName}</td><td>${r.action}</td><td>${r.changedFields.map(fieldLabel).join(", ")}</td></tr>`,
 )}</tbody>

@@ -29,7 +29,7 @@ export function setupPage({ chrome, values, errors, kommunenummerRequired }: Set
   const e = errors;
   return layout({
     ...chrome,
-    title: e ? `Feil: ${t.setup.title}` : t.setup.title,
+    title: e ? `${t.form.errorPrefix}${t.setup.title}` : t.setup.title,
     focusErrors: hasErrors(e),
     body: html`<div class="narrow">
 <h1>${t.setup.title}</h1>
