@@ -85,6 +85,10 @@ describe.each(drivers)("administrator pages on %s", (driver) => {
     // Disabling signs Per out at once.
     await admin.agent.post(`/admin/ansatte/${per.id}/deaktiver`).type("form").send({ _csrf: admin.csrf }).expect(303);
     await perSession.agent.get("/admin/prosjekter").expect(303);
+    const login = request.agent(inst.url);
+    const form = await login.get("/logg-inn");
+    await login.post("/logg-inn").type("form")
+      .send({ _csrf: csrfFrom(form.text), email: "per@fredrikstad.test", password: "pers-lange-passord" }).expect(401);
     const list = await admin.agent.get("/admin/ansatte").expect(200);
     expect(list.text).toContain("Deaktivert");
     await admin.agent.post(`/admin/ansatte/${per.id}/aktiver`).type("form").send({ _csrf: admin.csrf }).expect(303);

@@ -38,6 +38,19 @@ describe.each(drivers)("sign-in, sign-out and CSRF on %s", (driver) => {
     await agent.get("/admin/prosjekter").expect(303).expect("location", "/logg-inn?neste=%2Fadmin%2Fprosjekter");
   });
 
+  it("brings a visitor back to the staff page they asked for, and refuses sign-out without a token", async () => {
+    const agent = request.agent(inst.url);
+    const redirect = await agent.get("/admin/prosjekter/ny").expect(303);
+    expect(redirect.headers.location).toBe("/logg-inn?neste=%2Fadmin%2Fprosjekter%2Fny");
+    const login = await agent.get(redirect.headers.location).expect(200);
+    expect(login.text).toContain('name="neste" value="/admin/prosjekter/ny"');
+    const done = await agent.post("/logg-inn").type("form")
+      .send({ _csrf: csrfFrom(login.text), email: inst.admin!.email, password: inst.adminPassword, neste: "/admin/prosjekter/ny" }).expect(303);
+    expect(done.headers.location).toBe("/admin/prosjekter/ny");
+    await agent.post("/logg-ut").type("form").send({}).expect(403);
+    await agent.get("/admin/prosjekter").expect(200);
+  });
+
   it("never redirects to another site after sign-in", async () => {
     for (const neste of ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]) {
       const { agent, csrf } = await loginForm();
