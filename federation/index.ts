@@ -29,13 +29,13 @@ export interface FederationTuning {
 }
 
 const defaults: Required<FederationTuning> = {
-  deliveryWorkers: 16,
+  deliveryWorkers: 64,
   retryInitialDelayMs: 30_000,
   retryMaxAttempts: 10,
   breakerFailures: 5,
   breakerWindowMs: 10 * 60_000,
   breakerRecoveryMs: 10 * 60_000,
-  requestTimeoutMs: 15_000,
+  requestTimeoutMs: 10_000,
   queuePollMs: 250,
 };
 

@@ -99,52 +99,68 @@ export class DrizzleMessageQueue implements MessageQueue {
     if (this.#releaseOnStart) {
       await this.#db.execute(sql`update fedify_queue set locked_until = null where locked_until is not null`);
     }
-    const worker = async () => {
-      let wake: () => void = () => {};
-      const waker = () => wake();
-      this.#wakers.add(waker);
-      const idle = () =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(done, this.#pollMs);
-          function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            wake = () => {};
-            resolve();
-          }
-          wake = done;
-          signal?.addEventListener("abort", done, { once: true });
-        });
+    // One poller per listen() claims messages and runs up to `workers` handlers at
+    // once; an idle instance costs one query per poll interval, not one per worker.
+    let wake: () => void = () => {};
+    let woken = false; // a wake-up that came while we were busy is not lost
+    const waker = () => {
+      woken = true;
+      wake();
+    };
+    this.#wakers.add(waker);
+    const idle = () =>
+      new Promise<void>((resolve) => {
+        if (woken) {
+          woken = false;
+          return resolve();
+        }
+        const timer = setTimeout(done, this.#pollMs);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          wake = () => {};
+          woken = false;
+          resolve();
+        }
+        wake = done;
+        signal?.addEventListener("abort", done, { once: true });
+      });
+    const active = new Set<Promise<void>>();
+    const run = async (job: Claimed) => {
       try {
-        while (!signal?.aborted) {
+        await handler(job.message);
+      } catch (error) {
+        this.#logger?.error("queue: handler failed", error);
+      }
+      try {
+        await this.#db.execute(sql`delete from fedify_queue where id = ${job.id}`);
+      } catch (error) {
+        this.#logger?.warn("queue: could not remove a handled message", error);
+      }
+      // A free slot, and maybe a message that waited on this one's ordering key.
+      for (const w of this.#wakers) w();
+    };
+    try {
+      while (!signal?.aborted) {
+        let claimed = false;
+        while (active.size < this.#workers && !signal?.aborted) {
           let job: Claimed | undefined;
           try {
             job = await this.#claim();
           } catch (error) {
-            if (signal?.aborted) break;
-            this.#logger?.warn("queue: could not claim a message", error);
+            if (!signal?.aborted) this.#logger?.warn("queue: could not claim a message", error);
           }
-          if (!job) {
-            await idle();
-            continue;
-          }
-          try {
-            await handler(job.message);
-          } catch (error) {
-            this.#logger?.error("queue: handler failed", error);
-          }
-          try {
-            await this.#db.execute(sql`delete from fedify_queue where id = ${job.id}`);
-          } catch (error) {
-            this.#logger?.warn("queue: could not remove a handled message", error);
-          }
-          // Others may be waiting on this ordering key.
-          for (const w of this.#wakers) if (w !== waker) w();
+          if (!job) break;
+          claimed = true;
+          const p = run(job);
+          active.add(p);
+          void p.finally(() => active.delete(p));
         }
-      } finally {
-        this.#wakers.delete(waker);
+        if (!claimed || active.size >= this.#workers) await idle();
       }
-    };
-    await Promise.all(Array.from({ length: this.#workers }, worker));
+      await Promise.allSettled([...active]);
+    } finally {
+      this.#wakers.delete(waker);
+    }
   }
 }

@@ -1,0 +1,242 @@
+// Federation figures: fan-out to many followers (some dead), signed inbox
+// ingest with concurrent senders, and backfill after a follow. All on loopback.
+// Run alone: `node bench/federation.ts` (FED_FOLLOWERS, FED_INGEST, FED_BACKFILL override sizes).
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createNetServer, type Socket } from "node:net";
+import { signRequest } from "@fedify/fedify";
+import { upsertFollower } from "../db/followers.ts";
+import { getFollowByTarget } from "../db/follows.ts";
+import { countRemoteProjects } from "../db/remote-projects.ts";
+import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
+import { listProjects } from "../db/projects.ts";
+import { actorKeyPairs } from "../federation/keys.ts";
+import { updateFederationSettings } from "../federation/settings.ts";
+import { freePort, startTestInstance, type TestInstance } from "../tests/helpers/instance.ts";
+import type { Row } from "./measure.ts";
+
+export interface FederationBenchOptions {
+  followers?: number;
+  deadShare?: number;
+  /** How many receiving servers the followers' inboxes are spread over. */
+  receivingHosts?: number;
+  ingest?: number;
+  senders?: number;
+  backfill?: number;
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+function listenOn(server: Server | ReturnType<typeof createNetServer>, port: number): Promise<void> {
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+}
+
+/** Fan-out: publish once, time until every healthy inbox has the Create. */
+async function fanOut(sender: TestInstance, o: Required<FederationBenchOptions>): Promise<Row[]> {
+  const received = new Map<string, number>(); // inbox path@host → ms after publish
+  let startedAt = 0;
+  const servers: (Server | ReturnType<typeof createNetServer>)[] = [];
+  const sockets: Socket[] = [];
+  const bases: string[] = [];
+  for (let h = 0; h < o.receivingHosts; h++) {
+    const port = await freePort();
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const key = `${port}${req.url}`;
+        if (!received.has(key)) received.set(key, Date.now() - startedAt);
+        res.writeHead(202).end();
+      });
+    });
+    await listenOn(server, port);
+    servers.push(server);
+    bases.push(`http://127.0.0.1:${port}`);
+  }
+  const deadPort = await freePort();
+  const dead = createNetServer((s) => void sockets.push(s)); // accepts, never answers
+  await listenOn(dead, deadPort);
+  servers.push(dead);
+
+  const deadCount = Math.round(o.followers * o.deadShare);
+  const healthy = new Set<string>();
+  for (let i = 0; i < o.followers; i++) {
+    const isDead = i % Math.round(1 / o.deadShare) === 0 && i / Math.round(1 / o.deadShare) < deadCount;
+    const base = isDead ? `http://127.0.0.1:${deadPort}` : bases[i % bases.length];
+    // A third of the live followers sit behind their server's shared inbox; the rest have their own inbox.
+    const shared = !isDead && i % 3 === 0;
+    const inbox = shared ? `${base}/inbox` : `${base}/users/f${i}/inbox`;
+    await upsertFollower(sender.ctx.db, {
+      actorUrl: `${base}/users/f${i}`,
+      handle: `@f${i}@${new URL(base).host}`,
+      name: null,
+      inboxUrl: `${base}/users/f${i}/inbox`,
+      sharedInboxUrl: shared ? `${base}/inbox` : null,
+      followActivityId: `${base}/follows/f${i}`,
+      status: "accepted",
+    });
+    if (!isDead) healthy.add(`${new URL(base).port}${new URL(inbox).pathname}`);
+  }
+
+  startedAt = Date.now();
+  await sender.ctx.projects.create(
+    sender.municipality!,
+    { title: "Fan-out-måling", summary: "Ett prosjekt til alle følgerne", phase: "test", published: true },
+    { accountId: null, name: "bench" },
+  );
+  const done = await waitFor(() => [...healthy].every((k) => received.has(k)), 60_000);
+  const times = [...healthy].map((k) => received.get(k) ?? Number.NaN).filter(Number.isFinite).sort((a, b) => a - b);
+  for (const s of sockets) s.destroy();
+  for (const s of servers) await new Promise((r) => s.close(() => r(undefined)));
+  return [
+    {
+      figure: `fan-out til ${o.followers} følgere (${deadCount} døde, ${healthy.size} innbokser i live)`,
+      result: done ? `${seconds(times[times.length - 1])} s til alle levende` : `${times.length}/${healthy.size} innen 60 s`,
+      detail: `median ${seconds(times[Math.floor(times.length / 2)] ?? 0)} s`,
+      target: deadCount > 0 ? "levende < 15 s" : "< 10 s",
+    },
+  ];
+}
+
+async function seedProjects(instance: TestInstance, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await instance.ctx.projects.create(
+      instance.municipality!,
+      {
+        title: `Måleprosjekt ${i + 1}`,
+        summary: "Et prosjekt for å måle føderasjonen",
+        phase: "test",
+        serviceAreas: ["helse-omsorg"],
+        published: true,
+      },
+      { accountId: null, name: "bench" },
+    );
+  }
+}
+
+/** Backfill: follow a municipality with `count` projects; time until all are here. */
+async function backfill(source: TestInstance, receiver: TestInstance, count: number): Promise<Row[]> {
+  await updateFederationSettings(receiver.ctx.db, { backfillLimit: count });
+  const started = Date.now();
+  await receiver.federation.follows.follow(source.municipality!.actorUrl);
+  let stored = 0;
+  const done = await waitFor(async () => {
+    const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.municipality!.actorUrl);
+    stored = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
+    return stored >= count;
+  }, 60_000);
+  return [
+    {
+      figure: `backfill av ${count} prosjekter etter en følging`,
+      result: done ? `${seconds(Date.now() - started)} s` : `${stored}/${count} innen 60 s`,
+      detail: "fra følging sendt til alle lagret",
+      target: "< 5 s",
+    },
+  ];
+}
+
+/** Ingest: 4 senders post signed Creates for projects the receiver lacks; rate of verified and stored. */
+async function ingest(source: TestInstance, receiver: TestInstance, count: number, senders: number): Promise<Row[]> {
+  const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.municipality!.actorUrl);
+  const before = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
+  const have = new Set<string>();
+  for (let page = 1; ; page++) {
+    const p = await listProjects(receiver.ctx.db, { origin: "remote" }, { page, perPage: 100 });
+    p.items.forEach((x) => have.add(x.url));
+    if (p.items.length < 100) break;
+  }
+  const urls: string[] = [];
+  for (let page = 1; urls.length < count; page++) {
+    const p = await listProjects(source.ctx.db, { origin: "local" }, { page, perPage: 100, order: "newest" });
+    if (p.items.length === 0) break;
+    for (const x of p.items) if (!have.has(x.url) && urls.length < count) urls.push(x.url);
+  }
+  const [rsa] = await actorKeyPairs(source.ctx.db);
+  const actor = source.municipality!.actorUrl;
+  const keyId = new URL(`${actor}#main-key`);
+  const inbox = `${receiver.url}/inbox`;
+  let next = 0;
+  let failures = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      for (let i = next++; i < urls.length; i = next++) {
+        const body = JSON.stringify({
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: `${urls[i]}#bench-create-${started}`,
+          type: "Create",
+          actor,
+          object: urls[i],
+          to: "https://www.w3.org/ns/activitystreams#Public",
+        });
+        const request = await signRequest(
+          new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body }),
+          rsa.privateKey,
+          keyId,
+          { spec: "draft-cavage-http-signatures-12" },
+        );
+        const response = await fetch(request);
+        await response.arrayBuffer();
+        if (response.status >= 300) failures++;
+      }
+    }),
+  );
+  const elapsed = Date.now() - started;
+  const after = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
+  return [
+    {
+      figure: `innboks: ${urls.length} signerte Create, ${senders} samtidige avsendere`,
+      result: `${Math.round((urls.length / elapsed) * 1000)}/s`,
+      detail: `${after - before} lagret, ${failures} avvist, ${seconds(elapsed)} s`,
+      target: "≥ 300/s",
+    },
+  ];
+}
+
+export async function benchFederation(options: FederationBenchOptions = {}): Promise<Row[]> {
+  const o: Required<FederationBenchOptions> = {
+    followers: 357,
+    deadShare: 0.1,
+    receivingHosts: 6,
+    ingest: 400,
+    senders: 4,
+    backfill: 200,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+  const rows: Row[] = [];
+  const env = { KOMINN_LOG_LEVEL: "silent" };
+  const sender = await startTestInstance({ env });
+  try {
+    rows.push(...(await fanOut(sender, { ...o, deadShare: 0 })));
+    rows.push(...(await fanOut(sender, o)));
+  } finally {
+    await sender.close();
+  }
+
+  const source = await startTestInstance({ env, setup: { handle: "kilde", name: "Kilde kommune", adminEmail: "a@kilde.test" } });
+  const receiver = await startTestInstance({ env, setup: { handle: "mottaker", name: "Mottaker kommune", adminEmail: "a@mottaker.test" } });
+  try {
+    await seedProjects(source, o.backfill + o.ingest);
+    rows.push(...(await backfill(source, receiver, o.backfill)));
+    const follow = await getFollowByTarget(receiver.ctx.db, source.municipality!.actorUrl);
+    if (follow?.status === "accepted") rows.push(...(await ingest(source, receiver, o.ingest, o.senders)));
+  } finally {
+    await Promise.all([source.close(), receiver.close()]);
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { printTable } = await import("./measure.ts");
+  const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const rows = await benchFederation({ followers: num("FED_FOLLOWERS"), ingest: num("FED_INGEST"), backfill: num("FED_BACKFILL") });
+  printTable("Føderasjon (loopback, PGlite)", rows);
+  process.exit(0);
+}
