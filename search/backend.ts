@@ -79,7 +79,8 @@ export type FacetName = (typeof facetNames)[number];
 export type SearchFilters = Partial<Record<FacetName, string[]>>;
 
 export interface BackendQuery {
-  terms: string[];
+  /** One group per word typed (a compound's parts together), folded. */
+  terms: string[][];
   phrases: string[][];
   filters: SearchFilters;
   offset: number;

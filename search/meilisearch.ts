@@ -218,7 +218,7 @@ export class MeilisearchBackend implements SearchBackend {
 
   async search(query: BackendQuery): Promise<BackendResult> {
     await this.#ensure();
-    const words = query.terms.map((t) => stems(t).join(" ")).filter(Boolean);
+    const words = query.terms.flat().map((t) => stems(t).join(" ")).filter(Boolean);
     const phrases = query.phrases.map((p) => `"${p.map((w) => stems(w).join(" ")).join(" ")}"`);
     const q = [...phrases, ...words].join(" ");
     const textual = query.terms.length + query.phrases.length > 0;

@@ -188,8 +188,10 @@ export function stems(text: string): string[] {
 }
 
 export interface ParsedQuery {
-  /** Folded words outside quotes, stop words removed. */
+  /** Folded words outside quotes, stop words removed, compounds as their parts. */
   terms: string[];
+  /** The same, one group per word typed: the parts of a compound always go together. */
+  groups: string[][];
   /** Quoted phrases as folded word lists (two words or more). */
   phrases: string[][];
   /** True when the person typed something that is not a stop word or syntax. */
@@ -202,22 +204,28 @@ export const maxQueryTerms = 12;
  * Reads a query as people type it. Double quotes make a phrase; every other
  * character that is not a letter or digit (-, :, *, (, …) only separates words,
  * so query syntax can never reach a backend. A compound made only of known
- * words becomes its parts ("medisindispenser" → "medisin dispenser"): documents
- * index the parts of their compounds too, so this finds the compound itself and
- * the same words written apart.
+ * words becomes its parts ("medisindispenser" → "medisin" + "dispenser"):
+ * documents index the parts of their compounds too, so this finds the compound
+ * itself and the same words written apart.
  */
 export function parseQuery(q: string): ParsedQuery {
   const phrases: string[][] = [];
-  const terms: string[] = [];
+  const groups: string[][] = [];
+  const seen = new Set<string>();
   const parts = q.split('"');
   parts.forEach((part, i) => {
-    const ws = foldedWords(part)
-      .filter((w) => !isStopWord(w))
-      .flatMap((w) => fullSplit(w) ?? [w]);
+    const typed = foldedWords(part).filter((w) => !isStopWord(w));
     const quoted = i % 2 === 1 && i < parts.length - 1;
-    if (quoted && ws.length > 1) phrases.push(ws.slice(0, maxQueryTerms));
-    else terms.push(...ws);
+    if (quoted && typed.length > 1) {
+      phrases.push(typed.flatMap((w) => fullSplit(w) ?? [w]).slice(0, maxQueryTerms));
+      return;
+    }
+    for (const w of typed) {
+      if (seen.has(w) || groups.length >= maxQueryTerms) continue;
+      seen.add(w);
+      groups.push(fullSplit(w) ?? [w]);
+    }
   });
-  const unique = [...new Set(terms)].slice(0, maxQueryTerms);
-  return { terms: unique, phrases: phrases.slice(0, 3), hasContent: unique.length + phrases.length > 0 };
+  const terms = [...new Set(groups.flat())];
+  return { terms, groups, phrases: phrases.slice(0, 3), hasContent: terms.length + phrases.length > 0 };
 }

@@ -110,10 +110,49 @@ const boost = sql.raw(
   "(1 + 0.5 * practice_score + 0.1 * exp(-greatest(0, extract(epoch from (now() - updated_at))) / 31536000.0))",
 );
 
+const facetCacheMs = 60_000;
+
+const facetColumns = sql.raw(groupedColumns.map((c) => `${c.expression} as "${c.facet}"`).join(", "));
+
+type FacetRow = Record<string, unknown> & { g: number; n: number | string };
+
+/** Counts per facet in one pass: GROUPING SETS over the facet columns of `source`. */
+function facetQuery(source: SQL): SQL {
+  const columns = groupedColumns.map((c) => sql.identifier(c.facet));
+  return sql`select ${sql.join(columns, sql`, `)}, grouping(${sql.join(columns, sql`, `)}) as g, count(*) as n
+    from ${source} group by grouping sets (${sql.join(columns.map((c) => sql`(${c})`), sql`, `)}, ())`;
+}
+
+/** Facet rows to counts; array columns were grouped by their whole value and are split here. */
+function facetCounts(rows: FacetRow[]): { total: number; counts: BackendResult["facets"] } {
+  const all = (1 << groupedColumns.length) - 1;
+  let total = 0;
+  const counts: BackendResult["facets"] = {};
+  for (const row of rows) {
+    const g = Number(row.g);
+    const n = Number(row.n);
+    if (g === all) {
+      total = n;
+      continue;
+    }
+    const index = groupedColumns.findIndex((_, i) => (g & (1 << (groupedColumns.length - 1 - i))) === 0);
+    const { facet, array, flag } = groupedColumns[index];
+    const value = row[facet];
+    const values = array ? ((value as string[] | null) ?? []) : flag ? (value === true ? ["true"] : []) : value == null ? [] : [String(value)];
+    for (const v of values) {
+      const bucket = (counts[facet] ??= {});
+      bucket[v] = (bucket[v] ?? 0) + n;
+    }
+  }
+  return { total, counts };
+}
+
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = "postgres" as const;
   readonly #db: Db;
+  #generation = 0;
+  readonly #facetCache = new Map<string, { generation: number; at: number; value: { total: number; counts: BackendResult["facets"] } }>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -127,6 +166,7 @@ export class PostgresSearchBackend implements SearchBackend {
 
   async upsert(documents: SearchDocument[]): Promise<void> {
     if (documents.length === 0) return;
+    this.#generation++;
     const rows = documents.map((d) => ({
       id: d.id,
       url: d.url,
@@ -191,114 +231,113 @@ export class PostgresSearchBackend implements SearchBackend {
 
   async remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
+    this.#generation++;
     await this.#db.execute(sql`delete from search_documents where id = any(${textArray(ids)})`);
   }
 
   async clear(): Promise<void> {
+    this.#generation++;
     await this.#db.execute(sql`delete from search_documents`);
   }
 
-  /** Each word as the `norwegian` configuration reads it; stop words come back empty. */
-  async #lexemes(words: string[]): Promise<string[]> {
+  /** Each word as the `norwegian` configuration reads it, as tsquery text; stop words come back empty. */
+  async #lexemes(words: string[], phrase = false): Promise<string[]> {
     if (words.length === 0) return [];
+    const parse = phrase ? sql`phraseto_tsquery` : sql`plainto_tsquery`;
     const rows = rowsOf<{ q: string }>(
       await this.#db.execute(
-        sql`select plainto_tsquery('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(words)}::jsonb) as w`,
+        sql`select ${parse}('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(words)}::jsonb) with ordinality as x(w, n) order by n`,
       ),
     );
     return rows.map((r) => r.q);
   }
 
-  async #phraseQueries(phrases: string[][]): Promise<string[]> {
-    if (phrases.length === 0) return [];
-    const rows = rowsOf<{ q: string }>(
-      await this.#db.execute(
-        sql`select phraseto_tsquery('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(phrases.map((p) => p.join(" ")))}::jsonb) as w`,
-      ),
-    );
-    return rows.map((r) => r.q).filter((q) => q !== "");
-  }
-
   async search(query: BackendQuery): Promise<BackendResult> {
     const filters = filterConditions(query.filters);
-    const terms = (await this.#lexemes(query.terms)).filter((q) => q !== "");
-    const phrases = await this.#phraseQueries(query.phrases);
     const textual = query.terms.length + query.phrases.length > 0;
-    if (textual && terms.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
-    if (!textual) return this.#run(filters, undefined, undefined, query);
+    if (!textual) return this.#browse(filters, query, JSON.stringify(query.filters));
+
+    // One tsquery per word typed (a compound's parts ANDed), one per phrase.
+    const lexemes = await this.#lexemes(query.terms.flat());
+    let i = 0;
+    const words = query.terms
+      .map((group) => group.map(() => lexemes[i++]).filter((q) => q !== ""))
+      .filter((group) => group.length > 0)
+      .map((group) => group.map((q) => `(${q})`).join(" & "));
+    const phrases = (await this.#lexemes(query.phrases.map((p) => p.join(" ")), true)).filter((q) => q !== "");
+    if (words.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
 
     const group = (qs: string[], op: string) => qs.map((q) => `(${q})`).join(` ${op} `);
-    const required = [...terms, ...phrases];
-    const all = await this.#run(filters, group(required, "&"), terms, query);
-    if (all.total > 0 || terms.length < 2) return all;
+    const every = await this.#matching(filters, group([...words, ...phrases], "&"), words, query);
+    if (every.total > 0 || words.length < 2) return every;
     // Nothing has every word: let any word match, most matched words first.
-    const some = phrases.length ? `(${group(terms, "|")}) & ${group(phrases, "&")}` : group(terms, "|");
-    return this.#run(filters, some, terms, query);
-  }
-
-  async #run(
-    filters: SQL[],
-    tsquery: string | undefined,
-    terms: string[] | undefined,
-    query: BackendQuery,
-  ): Promise<BackendResult> {
-    const conditions = tsquery ? [sql`tsv @@ ${tsquery}::tsquery`, ...filters] : filters;
-    const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-    const facets = await this.#facets(where);
-    const total = facets.total;
-    if (total === 0 || query.offset >= total) return { total, hits: [], facets: facets.counts };
-
-    let order: SQL;
-    if (tsquery && terms) {
-      const matched = terms.length
-        ? sql.join(terms.map((t) => sql`(tsv @@ ${t}::tsquery)::int`), sql` + `)
-        : sql`0`;
-      order = sql`(${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} desc, id`;
-    } else {
-      order = sql`practice_score desc, updated_at desc, id`;
-    }
-    const rows = rowsOf<HitRow>(
-      await this.#db.execute(
-        sql`select ${hitColumns} from search_documents ${where} order by ${order} limit ${query.limit} offset ${query.offset}`,
-      ),
-    );
-    return { total, hits: rows.map(toHit), facets: facets.counts };
+    const some = phrases.length ? `(${group(words, "|")}) & ${group(phrases, "&")}` : group(words, "|");
+    return this.#matching(filters, some, words, query);
   }
 
   /**
-   * Facet counts in one scan over the result: GROUPING SETS count each facet
-   * column, array columns by their whole value (few distinct combinations),
-   * split into single values here.
+   * Text search in one statement: the matching rows are found and scored once,
+   * then counted per facet and cut to the page; the page's columns follow by id.
    */
-  async #facets(where: SQL): Promise<{ total: number; counts: BackendResult["facets"] }> {
-    const columns = groupedColumns.map((c) => sql.raw(c.expression));
-    const rows = rowsOf<Record<string, unknown> & { g: number; n: number | string }>(
+  async #matching(filters: SQL[], tsquery: string, words: string[], query: BackendQuery): Promise<BackendResult> {
+    const where = sql.join([sql`tsv @@ ${tsquery}::tsquery`, ...filters], sql` and `);
+    const matched = words.length > 1 ? sql.join(words.map((w) => sql`(tsv @@ ${w}::tsquery)::int`), sql` + `) : sql`1`;
+    const [row] = rowsOf<{ facets: FacetRow[] | null; ids: string[] | null }>(
       await this.#db.execute(sql`
-        select ${sql.join(groupedColumns.map((c) => sql.raw(`${c.expression} as "${c.facet}"`)), sql`, `)},
-          grouping(${sql.join(columns, sql`, `)}) as g, count(*) as n
-        from search_documents ${where}
-        group by grouping sets (${sql.join(columns.map((c) => sql`(${c})`), sql`, `)}, ())`),
+        with m as materialized (
+          select id, (${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} as score, ${facetColumns}
+          from search_documents where ${where}
+        )
+        select
+          (select json_agg(f) from (${facetQuery(sql`m`)}) f) as facets,
+          (select json_agg(h.id order by h.score desc, h.id) from
+            (select id, score from m order by score desc, id limit ${query.limit} offset ${query.offset}) h) as ids`),
     );
-    const all = (1 << groupedColumns.length) - 1;
-    let total = 0;
-    const counts: BackendResult["facets"] = {};
-    for (const row of rows) {
-      const g = Number(row.g);
-      const n = Number(row.n);
-      if (g === all) {
-        total = n;
-        continue;
-      }
-      const index = groupedColumns.findIndex((_, i) => (g & (1 << (groupedColumns.length - 1 - i))) === 0);
-      const { facet, array, flag } = groupedColumns[index];
-      const value = row[facet];
-      const values = array ? ((value as string[] | null) ?? []) : flag ? (value === true ? ["true"] : []) : value == null ? [] : [String(value)];
-      for (const v of values) {
-        const bucket = (counts[facet] ??= {});
-        bucket[v] = (bucket[v] ?? 0) + n;
-      }
-    }
-    return { total, counts };
+    const { total, counts } = facetCounts(row.facets ?? []);
+    return { total, hits: await this.#hitsById(row.ids ?? []), facets: counts };
+  }
+
+  /** No words: everything that passes the filters, proven practice first. */
+  async #browse(filters: SQL[], query: BackendQuery, cacheKey: string): Promise<BackendResult> {
+    const where = filters.length ? sql`where ${sql.join(filters, sql` and `)}` : sql``;
+    const { total, counts } = await this.#browseFacets(where, cacheKey);
+    if (total === 0 || query.offset >= total) return { total, hits: [], facets: counts };
+    const rows = rowsOf<HitRow>(
+      await this.#db.execute(
+        sql`select ${hitColumns} from search_documents ${where}
+            order by practice_score desc, updated_at desc, id limit ${query.limit} offset ${query.offset}`,
+      ),
+    );
+    return { total, hits: rows.map(toHit), facets: counts };
+  }
+
+  /**
+   * Facet counts when browsing without words. The same few filter choices come
+   * back again and again (the search page without a query), so their counts
+   * are kept until this process indexes a change, or for a minute at most
+   * (another process may index too).
+   */
+  async #browseFacets(where: SQL, key: string): Promise<{ total: number; counts: BackendResult["facets"] }> {
+    const cached = this.#facetCache.get(key);
+    if (cached && cached.generation === this.#generation && Date.now() - cached.at < facetCacheMs) return cached.value;
+    const rows = rowsOf<FacetRow>(
+      await this.#db.execute(
+        sql`with m as materialized (select ${facetColumns} from search_documents ${where}) ${facetQuery(sql`m`)}`,
+      ),
+    );
+    const value = facetCounts(rows);
+    if (this.#facetCache.size > 500) this.#facetCache.clear();
+    this.#facetCache.set(key, { generation: this.#generation, at: Date.now(), value });
+    return value;
+  }
+
+  async #hitsById(ids: string[]): Promise<BackendHit[]> {
+    if (ids.length === 0) return [];
+    const rows = rowsOf<HitRow>(
+      await this.#db.execute(sql`select ${hitColumns} from search_documents where id = any(${textArray(ids)})`),
+    );
+    const byId = new Map(rows.map((r) => [r.id, toHit(r)]));
+    return ids.map((id) => byId.get(id)).filter((h): h is BackendHit => h !== undefined);
   }
 
   /** Planner statistics after a bulk load (PGlite has no autovacuum to do it). */

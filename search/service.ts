@@ -98,7 +98,7 @@ export class SearchService {
       return { ...base, total: 0, pages: 0, hits: [], facets: {}, tookMs: elapsed(started) };
     }
     const result = await this.backend.search({
-      terms: parsed.terms,
+      terms: parsed.groups,
       phrases: parsed.phrases,
       filters,
       offset: (input.page - 1) * input.perPage,

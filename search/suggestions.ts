@@ -43,15 +43,20 @@ export async function suggestQuery(db: Db, query: string): Promise<string | unde
   const parts = words(query).filter((w) => w.word.length >= minLength && w.word.length <= maxLength);
   if (parts.length === 0 || parts.length > 8) return undefined;
   const folded = parts.map((p) => fold(p.word));
-  const rows = rowsOf<{ w: string; word: string | null; display: string | null; known: boolean }>(
+  const known = new Set(
+    rowsOf<{ word: string }>(
+      await db.execute(sql`select word from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb))`),
+    ).map((r) => r.word),
+  );
+  const unknown = folded.filter((w) => !known.has(w));
+  if (unknown.length === 0) return undefined;
+  const rows = rowsOf<{ w: string; display: string | null }>(
     await db.execute(sql`
-      select q.w,
-        exists (select 1 from search_terms t where t.word = q.w) as known,
-        s.word, s.display
-      from jsonb_array_elements_text(${JSON.stringify(folded)}::jsonb) as q(w)
+      select q.w, s.display
+      from jsonb_array_elements_text(${JSON.stringify(unknown)}::jsonb) as q(w)
       left join lateral (
-        select t.word, t.display from search_terms t
-        where t.word % q.w and t.word <> q.w
+        select t.display from search_terms t
+        where t.word % q.w
         order by similarity(t.word, q.w) desc, t.doc_count desc
         limit 1
       ) s on true`),
@@ -61,7 +66,7 @@ export async function suggestQuery(db: Db, query: string): Promise<string | unde
   // Replace from the end so earlier offsets stay valid.
   for (let i = parts.length - 1; i >= 0; i--) {
     const row = rows.find((r) => r.w === folded[i]);
-    if (!row || row.known || !row.display) continue;
+    if (!row?.display) continue;
     out = out.slice(0, parts[i].start) + row.display + out.slice(parts[i].end);
     changed = true;
   }

@@ -32,7 +32,8 @@ describe("Norwegian text handling for search", () => {
   });
 
   it("parses queries: phrases in quotes, syntax characters and stop words dropped", () => {
-    expect(parseQuery('" - : * (')).toEqual({ terms: [], phrases: [], hasContent: false });
+    expect(parseQuery('" - : * (')).toEqual({ terms: [], groups: [], phrases: [], hasContent: false });
+    expect(parseQuery("medisindispenser eldre").groups).toEqual([["medisin", "dispenser"], ["eldre"]]);
     expect(parseQuery("og i på").hasContent).toBe(false);
     expect(parseQuery('"digitalt tilsyn" eldre').phrases).toEqual([["digitalt", "tilsyn"]]);
     expect(parseQuery("fall & | ! sensor:*").terms).toEqual(["fall", "sensor"]);
