@@ -1,14 +1,16 @@
 import type { Context } from "@fedify/fedify";
-import { Create, isActor } from "@fedify/vocab";
+import { isActor } from "@fedify/vocab";
 import { markBackfilled } from "../db/follows.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import type { FollowRow } from "../db/schema-federation.ts";
 import type { AppContext } from "../server/context.ts";
 import { rememberActor } from "./actor.ts";
-import { fetchAndStoreProject } from "./remote-projects.ts";
+import { fetchActivityJson } from "./fetch-guard.ts";
+import { fetchAndStoreProject, storeProjectDocument } from "./remote-projects.ts";
 import { getFederationSettings } from "./settings.ts";
 
 const concurrency = 8;
+const maxPages = 100;
 const running = new Set<Promise<unknown>>();
 
 export interface BackfillResult {
@@ -17,33 +19,69 @@ export interface BackfillResult {
   failed: number;
 }
 
+type Json = Record<string, unknown>;
+const idOf = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : v && typeof v === "object" && typeof (v as Json).id === "string" ? ((v as Json).id as string) : undefined;
+
 /**
  * After a follow is accepted: walk the followed actor's outbox (newest first,
- * up to the configured bound) and cache each project. Projects are keyed by
- * URL, so running it twice, or alongside live deliveries, never duplicates.
+ * up to the configured bound) and cache each project. Pages come straight from
+ * the actor's host; a KOMINN peer embeds the full Articles (one request per 50
+ * projects), anything else is fetched one by one. Projects are keyed by URL,
+ * so running it twice, or alongside live deliveries, never duplicates.
  */
 export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limit?: number): Promise<BackfillResult> {
   const app = ctx.data;
+  const allowPrivate = app.config.allowPrivateAddress;
   const bound = limit ?? (await getFederationSettings(app.db)).backfillLimit;
   const result: BackfillResult = { seen: 0, stored: 0, failed: 0 };
+  if (bound <= 0) return result;
   const actor = await ctx.lookupObject(follow.targetActorUrl);
-  if (!actor || !isActor(actor)) return result;
+  if (!actor || !isActor(actor) || !actor.outboxId) return result;
   const municipality = (await getMunicipalityByActorUrl(app.db, follow.targetActorUrl)) ?? (await rememberActor(app.db, actor));
-  const outbox = await actor.getOutbox();
-  if (!outbox) return result;
+  const origin = new URL(follow.targetActorUrl).origin;
 
-  const urls = new Set<string>();
-  for await (const item of ctx.traverseCollection(outbox, { suppressError: true })) {
-    if (urls.size >= bound) break;
-    if (item instanceof Create && item.objectId && item.actorId?.href === follow.targetActorUrl) urls.add(item.objectId.href);
+  const embedded: { json: Json; context: unknown }[] = [];
+  const byReference: string[] = [];
+  const seen = new Set<string>();
+  const root = (await fetchActivityJson(actor.outboxId, { allowPrivate })).json as Json | null;
+  let pageRef: unknown = root?.first ?? (Array.isArray(root?.orderedItems) ? root : undefined);
+  for (let n = 0; pageRef && n < maxPages && seen.size < bound; n++) {
+    const page = (typeof pageRef === "string" ? (await fetchActivityJson(pageRef, { allowPrivate })).json : pageRef) as Json | null;
+    if (!page) break;
+    const pageId = idOf(page);
+    if (pageId && new URL(pageId).origin !== origin) break; // pages must come from the actor's own host
+    const items = (page.orderedItems ?? page.items ?? []) as unknown[];
+    for (const item of Array.isArray(items) ? items : []) {
+      if (seen.size >= bound) break;
+      const activity = item as Json;
+      if (activity?.type !== "Create" || idOf(activity.actor) !== follow.targetActorUrl) continue;
+      const objectId = idOf(activity.object);
+      if (!objectId || seen.has(objectId)) continue;
+      seen.add(objectId);
+      if (typeof activity.object === "object") embedded.push({ json: activity.object as Json, context: page["@context"] });
+      else byReference.push(objectId);
+    }
+    pageRef = page.next;
   }
-  const queue = [...urls];
-  result.seen = queue.length;
+  result.seen = seen.size;
+
+  const tally = (outcome: string) => {
+    if (outcome === "stored") result.stored++;
+  };
+  for (const { json, context } of embedded) {
+    try {
+      // An embedded object without our terms (not a KOMINN peer) is fetched instead.
+      tally(await storeProjectDocument(app, municipality, { "@context": context, ...json }));
+    } catch {
+      byReference.push(json.id as string);
+    }
+  }
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let url = queue.shift(); url; url = queue.shift()) {
+      for (let url = byReference.shift(); url; url = byReference.shift()) {
         try {
-          if ((await fetchAndStoreProject(app, municipality, new URL(url))) === "stored") result.stored++;
+          tally(await fetchAndStoreProject(app, municipality, new URL(url)));
         } catch (error) {
           result.failed++;
           app.logger.warn(`backfill: could not fetch ${url}`, error instanceof Error ? error.message : error);

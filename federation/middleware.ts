@@ -2,14 +2,17 @@ import type { Federation } from "@fedify/fedify";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { Readable } from "node:stream";
 import type { AppContext } from "../server/context.ts";
-import { getLocalProjectBySlug } from "../db/projects.ts";
-import { projectArticleJson } from "./project-object.ts";
+import { getLocalMunicipality } from "../db/municipalities.ts";
+import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
+import { outboxPageSize } from "./collections.ts";
+import { outboxPageJson, projectArticleJson } from "./project-object.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
 export const inboxBodyLimit = 256 * 1024;
 
 const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
 const projectPath = /^\/prosjekter\/([a-z0-9-]+)\/?$/;
+const outboxPath = /^\/kommune\/([^/]+)\/outbox$/;
 
 /** True when the client asks for ActivityPub JSON rather than HTML. */
 export function wantsActivityJson(accept: string | undefined): boolean {
@@ -57,6 +60,22 @@ function problem(res: ExpressResponse, status: number, message: string): void {
 }
 
 /**
+ * Outbox pages are served here too (Fedify serves the collection itself), with
+ * the full Articles inside: a new follower backfills from a few pages instead
+ * of one request per project.
+ */
+async function serveOutboxPage(app: AppContext, handle: string, cursor: string, res: ExpressResponse): Promise<boolean> {
+  const local = await getLocalMunicipality(app.db);
+  if (!local || local.handle !== handle || !/^\d{1,6}$/.test(cursor)) return false;
+  const page = Math.max(1, Number(cursor));
+  const result = await listProjects(app.db, { origin: "local" }, { page, perPage: outboxPageSize, order: "newest" });
+  const json = outboxPageJson(result.items, { actorUrl: local.actorUrl, page, hasNext: page * outboxPageSize < result.total });
+  res.status(200).type("application/activity+json").setHeader("Vary", "Accept");
+  res.send(JSON.stringify(json));
+  return true;
+}
+
+/**
  * Express ↔ Fedify: ActivityPub requests (WebFinger, NodeInfo, actor, inboxes,
  * collections, and project pages asked for as JSON) go to `federation.fetch`;
  * everything else, and browsers asking for HTML, go on to the Express routes.
@@ -71,6 +90,14 @@ export function federationMiddleware(federation: Federation<AppContext>, app: Ap
         return next(error);
       }
       return next();
+    }
+    const outbox = req.method === "GET" && typeof req.query.cursor === "string" ? outboxPath.exec(req.path) : null;
+    if (outbox && wantsActivityJson(req.get("accept"))) {
+      try {
+        if (await serveOutboxPage(app, outbox[1], String(req.query.cursor), res)) return;
+      } catch (error) {
+        return next(error);
+      }
     }
     const isInboxPost = req.method === "POST" && inboxPath.test(req.path);
     if (req.method !== "GET" && req.method !== "HEAD" && !isInboxPost) return next();

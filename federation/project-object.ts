@@ -98,6 +98,35 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
   };
 }
 
+/** One page of the outbox: Creates with the full Articles embedded, so a follower backfills without fetching each one. */
+export function outboxPageJson(
+  projects: Project[],
+  options: { actorUrl: string; page: number; hasNext: boolean },
+): Record<string, unknown> {
+  const outbox = `${options.actorUrl}/outbox`;
+  const followersUrl = `${options.actorUrl}/followers`;
+  return {
+    "@context": [activityStreamsContext, kominnContext],
+    id: `${outbox}?cursor=${options.page}`,
+    type: "OrderedCollectionPage",
+    partOf: outbox,
+    ...(options.hasNext ? { next: `${outbox}?cursor=${options.page + 1}` } : {}),
+    ...(options.page > 1 ? { prev: `${outbox}?cursor=${options.page - 1}` } : {}),
+    orderedItems: projects.map((project) => {
+      const { "@context": _context, ...article } = projectArticleJson(project, { followersUrl });
+      return {
+        id: `${project.url}#create-${project.updatedAt.getTime()}`,
+        type: "Create",
+        actor: project.municipality.actorUrl,
+        published: (project.publishedAt ?? project.updatedAt).toISOString(),
+        to: ["https://www.w3.org/ns/activitystreams#Public"],
+        cc: [followersUrl],
+        object: article,
+      };
+    }),
+  };
+}
+
 /** The same Article as a Fedify object (standard fields only), embedded in Create/Update for Mastodon. */
 export function projectArticle(project: Project, options: { followersUrl: string }): Article {
   const origin = new URL(project.url).origin;

@@ -23,10 +23,26 @@ export async function fetchAndStoreProject(app: AppContext, municipality: Munici
     return "gone";
   }
   if (fetched.status >= 400) throw new Error(`HTTP ${fetched.status} from ${objectUrl.href}`);
-  const received = projectFromArticleJson(fetched.json);
-  if (received.url !== objectUrl.href) throw new RefusedError(`fetched id ${received.url} differs from ${objectUrl.href}`);
+  return storeProjectDocument(app, municipality, fetched.json, objectUrl.href);
+}
+
+/**
+ * Caches a project from an Article document fetched from the municipality's
+ * own host (its project URL, or a page of its outbox).
+ */
+export async function storeProjectDocument(
+  app: AppContext,
+  municipality: Municipality,
+  document: unknown,
+  expectedId?: string,
+): Promise<"stored" | "unchanged"> {
+  const received = projectFromArticleJson(document);
+  if (expectedId && received.url !== expectedId) throw new RefusedError(`fetched id ${received.url} differs from ${expectedId}`);
+  if (new URL(received.url).origin !== new URL(municipality.actorUrl).origin) {
+    throw new RefusedError(`${municipality.actorUrl} does not own ${received.url}`);
+  }
   if (received.attributedTo !== municipality.actorUrl) {
-    throw new RefusedError(`${objectUrl.href} is attributed to ${received.attributedTo}, not ${municipality.actorUrl}`);
+    throw new RefusedError(`${received.url} is attributed to ${received.attributedTo}, not ${municipality.actorUrl}`);
   }
   const project = await upsertRemoteProject(app.db, municipality, received);
   if (!project) return "unchanged";
