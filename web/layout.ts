@@ -74,8 +74,8 @@ ${head ?? ""}
 <header class="site-header"><div class="wrap header-inner">
 <a href="/" class="brand"><span class="brand-product">${t.productName}</span>${siteName ? html` <span class="brand-site">${siteName}</span>` : ""}</a>
 ${navigation(props)}
+${account ? html`<p class="signed-in">${t.nav.signedInAs} ${account.name}</p>` : ""}
 </div></header>
-${account ? html`<p class="signed-in wrap">${t.nav.signedInAs} ${account.name}</p>` : ""}
 <main id="innhold" class="wrap" tabindex="-1">${body}</main>
 <footer class="site-footer"><div class="wrap">
 <p>${t.footer.about}</p>

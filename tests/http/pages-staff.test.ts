@@ -117,6 +117,11 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     expect(res.text).toContain("må fylles ut");
     expect(res.text).toContain("Beholdes &lt;i&gt;slik&lt;/i&gt;");
     expect(res.text).toContain('value="Uten e-post"');
+    // The returned form keeps the rows as numbered, plus three empty ones; it does not grow on every error.
+    expect(res.text).toContain('name="plannedBenefits.4.kind"');
+    expect(res.text).not.toContain('name="plannedBenefits.5.kind"');
+    expect(res.text).toContain('name="partners.2.type"');
+    expect(res.text).not.toContain('name="partners.3.type"');
     expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before);
 
     const tooLong = await editor.agent.post("/admin/prosjekter/ny").type("form")

@@ -46,9 +46,14 @@ export interface ProjectFormProps {
 
 const extraRows = 3;
 
-/** Existing rows plus a few empty ones, so no JavaScript is needed to add more. */
-function rowsToShow<R>(rows: readonly R[], empty: R): R[] {
-  const n = Math.min(limits.listItems, rows.length + extraRows);
+/**
+ * Filled rows plus a few empty ones, so no JavaScript is needed to add more.
+ * Trailing blank rows of a returned form are not counted, so the form does not grow on every error.
+ */
+function rowsToShow<R extends Record<string, string>>(rows: readonly R[], empty: R): R[] {
+  let filled = rows.length;
+  while (filled > 0 && Object.values(rows[filled - 1]).every((v) => v.trim() === "")) filled--;
+  const n = Math.min(limits.listItems, filled + extraRows);
   return Array.from({ length: n }, (_, i) => rows[i] ?? empty);
 }
 
