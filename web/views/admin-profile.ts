@@ -32,7 +32,10 @@ export function adminFieldLabel(path: string): string {
 }
 
 export function adminProfilePage({ chrome, values, errors: e, notice: message }: AdminProfileProps): Html {
-  const rows = [...values.strategicAreas, ...Array.from({ length: 3 }, () => ({ slug: "", label: "" }))].slice(0, 30);
+  // Filled rows plus three empty ones; trailing blank rows of a returned form are not counted.
+  let filled = values.strategicAreas.length;
+  while (filled > 0 && !values.strategicAreas[filled - 1].label.trim() && !values.strategicAreas[filled - 1].slug.trim()) filled--;
+  const rows = Array.from({ length: Math.min(30, filled + 3) }, (_, i) => values.strategicAreas[i] ?? { slug: "", label: "" });
   return layout({
     ...chrome,
     title: e ? `${t.form.errorPrefix}${t.admin.profileTitle}` : t.admin.profileTitle,
