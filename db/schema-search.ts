@@ -15,7 +15,8 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 /**
  * The PostgreSQL search index: one row per public project the instance knows
  * (local and remote). Filled only by search/indexer.ts; `tsv` holds the folded,
- * decompounded text stemmed with the `norwegian` configuration.
+ * decompounded text stemmed with the `norwegian` configuration. Kept narrow
+ * (the long texts stay in `projects`) so a broad match reads few pages.
  */
 export const searchDocuments = pgTable(
   "search_documents",
@@ -23,11 +24,6 @@ export const searchDocuments = pgTable(
     id: text("id").primaryKey(),
     url: text("url").notNull(),
     title: text("title").notNull(),
-    summary: text("summary").notNull(),
-    floke: text("floke").notNull(),
-    behov: text("behov").notNull(),
-    description: text("description").notNull(),
-    lessons: text("lessons").notNull(),
     municipalityName: text("municipality_name").notNull(),
     municipalityHandle: text("municipality_handle").notNull(),
     kommunenummer: text("kommunenummer"),

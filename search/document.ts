@@ -4,7 +4,7 @@ import { practiceScore, type SearchDocument } from "./backend.ts";
 import { compoundText, fold } from "./norwegian.ts";
 
 /** Markdown to plain words for indexing and snippets (the HTML is never indexed). */
-function plain(markdown: string): string {
+export function plainText(markdown: string): string {
   return markdown
     .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
@@ -15,7 +15,7 @@ function plain(markdown: string): string {
 
 /** The search document of a public project; the same for every backend. */
 export function searchDocument(project: Project, regions: readonly Region[], imitationCount: number): SearchDocument {
-  const description = plain(project.description);
+  const description = plainText(project.description);
   const lessons = [project.lessons, project.lessonsFailed].filter(Boolean).join(" ");
   const hasRealisedBenefits = project.realisedBenefits.length > 0;
   const m = project.municipality;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client.ts";
+import { plainText } from "./document.ts";
 import type {
   BackendHit,
   BackendQuery,
@@ -58,11 +59,12 @@ interface HitRow {
   id: string;
   url: string;
   title: string;
-  summary: string;
-  floke: string;
-  behov: string;
-  description: string;
-  lessons: string;
+  summary: string | null;
+  floke: string | null;
+  behov: string | null;
+  description: string | null;
+  lessons: string | null;
+  lessons_failed: string | null;
   municipality_name: string;
   municipality_handle: string;
   kommunenummer: string | null;
@@ -81,11 +83,11 @@ function toHit(r: HitRow): BackendHit {
     id: r.id,
     url: r.url,
     title: r.title,
-    summary: r.summary,
-    floke: r.floke,
-    behov: r.behov,
-    description: r.description,
-    lessons: r.lessons,
+    summary: r.summary ?? "",
+    floke: r.floke ?? "",
+    behov: r.behov ?? "",
+    description: plainText(r.description ?? ""),
+    lessons: [r.lessons, r.lessons_failed].filter(Boolean).join(" "),
     municipalityName: r.municipality_name,
     municipalityHandle: r.municipality_handle,
     kommunenummer: r.kommunenummer,
@@ -100,9 +102,12 @@ function toHit(r: HitRow): BackendHit {
   };
 }
 
+// The long texts live in `projects` only (the index stays narrow and fast to scan); hits read them there.
 const hitColumns = sql.raw(
-  "id, url, title, summary, floke, behov, description, lessons, municipality_name, municipality_handle, " +
-    "kommunenummer, fylke, phase, imitation_count, seeking_partners, has_realised_benefits, service_areas, local, updated_at",
+  "d.id, d.url, d.title, p.summary, p.floke, p.behov, p.description, p.lessons, p.lessons_failed, " +
+    "d.municipality_name, d.municipality_handle, " +
+    "d.kommunenummer, d.fylke, d.phase, d.imitation_count, d.seeking_partners, d.has_realised_benefits, d.service_areas, " +
+    "d.local, d.updated_at",
 );
 
 /** Text relevance times the "beste praksis" boost; see the formula in backend.ts. */
@@ -171,11 +176,6 @@ export class PostgresSearchBackend implements SearchBackend {
       id: d.id,
       url: d.url,
       title: d.title,
-      summary: d.summary,
-      floke: d.floke,
-      behov: d.behov,
-      description: d.description,
-      lessons: d.lessons,
       municipality_name: d.municipality.name,
       municipality_handle: d.municipality.handle,
       kommunenummer: d.municipality.kommunenummer,
@@ -200,12 +200,11 @@ export class PostgresSearchBackend implements SearchBackend {
     }));
     const arr = (name: string) => sql.raw(`coalesce(array(select jsonb_array_elements_text(x.j -> '${name}')), '{}')`);
     await this.#db.execute(sql`
-      insert into search_documents (id, url, title, summary, floke, behov, description, lessons,
+      insert into search_documents (id, url, title,
         municipality_name, municipality_handle, kommunenummer, municipality_key, fylke, regions, phase,
         innovation_types, scale, n3_stage, service_areas, methods, seeking_partners, imitation_count,
         has_realised_benefits, practice_score, local, updated_at, indexed_at, tsv)
-      select x.j->>'id', x.j->>'url', x.j->>'title', x.j->>'summary', x.j->>'floke', x.j->>'behov',
-        x.j->>'description', x.j->>'lessons', x.j->>'municipality_name', x.j->>'municipality_handle',
+      select x.j->>'id', x.j->>'url', x.j->>'title', x.j->>'municipality_name', x.j->>'municipality_handle',
         x.j->>'kommunenummer', x.j->>'municipality_key', x.j->>'fylke', ${arr("regions")}, x.j->>'phase',
         ${arr("innovation_types")}, x.j->>'scale', x.j->>'n3_stage', ${arr("service_areas")}, ${arr("methods")},
         (x.j->>'seeking_partners')::boolean, (x.j->>'imitation_count')::int,
@@ -216,8 +215,7 @@ export class PostgresSearchBackend implements SearchBackend {
         setweight(to_tsvector('norwegian', x.j->>'text_c'), 'C')
       from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x(j)
       on conflict (id) do update set
-        url = excluded.url, title = excluded.title, summary = excluded.summary, floke = excluded.floke,
-        behov = excluded.behov, description = excluded.description, lessons = excluded.lessons,
+        url = excluded.url, title = excluded.title,
         municipality_name = excluded.municipality_name, municipality_handle = excluded.municipality_handle,
         kommunenummer = excluded.kommunenummer, municipality_key = excluded.municipality_key,
         fylke = excluded.fylke, regions = excluded.regions, phase = excluded.phase,
@@ -302,13 +300,13 @@ export class PostgresSearchBackend implements SearchBackend {
     const where = filters.length ? sql`where ${sql.join(filters, sql` and `)}` : sql``;
     const { total, counts } = await this.#browseFacets(where, cacheKey);
     if (total === 0 || query.offset >= total) return { total, hits: [], facets: counts };
-    const rows = rowsOf<HitRow>(
+    const ids = rowsOf<{ id: string }>(
       await this.#db.execute(
-        sql`select ${hitColumns} from search_documents ${where}
+        sql`select id from search_documents ${where}
             order by practice_score desc, updated_at desc, id limit ${query.limit} offset ${query.offset}`,
       ),
-    );
-    return { total, hits: rows.map(toHit), facets: counts };
+    ).map((r) => r.id);
+    return { total, hits: await this.#hitsById(ids), facets: counts };
   }
 
   /**
@@ -334,7 +332,9 @@ export class PostgresSearchBackend implements SearchBackend {
   async #hitsById(ids: string[]): Promise<BackendHit[]> {
     if (ids.length === 0) return [];
     const rows = rowsOf<HitRow>(
-      await this.#db.execute(sql`select ${hitColumns} from search_documents where id = any(${textArray(ids)})`),
+      await this.#db.execute(
+        sql`select ${hitColumns} from search_documents d left join projects p on p.id = d.id where d.id = any(${textArray(ids)})`,
+      ),
     );
     const byId = new Map(rows.map((r) => [r.id, toHit(r)]));
     return ids.map((id) => byId.get(id)).filter((h): h is BackendHit => h !== undefined);

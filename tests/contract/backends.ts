@@ -1,7 +1,10 @@
 // Every search backend this machine can run, with a database of its own:
 // PostgreSQL full-text on PGlite always, on PostgreSQL when TEST_DATABASE_URL
 // is set, and Meilisearch when MEILI_URL is set.
-import { openDatabase, type Database } from "../../db/client.ts";
+import { openDatabase, type Database, type Db } from "../../db/client.ts";
+import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
+import { projects, type NewProjectRow } from "../../db/schema.ts";
+import type { Project } from "../../server/domain/project.ts";
 import { newId } from "../../db/ids.ts";
 import type { SearchBackend, SearchDocument } from "../../search/backend.ts";
 import { MeilisearchBackend } from "../../search/meilisearch.ts";
@@ -19,6 +22,8 @@ export interface BackendUnderTest {
   service: SearchService;
   /** Indexes documents and their words, as the indexer does. */
   index(documents: SearchDocument[]): Promise<void>;
+  /** Stores the projects (and their municipalities) in the database, then indexes their documents. */
+  load(projects: Project[], documents: SearchDocument[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,33 @@ export interface BackendFactory {
 
 const meiliUrl = process.env.MEILI_URL;
 
+/** Writes projects as remote projects of their municipalities, as federation would have. */
+async function storeProjects(db: Db, list: Project[]): Promise<void> {
+  const ids = new Map<string, string>();
+  for (const p of list) {
+    const m = p.municipality;
+    if (ids.has(m.actorUrl)) continue;
+    const row = await upsertRemoteMunicipality(db, {
+      actorUrl: m.actorUrl,
+      handle: m.handle,
+      domain: new URL(m.actorUrl).host,
+      name: m.name,
+      kommunenummer: m.kommunenummer,
+      fylke: m.fylke,
+    });
+    ids.set(m.actorUrl, row.id);
+  }
+  for (let i = 0; i < list.length; i += 200) {
+    await db.insert(projects).values(
+      list.slice(i, i + 200).map((p) => {
+        const { municipality, ...rest } = p as Project & { theme?: string };
+        delete (rest as { theme?: string }).theme;
+        return { ...rest, local: false, municipalityId: ids.get(municipality.actorUrl)! } as NewProjectRow;
+      }),
+    );
+  }
+}
+
 function wrap(name: string, database: Database, backend: SearchBackend, cleanup: () => Promise<void>): BackendUnderTest {
   return {
     name,
@@ -40,6 +72,10 @@ function wrap(name: string, database: Database, backend: SearchBackend, cleanup:
       await backend.init();
       await backend.upsert(documents);
       await recordTerms(database.db, documents);
+    },
+    async load(projects, documents) {
+      await storeProjects(database.db, projects);
+      await this.index(documents);
     },
     async close() {
       await backend.close();

@@ -24,17 +24,18 @@ function twin(id: string, proven: boolean): Project {
     descriptionHtml: "",
     imitationOf: null,
     realisedBenefits: proven ? [{ kind: "kvalitet", description: "Elevene lærer mer naturfag." }] : [],
-    municipality: { name: m.name, kommunenummer: m.kommunenummer, fylke: m.fylke, handle: m.handle, actorUrl: "https://kominn.test/kommune/x" },
+    municipality: { name: m.name, kommunenummer: m.kommunenummer, fylke: m.fylke, handle: m.handle, actorUrl: `https://kominn.test/kommune/${m.handle}` },
     createdAt: new Date("2025-01-01"),
     updatedAt: new Date("2025-06-01"),
     publishedAt: new Date("2025-01-01"),
   };
 }
 
+const twins = [twin("tanglopperide", false), twin("tangloppedrift", true)];
 const documents = [
   ...corpus.map((p) => searchDocument(p, defaultRegions, 0)),
-  searchDocument(twin("tanglopperide", false), defaultRegions, 0),
-  searchDocument(twin("tangloppedrift", true), defaultRegions, 4),
+  searchDocument(twins[0], defaultRegions, 0),
+  searchDocument(twins[1], defaultRegions, 4),
 ];
 const themeOf = new Map(corpus.map((p) => [p.id, p.theme]));
 
@@ -47,7 +48,7 @@ describe.each(backendFactories)("search backend contract: $name", (factory) => {
 
   beforeAll(async () => {
     b = await factory.start();
-    await b.index(documents);
+    await b.load([...corpus, ...twins], documents);
   });
   afterAll(() => b?.close());
 

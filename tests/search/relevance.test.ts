@@ -14,7 +14,7 @@ describe.each(backendFactories)("relevance on $name", (factory) => {
   let b: BackendUnderTest;
   beforeAll(async () => {
     b = await factory.start();
-    await b.index(corpus.map((p) => searchDocument(p, defaultRegions, 0)));
+    await b.load(corpus, corpus.map((p) => searchDocument(p, defaultRegions, 0)));
   });
   afterAll(() => b?.close());
 
