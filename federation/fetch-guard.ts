@@ -115,15 +115,23 @@ export function guardedDocumentLoader(allowPrivate: boolean): DocumentLoader {
 }
 
 let timeoutsInstalled = false;
+
+function isActivityPubTraffic(input: RequestInfo | URL, init?: RequestInit): boolean {
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  const types = `${headers.get("content-type") ?? ""} ${headers.get("accept") ?? ""}`;
+  return /activity\+json|ld\+json|jrd\+json/.test(types);
+}
+
 /**
- * Fedify's deliveries use the global fetch with no deadline; a follower that
- * never answers would hold a queue worker forever. Give every fetch without
- * its own signal a deadline.
+ * Fedify's deliveries and lookups use the global fetch with no deadline; a
+ * follower that never answers would hold a queue worker forever. Give every
+ * ActivityPub request (by its content type or Accept header) that has no
+ * signal of its own a deadline; other traffic in the process is left alone.
  */
-export function installFetchDeadline(timeoutMs = 15_000): void {
+export function installFetchDeadline(timeoutMs = 10_000): void {
   if (timeoutsInstalled) return;
   timeoutsInstalled = true;
   const original = globalThis.fetch;
   globalThis.fetch = (input, init) =>
-    original(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    original(input, init?.signal || !isActivityPubTraffic(input, init) ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }

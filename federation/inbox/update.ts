@@ -12,8 +12,10 @@ export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): P
   const municipality = await knownMunicipality(app.db, update.actorId);
   if (!municipality) return;
   if (update.objectId.href === update.actorId.href) {
-    const actor = await update.getActor();
-    if (actor && isActor(actor)) await rememberActor(app.db, actor);
+    // The actor speaks for itself (the signature was checked): take the embedded
+    // profile, since a fetch could answer from a stale cache.
+    const actor = await update.getObject();
+    if (actor && isActor(actor) && actor.id?.href === update.actorId.href) await rememberActor(app.db, actor);
     return;
   }
   const follow = await getFollowByTarget(app.db, update.actorId.href);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
+import { getMunicipalityByActorUrl, updateMunicipality } from "../../db/municipalities.ts";
 import type { TestInstance } from "../helpers/instance.ts";
 import { api, eventually, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
@@ -108,6 +109,16 @@ describe.each(drivers)("two municipalities follow each other (%s)", (driver) => 
     await a.ctx.events.settled();
     await eventually(async () => (await a.federation.queue.getDepth()).queued === 0);
     expect((await remoteProjects(b)).map((p) => p.title)).toEqual([fullProject.title]);
+  });
+
+  it("sends a profile change to followers, who update the municipality's facts", async () => {
+    await updateMunicipality(a.ctx.db, a.municipality!.id, { region: "Nedre Glomma", website: "https://www.fredrikstad.kommune.no" });
+    a.ctx.events.emit("profile.updated", { municipalityId: a.municipality!.id });
+    const copy = await eventually(async () => {
+      const m = await getMunicipalityByActorUrl(b.ctx.db, a.municipality!.actorUrl);
+      return m?.region === "Nedre Glomma" && m;
+    });
+    expect(copy).toMatchObject({ name: "Fredrikstad kommune", kommunenummer: "3107", fylke: "Østfold", website: "https://www.fredrikstad.kommune.no", local: false });
   });
 
   it("unfollows: the other side drops us, our copies go, and new projects no longer arrive", async () => {
