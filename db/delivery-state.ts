@@ -1,4 +1,4 @@
-import { desc, eq, lt, sql } from "drizzle-orm";
+import { desc, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { deliveryFailures, processedActivities, type DeliveryFailure } from "./schema-federation.ts";
 
@@ -46,6 +46,15 @@ export async function clearDeliveryFailure(db: Db, host: string): Promise<void> 
   await db.delete(deliveryFailures).where(eq(deliveryFailures.host, host));
 }
 
-export async function listDeliveryFailures(db: Db): Promise<DeliveryFailure[]> {
-  return db.select().from(deliveryFailures).orderBy(desc(deliveryFailures.lastFailureAt));
+/**
+ * Hosts that failed recently. Fedify reports failures but not successes, so a
+ * host that recovered without its circuit opening drops off after `withinMs`.
+ */
+export async function listDeliveryFailures(db: Db, withinMs = 24 * 60 * 60 * 1000): Promise<DeliveryFailure[]> {
+  const since = new Date(Date.now() - withinMs);
+  return db
+    .select()
+    .from(deliveryFailures)
+    .where(or(gt(deliveryFailures.lastFailureAt, since), ne(deliveryFailures.circuit, "closed")))
+    .orderBy(desc(deliveryFailures.lastFailureAt));
 }
