@@ -2,14 +2,18 @@ import { desc, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { deliveryFailures, processedActivities, type DeliveryFailure } from "./schema-federation.ts";
 
-/** True the first time an activity id is seen; later deliveries of it are skipped. */
-export async function wasProcessed(db: Db, activityId: string): Promise<boolean> {
-  const [row] = await db.select().from(processedActivities).where(eq(processedActivities.activityId, activityId));
-  return row !== undefined;
+/**
+ * Claims an activity id for handling: true the first time, false for any
+ * later (or concurrent) delivery of the same id.
+ */
+export async function claimActivity(db: Db, activityId: string): Promise<boolean> {
+  const rows = await db.insert(processedActivities).values({ activityId }).onConflictDoNothing().returning();
+  return rows.length > 0;
 }
 
-export async function markProcessed(db: Db, activityId: string): Promise<void> {
-  await db.insert(processedActivities).values({ activityId }).onConflictDoNothing();
+/** Gives a claim back after a failure, so the sender's retry is handled. */
+export async function releaseActivity(db: Db, activityId: string): Promise<void> {
+  await db.delete(processedActivities).where(eq(processedActivities.activityId, activityId));
 }
 
 export async function forgetProcessedBefore(db: Db, before: Date): Promise<void> {

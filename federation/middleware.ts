@@ -13,6 +13,8 @@ export const inboxBodyLimit = 256 * 1024;
 const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
 const projectPath = /^\/prosjekter\/([a-z0-9-]+)\/?$/;
 const outboxPath = /^\/kommune\/([^/]+)\/outbox$/;
+/** Paths Fedify may answer; every other request skips it (pages, static files, the API). */
+const fedifyPath = /^\/(\.well-known\/|nodeinfo\/|kommune\/|inbox\/?$)/;
 
 /** True when the client asks for ActivityPub JSON rather than HTML. */
 export function wantsActivityJson(accept: string | undefined): boolean {
@@ -100,6 +102,7 @@ export function federationMiddleware(federation: Federation<AppContext>, app: Ap
       }
     }
     const isInboxPost = req.method === "POST" && inboxPath.test(req.path);
+    if (!fedifyPath.test(req.path)) return next();
     if (req.method !== "GET" && req.method !== "HEAD" && !isInboxPost) return next();
     try {
       let body: Buffer | undefined;

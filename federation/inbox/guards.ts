@@ -1,13 +1,13 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
-import { markProcessed, wasProcessed } from "../../db/delivery-state.ts";
+import { claimActivity, releaseActivity } from "../../db/delivery-state.ts";
 import { isBlocked } from "../../db/domain-blocks.ts";
 import type { AppContext } from "../../server/context.ts";
 import { NotAProjectError, RefusedError } from "../remote-projects.ts";
 
 /**
  * Runs an inbox handler once per activity id, and never for a blocked domain.
- * The id is recorded only after the handler succeeded, so a failure can be retried.
+ * A handler that fails (not a refusal) gives the id back, so a retry is handled.
  */
 export function handler<A extends Activity>(
   name: string,
@@ -21,14 +21,16 @@ export function handler<A extends Activity>(
       return;
     }
     const id = activity.id?.href;
-    if (id && (await wasProcessed(app.db, id))) return;
+    if (id && !(await claimActivity(app.db, id))) return;
     try {
       await handle(ctx, activity);
     } catch (error) {
       // A refusal is final: log it, store nothing, and do not ask for a retry.
-      if (!(error instanceof RefusedError || error instanceof NotAProjectError)) throw error;
+      if (!(error instanceof RefusedError || error instanceof NotAProjectError)) {
+        if (id) await releaseActivity(app.db, id);
+        throw error;
+      }
       app.logger.warn(`inbox: ${name} ${id ?? ""} from ${activity.actorId.href} refused: ${error.message}`);
     }
-    if (id) await markProcessed(app.db, id);
   };
 }
