@@ -71,7 +71,26 @@ export class SearchIndexer {
   start(): void {
     this.#timer = setInterval(() => void this.drain(), this.#retryEveryMs);
     this.#timer.unref();
-    void this.drain();
+    void this.catchUp()
+      .catch((error) => this.#logger.warn(`søkeindeksen: kunne ikke sjekke hva som mangler: ${String(error)}`))
+      .then(() => this.drain());
+  }
+
+  /**
+   * Queues what the PostgreSQL index lacks or holds in an older version (an
+   * upgraded instance, a crash between a save and its queue entry). Meilisearch
+   * keeps its index elsewhere: there, run `npm run kominn -- reindex`.
+   */
+  async catchUp(): Promise<void> {
+    if (this.#backend.name !== "postgres" || this.#stopped) return;
+    await this.#db.execute(sql`
+      insert into search_queue (project_id)
+      select p.id from projects p left join search_documents d on d.id = p.id
+        where p.published and (d.id is null or d.updated_at < p.updated_at)
+      union
+      select d.id from search_documents d left join projects p on p.id = d.id
+        where p.id is null or not p.published
+      on conflict do nothing`);
   }
 
   async stop(): Promise<void> {

@@ -105,6 +105,15 @@ describe.each(drivers)("search indexing while the backend is down, on %s", (driv
     expect(await found("sykkelparkering")).toEqual([]);
   });
 
+  it("finds on start what the index lacks (an instance upgraded with projects already in it)", async () => {
+    await backend.clear();
+    expect(await found("hjertestartere")).toEqual([]);
+    await indexer.catchUp();
+    await indexer.drain();
+    expect(await indexer.pending()).toBe(0);
+    expect(await found("hjertestartere")).toEqual(["Hjertestartere i idrettshaller"]);
+  });
+
   it("rebuilds the whole index with reindexAll and reports progress", async () => {
     await backend.clear();
     expect(await found("hjertestartere")).toEqual([]);

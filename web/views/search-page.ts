@@ -111,8 +111,12 @@ function facetGroup(name: FacetName, props: SearchPageProps): Html {
   return html`<fieldset class="facet" id="${id}">
 <legend>${searchTexts.facet[name]}</legend>
 <ul class="facet-values">
-${shown.map(([value, count], i) => html`<li><input type="checkbox" id="${id}-${i}" name="${name}" value="${value}"${chosen.has(value) ? html` checked` : ""}>
-<label for="${id}-${i}">${label(value)} <span class="facet-count">(${count})</span></label></li>`)}
+${shown.map(([value, count]) => {
+  // Ids follow the value, so focus stays on the same choice when the results refresh in place.
+  const inputId = `${id}-${value.replace(/[^a-z0-9-]/gi, "-")}`;
+  return html`<li><input type="checkbox" id="${inputId}" name="${name}" value="${value}"${chosen.has(value) ? html` checked` : ""}>
+<label for="${inputId}">${label(value)} <span class="facet-count">(${count})</span></label></li>`;
+})}
 </ul>
 ${hidden > 0 ? html`<p class="facet-more">${searchTexts.more(hidden)}</p>` : ""}
 </fieldset>`;
