@@ -225,6 +225,7 @@ const imitationCount = sql`(select count(distinct ${imitationLinks.copyMunicipal
 
 export interface ProjectPage {
   items: Project[];
+  /** Matching projects in all pages; -1 when the caller asked not to count. */
   total: number;
   page: number;
   perPage: number;
@@ -259,7 +260,7 @@ const orderings: Record<ProjectOrder, SQL[]> = {
 export async function listProjects(
   db: Db,
   filter: ProjectFilter,
-  options: { page?: number; perPage?: number; order?: ProjectOrder } = {},
+  options: { page?: number; perPage?: number; order?: ProjectOrder; withTotal?: boolean } = {},
 ): Promise<ProjectPage> {
   const page = Math.max(1, options.page ?? 1);
   const perPage = Math.min(100, Math.max(1, options.perPage ?? 20));
@@ -274,7 +275,7 @@ export async function listProjects(
       .orderBy(...orderings[options.order ?? "updated"])
       .limit(perPage)
       .offset((page - 1) * perPage),
-    db.select({ total: count() }).from(projects).where(where),
+    options.withTotal === false ? [{ total: -1 }] : db.select({ total: count() }).from(projects).where(where),
   ]);
   const owners = await municipalitiesByIds(db, [...new Set(rows.map((r) => r.municipalityId))]);
   return { items: rows.map((r) => toProject(r, owners.get(r.municipalityId)!)), total, page, perPage };

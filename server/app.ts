@@ -4,6 +4,7 @@ import type { AppContext } from "./context.ts";
 import { errorHandler, HttpError } from "./http/errors.ts";
 import { securityHeaders } from "./http/security.ts";
 import { loadSession, verifyCsrf } from "./http/session.ts";
+import { publicPageCache } from "./http/page-cache.ts";
 import { loadApiToken } from "./http/api-auth.ts";
 import { apiProjectRoutes } from "./routes/api-projects.ts";
 import { apiMetaRoutes } from "./routes/api-meta.ts";
@@ -40,6 +41,8 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
     "/static",
     express.static(fileURLToPath(new URL("../web/static", import.meta.url)), { maxAge: "1h", index: false }),
   );
+
+  app.use(publicPageCache(ctx));
 
   // The API authenticates with bearer tokens only: no cookies, so no CSRF surface.
   const api = express.Router();

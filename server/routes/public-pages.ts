@@ -24,8 +24,8 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const municipality = await cachedLocalMunicipality(ctx);
     if (!municipality) return res.redirect(303, "/oppsett");
     const [newest, updated] = await Promise.all([
-      listProjects(ctx.db, {}, { perPage: 6, order: "newest" }),
-      listProjects(ctx.db, {}, { perPage: 6, order: "updated" }),
+      listProjects(ctx.db, {}, { perPage: 6, order: "newest", withTotal: false }),
+      listProjects(ctx.db, {}, { perPage: 6, order: "updated", withTotal: false }),
     ]);
     sendPage(res, frontPage({ chrome: chromeOf(ctx, req, res, municipality), municipality, newest: newest.items, updated: updated.items }));
   });
