@@ -22,6 +22,8 @@ export interface FederationBenchOptions {
   ingest?: number;
   senders?: number;
   backfill?: number;
+  /** Database of the instances: PGlite (default) or PostgreSQL (needs TEST_DATABASE_URL). */
+  driver?: "pglite" | "postgres";
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -208,11 +210,13 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
     ingest: 400,
     senders: 4,
     backfill: 200,
+    driver: "pglite",
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };
   const rows: Row[] = [];
   const env = { KOMINN_LOG_LEVEL: "silent" };
-  const sender = await startTestInstance({ env });
+  const driver = o.driver;
+  const sender = await startTestInstance({ env, driver });
   try {
     rows.push(...(await fanOut(sender, { ...o, deadShare: 0 })));
     rows.push(...(await fanOut(sender, o)));
@@ -220,8 +224,8 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
     await sender.close();
   }
 
-  const source = await startTestInstance({ env, setup: { handle: "kilde", name: "Kilde kommune", adminEmail: "a@kilde.test" } });
-  const receiver = await startTestInstance({ env, setup: { handle: "mottaker", name: "Mottaker kommune", adminEmail: "a@mottaker.test" } });
+  const source = await startTestInstance({ env, driver, setup: { handle: "kilde", name: "Kilde kommune", adminEmail: "a@kilde.test" } });
+  const receiver = await startTestInstance({ env, driver, setup: { handle: "mottaker", name: "Mottaker kommune", adminEmail: "a@mottaker.test" } });
   try {
     await seedProjects(source, o.backfill + o.ingest);
     rows.push(...(await backfill(source, receiver, o.backfill)));
@@ -236,7 +240,8 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { printTable } = await import("./measure.ts");
   const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const rows = await benchFederation({ followers: num("FED_FOLLOWERS"), ingest: num("FED_INGEST"), backfill: num("FED_BACKFILL") });
-  printTable("Føderasjon (loopback, PGlite)", rows);
+  const driver = process.env.FED_DRIVER === "postgres" ? "postgres" : "pglite";
+  const rows = await benchFederation({ followers: num("FED_FOLLOWERS"), ingest: num("FED_INGEST"), backfill: num("FED_BACKFILL"), driver });
+  printTable(`Føderasjon (loopback, ${driver === "postgres" ? "PostgreSQL" : "PGlite"})`, rows);
   process.exit(0);
 }
