@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestInstance } from "../helpers/instance.ts";
-import { publish, startMunicipality } from "./helpers.ts";
+import { api, publish, startMunicipality } from "./helpers.ts";
+import { startTestInstance } from "../helpers/instance.ts";
 import { projectArticleJson, projectFromArticleJson, kominnContext } from "../../federation/project-object.ts";
 import { contentFields, type Project } from "../../server/domain/project.ts";
 import { renderMarkdown } from "../../web/markdown.ts";
@@ -114,6 +115,26 @@ describe("what Mastodon needs from our actor, projects and outbox", () => {
     expect(info.protocols).toContain("activitypub");
     expect(info.usage.localPosts).toBe(1);
   });
+});
+
+describe("the national aggregator (KS)", () => {
+  it("is a Service actor that follows others and publishes nothing", async () => {
+    const ks = await startTestInstance({
+      env: { KOMINN_ROLE: "aggregator" },
+      setup: { name: "KS – nasjonal oversikt", handle: "ks", kommunenummer: null, adminEmail: "admin@ks.test" },
+    });
+    try {
+      const actor = await (await fetch(ks.municipality!.actorUrl, { headers: ap })).json();
+      expect(actor.type).toBe("Service");
+      expect(rules.actor.typeOneOf).toContain(actor.type);
+      const outbox = await (await fetch(actor.outbox, { headers: ap })).json();
+      expect(outbox.totalItems).toBe(0);
+      const refused = await api(ks, "POST", "/api/v1/projects", { title: "Noe", summary: "Noe", phase: "ide" });
+      expect(refused.status).toBe(409);
+    } finally {
+      await ks.close();
+    }
+  }, 60_000);
 });
 
 describe("project → ActivityPub → project", () => {
