@@ -1,5 +1,5 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
-import { clearDeliveryFailure, recordDeliveryFailure, setCircuitState } from "../db/delivery-state.ts";
+import { clearDeliveryFailure, forgetProcessedBefore, recordDeliveryFailure, setCircuitState } from "../db/delivery-state.ts";
 import { removeFollowersByUrls } from "../db/followers.ts";
 import type { AppContext } from "../server/context.ts";
 import { registerActor } from "./actor.ts";
@@ -109,7 +109,14 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
 export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
   const running = kf.federation.startQueue(app, { signal: controller.signal }).catch((error) => app.logger.error("federation queue stopped", error));
+  // Housekeeping: expired cache entries, and activity ids old enough that no sender still retries them.
+  const sweep = setInterval(() => {
+    void kf.kv.sweep().catch(() => {});
+    void forgetProcessedBefore(app.db, new Date(Date.now() - 30 * 24 * 60 * 60 * 1000)).catch(() => {});
+  }, 10 * 60_000);
+  sweep.unref();
   return async () => {
+    clearInterval(sweep);
     controller.abort();
     await running;
     await backfillsSettled();
