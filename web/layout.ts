@@ -3,7 +3,7 @@ import { may } from "../server/domain/rules.ts";
 import { html, type Html } from "./html.ts";
 import { t } from "./texts.ts";
 
-export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "admin" | "login";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login";
 
 export interface LayoutProps {
   readonly title: string;
@@ -20,6 +20,8 @@ export interface LayoutProps {
   readonly current?: NavItem;
   /** A form came back with errors: load the small script that moves focus to their summary. */
   readonly focusErrors?: boolean;
+  /** The national (KS) instance publishes no projects of its own. */
+  readonly aggregator?: boolean;
   /** Extra elements for <head> (canonical link, …). */
   readonly head?: Html;
 }
@@ -45,8 +47,9 @@ ${navLink("/sok", t.nav.search, "search", current)}
 ${navLink("/oversikt", t.nav.overview, "overview", current)}
 ${navLink(props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune", t.nav.about, "about", current)}
 ${account
-  ? html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
+  ? html`${props.aggregator ? "" : html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
 ${navLink("/admin/prosjekter/ny", t.nav.newProject, "new", current)}
+${navLink("/admin/samarbeid", t.nav.collaboration, "collaboration", current)}`}
 ${may(account.role, "profile.write") ? navLink("/admin/kommune", t.nav.admin, "admin", current) : ""}
 ${signOut(csrf)}`
   : navLink("/logg-inn", t.nav.signIn, "login", current)}

@@ -18,6 +18,7 @@ export function chromeOf(ctx: AppContext, req: Request, res: Response, municipal
     csrf: account ? csrfToken(ctx, req, res) : undefined,
     siteName: municipality?.name,
     siteHandle: municipality?.handle,
+    aggregator: ctx.config.role === "aggregator",
   };
 }
 

@@ -1,9 +1,11 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
 import type { AppContext } from "../context.ts";
 import { projectQuerySchema } from "../domain/project-query.ts";
+import type { Project } from "../domain/project.ts";
+import { may } from "../domain/rules.ts";
 import { HttpError } from "../http/errors.ts";
 import { paths } from "../urls.ts";
 import { t } from "../../web/texts.ts";
@@ -19,6 +21,21 @@ const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
 export function publicPageRoutes(ctx: AppContext): Router {
   const router = Router();
+
+  const imitationOf = async (project: Project) => {
+    const [adopters, lineage] = await Promise.all([ctx.imitations.adopters(project), ctx.imitations.lineage(project)]);
+    return { adopters, lineage };
+  };
+
+  /** Staff of a municipality may imitate any published project, and ask to join one that seeks partners. */
+  const staffActions = (project: Project, res: Response, csrf: string | undefined) => {
+    const account = res.locals.account;
+    if (!account || !csrf || ctx.config.role === "aggregator" || !may(account.role, "project.write")) return undefined;
+    return {
+      imitateCsrf: csrf,
+      collaborateHref: !project.local && project.seekingPartners ? `/admin/samarbeid/ny?prosjekt=${encodeURIComponent(project.url)}` : undefined,
+    };
+  };
 
   router.get("/", async (req, res) => {
     const municipality = await cachedLocalMunicipality(ctx);
@@ -68,11 +85,13 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const id = idParam.safeParse(req.params.id);
     const project = id.success ? await getProject(ctx.db, id.data) : undefined;
     if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
-    const [municipality, origin] = await Promise.all([
+    const [municipality, origin, imitation] = await Promise.all([
       cachedLocalMunicipality(ctx),
       getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl),
+      imitationOf(project),
     ]);
-    sendPage(res, projectPage({ chrome: chromeOf(ctx, req, res, municipality), project, strategicAreas: origin?.strategicAreas ?? [] }));
+    const chrome = chromeOf(ctx, req, res, municipality);
+    sendPage(res, projectPage({ chrome, project, strategicAreas: origin?.strategicAreas ?? [], imitation, actions: staffActions(project, res, chrome.csrf) }));
   });
 
   router.get("/prosjekter/:slug", async (req, res) => {
@@ -80,18 +99,22 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const project = slug.success ? await getLocalProjectBySlug(ctx.db, slug.data) : undefined;
     const staff = res.locals.account;
     if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
-    const [municipality, history] = await Promise.all([
+    const [municipality, history, imitation] = await Promise.all([
       requireLocalMunicipality(ctx),
       staff ? listRevisions(ctx.db, project.id) : Promise.resolve(undefined),
+      imitationOf(project),
     ]);
+    const chrome = chromeOf(ctx, req, res, municipality);
     sendPage(
       res,
       projectPage({
-        chrome: chromeOf(ctx, req, res, municipality),
+        chrome,
         project,
         strategicAreas: municipality.strategicAreas,
         history,
         editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
+        imitation,
+        actions: staffActions(project, res, chrome.csrf),
       }),
     );
   });

@@ -7,4 +7,6 @@ export interface Chrome {
   readonly siteName?: string;
   /** The municipality's handle, for the link to its profile. */
   readonly siteHandle?: string;
+  /** The national (KS) instance publishes no projects of its own: no "Nytt prosjekt". */
+  readonly aggregator?: boolean;
 }

@@ -45,6 +45,7 @@ export function overviewPage({ chrome, stats, query, title }: OverviewPageProps)
   return layout({
     ...chrome,
     title,
+    current: "overview",
     description: "Hva kommunene prøver ut, hva som spres og hva det gir – tall fra alle deltakende kommuner.",
     body: html`<h1>${title}</h1>
 <p class="lead">Hva kommunene prøver ut, hvilke løsninger som spres, og hvor mye som er gjenbruk av andres arbeid.</p>

@@ -17,6 +17,8 @@ import {
 } from "../../server/domain/taxonomies.ts";
 import { paths } from "../../server/urls.ts";
 import { paragraphs } from "../components/paragraphs.ts";
+import { evidenceSection, imitateForm, imitatedBySection, lineageSection } from "../components/imitation.ts";
+import type { AdopterReport, Lineage } from "../../server/services/imitations.ts";
 import { formatDate, formatDateTime, isoDate, safeHttpUrl } from "../format.ts";
 import { html, trusted, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
@@ -32,6 +34,10 @@ export interface ProjectPageProps {
   readonly history?: readonly ProjectRevision[];
   /** Staff may edit local projects. */
   readonly editHref?: string;
+  /** Who imitated it and what they report back, and its lineage. */
+  readonly imitation?: { readonly adopters: readonly AdopterReport[]; readonly lineage: Lineage };
+  /** Staff actions: imitate (with the form's CSRF token) and ask to collaborate. */
+  readonly actions?: { readonly imitateCsrf?: string; readonly collaborateHref?: string };
 }
 
 export function fieldLabel(field: string): string {
@@ -72,7 +78,16 @@ function historyTable(history: readonly ProjectRevision[]): Html {
 </table></div>`);
 }
 
-export function projectPage({ chrome, project: p, strategicAreas, history, editHref }: ProjectPageProps): Html {
+function staffActions(p: Project, editHref: string | undefined, actions: ProjectPageProps["actions"]): Html {
+  if (!editHref && !actions?.imitateCsrf && !actions?.collaborateHref) return html``;
+  return html`<div class="project-actions">
+${editHref ? html`<p><a class="button button-secondary" href="${editHref}">${t.project.edit}</a></p>` : ""}
+${actions?.imitateCsrf && p.published ? imitateForm(p.url, actions.imitateCsrf) : ""}
+${actions?.collaborateHref ? html`<p><a class="button button-secondary" href="${actions.collaborateHref}">${t.imitation.collaborate}</a></p>` : ""}
+</div>`;
+}
+
+export function projectPage({ chrome, project: p, strategicAreas, history, editHref, imitation, actions }: ProjectPageProps): Html {
   const banner = !p.local
     ? html`<div class="banner banner-remote" role="note"><p>${t.project.remoteBanner} <strong>${p.municipality.name}</strong>${
         p.municipality.fylke ? ` (${p.municipality.fylke})` : ""
@@ -93,7 +108,7 @@ export function projectPage({ chrome, project: p, strategicAreas, history, editH
 <article class="project">
 <h1>${p.title}</h1>
 <p class="lead">${p.summary}</p>
-${editHref ? html`<p><a class="button button-secondary" href="${editHref}">${t.project.edit}</a></p>` : ""}
+${staffActions(p, editHref, actions)}
 ${section("fakta", t.project.facts, html`<dl class="facts">
 ${fact(t.project.municipality, municipality)}
 ${fact(t.fields.phase, labelOf(phases, p.phase))}
@@ -139,6 +154,9 @@ ${p.contacts.length > 0
       (c) => html`<li><strong>${c.name}</strong>${c.role ? html`, ${c.role}` : ""}${c.email ? html`<br><a href="mailto:${c.email}">${c.email}</a>` : ""}</li>`,
     )}</ul>`)
   : ""}
+${imitation && p.published ? imitatedBySection(imitation.adopters) : ""}
+${imitation ? evidenceSection(imitation.adopters) : ""}
+${imitation ? lineageSection(imitation.lineage, p) : ""}
 ${history ? historyTable(history) : ""}
 </article>`;
   return layout({

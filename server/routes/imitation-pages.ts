@@ -1,0 +1,89 @@
+import { Router, type Request, type Response } from "express";
+import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
+import { getProjectByUrl } from "../../db/projects.ts";
+import type { Project } from "../domain/project.ts";
+import { collaborationRequestSchema } from "../domain/collaboration.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { requireStaff } from "../http/session.ts";
+import { ValidationError } from "../services/projects.ts";
+import { one, parseForm, type FormBody } from "../forms/issues.ts";
+import { collaborationFormPage, collaborationListPage } from "../../web/views/collaboration.ts";
+import { t } from "../../web/texts.ts";
+import { cachedLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+
+/** Staff pages for imitating projects and for collaboration requests. */
+export function imitationPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const staff = requireStaff("project.write");
+
+  async function projectByUrl(url: string): Promise<Project> {
+    const found = /^https?:\/\//.test(url) ? ((await getProjectByUrl(ctx.db, url)) ?? (await ctx.resolveRemoteProject?.(url))) : undefined;
+    if (!found || !found.published) throw new HttpError(404, t.errors.notFound);
+    return found;
+  }
+
+  const actorOf = (res: Response) => ({ accountId: res.locals.account!.id, name: res.locals.account!.name });
+
+  router.post("/admin/imitasjoner", staff, async (req, res) => {
+    if (ctx.config.role === "aggregator") throw new HttpError(409, "En samleinstans publiserer ikke egne prosjekter");
+    const original = await projectByUrl(one(req.body as FormBody, "original"));
+    const copy = await ctx.imitations.imitate(await requireLocalMunicipality(ctx), original, actorOf(res));
+    res.redirect(303, `/admin/prosjekter/${copy.id}/rediger`);
+  });
+
+  async function listPage(req: Request, res: Response, message?: string) {
+    const municipality = await cachedLocalMunicipality(ctx);
+    const all = await listCollaborationRequests(ctx.db);
+    const own = municipality?.actorUrl;
+    sendPage(res, collaborationListPage({
+      chrome: formChrome(ctx, req, res, municipality),
+      incoming: all.filter((r) => r.fromActorUrl !== own),
+      outgoing: all.filter((r) => r.fromActorUrl === own),
+      message,
+    }));
+  }
+
+  router.get("/admin/samarbeid", staff, (req, res) => listPage(req, res));
+
+  router.get("/admin/samarbeid/ny", staff, async (req, res) => {
+    const project = await projectByUrl(String(req.query.prosjekt ?? ""));
+    sendPage(res, collaborationFormPage({
+      chrome: formChrome(ctx, req, res, await cachedLocalMunicipality(ctx)),
+      project: { url: project.url, title: project.title, municipalityName: project.municipality.name },
+      values: { contactName: res.locals.account!.name, contactEmail: res.locals.account!.email },
+    }));
+  });
+
+  router.post("/admin/samarbeid/ny", staff, async (req, res) => {
+    const body = req.body as FormBody;
+    const project = await projectByUrl(one(body, "project"));
+    const values = { message: one(body, "message"), contactName: one(body, "contactName"), contactEmail: one(body, "contactEmail") };
+    const parsed = parseForm(collaborationRequestSchema, values);
+    const again = (errors: Record<string, string>) =>
+      sendPage(res, collaborationFormPage({
+        chrome: formChrome(ctx, req, res),
+        project: { url: project.url, title: project.title, municipalityName: project.municipality.name },
+        values,
+        errors,
+      }), 422);
+    if (!parsed.ok) return again(parsed.errors);
+    try {
+      await ctx.collaboration.send(project, parsed.data);
+    } catch (error) {
+      if (error instanceof ValidationError) return again(Object.fromEntries(error.issues.map((i) => [i.field === "project" ? "_form" : i.field, i.message])));
+      throw error;
+    }
+    await listPage(req, res, t.imitation.sent);
+  });
+
+  for (const [path, accept] of [["godta", true], ["avsla", false]] as const) {
+    router.post(`/admin/samarbeid/:id/${path}`, staff, async (req, res) => {
+      const decided = await ctx.collaboration.decide(String(req.params.id), accept, actorOf(res));
+      if (!decided) throw new HttpError(404, t.errors.notFound);
+      res.redirect(303, "/admin/samarbeid");
+    });
+  }
+
+  return router;
+}
