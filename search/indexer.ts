@@ -84,12 +84,15 @@ export class SearchIndexer {
   async catchUp(): Promise<void> {
     if (this.#backend.name !== "postgres" || this.#stopped) return;
     await this.#db.execute(sql`
-      insert into search_queue (project_id)
-      select p.id from projects p left join search_documents d on d.id = p.id
-        where p.published and (d.id is null or d.updated_at < p.updated_at)
-      union
-      select d.id from search_documents d left join projects p on p.id = d.id
-        where p.id is null or not p.published
+      insert into search_queue (project_id, queued_at, next_attempt_at)
+      -- Milliseconds, as JavaScript dates carry: a row is removed by comparing its queued_at.
+      select id, date_trunc('milliseconds', now()), date_trunc('milliseconds', now()) from (
+        select p.id from projects p left join search_documents d on d.id = p.id
+          where p.published and (d.id is null or d.updated_at < p.updated_at)
+        union
+        select d.id from search_documents d left join projects p on p.id = d.id
+          where p.id is null or not p.published
+      ) missing
       on conflict do nothing`);
   }
 
@@ -146,7 +149,8 @@ export class SearchIndexer {
     const due = await this.#db
       .select()
       .from(searchQueue)
-      .where(lte(searchQueue.nextAttemptAt, new Date()))
+      // The database's clock: rows it stamped with now() are due at once.
+      .where(lte(searchQueue.nextAttemptAt, sql`now()`))
       .orderBy(asc(searchQueue.queuedAt))
       .limit(this.#batchSize);
     if (due.length === 0) return false;

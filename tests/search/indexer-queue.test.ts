@@ -68,6 +68,8 @@ describe.each(drivers)("search indexing while the backend is down, on %s", (driv
     await indexer?.stop();
     await ctx?.events.settled();
     await database?.close();
+    // pg's pool.end() resolves before its sockets are gone; dropping at once would kill them mid-close.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await drop?.();
   });
 
