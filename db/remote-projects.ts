@@ -10,6 +10,7 @@ export interface RemoteProjectInput {
   slug: string;
   content: ProjectContent;
   descriptionHtml: string;
+  imitationOf: string | null;
   publishedAt: Date | null;
   updatedAt: Date;
 }
@@ -27,6 +28,7 @@ export async function upsertRemoteProject(
   const values = {
     ...input.content,
     descriptionHtml: input.descriptionHtml,
+    imitationOf: input.imitationOf,
     published: true,
     publishedAt: input.publishedAt,
     updatedAt: input.updatedAt,

@@ -55,6 +55,7 @@ export const kominnContext = {
   startDate: date("startDate"),
   endDate: date("endDate"),
   adaptation: term("adaptation"),
+  imitationOf: { "@id": "kominn:imitationOf", "@type": "@id" },
 } as const;
 
 /** Content fields carried by our terms; title, summary and description ride on AS name/summary/source. */
@@ -93,9 +94,27 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
     updated: project.updatedAt.toISOString(),
     to: ["https://www.w3.org/ns/activitystreams#Public"],
     cc: [options.followersUrl],
-    tag: hashtags(project, origin),
+    tag: [...hashtags(project, origin), ...imitationLink(project)],
     ...structured,
+    ...(project.imitationOf ? { imitationOf: project.imitationOf } : {}),
   };
+}
+
+/**
+ * An imitation names its original twice: our `imitationOf` term for peers, and
+ * a FEP-e232 object link so other software can follow it too.
+ */
+function imitationLink(project: Project) {
+  if (!project.imitationOf) return [];
+  return [
+    {
+      type: "Link",
+      mediaType: 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+      rel: `${kominnNamespace}imitationOf`,
+      href: project.imitationOf,
+      name: "Imitasjon av",
+    },
+  ];
 }
 
 /** One page of the outbox: Creates with the full Articles embedded, so a follower backfills without fetching each one. */
@@ -156,6 +175,8 @@ export interface ReceivedProject {
   slug: string;
   attributedTo: string;
   content: ProjectContent;
+  /** The original this project imitates, or null. */
+  imitationOf: string | null;
   descriptionHtml: string;
   publishedAt: Date | null;
   updatedAt: Date;
@@ -172,6 +193,7 @@ const envelope = z.object({
   source: z.object({ content: z.string(), mediaType: z.string().optional() }).optional(),
   published: isoInstant.optional(),
   updated: isoInstant.optional(),
+  imitationOf: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
 });
 
 function usesOurContext(context: unknown): boolean {
@@ -209,11 +231,13 @@ export function projectFromArticleJson(document: unknown): ReceivedProject {
   const content: ProjectContent = { ...emptyContent({ title: values.title, summary: values.summary, phase: values.phase }) };
   for (const [k, v] of Object.entries(values)) if (v !== undefined) (content as unknown as Record<string, unknown>)[k] = v;
   const url = parsed.data.id;
+  if (parsed.data.imitationOf === url) throw new NotAProjectError("invalid field imitationOf: a project cannot imitate itself");
   return {
     url,
     slug: slugFromUrl(url),
     attributedTo: parsed.data.attributedTo,
     content,
+    imitationOf: parsed.data.imitationOf ?? null,
     descriptionHtml: renderMarkdown(content.description),
     publishedAt: parsed.data.published ? new Date(parsed.data.published) : null,
     updatedAt: new Date(parsed.data.updated ?? parsed.data.published ?? Date.now()),

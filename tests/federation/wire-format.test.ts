@@ -194,6 +194,17 @@ describe("project → ActivityPub → project", () => {
     expect(back.descriptionHtml).toBe(project.descriptionHtml);
     expect(back.publishedAt).toEqual(project.publishedAt);
     expect(back.updatedAt).toEqual(project.updatedAt);
+    expect(back.imitationOf).toBeNull();
+  });
+
+  it("carries the original of an imitation both as our term and as a FEP-e232 link", () => {
+    const original = "https://innovasjon.asker.kommune.no/prosjekter/nattilsyn";
+    const wire = JSON.parse(JSON.stringify(projectArticleJson({ ...project, imitationOf: original }, { followersUrl: "https://x/f" })));
+    expect(wire.imitationOf).toBe(original);
+    expect(wire.tag).toContainEqual(expect.objectContaining({ type: "Link", href: original, mediaType: expect.stringContaining("activitystreams") }));
+    expect(projectFromArticleJson(wire).imitationOf).toBe(original);
+    expect(() => projectFromArticleJson({ ...wire, imitationOf: wire.id })).toThrow(/imitationOf/);
+    expect(() => projectFromArticleJson({ ...wire, imitationOf: "javascript:alert(1)" })).toThrow();
   });
 
   it("has a JSON-LD term for every content field (a new field needs one)", () => {

@@ -37,6 +37,7 @@ describe.each(drivers)("search API and page on %s", (driver) => {
       slug: `${handle}-1`,
       content: { ...emptyContent({ title, summary: `${title} hos ${name}.`, phase: "drift" }) },
       descriptionHtml: "",
+      imitationOf: null,
       publishedAt: new Date(),
       updatedAt: new Date(),
     });
