@@ -14,6 +14,16 @@ export function attachFederation(ctx: AppContext, extensions: AppExtensions, tun
   (extensions.before ??= []).push(federationMiddleware(kf.federation, ctx));
   (extensions.api ??= []).push(apiFollowRoutes(ctx, kf.follows));
   (extensions.pages ??= []).push(federationAdminRoutes(ctx, kf));
-  const stop = startFederationQueue(ctx, kf);
+  const stopQueue = startFederationQueue(ctx, kf);
+  // The national instance looks in on the municipalities it follows: one that has gone (410) leaves the overview.
+  const peerCheck =
+    ctx.config.role === "aggregator"
+      ? setInterval(() => void kf.follows.checkFollowed().catch((e) => ctx.logger.warn("peer check failed", e)), 6 * 60 * 60_000)
+      : undefined;
+  peerCheck?.unref();
+  const stop = async () => {
+    clearInterval(peerCheck);
+    await stopQueue();
+  };
   return { ...kf, stop };
 }

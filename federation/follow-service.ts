@@ -1,8 +1,8 @@
 import type { Context, Federation } from "@fedify/fedify";
-import { Accept, Follow, isActor, Reject, Undo, type Actor } from "@fedify/vocab";
+import { Accept, Follow, isActor, Organization, Reject, Undo, type Actor } from "@fedify/vocab";
 import { addDomainBlock, isBlocked, listDomainBlocks, removeDomainBlock } from "../db/domain-blocks.ts";
-import { acceptFollower, getFollower, listFollowers, removeFollower } from "../db/followers.ts";
-import { deleteFollow, getFollow, listFollows, upsertFollow } from "../db/follows.ts";
+import { acceptFollower, getFollower, listFollowers, removeFollower, removeFollowersByUrls } from "../db/followers.ts";
+import { deleteFollow, getFollow, getFollowByTarget, listFollows, upsertFollow } from "../db/follows.ts";
 import { newId } from "../db/ids.ts";
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
@@ -96,19 +96,42 @@ export class FollowService {
     const self = await this.#self();
     const actor = await this.resolve(target);
     if (actor.id!.href === self.actorUrl) throw new FollowError(422, "target", "en instans kan ikke følge seg selv");
-    const ctx = this.context();
-    const me = ctx.getActorUri(self.handle);
-    const followId = new URL(`${me.href}#follows/${newId()}`);
-    await rememberActor(this.#app.db, actor);
-    const row = await upsertFollow(this.#app.db, {
-      targetActorUrl: actor.id!.href,
-      targetHandle: actorHandle(actor),
-      targetName: actor.name?.toString() ?? null,
-      targetInbox: actor.inboxId!.href,
-      followActivityId: followId.href,
-    });
-    await ctx.sendActivity({ identifier: self.handle }, actor, new Follow({ id: followId, actor: me, object: actor.id }));
-    return row;
+    return sendFollow(this.context(), self.handle, actor);
+  }
+
+  /**
+   * Follows many at once (one handle or actor URL per line; a header row and
+   * `#` comments are skipped). Each line gets its own outcome; one bad line
+   * never stops the rest. A target we already follow (pending or accepted) is
+   * left as it is.
+   */
+  async bulkFollow(targets: readonly string[]): Promise<BulkFollowResult[]> {
+    const results: BulkFollowResult[] = [];
+    const seen = new Set<string>();
+    for (const raw of targets) {
+      const target = (raw.split(/[,;\t]/)[0] ?? "").trim().replace(/^"|"$/g, "");
+      if (!target || target.startsWith("#") || /^(handle|target|actor|adresse|kommune)$/i.test(target)) continue;
+      const key = target.toLowerCase().replace(/^@/, "");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        const actor = await this.resolve(target);
+        const existing = await getFollowByTarget(this.#app.db, actor.id!.href);
+        if (existing && existing.status !== "rejected") {
+          results.push({ target, outcome: "already", actorUrl: actor.id!.href });
+          continue;
+        }
+        const self = await this.#self();
+        if (actor.id!.href === self.actorUrl) throw new FollowError(422, "target", "en instans kan ikke følge seg selv");
+        const row = await sendFollow(this.context(), self.handle, actor);
+        results.push({ target, outcome: "followed", actorUrl: row.targetActorUrl });
+      } catch (error) {
+        const reason = error instanceof FollowError ? error.message : "uventet feil; prøv igjen senere";
+        if (!(error instanceof FollowError)) this.#app.logger.warn(`bulk follow of ${target} failed`, error);
+        results.push({ target, outcome: "error", reason });
+      }
+    }
+    return results;
   }
 
   /** Stops following: tells the other side and drops the cached copies of its projects. */
@@ -130,6 +153,33 @@ export class FollowService {
     await deleteFollow(this.#app.db, row.id);
     await this.#dropProjectsOf(row.targetActorUrl);
     return row;
+  }
+
+  /**
+   * Asks every followed actor whether it is still there. One that answers 410
+   * Gone has left: its follow, follower row and cached projects go, so the
+   * overview never counts it again (following it anew backfills it). One that
+   * cannot be reached keeps its projects: it may come back.
+   */
+  async checkFollowed(): Promise<PeerCheck[]> {
+    const out: PeerCheck[] = [];
+    for (const row of await listFollows(this.#app.db)) {
+      let state: PeerCheck["state"];
+      try {
+        const { status } = await fetchActivityJson(row.targetActorUrl, { allowPrivate: this.#app.config.allowPrivateAddress });
+        state = status === 410 ? "gone" : status < 400 ? "ok" : "unreachable";
+      } catch {
+        state = "unreachable";
+      }
+      if (state === "gone") {
+        await deleteFollow(this.#app.db, row.id);
+        await removeFollowersByUrls(this.#app.db, [row.targetActorUrl]);
+        await this.#dropProjectsOf(row.targetActorUrl);
+        this.#app.logger.info(`${row.targetHandle} answered 410 Gone: follow and cached projects removed`);
+      }
+      out.push({ actorUrl: row.targetActorUrl, state });
+    }
+    return out;
   }
 
   async #dropProjectsOf(actorUrl: string): Promise<void> {
@@ -158,6 +208,10 @@ export class FollowService {
         object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
       }),
     );
+    if (this.#app.config.role === "aggregator" && !(await getFollowByTarget(this.#app.db, row.actorUrl))) {
+      const actor = await ctx.lookupObject(row.actorUrl).catch(() => null);
+      if (actor instanceof Organization && actor.id && actor.inboxId) await sendFollow(ctx, self.handle, actor);
+    }
     return accepted;
   }
 
@@ -233,6 +287,34 @@ export class FollowService {
     for (const v of valid) if ((await this.blockDomain(v.domain, v.reason)).added) added++;
     return { added, invalid };
   }
+}
+
+export interface PeerCheck {
+  actorUrl: string;
+  state: "ok" | "unreachable" | "gone";
+}
+
+export interface BulkFollowResult {
+  target: string;
+  outcome: "followed" | "already" | "error";
+  actorUrl?: string;
+  reason?: string;
+}
+
+/** Sends a Follow to an actor already looked up, and remembers it as pending. */
+export async function sendFollow(ctx: Context<AppContext>, handle: string, actor: Actor): Promise<FollowRow> {
+  const me = ctx.getActorUri(handle);
+  const followId = new URL(`${me.href}#follows/${newId()}`);
+  await rememberActor(ctx.data.db, actor);
+  const row = await upsertFollow(ctx.data.db, {
+    targetActorUrl: actor.id!.href,
+    targetHandle: actorHandle(actor),
+    targetName: actor.name?.toString() ?? null,
+    targetInbox: actor.inboxId!.href,
+    followActivityId: followId.href,
+  });
+  await ctx.sendActivity({ identifier: handle }, actor, new Follow({ id: followId, actor: me, object: actor.id }));
+  return row;
 }
 
 function recipientOf(row: FollowerRow) {

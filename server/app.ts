@@ -14,6 +14,7 @@ import { apiOverviewRoutes } from "./routes/api-overview.ts";
 import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { overviewPageRoutes } from "./routes/overview-page.ts";
+import { aggregatorPageRoutes } from "./routes/aggregator-pages.ts";
 import { t } from "../web/texts.ts";
 
 export const bodyLimit = "1mb";
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }));
   app.use(loadSession(ctx));
   app.use(verifyCsrf(ctx));
+  app.use(aggregatorPageRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use(overviewPageRoutes(ctx));
   for (const router of ext.pages ?? []) app.use(router);

@@ -1,9 +1,11 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Accept, isActor, type Follow } from "@fedify/vocab";
+import { Accept, isActor, Organization, type Actor, type Follow } from "@fedify/vocab";
+import { getFollowByTarget } from "../../db/follows.ts";
 import { upsertFollower } from "../../db/followers.ts";
 import { newId } from "../../db/ids.ts";
 import type { AppContext } from "../../server/context.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
+import { sendFollow } from "../follow-service.ts";
 import { getFederationSettings } from "../settings.ts";
 
 /** Someone follows us: accept at once, or hold it for an administrator (a setting). */
@@ -36,4 +38,18 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): P
       object: follow,
     }),
   );
+  await followBackIfAggregator(ctx, target.identifier, follower);
+}
+
+/**
+ * The national (KS) instance follows back every municipality that follows it,
+ * so joining takes one step on the municipality's side. Only organisations
+ * (municipality actors); a follow already pending or accepted is left alone.
+ */
+async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier: string, follower: Actor): Promise<void> {
+  const app = ctx.data;
+  if (app.config.role !== "aggregator" || !(follower instanceof Organization)) return;
+  const existing = await getFollowByTarget(app.db, follower.id!.href);
+  if (existing && existing.status !== "rejected") return;
+  await sendFollow(ctx, identifier, follower);
 }

@@ -10,6 +10,14 @@ import { HttpError, parseOr400 } from "../http/errors.ts";
 const followInput = z.strictObject({
   target: z.string({ error: "må være @navn@domene eller en actor-URL" }).trim().min(3, { error: "kan ikke være tom" }).max(500),
 });
+const bulkFollowInput = z.strictObject({
+  targets: z
+    .array(z.string({ error: "hver linje må være tekst" }).max(500, { error: "en linje kan ha høyst 500 tegn" }), {
+      error: "må være en liste med @navn@domene eller actor-URL-er",
+    })
+    .min(1, { error: "kan ikke være tom" })
+    .max(1000, { error: "høyst 1000 om gangen" }),
+});
 const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 
 export function followJson(f: FollowRow) {
@@ -55,6 +63,13 @@ export function apiFollowRoutes(ctx: AppContext, follows: FollowService): Router
     } catch (error) {
       throw asHttpError(error);
     }
+  });
+
+  router.post("/follows/bulk", admin, async (req, res) => {
+    requireJson(req);
+    const { targets } = parseOr400(bulkFollowInput, req.body);
+    const results = await follows.bulkFollow(targets);
+    res.json({ results });
   });
 
   router.get("/follows/:id", admin, async (req, res) => {

@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
@@ -7,15 +7,18 @@ import { parseOr400 } from "../http/errors.ts";
 import { overviewPage } from "../../web/views/overview-page.ts";
 import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
 
+/** Renders the overview for a request's filters: `/oversikt`, and the aggregator's front page. */
+export async function sendOverview(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
+  const municipality = await getLocalMunicipality(ctx.db);
+  const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
+  const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
+  sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats, query, title }));
+}
+
 /** The national overview page; the aggregator's front page shows the same. */
 export function overviewPageRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.get("/oversikt", async (req, res) => {
-    const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
-    const municipality = await getLocalMunicipality(ctx.db);
-    const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
-    const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
-    sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats, query, title }));
-  });
+  router.get("/oversikt", (req, res) => sendOverview(ctx, req, res));
   return router;
 }

@@ -73,6 +73,7 @@ ${barChart({ id: "fase", title: "Prosjekter per fase", bars: phases.map((p) => (
 ${barChart({ id: "type", title: "Prosjekter per innovasjonstype", bars: barsOf(stats.byType, innovationTypes), valueLabel: "Prosjekter" })}
 ${barChart({ id: "gjenbruk", title: "Andel gjenbruk per kvartal", bars: overTime, valueLabel: "Andel imitasjoner", format: percent })}
 </div></section>
+<p><a href="/kommuner">Se hver deltakende kommune: prosjekter, hva de har imitert og hva andre har imitert fra dem</a></p>
 <p>Tallene er også tilgjengelige som <a href="/api/v1/overview">JSON</a>, og hele katalogen som <a href="/api/v1/export.csv">CSV</a>, <a href="/api/v1/export.json">JSON</a> og <a href="/api/v1/catalog">DCAT</a>.</p>`,
   });
 }

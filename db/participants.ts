@@ -1,0 +1,100 @@
+// The participating municipalities and what each has imitated and been
+// imitated for, counted from projects and imitation links on every call.
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "./client.ts";
+
+export interface Participant {
+  id: string;
+  name: string;
+  fylke: string | null;
+  handle: string;
+  actorUrl: string;
+  local: boolean;
+  /** Published projects. */
+  projects: number;
+  /** Its published projects that imitate another project. */
+  imitationsMade: number;
+  /** Published imitations (by anyone) of its projects. */
+  timesImitated: number;
+}
+
+const participantColumns = sql`
+  m.id, m.name, m.fylke, m.handle, m.actor_url as "actorUrl", m.local,
+  (select count(*) from projects p where p.municipality_id = m.id and p.published)::int as projects,
+  (select count(*) from projects p where p.municipality_id = m.id and p.published and p.imitation_of is not null)::int
+    as "imitationsMade",
+  (select count(*) from imitation_links l join projects o on o.url = l.original_url where o.municipality_id = m.id)::int
+    as "timesImitated"`;
+
+const byName = (a: Participant, b: Participant) => a.name.localeCompare(b.name, "nb");
+
+/**
+ * Municipalities that take part here: those with published projects, those
+ * this instance follows, and (on a municipality's instance) itself. The
+ * national instance's own profile is not a municipality and is left out.
+ */
+export async function listParticipants(db: Db, options: { includeLocal: boolean }): Promise<Participant[]> {
+  const takesPart = sql`(exists (select 1 from projects p where p.municipality_id = m.id and p.published)
+    or exists (select 1 from follows f where f.target_actor_url = m.actor_url and f.status = 'accepted'))`;
+  const where = options.includeLocal ? sql`m.local or ${takesPart}` : sql`not m.local and ${takesPart}`;
+  const rows = rowsOf<Participant>(await db.execute(sql`select ${participantColumns} from municipalities m where ${where}`));
+  return rows.sort(byName);
+}
+
+export async function getParticipant(db: Db, id: string): Promise<Participant | undefined> {
+  const [row] = rowsOf<Participant>(await db.execute(sql`select ${participantColumns} from municipalities m where m.id = ${id}`));
+  return row;
+}
+
+export interface MadeImitation {
+  url: string;
+  title: string;
+  projectId: string;
+  local: boolean;
+  slug: string;
+  originalUrl: string;
+  /** What we know of the original (empty when it is not known here). */
+  originalTitle: string;
+  originalMunicipality: string;
+}
+
+/** The municipality's published projects that imitate another, with what they imitate. */
+export async function imitationsMadeBy(db: Db, municipalityId: string): Promise<MadeImitation[]> {
+  return rowsOf<MadeImitation>(
+    await db.execute(sql`
+      select p.url, p.title, p.id as "projectId", p.local, p.slug, p.imitation_of as "originalUrl",
+             coalesce(o.title, l.original_title, '') as "originalTitle",
+             coalesce(om.name, l.original_municipality_name, '') as "originalMunicipality"
+      from projects p
+      left join projects o on o.url = p.imitation_of
+      left join municipalities om on om.id = o.municipality_id
+      left join imitation_links l on l.copy_url = p.url
+      where p.municipality_id = ${municipalityId} and p.published and p.imitation_of is not null
+      order by p.published_at desc nulls last, p.id`),
+  );
+}
+
+export interface ReceivedImitation {
+  originalUrl: string;
+  originalTitle: string;
+  originalId: string;
+  originalLocal: boolean;
+  originalSlug: string;
+  copyUrl: string;
+  copyTitle: string;
+  copyMunicipality: string;
+  copyFylke: string | null;
+}
+
+/** Imitations, by anyone, of the municipality's projects. */
+export async function imitationsReceivedBy(db: Db, municipalityId: string): Promise<ReceivedImitation[]> {
+  return rowsOf<ReceivedImitation>(
+    await db.execute(sql`
+      select o.url as "originalUrl", o.title as "originalTitle", o.id as "originalId", o.local as "originalLocal",
+             o.slug as "originalSlug", l.copy_url as "copyUrl", l.copy_title as "copyTitle",
+             l.copy_municipality_name as "copyMunicipality", l.copy_fylke as "copyFylke"
+      from imitation_links l join projects o on o.url = l.original_url
+      where o.municipality_id = ${municipalityId}
+      order by o.title, l.created_at`),
+  );
+}

@@ -1,0 +1,35 @@
+import type { Participant } from "../../db/participants.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface MunicipalityListProps {
+  readonly chrome: Chrome;
+  readonly participants: readonly Participant[];
+}
+
+export const municipalityPath = (id: string) => `/kommuner/${id}`;
+
+/** `/kommuner`: every participating municipality with its projects and imitations. */
+export function municipalityListPage({ chrome, participants }: MunicipalityListProps): Html {
+  const p = t.participants;
+  return layout({
+    ...chrome,
+    title: p.title,
+    current: "overview",
+    description: p.intro,
+    body: html`<h1>${p.title}</h1>
+<p class="lead">${p.intro}</p>
+${participants.length === 0
+  ? html`<p>${p.empty}</p>`
+  : html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${p.title}</caption>
+<thead><tr><th scope="col">${p.name}</th><th scope="col">${p.fylke}</th><th scope="col" class="num">${p.projects}</th><th scope="col" class="num">${p.imitationsMade}</th><th scope="col" class="num">${p.timesImitated}</th></tr></thead>
+<tbody>${participants.map(
+  (m) => html`<tr><th scope="row"><a href="${municipalityPath(m.id)}">${m.name}</a></th><td>${m.fylke ?? "–"}</td>
+<td class="num">${m.projects}</td><td class="num">${m.imitationsMade}</td><td class="num">${m.timesImitated}</td></tr>`,
+)}</tbody></table></div>`}
+<p><a href="/oversikt">${p.toOverview}</a></p>`,
+  });
+}

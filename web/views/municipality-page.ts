@@ -1,0 +1,78 @@
+import type { MadeImitation, Participant, ReceivedImitation } from "../../db/participants.ts";
+import type { Project } from "../../server/domain/project.ts";
+import { paths } from "../../server/urls.ts";
+import { pagination } from "../components/pagination.ts";
+import { projectCards } from "../components/project-card.ts";
+import { safeHttpUrl } from "../format.ts";
+import { html, type Html } from "../html.ts";
+import { layout } from "../layout.ts";
+import { t } from "../texts.ts";
+import type { Chrome } from "./chrome.ts";
+
+export interface MunicipalityPageProps {
+  readonly chrome: Chrome;
+  readonly municipality: Participant;
+  readonly projects: readonly Project[];
+  readonly page: number;
+  readonly pages: number;
+  readonly href: (page: number) => string;
+  readonly made: readonly MadeImitation[];
+  readonly received: readonly ReceivedImitation[];
+}
+
+const p = () => t.participants;
+const hrefOf = (local: boolean, slug: string, id: string) => (local ? paths.project(slug) : paths.remoteProject(id));
+
+function madeTable(rows: readonly MadeImitation[]): Html {
+  if (rows.length === 0) return html`<p>${p().noneMade}</p>`;
+  return html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${p().madeTitle}</caption>
+<thead><tr><th scope="col">${p().project}</th><th scope="col">${p().original}</th></tr></thead>
+<tbody>${rows.map((r) => {
+  const original = safeHttpUrl(r.originalUrl);
+  const label = r.originalTitle ? html`${r.originalTitle}${r.originalMunicipality ? html` (${r.originalMunicipality})` : ""}` : html`${p().originalUnknown}`;
+  return html`<tr><th scope="row"><a href="${hrefOf(r.local, r.slug, r.projectId)}">${r.title}</a></th>
+<td>${original ? html`<a href="${original}" rel="nofollow noopener">${label}</a>` : label}</td></tr>`;
+})}</tbody></table></div>`;
+}
+
+function receivedTable(rows: readonly ReceivedImitation[]): Html {
+  if (rows.length === 0) return html`<p>${p().noneReceived}</p>`;
+  return html`<div class="table-scroll"><table>
+<caption class="visually-hidden">${p().receivedTitle}</caption>
+<thead><tr><th scope="col">${p().project}</th><th scope="col">${p().copy}</th><th scope="col">${p().by}</th></tr></thead>
+<tbody>${rows.map((r) => {
+  const copy = safeHttpUrl(r.copyUrl);
+  return html`<tr><th scope="row"><a href="${hrefOf(r.originalLocal, r.originalSlug, r.originalId)}">${r.originalTitle}</a></th>
+<td>${copy ? html`<a href="${copy}" rel="nofollow noopener">${r.copyTitle}</a>` : r.copyTitle}</td>
+<td>${r.copyMunicipality}${r.copyFylke ? html` (${r.copyFylke})` : ""}</td></tr>`;
+})}</tbody></table></div>`;
+}
+
+/** `/kommuner/:id`: one municipality's projects, what it has imitated, and what others imitated from it. */
+export function municipalityPage(props: MunicipalityPageProps): Html {
+  const m = props.municipality;
+  const profile = safeHttpUrl(m.actorUrl);
+  return layout({
+    ...props.chrome,
+    title: p().pageTitle(m.name),
+    current: "overview",
+    body: html`<p><a href="/kommuner">${p().allMunicipalities}</a></p>
+<h1>${m.name}</h1>
+${m.fylke ? html`<p class="lead">${m.fylke}</p>` : ""}
+<section aria-labelledby="nokkeltall"><h2 id="nokkeltall">${p().keyFigures}</h2>
+<dl class="key-figures">
+<div><dt>${p().projects}</dt><dd>${m.projects}</dd></div>
+<div><dt>${p().imitationsMade}</dt><dd>${m.imitationsMade}</dd></div>
+<div><dt>${p().timesImitated}</dt><dd>${m.timesImitated}</dd></div>
+</dl>
+${profile ? html`<p><a href="${profile}" rel="noopener">${p().profile}</a></p>` : ""}
+</section>
+<section aria-labelledby="prosjekter"><h2 id="prosjekter">${p().projectsTitle}</h2>
+${props.projects.length > 0 ? projectCards(props.projects) : html`<p>${p().noProjects}</p>`}
+${pagination({ page: props.page, pages: props.pages, href: props.href })}
+</section>
+<section aria-labelledby="imitert"><h2 id="imitert">${p().madeTitle}</h2>${madeTable(props.made)}</section>
+<section aria-labelledby="imitert-av-andre"><h2 id="imitert-av-andre">${p().receivedTitle}</h2>${receivedTable(props.received)}</section>`,
+  });
+}
