@@ -8,6 +8,7 @@ import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
+import { sendToAncestors } from "./imitations.ts";
 
 /**
  * Turns domain events into activities for our followers. Runs after the
@@ -27,19 +28,25 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
 
   const own = (project: Project) => project.local && project.published;
 
+  /** To our followers, and for an imitation also to the owners of the projects it descends from. */
+  async function deliver(ctx: Context<AppContext>, project: Project, activity: Create | Update | Delete) {
+    await toFollowers(ctx, project.municipality.handle, activity);
+    await sendToAncestors(ctx, project, activity);
+  }
+
   app.events.on("project.published", async ({ project }) => {
     if (!own(project)) return;
     const ctx = context();
-    await toFollowers(ctx, project.municipality.handle, createActivity(project, ctx.getFollowersUri(project.municipality.handle)));
+    await deliver(ctx, project, createActivity(project, ctx.getFollowersUri(project.municipality.handle)));
   });
 
   app.events.on("project.updated", async ({ project }) => {
     if (!own(project)) return;
     const ctx = context();
     const followersUrl = ctx.getFollowersUri(project.municipality.handle);
-    await toFollowers(
+    await deliver(
       ctx,
-      project.municipality.handle,
+      project,
       new Update({
         id: activityId(project, "update"),
         actor: new URL(project.municipality.actorUrl),
@@ -55,9 +62,9 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
     // A draft that was never published was never sent anywhere.
     if (!project.local || !project.publishedAt) return;
     const ctx = context();
-    await toFollowers(
+    await deliver(
       ctx,
-      project.municipality.handle,
+      project,
       new Delete({
         id: new URL(`${project.url}#delete-${Date.now()}`),
         actor: new URL(project.municipality.actorUrl),

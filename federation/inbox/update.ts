@@ -4,14 +4,15 @@ import { getFollowByTarget } from "../../db/follows.ts";
 import type { AppContext } from "../../server/context.ts";
 import { rememberActor } from "../actor.ts";
 import { fetchAndStoreProject, knownMunicipality } from "../remote-projects.ts";
+import { recordRemoteImitation } from "../imitations.ts";
 
-/** A followed municipality changed a project, or its own profile. */
+/** A followed municipality changed a project or its profile; anyone may update an imitation of ours. */
 export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): Promise<void> {
   const app = ctx.data;
   if (!update.objectId || !update.actorId) return;
   const municipality = await knownMunicipality(app.db, update.actorId);
-  if (!municipality) return;
   if (update.objectId.href === update.actorId.href) {
+    if (!municipality) return;
     // The actor speaks for itself (the signature was checked): take the embedded
     // profile, since a fetch could answer from a stale cache.
     const actor = await update.getObject();
@@ -19,6 +20,6 @@ export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): P
     return;
   }
   const follow = await getFollowByTarget(app.db, update.actorId.href);
-  if (follow?.status !== "accepted") return;
+  if (follow?.status !== "accepted" || !municipality) return recordRemoteImitation(ctx, update);
   await fetchAndStoreProject(app, municipality, update.objectId);
 }
