@@ -10,6 +10,7 @@ import { FollowService } from "./follow-service.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
 import { federationMiddleware } from "./middleware.ts";
+import { subscribeCollaboration } from "./collaboration.ts";
 import { subscribeOutbox } from "./outbox.ts";
 import { DrizzleMessageQueue } from "./queue.ts";
 
@@ -102,6 +103,7 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
   registerCollections(federation);
   registerInbox(federation);
   subscribeOutbox(app, federation);
+  subscribeCollaboration(app, federation);
   return { federation, follows: new FollowService(app, federation), queue, kv };
 }
 

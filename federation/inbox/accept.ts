@@ -4,10 +4,12 @@ import { getFollowByActivity, getFollowByTarget, setFollowStatus } from "../../d
 import type { AppContext } from "../../server/context.ts";
 import { rememberActor } from "../actor.ts";
 import { startBackfill } from "../backfill.ts";
+import { onCollaborationAnswer } from "../collaboration.ts";
 
-/** A municipality accepted our follow: remember it and fetch what it has already published. */
+/** A municipality accepted our follow (remember it, fetch what it has published) or our collaboration request. */
 export async function onAccept(ctx: InboxContext<AppContext>, accept: Accept): Promise<void> {
   const app = ctx.data;
+  if (await onCollaborationAnswer(ctx, accept, true)) return;
   // The Follow is named by id (accept.objectId), never re-fetched: its id is a fragment of our actor.
   const follow =
     (accept.objectId && (await getFollowByActivity(app.db, accept.objectId.href))) ||

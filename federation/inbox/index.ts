@@ -1,5 +1,5 @@
 import type { Federation } from "@fedify/fedify";
-import { Accept, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Create, Delete, Follow, Join, Reject, Undo, Update } from "@fedify/vocab";
 import type { AppContext } from "../../server/context.ts";
 import { actorPaths } from "../actor.ts";
 import { onAccept } from "./accept.ts";
@@ -10,6 +10,7 @@ import { handler } from "./guards.ts";
 import { onReject } from "./reject.ts";
 import { onUndo } from "./undo.ts";
 import { onUpdate } from "./update.ts";
+import { onJoin } from "../collaboration.ts";
 
 export function registerInbox(federation: Federation<AppContext>): void {
   federation
@@ -21,5 +22,6 @@ export function registerInbox(federation: Federation<AppContext>): void {
     .on(Create, handler("Create", onCreate))
     .on(Update, handler("Update", onUpdate))
     .on(Delete, handler("Delete", onDelete))
+    .on(Join, handler("Join", onJoin))
     .onError((ctx, error) => ctx.data.logger.warn("inbox: handling an activity failed", error));
 }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers } from "../helpers/databases.ts";
+import type { TestInstance } from "../helpers/instance.ts";
+import { api, eventually, publish, startMunicipality } from "./helpers.ts";
+
+const ask = { message: "Vi vil gjerne prøve dette sammen med dere.", contactName: "Siri Sarp", contactEmail: "siri@sarpsborg.test" };
+
+// Sarpsborg asks to join Fredrikstad's project over ActivityPub (Join);
+// Fredrikstad answers (Accept / Reject). Neither follows the other.
+describe.each(drivers)("collaboration requests between instances (%s)", (driver) => {
+  let a: TestInstance;
+  let b: TestInstance;
+  let project: any;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startMunicipality("fredrikstad", { driver }), startMunicipality("sarpsborg", { driver })]);
+    project = await publish(a, { title: "Felles kundesenter", seekingPartners: true });
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  const incoming = async () => (await api(a, "GET", "/api/v1/collaboration-requests")).json.items.filter((r: any) => r.direction === "incoming");
+  const outgoing = async () => (await api(b, "GET", "/api/v1/collaboration-requests")).json.items.filter((r: any) => r.direction === "outgoing");
+
+  it("delivers a request; accepting adds the asker as a partner and tells the asker", async () => {
+    const sent = await api(b, "POST", "/api/v1/collaboration-requests", { project: project.url, ...ask });
+    expect(sent.status).toBe(202);
+    expect(sent.json).toMatchObject({ direction: "outgoing", status: "pending" });
+
+    const [received] = await eventually(async () => {
+      const items = await incoming();
+      return items.length === 1 && items;
+    });
+    expect(received).toMatchObject({ status: "pending", message: ask.message, contactName: "Siri Sarp", contactEmail: "siri@sarpsborg.test", from: { name: "Sarpsborg kommune" } });
+
+    expect((await api(a, "POST", `/api/v1/collaboration-requests/${received.id}/accept`)).status).toBe(200);
+    expect((await api(a, "GET", `/api/v1/projects/${project.id}`)).json.partners).toEqual([{ type: "kommune", name: "Sarpsborg kommune" }]);
+    await eventually(async () => (await outgoing())[0]?.status === "accepted");
+  });
+
+  it("tells the asker when a request is declined", async () => {
+    await api(b, "POST", "/api/v1/collaboration-requests", { project: project.url, ...ask, message: "En gang til?" });
+    const pending = await eventually(async () => (await incoming()).find((r: any) => r.status === "pending"));
+    await api(a, "POST", `/api/v1/collaboration-requests/${pending.id}/decline`);
+    await eventually(async () => (await outgoing()).some((r: any) => r.status === "declined"));
+  });
+
+  it("refuses requests for projects that do not seek partners, unsigned ones and those from blocked domains", async () => {
+    const closed = await publish(a, { title: "Lukket prosjekt", seekingPartners: false });
+    const refused = await api(b, "POST", "/api/v1/collaboration-requests", { project: closed.url, ...ask });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.fields[0].field).toBe("project");
+
+    const unsigned = await fetch(`${a.url}/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body: JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: `${b.municipality!.actorUrl}#join-x`, type: "Join", actor: b.municipality!.actorUrl, object: project.url, content: "hei" }),
+    });
+    expect(unsigned.status).toBe(401);
+
+    const before = (await incoming()).length;
+    await a.federation.follows.blockDomain(new URL(b.url).host, "test");
+    expect((await api(b, "POST", "/api/v1/collaboration-requests", { project: project.url, ...ask, message: "Etter blokkering" })).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1500));
+    await b.ctx.events.settled();
+    expect((await incoming()).length).toBe(before);
+  });
+});
