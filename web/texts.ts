@@ -534,4 +534,20 @@ export const t = {
     by: "Av",
     profile: "Kommunens egen side",
   },
+  bulkFollow: {
+    title: "Følg mange kommuner",
+    intro: "Lim inn en liste med kommuner, én per linje, eller velg en tekst- eller CSV-fil. Hver linje får sitt eget svar, og en linje som feiler stopper ikke resten.",
+    targets: "Kommunenes adresser",
+    hint: "Én per linje: @navn@domene eller adressen til kommunens side. I en CSV-fil brukes første kolonne.",
+    file: "Eller hent listen fra en fil (tekst eller CSV)",
+    submit: "Følg alle",
+    empty: "kan ikke være tom; skriv minst én adresse",
+    tooMany: "høyst 1000 linjer om gangen",
+    resultsTitle: "Resultat per linje",
+    line: "Linje",
+    outcome: "Resultat",
+    outcomes: { followed: "Forespørsel sendt", already: "Følges allerede", error: "Feil" },
+    summary: (followed: number, already: number, failed: number) =>
+      `${followed} forespørsler sendt, ${already} fulgte dere allerede, ${failed} linjer med feil.`,
+  },
 } as const;

@@ -4,7 +4,7 @@ import { listDeliveryFailures } from "../../db/delivery-state.ts";
 import { listDomainBlocks } from "../../db/domain-blocks.ts";
 import { listFollowers } from "../../db/followers.ts";
 import { listFollows } from "../../db/follows.ts";
-import { FollowError } from "../../federation/follow-service.ts";
+import { FollowError, type BulkFollowResult } from "../../federation/follow-service.ts";
 import type { KominnFederation } from "../../federation/index.ts";
 import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
@@ -24,7 +24,12 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   const router = Router();
   router.use(base, requireStaff("federation.manage"));
 
-  async function render(req: Request, res: Response, extra: { errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) {
+  async function render(
+    req: Request,
+    res: Response,
+    extra: { errors?: FormErrors; values?: Record<string, string>; bulkResults?: BulkFollowResult[] } = {},
+    status = 200,
+  ) {
     const municipality = await requireLocalMunicipality(ctx);
     const [follows, followers, blocks, failures, settings] = await Promise.all([
       listFollows(ctx.db),
@@ -71,6 +76,17 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
       return render(req, res, { errors: { [error.field]: error.message }, values: { target } }, error.status === 422 ? 422 : 400);
     }
     done(res, "followed");
+  });
+
+  router.post(`${base}/folg-mange`, async (req, res) => {
+    const text = field(req, "targets");
+    const lines = text.split(/\r?\n/).filter((l) => l.trim());
+    const error = lines.length === 0 ? t.bulkFollow.empty : lines.length > 1000 ? t.bulkFollow.tooMany : undefined;
+    if (error) return render(req, res, { errors: { targets: error }, values: { targets: text } }, 400);
+    const bulkResults = await kf.follows.bulkFollow(lines);
+    const failed = bulkResults.filter((r) => r.outcome === "error").map((r) => r.target);
+    // The lines that failed stay in the field, to correct and send again.
+    await render(req, res, { bulkResults, values: { targets: failed.join("\n") } });
   });
 
   router.post(`${base}/folger/:id/avslutt`, async (req, res) => {

@@ -1,6 +1,7 @@
 import type { DeliveryFailure, DomainBlock, FollowerRow, FollowRow } from "../../db/schema-federation.ts";
 import type { FederationSettings } from "../../federation/settings.ts";
 import { adminNav } from "../components/admin-nav.ts";
+import { bulkFollowSection, type BulkFollowResult } from "../components/bulk-follow.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
 import { html, type Html } from "../html.ts";
@@ -20,6 +21,8 @@ export interface FederationAdminProps {
   readonly errors?: FormErrors;
   readonly values?: Readonly<Record<string, string>>;
   readonly notice?: string;
+  /** After a bulk follow: each line's outcome. */
+  readonly bulkResults?: readonly BulkFollowResult[];
 }
 
 const f = () => t.federation;
@@ -107,12 +110,13 @@ export function federationAdminPage(p: FederationAdminProps): Html {
     ...p.chrome,
     title: e ? `Feil: ${f().title}` : f().title,
     current: "admin",
+    head: html`<script src="/static/bulk-follow.js" defer></script>`,
     body: html`<h1>${t.admin.title}</h1>
 ${adminNav("federation")}
 <h2>${f().title}</h2>
 <p>${f().intro(`@${p.handle}@${p.domain}`)}</p>
 ${notice(p.notice)}
-${errorSummary(e, (field) => f().fieldLabels[field as "target"] ?? field)}
+${errorSummary(e, (field) => (field === "targets" ? t.bulkFollow.targets : (f().fieldLabels[field as "target"] ?? field)))}
 <section aria-labelledby="folg" class="form-section">
 <h2 id="folg">${f().followTitle}</h2>
 <form method="post" action="/admin/foderasjon/folg" novalidate>
@@ -121,6 +125,7 @@ ${textField({ name: "target", label: f().target, required: true, maxlength: 500,
 <div class="actions"><button type="submit">${f().follow}</button></div>
 </form>
 </section>
+${bulkFollowSection({ csrf, errors: e, value: values.targets, results: p.bulkResults })}
 <section aria-labelledby="vi-folger"><h2 id="vi-folger">${f().followsTitle}</h2>${followsTable(p.follows, csrf)}</section>
 <section aria-labelledby="folgere"><h2 id="folgere">${f().followersTitle}</h2>${followersTable(p.followers, csrf)}</section>
 <section aria-labelledby="innstillinger" class="form-section">
