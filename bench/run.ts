@@ -33,3 +33,15 @@ if (!only || only === "overview") {
   });
   printTable("Nasjonal oversikt (samleinstans, 4 samtidige forbindelser)", rows);
 }
+
+if (!only || only === "search") {
+  const { benchSearch } = await import("./search.ts");
+  const rows = await benchSearch({ projects: quick ? 5_000 : 100_000, queries: quick ? 50 : 200, postgresUrl });
+  printTable("Søk: prosjekter i 357 kommuner, blandede søk (p50/p95 per søk, reindeksering)", rows);
+}
+
+if (!only || only === "federation") {
+  const { benchFederation } = await import("./federation.ts");
+  const rows = await benchFederation(quick ? { followers: 60, ingest: 100, backfill: 50 } : {});
+  printTable("Føderasjon: fan-out, innboks og backfill på loopback", rows);
+}

@@ -4,16 +4,14 @@
 // facets) on PGlite and, when a URL is given, PostgreSQL.
 //   node bench/search.ts [projects]          (BENCH_DATABASE_URL / TEST_DATABASE_URL for PostgreSQL)
 import { performance } from "node:perf_hooks";
-import pg from "pg";
 import { openDatabase, type Database } from "../db/client.ts";
-import { newId } from "../db/ids.ts";
-import { municipalities, projects, type NewProjectRow } from "../db/schema.ts";
 import { SearchIndexer } from "../search/indexer.ts";
 import { PostgresSearchBackend } from "../search/postgres.ts";
 import { SearchService, type SearchInput } from "../search/service.ts";
 import { createLogger } from "../server/logger.ts";
 import { defaultRegions } from "../server/domain/regions.ts";
-import { generateMunicipalities, generateProject, seeded } from "../scripts/generate-projects.ts";
+import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
+import { seedNetwork } from "./seed.ts";
 import { percentile } from "./load.ts";
 import { printTable, progress, type Row } from "./measure.ts";
 
@@ -54,55 +52,8 @@ export function benchQueries(n = 200): SearchInput[] {
   return out;
 }
 
-async function seed(database: Database, count: number, municipalityCount: number): Promise<void> {
-  const db = database.db;
-  const generated = generateMunicipalities(municipalityCount);
-  const rows = await db
-    .insert(municipalities)
-    .values(
-      generated.map((m) => ({
-        id: newId(),
-        local: false,
-        actorUrl: `https://${m.handle}.bench.test/kommune/${m.handle}`,
-        handle: m.handle,
-        domain: `${m.handle}.bench.test`,
-        name: m.name,
-        kommunenummer: m.kommunenummer,
-        fylke: m.fylke,
-      })),
-    )
-    .returning({ id: municipalities.id, handle: municipalities.handle });
-  const random = seeded(42);
-  const now = Date.now();
-  const batch = 1000;
-  for (let start = 0; start < count; start += batch) {
-    const values: NewProjectRow[] = [];
-    for (let i = start; i < Math.min(count, start + batch); i++) {
-      const m = rows[i % rows.length];
-      const content = generateProject(random, i);
-      const updated = new Date(now - Math.floor(random() * 730 * 86_400_000));
-      const slug = `p-${i}`;
-      values.push({
-        ...content,
-        id: newId(),
-        slug,
-        url: `https://${m.handle}.bench.test/prosjekter/${slug}`,
-        local: false,
-        municipalityId: m.id,
-        published: true,
-        publishedAt: updated,
-        descriptionHtml: "",
-        createdAt: updated,
-        updatedAt: updated,
-      });
-    }
-    await db.insert(projects).values(values);
-    progress("  legger inn prosjekter", Math.min(count, start + batch), count);
-  }
-}
-
 async function measureDriver(label: string, database: Database, options: SearchBenchOptions): Promise<Row> {
-  await seed(database, options.projects, options.municipalities ?? 357);
+  await seedNetwork(database.db, { projects: options.projects, municipalities: options.municipalities ?? 357 });
   const logger = createLogger("warn");
   const backend = new PostgresSearchBackend(database.db);
   const indexer = new SearchIndexer(database.db, backend, defaultRegions, logger);
@@ -135,25 +86,6 @@ async function measureDriver(label: string, database: Database, options: SearchB
   };
 }
 
-async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `kominn_bench_${newId(8)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** Runs the benchmark on PGlite and (with a URL) PostgreSQL; returns one row per database. */
 export async function benchSearch(options: SearchBenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -166,7 +98,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<Row[]> {
     }
   }
   if (options.postgresUrl) {
-    const fresh = await freshPostgres(options.postgresUrl);
+    const fresh = await freshPostgresDatabase();
     const database = await openDatabase({ databaseUrl: fresh.url, poolSize: 4 });
     try {
       rows.push(await measureDriver("PostgreSQL", database, options));

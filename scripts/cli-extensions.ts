@@ -1,3 +1,7 @@
-// Commands contributed by other parts of the system (search's reindex, …),
-// kept apart so the core CLI stays small.
-export const commandExtensions = {};
+// Commands contributed by other parts of the system, kept apart so the core
+// CLI stays small.
+import { reindexCommand } from "../search/reindex-command.ts";
+
+export const commandExtensions = {
+  reindex: reindexCommand,
+};

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { projectCreateSchema, projectPatchSchema } from "./domain/project.ts";
 import { projectQueryShape } from "./domain/project-query.ts";
+import { collaborationRequestSchema } from "./domain/collaboration.ts";
+import { overviewQuerySchema } from "./domain/overview-query.ts";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") =>
   z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" });
@@ -89,6 +91,60 @@ export function openApiDocument(origin: string) {
           responses: { "204": { description: "Slettet" }, ...errors(401, 403, 404) },
         },
       },
+      "/projects/{id}/lineage": {
+        get: { summary: "Slektstreet: originalene prosjektet bygger på og alle kjente imitasjoner av det", parameters: [idParam], responses: { "200": { description: "{ ancestors, descendants }" }, ...errors(404) } },
+      },
+      "/imitations": {
+        post: {
+          summary: "Imiter et prosjekt: lager et utkast hos oss med originalen som utgangspunkt",
+          security: [{ token: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["original"], properties: { original: { type: "string", format: "uri", description: "Originalens id-URL" } }, additionalProperties: false } } } },
+          responses: { "201": { description: "Utkastet (prosjekt-JSON med imitationOf)" }, ...errors(400, 401, 403, 404, 409, 415) },
+        },
+      },
+      "/collaboration-requests": {
+        get: { summary: "Forespørsler om samarbeid, inn og ut", security: [{ token: [] }], parameters: [{ name: "status", in: "query", schema: { type: "string", enum: ["pending", "accepted", "declined"] } }], responses: { "200": { description: "{ items }" }, ...errors(400, 401) } },
+        post: {
+          summary: "Be om å bli med i et prosjekt som søker samarbeidspartnere",
+          security: [{ token: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: schema(collaborationRequestSchema.extend({ project: z.url() })) } } },
+          responses: { "201": { description: "Lagret (eget prosjekt)" }, "202": { description: "Sendt til kommunen som eier prosjektet" }, ...errors(400, 401, 404, 415, 422) },
+        },
+      },
+      "/collaboration-requests/{id}/accept": { post: { summary: "Godta (legger kommunen til som partner)", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 422) } } },
+      "/collaboration-requests/{id}/decline": { post: { summary: "Avslå", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 422) } } },
+      "/follows": {
+        get: { summary: "Kommunene vi følger, med status", security: [{ token: [] }], responses: { "200": { description: "{ items }" }, ...errors(401, 403) } },
+        post: {
+          summary: "Følg en kommune (@handle@domene eller aktør-URL)",
+          security: [{ token: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["target"], properties: { target: { type: "string" } }, additionalProperties: false } } } },
+          responses: { "201": { description: "Følger (venter på svar)" }, ...errors(400, 401, 403, 422) },
+        },
+      },
+      "/follows/{id}": { delete: { summary: "Slutt å følge", security: [{ token: [] }], parameters: [idParam], responses: { "204": { description: "Sluttet å følge" }, ...errors(401, 403, 404) } } },
+      "/search": {
+        get: {
+          summary: "Søk etter beste praksis i regionen, et fylke eller hele landet",
+          parameters: [
+            { name: "q", in: "query", schema: { type: "string", maxLength: 500 } },
+            { name: "scope", in: "query", schema: { type: "string", enum: ["region", "fylke", "all"] } },
+            { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
+            { name: "perPage", in: "query", schema: { type: "integer", minimum: 1, maximum: 50 } },
+          ],
+          responses: { "200": { description: "{ total, hits, facets, suggestion?, tookMs }" }, ...errors(400) },
+        },
+      },
+      "/overview": {
+        get: {
+          summary: "Nasjonal oversikt: kommuner, prosjekter, fordelinger, mest imiterte, andel gjenbruk",
+          parameters: Object.keys(overviewQuerySchema.shape).map((name) => ({ name, in: "query", required: false, schema: schema(overviewQuerySchema.shape[name as keyof typeof overviewQuerySchema.shape] as z.ZodType) })),
+          responses: { "200": { description: "Tallene" }, ...errors(400) },
+        },
+      },
+      "/export.csv": { get: { summary: "Alle offentlige prosjekter som CSV (en rad per prosjekt)", responses: { "200": { description: "text/csv" } } } },
+      "/export.json": { get: { summary: "Alle offentlige prosjekter som JSON", responses: { "200": { description: "En liste med prosjekt-JSON" } } } },
+      "/catalog": { get: { summary: "DCAT-katalog (JSON-LD) for høsting til den nasjonale datakatalogen", responses: { "200": { description: "application/ld+json" } } } },
       "/taxonomies": { get: { summary: "Tillatte verdier for alle klassifiseringer, med bokmålsnavn", responses: { "200": { description: "Taksonomiene" } } } },
     },
   };

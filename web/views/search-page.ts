@@ -157,7 +157,7 @@ export function searchPage(props: SearchPageProps): Html {
   return layout({
     ...props.chrome,
     title,
-    head: html`<link rel="stylesheet" href="/static/search.css"><script src="/static/search.js" defer></script>`,
+    head: html`<script src="/static/search.js" defer></script>`,
     body: html`<h1>${searchTexts.title}</h1>
 <p class="lead">${searchTexts.intro}</p>
 <form method="get" action="/sok" class="search-form" id="sok">
