@@ -53,9 +53,9 @@ async function load(url: string, connections: number, seconds: number, headers: 
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), bytes };
 }
 
-// Run as a child: node bench/load.ts <url> <connections> <seconds> [accept]
+// Run as a child: node bench/load.ts <url> <connections> <seconds> [headers as JSON]
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [url, connections, seconds, accept] = process.argv.slice(2);
-  const result = await load(url, Number(connections), Number(seconds), accept ? { accept } : {});
+  const [url, connections, seconds, headers] = process.argv.slice(2);
+  const result = await load(url, Number(connections), Number(seconds), headers ? JSON.parse(headers) : {});
   process.stdout.write(JSON.stringify(result));
 }

@@ -7,9 +7,12 @@ const run = promisify(execFile);
 const loadScript = fileURLToPath(new URL("./load.ts", import.meta.url));
 
 /** Puts `connections` concurrent clients on a URL for `seconds`, from a separate process. */
-export async function measure(url: string, options: { connections?: number; seconds?: number; accept?: string } = {}): Promise<LoadResult> {
+export async function measure(
+  url: string,
+  options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {},
+): Promise<LoadResult> {
   const args = [loadScript, url, String(options.connections ?? 20), String(options.seconds ?? 5)];
-  if (options.accept) args.push(options.accept);
+  if (options.headers) args.push(JSON.stringify(options.headers));
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as LoadResult;
 }

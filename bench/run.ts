@@ -45,3 +45,9 @@ if (!only || only === "federation") {
   const rows = await benchFederation(quick ? { followers: 60, ingest: 100, backfill: 50 } : {});
   printTable("Føderasjon: fan-out, innboks og backfill på loopback", rows);
 }
+
+if (!only || only === "imitation") {
+  const { benchImitation } = await import("./imitation.ts");
+  const rows = await benchImitation({ seconds: quick ? 2 : 6, notifications: quick ? 3 : 10 });
+  printTable("Imitasjon: prosjektsider med stor spredning og dypt slektstre (PGlite, 10 forbindelser), varsling over loopback", rows);
+}

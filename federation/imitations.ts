@@ -17,7 +17,7 @@ import { RefusedError, storeProjectDocument } from "./remote-projects.ts";
 /** The inboxes of the municipalities owning the projects this one descends from (not ourselves). */
 export async function ancestorRecipients(app: AppContext, project: Project): Promise<Recipient[]> {
   if (!project.imitationOf) return [];
-  const { ancestors } = await app.imitations.lineage(project);
+  const ancestors = await app.imitations.ancestors(project);
   const recipients = new Map<string, Recipient>();
   for (const ancestor of ancestors) {
     const known = await getProjectByUrl(app.db, ancestor.url);

@@ -22,10 +22,7 @@ const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 export function publicPageRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  const imitationOf = async (project: Project) => {
-    const [adopters, lineage] = await Promise.all([ctx.imitations.adopters(project), ctx.imitations.lineage(project)]);
-    return { adopters, lineage };
-  };
+  const imitationOf = (project: Project) => ctx.imitations.view(project);
 
   /** Staff of a municipality may imitate any published project, and ask to join one that seeks partners. */
   const staffActions = (project: Project, res: Response, csrf: string | undefined) => {

@@ -5,7 +5,6 @@ import {
   descendantsOf,
   getImitationLink,
   imitationCounts,
-  imitationsOf,
   removeImitationLink,
   upsertImitationLink,
 } from "../../db/imitations.ts";
@@ -132,54 +131,68 @@ export class ImitationService {
     return imitationCounts(this.#db, urls);
   }
 
-  /** Who imitated this project, with what each reports back. */
-  async adopters(project: Pick<Project, "url">): Promise<AdopterReport[]> {
-    const links = await imitationsOf(this.#db, project.url);
-    const refs = await projectRefsByUrls(this.#db, links.map((l) => l.copyUrl));
-    return links.map((l) => ({
-      url: l.copyUrl,
-      title: l.copyTitle,
-      phase: l.copyPhase,
-      href: hrefOf(l.copyUrl, refs.get(l.copyUrl)),
-      municipality: {
-        name: l.copyMunicipalityName,
-        kommunenummer: l.copyKommunenummer,
-        fylke: l.copyFylke,
-        actorUrl: l.copyMunicipalityActorUrl,
-      },
-      realisedBenefits: l.copyRealisedBenefits,
-      lessons: l.copyLessons,
-      lessonsFailed: l.copyLessonsFailed,
-      adaptation: l.copyAdaptation,
-    }));
-  }
-
-  async lineage(project: Pick<Project, "url" | "imitationOf">): Promise<Lineage> {
-    const ancestors: Omit<LineageNode, "href">[] = [];
-    if (project.imitationOf) {
-      // A draft has no link yet: its parent comes from the project itself.
-      const own = await getImitationLink(this.#db, project.url);
-      const parent = own ? undefined : await getProjectByUrl(this.#db, project.imitationOf);
-      ancestors.push({
+  /** The projects this one descends from, nearest first (no links resolved). */
+  async ancestors(project: Pick<Project, "url" | "imitationOf">): Promise<Omit<LineageNode, "href">[]> {
+    if (!project.imitationOf) return [];
+    // A draft has no link yet: its parent comes from the project itself.
+    const own = await getImitationLink(this.#db, project.url);
+    const parent = own ? undefined : await getProjectByUrl(this.#db, project.imitationOf);
+    const nodes: Omit<LineageNode, "href">[] = [
+      {
         url: project.imitationOf,
         title: own?.originalTitle || parent?.title || "",
         municipalityName: own?.originalMunicipalityName || parent?.municipality.name || "",
         phase: parent?.phase ?? null,
         depth: 1,
-      });
-      for (const a of await ancestorsOf(this.#db, project.imitationOf)) {
-        ancestors.push({ url: a.url, title: a.title, municipalityName: a.municipalityName, phase: null, depth: a.depth + 1 });
-      }
+      },
+    ];
+    for (const a of await ancestorsOf(this.#db, project.imitationOf)) {
+      nodes.push({ url: a.url, title: a.title, municipalityName: a.municipalityName, phase: null, depth: a.depth + 1 });
     }
-    const descendants = (await descendantsOf(this.#db, project.url)).map((d) => ({
+    return nodes;
+  }
+
+  /**
+   * Everything a project's page shows about imitation, from one read of the
+   * links below it: who imitated it and what they report back, and the
+   * lineage both ways.
+   */
+  async view(project: Pick<Project, "url" | "imitationOf">): Promise<{ adopters: AdopterReport[]; lineage: Lineage }> {
+    const [ancestors, below] = await Promise.all([this.ancestors(project), descendantsOf(this.#db, project.url)]);
+    const refs = await projectRefsByUrls(this.#db, [...ancestors.map((n) => n.url), ...below.map((d) => d.copyUrl)]);
+    const descendants = below.map((d) => ({
       url: d.copyUrl,
       title: d.copyTitle,
       municipalityName: d.copyMunicipalityName,
       phase: d.copyPhase,
       depth: d.depth,
     }));
-    const refs = await projectRefsByUrls(this.#db, [...ancestors, ...descendants].map((n) => n.url));
     const withHref = (n: Omit<LineageNode, "href">): LineageNode => ({ ...n, href: hrefOf(n.url, refs.get(n.url)) });
-    return { ancestors: ancestors.reverse().map(withHref), descendants: descendants.map(withHref) };
+    const adopters = below
+      .filter((d) => d.depth === 1)
+      .map((l) => ({
+        url: l.copyUrl,
+        title: l.copyTitle,
+        phase: l.copyPhase,
+        href: hrefOf(l.copyUrl, refs.get(l.copyUrl)),
+        municipality: {
+          name: l.copyMunicipalityName,
+          kommunenummer: l.copyKommunenummer,
+          fylke: l.copyFylke,
+          actorUrl: l.copyMunicipalityActorUrl,
+        },
+        realisedBenefits: l.copyRealisedBenefits,
+        lessons: l.copyLessons,
+        lessonsFailed: l.copyLessonsFailed,
+        adaptation: l.copyAdaptation,
+      }));
+    return {
+      adopters,
+      lineage: { ancestors: [...ancestors].reverse().map(withHref), descendants: descendants.map(withHref) },
+    };
+  }
+
+  async lineage(project: Pick<Project, "url" | "imitationOf">): Promise<Lineage> {
+    return (await this.view(project)).lineage;
   }
 }
