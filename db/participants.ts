@@ -18,6 +18,14 @@ export interface Participant {
   timesImitated: number;
 }
 
+/** Changes whenever a follow is accepted or dropped (the content version does not cover follows). */
+export async function followsSignature(db: Db): Promise<string> {
+  const [row] = rowsOf<{ n: number; at: string | null }>(
+    await db.execute(sql`select count(*)::int as n, max(accepted_at)::text as at from follows where status = 'accepted'`),
+  );
+  return `${row.n}/${row.at ?? ""}`;
+}
+
 const participantColumns = sql`
   m.id, m.name, m.fylke, m.handle, m.actor_url as "actorUrl", m.local,
   (select count(*) from projects p where p.municipality_id = m.id and p.published)::int as projects,
@@ -34,10 +42,26 @@ const byName = (a: Participant, b: Participant) => a.name.localeCompare(b.name, 
  * national instance's own profile is not a municipality and is left out.
  */
 export async function listParticipants(db: Db, options: { includeLocal: boolean }): Promise<Participant[]> {
-  const takesPart = sql`(exists (select 1 from projects p where p.municipality_id = m.id and p.published)
-    or exists (select 1 from follows f where f.target_actor_url = m.actor_url and f.status = 'accepted'))`;
-  const where = options.includeLocal ? sql`m.local or ${takesPart}` : sql`not m.local and ${takesPart}`;
-  const rows = rowsOf<Participant>(await db.execute(sql`select ${participantColumns} from municipalities m where ${where}`));
+  // One pass over projects and one over imitation links, grouped, rather than three lookups per municipality.
+  const rows = rowsOf<Participant>(
+    await db.execute(sql`
+      with own as (
+        select municipality_id, count(*)::int as projects, count(*) filter (where imitation_of is not null)::int as made
+        from projects where published group by municipality_id
+      ), imitated as (
+        -- one index lookup per link: far fewer links than projects
+        select (select o.municipality_id from projects o where o.url = l.original_url) as municipality_id, count(*)::int as n
+        from imitation_links l group by 1
+      )
+      select m.id, m.name, m.fylke, m.handle, m.actor_url as "actorUrl", m.local,
+             coalesce(own.projects, 0) as projects, coalesce(own.made, 0) as "imitationsMade",
+             coalesce(imitated.n, 0) as "timesImitated"
+      from municipalities m
+      left join own on own.municipality_id = m.id
+      left join imitated on imitated.municipality_id = m.id
+      where ${options.includeLocal ? sql`m.local or` : sql`not m.local and`} (own.projects > 0
+        or exists (select 1 from follows f where f.target_actor_url = m.actor_url and f.status = 'accepted'))`),
+  );
   return rows.sort(byName);
 }
 
