@@ -2,11 +2,8 @@
 // projects from 357 municipalities with 5,000 imitation links.
 import { sql } from "drizzle-orm";
 import { overviewStats } from "../db/overview.ts";
-import { loadConfig } from "../server/config.ts";
-import { startInstance } from "../server/instance.ts";
 import { setupInstance } from "../server/services/setup.ts";
-import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
-import { freePort } from "../tests/helpers/instance.ts";
+import { backendsFor, startBenchInstance } from "./instance.ts";
 import { measure, type Row } from "./measure.ts";
 import { seedNetwork } from "./seed.ts";
 
@@ -20,21 +17,11 @@ export interface OverviewBenchOptions {
 
 export async function benchOverview(options: OverviewBenchOptions): Promise<Row[]> {
   const out: Row[] = [];
-  const backends: ("pglite" | "postgres")[] = options.postgresUrl ? ["postgres", "pglite"] : ["pglite"];
+  const backends = backendsFor(options.postgresUrl);
   for (const backend of backends) {
     console.error(`\n${backend}: oversikt over ${options.projects} prosjekter`);
-    const pgdb = backend === "postgres" ? await freshPostgresDatabase() : undefined;
-    const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
-      KOMINN_DATA_DIR: "memory://",
-      KOMINN_LOG_LEVEL: "error",
-      KOMINN_ROLE: "aggregator",
-      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-    });
-    const instance = await startInstance(config);
+    const instance = await startBenchInstance(backend, { KOMINN_ROLE: "aggregator" });
+    const config = instance.ctx.config;
     try {
       await setupInstance(
         instance.ctx.db,
@@ -62,7 +49,6 @@ export async function benchOverview(options: OverviewBenchOptions): Promise<Row[
       }
     } finally {
       await instance.close();
-      await pgdb?.drop();
     }
   }
   return out;

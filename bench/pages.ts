@@ -1,12 +1,10 @@
 // Issue 3's figures: requests/s and latency of the main pages and the JSON
 // list over 10,000 projects, on PGlite and on PostgreSQL, plus page weights.
-import { loadConfig } from "../server/config.ts";
-import { startInstance } from "../server/instance.ts";
 import { setupInstance } from "../server/services/setup.ts";
 import { sql } from "drizzle-orm";
 import { listProjects } from "../db/projects.ts";
-import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
-import { defaultSetup, freePort } from "../tests/helpers/instance.ts";
+import { defaultSetup } from "../tests/helpers/instance.ts";
+import { backendsFor, startBenchInstance } from "./instance.ts";
 import { measure, type Row } from "./measure.ts";
 import { seedLocalProjects } from "./seed.ts";
 
@@ -20,20 +18,11 @@ export interface PagesBenchOptions {
 export async function benchPages(options: PagesBenchOptions): Promise<{ load: Row[]; weights: Row[] }> {
   const load: Row[] = [];
   const weights: Row[] = [];
-  const backends: ("pglite" | "postgres")[] = options.postgresUrl ? ["postgres", "pglite"] : ["pglite"];
+  const backends = backendsFor(options.postgresUrl);
   for (const backend of backends) {
     console.error(`\n${backend}: ${options.projects} prosjekter`);
-    const pgdb = backend === "postgres" ? await freshPostgresDatabase() : undefined;
-    const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
-      KOMINN_DATA_DIR: "memory://",
-      KOMINN_LOG_LEVEL: "error",
-      ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
-    });
-    const instance = await startInstance(config);
+    const instance = await startBenchInstance(backend);
+    const config = instance.ctx.config;
     try {
       const { municipality } = await setupInstance(instance.ctx.db, defaultSetup, { origin: config.origin, role: "municipality" });
       await seedLocalProjects(instance.ctx.db, municipality, config.origin, options.projects);
@@ -61,7 +50,6 @@ export async function benchPages(options: PagesBenchOptions): Promise<{ load: Ro
       }
     } finally {
       await instance.close();
-      await pgdb?.drop();
     }
   }
   return { load, weights };
