@@ -105,33 +105,41 @@ export class FollowService {
    * never stops the rest. A target we already follow (pending or accepted) is
    * left as it is.
    */
-  async bulkFollow(targets: readonly string[]): Promise<BulkFollowResult[]> {
-    const results: BulkFollowResult[] = [];
+  async bulkFollow(lines: readonly string[]): Promise<BulkFollowResult[]> {
+    const targets: string[] = [];
     const seen = new Set<string>();
-    for (const raw of targets) {
-      const target = (raw.split(/[,;\t]/)[0] ?? "").trim().replace(/^"|"$/g, "");
+    for (const line of lines) {
+      const target = (line.split(/[,;\t]/)[0] ?? "").trim().replace(/^"|"$/g, "");
       if (!target || target.startsWith("#") || /^(handle|target|actor|adresse|kommune)$/i.test(target)) continue;
       const key = target.toLowerCase().replace(/^@/, "");
       if (seen.has(key)) continue;
       seen.add(key);
-      try {
-        const actor = await this.resolve(target);
-        const existing = await getFollowByTarget(this.#app.db, actor.id!.href);
-        if (existing && existing.status !== "rejected") {
-          results.push({ target, outcome: "already", actorUrl: actor.id!.href });
-          continue;
-        }
-        const self = await this.#self();
-        if (actor.id!.href === self.actorUrl) throw new FollowError(422, "target", "en instans kan ikke følge seg selv");
-        const row = await sendFollow(this.context(), self.handle, actor);
-        results.push({ target, outcome: "followed", actorUrl: row.targetActorUrl });
-      } catch (error) {
-        const reason = error instanceof FollowError ? error.message : "uventet feil; prøv igjen senere";
-        if (!(error instanceof FollowError)) this.#app.logger.warn(`bulk follow of ${target} failed`, error);
-        results.push({ target, outcome: "error", reason });
-      }
+      targets.push(target);
     }
+    // A few lookups at a time: a national list of a few hundred finishes in seconds, and no peer is flooded.
+    const results: BulkFollowResult[] = new Array(targets.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < targets.length; i = next++) results[i] = await this.#followOne(targets[i]);
+    };
+    await Promise.all(Array.from({ length: Math.min(8, targets.length) }, worker));
     return results;
+  }
+
+  async #followOne(target: string): Promise<BulkFollowResult> {
+    try {
+      const actor = await this.resolve(target);
+      const existing = await getFollowByTarget(this.#app.db, actor.id!.href);
+      if (existing && existing.status !== "rejected") return { target, outcome: "already", actorUrl: actor.id!.href };
+      const self = await this.#self();
+      if (actor.id!.href === self.actorUrl) throw new FollowError(422, "target", "en instans kan ikke følge seg selv");
+      const row = await sendFollow(this.context(), self.handle, actor);
+      return { target, outcome: "followed", actorUrl: row.targetActorUrl };
+    } catch (error) {
+      if (error instanceof FollowError) return { target, outcome: "error", reason: error.message };
+      this.#app.logger.warn(`bulk follow of ${target} failed`, error);
+      return { target, outcome: "error", reason: "uventet feil; prøv igjen senere" };
+    }
   }
 
   /** Stops following: tells the other side and drops the cached copies of its projects. */
