@@ -27,7 +27,7 @@ const setupArgs = [
 describe("npm run kominn", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it("refuses bad setup input naming each option, and changes nothing", async () => {
+  it("refuses bad setup input naming each option, and changes nothing", { timeout: 120_000 }, async () => {
     const bad = await kominn("setup", "--name", "F", "--kommunenummer", "31", "--handle", "Ugyldig!", "--admin-email", "nei", "--admin-password", "kort");
     expect(bad.code).toBe(2);
     for (const flag of ["--name", "--kommunenummer", "--handle", "--admin-email", "--admin-password"]) expect(bad.stderr).toContain(flag);
@@ -36,7 +36,7 @@ describe("npm run kominn", () => {
     expect(unknown.stderr).toMatch(/--navn/);
   });
 
-  it("sets up once, then creates, lists and revokes API tokens", async () => {
+  it("sets up once, then creates, lists and revokes API tokens", { timeout: 240_000 }, async () => {
     const ok = await kominn(...setupArgs);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("Fredrikstad kommune");
