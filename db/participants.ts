@@ -16,12 +16,23 @@ export interface Participant {
   imitationsMade: number;
   /** Published imitations (by anyone) of its projects. */
   timesImitated: number;
+  /** Set while the national instance cannot reach it (its projects are kept). */
+  unreachableSince: Date | null;
 }
+
+type ParticipantRow = Omit<Participant, "unreachableSince"> & { unreachableMs: number | null };
+const unreachable = sql`(extract(epoch from ps.unreachable_since) * 1000)::float8 as "unreachableMs"`;
+const toParticipant = ({ unreachableMs, ...row }: ParticipantRow): Participant => ({
+  ...row,
+  unreachableSince: unreachableMs === null ? null : new Date(Number(unreachableMs)),
+});
 
 /** Changes whenever a follow is accepted or dropped (the content version does not cover follows). */
 export async function followsSignature(db: Db): Promise<string> {
   const [row] = rowsOf<{ n: number; at: string | null }>(
-    await db.execute(sql`select count(*)::int as n, max(accepted_at)::text as at from follows where status = 'accepted'`),
+    await db.execute(sql`select count(*)::int as n,
+      concat(max(accepted_at)::text, '/', (select max(last_checked_at)::text from peer_status)) as at
+      from follows where status = 'accepted'`),
   );
   return `${row.n}/${row.at ?? ""}`;
 }
@@ -32,7 +43,7 @@ const participantColumns = sql`
   (select count(*) from projects p where p.municipality_id = m.id and p.published and p.imitation_of is not null)::int
     as "imitationsMade",
   (select count(*) from imitation_links l join projects o on o.url = l.original_url where o.municipality_id = m.id)::int
-    as "timesImitated"`;
+    as "timesImitated", ${unreachable}`;
 
 const byName = (a: Participant, b: Participant) => a.name.localeCompare(b.name, "nb");
 
@@ -43,7 +54,7 @@ const byName = (a: Participant, b: Participant) => a.name.localeCompare(b.name, 
  */
 export async function listParticipants(db: Db, options: { includeLocal: boolean }): Promise<Participant[]> {
   // One pass over projects and one over imitation links, grouped, rather than three lookups per municipality.
-  const rows = rowsOf<Participant>(
+  const rows = rowsOf<ParticipantRow>(
     await db.execute(sql`
       with own as (
         select municipality_id, count(*)::int as projects, count(*) filter (where imitation_of is not null)::int as made
@@ -55,19 +66,23 @@ export async function listParticipants(db: Db, options: { includeLocal: boolean 
       )
       select m.id, m.name, m.fylke, m.handle, m.actor_url as "actorUrl", m.local,
              coalesce(own.projects, 0) as projects, coalesce(own.made, 0) as "imitationsMade",
-             coalesce(imitated.n, 0) as "timesImitated"
+             coalesce(imitated.n, 0) as "timesImitated", ${unreachable}
       from municipalities m
       left join own on own.municipality_id = m.id
       left join imitated on imitated.municipality_id = m.id
+      left join peer_status ps on ps.actor_url = m.actor_url
       where ${options.includeLocal ? sql`m.local or` : sql`not m.local and`} (own.projects > 0
         or exists (select 1 from follows f where f.target_actor_url = m.actor_url and f.status = 'accepted'))`),
   );
-  return rows.sort(byName);
+  return rows.map(toParticipant).sort(byName);
 }
 
 export async function getParticipant(db: Db, id: string): Promise<Participant | undefined> {
-  const [row] = rowsOf<Participant>(await db.execute(sql`select ${participantColumns} from municipalities m where m.id = ${id}`));
-  return row;
+  const [row] = rowsOf<ParticipantRow>(
+    await db.execute(sql`select ${participantColumns} from municipalities m
+      left join peer_status ps on ps.actor_url = m.actor_url where m.id = ${id}`),
+  );
+  return row && toParticipant(row);
 }
 
 export interface MadeImitation {

@@ -4,6 +4,7 @@ import { addDomainBlock, isBlocked, listDomainBlocks, removeDomainBlock } from "
 import { acceptFollower, getFollower, listFollowers, removeFollower, removeFollowersByUrls } from "../db/followers.ts";
 import { deleteFollow, getFollow, getFollowByTarget, listFollows, upsertFollow } from "../db/follows.ts";
 import { newId } from "../db/ids.ts";
+import { forgetPeer, markReachable, markUnreachable } from "../db/peer-status.ts";
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
 import type { FollowRow, FollowerRow } from "../db/schema-federation.ts";
@@ -173,16 +174,22 @@ export class FollowService {
     const out: PeerCheck[] = [];
     for (const row of await listFollows(this.#app.db)) {
       let state: PeerCheck["state"];
+      let problem = "";
       try {
         const { status } = await fetchActivityJson(row.targetActorUrl, { allowPrivate: this.#app.config.allowPrivateAddress });
         state = status === 410 ? "gone" : status < 400 ? "ok" : "unreachable";
-      } catch {
+        problem = `HTTP ${status}`;
+      } catch (error) {
         state = "unreachable";
+        problem = error instanceof Error ? error.message : String(error);
       }
+      if (state === "ok") await markReachable(this.#app.db, row.targetActorUrl);
+      if (state === "unreachable") await markUnreachable(this.#app.db, row.targetActorUrl, problem);
       if (state === "gone") {
         await deleteFollow(this.#app.db, row.id);
         await removeFollowersByUrls(this.#app.db, [row.targetActorUrl]);
         await this.#dropProjectsOf(row.targetActorUrl);
+        await forgetPeer(this.#app.db, row.targetActorUrl);
         this.#app.logger.info(`${row.targetHandle} answered 410 Gone: follow and cached projects removed`);
       }
       out.push({ actorUrl: row.targetActorUrl, state });

@@ -533,6 +533,9 @@ export const t = {
     copy: "Imitasjon",
     by: "Av",
     profile: "Kommunens egen side",
+    unreachable: (since: string) => `ikke nådd siden ${since}`,
+    unreachableLong: (since: string) =>
+      `Kommunens nettsted har ikke svart siden ${since}. Prosjektene under er slik de var sist vi fikk kontakt.`,
   },
   bulkFollow: {
     title: "Følg mange kommuner",

@@ -17,7 +17,7 @@ describe("the aggregator's administrator follows many municipalities from the fe
   }, 60_000);
   afterAll(async () => {
     await Promise.all([ks?.close(), a?.close(), b?.close()]);
-  });
+  }, 60_000);
 
   it("offers a paste field (and a file picker through a small script) on the federation page", async () => {
     const page = (await agent.get("/admin/foderasjon").expect(200)).text;

@@ -14,7 +14,7 @@ import { api, eventually, fastTuning, follow, municipalities, publish, startMuni
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
-});
+}, 120_000);
 
 /** Stands in for a municipality that has shut down for good: every request gets 410 Gone. */
 async function goneServer(port: number): Promise<Server> {
@@ -48,6 +48,9 @@ describe("a municipality that disappears and comes back (pglite)", () => {
     expect(unreachable.find((c) => c.actorUrl === a.municipality!.actorUrl)?.state).toBe("unreachable");
     expect(unreachable.find((c) => c.actorUrl === b.municipality!.actorUrl)?.state).toBe("ok");
     expect(await overviewOf(ks)).toEqual(before);
+    const marked = await (await fetch(`${ks.url}/kommuner`)).text();
+    expect(marked).toMatch(/Fredrikstad kommune<\/a><br><span class="muted">ikke nådd siden \d{1,2}\. \S+ \d{4}<\/span>/);
+    expect(marked).not.toMatch(/Sarpsborg kommune<\/a><br>/);
     const urls = await aggregatedUrls(ks);
     expect(new Set(urls).size).toBe(urls.length);
 
@@ -71,6 +74,8 @@ describe("a municipality that disappears and comes back (pglite)", () => {
     expect(again.json.results.map((r: any) => r.outcome)).toEqual(["followed", "already"]);
     await expectOverviewMatches(ks, [a, b]);
     expect(await overviewOf(ks)).toMatchObject({ projects: 5, municipalities: 2 });
+    expect((await ks.federation.follows.checkFollowed()).map((c) => c.state)).toEqual(["ok", "ok"]);
+    expect(await (await fetch(`${ks.url}/kommuner`)).text()).not.toContain("ikke nådd");
     const after = await aggregatedUrls(ks);
     expect(after).toHaveLength(5);
     expect(new Set(after).size).toBe(5);

@@ -21,7 +21,7 @@ describe.each(drivers)("the KS aggregator and three municipalities (%s)", (drive
 
   afterAll(async () => {
     await Promise.all([ks?.close(), a?.close(), b?.close(), c?.close()]);
-  });
+  }, 60_000);
 
   it("refuses a bulk follow without a list, naming the field, and follows nobody", async () => {
     for (const body of [{}, { targets: "@fredrikstad@example.no" }, { targets: [] }, { targets: [42] }]) {

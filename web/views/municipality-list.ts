@@ -1,4 +1,5 @@
 import type { Participant } from "../../db/participants.ts";
+import { formatDate } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -27,7 +28,7 @@ ${participants.length === 0
 <caption class="visually-hidden">${p.title}</caption>
 <thead><tr><th scope="col">${p.name}</th><th scope="col">${p.fylke}</th><th scope="col" class="num">${p.projects}</th><th scope="col" class="num">${p.imitationsMade}</th><th scope="col" class="num">${p.timesImitated}</th></tr></thead>
 <tbody>${participants.map(
-  (m) => html`<tr><th scope="row"><a href="${municipalityPath(m.id)}">${m.name}</a></th><td>${m.fylke ?? "–"}</td>
+  (m) => html`<tr><th scope="row"><a href="${municipalityPath(m.id)}">${m.name}</a>${m.unreachableSince ? html`<br><span class="muted">${p.unreachable(formatDate(m.unreachableSince))}</span>` : ""}</th><td>${m.fylke ?? "–"}</td>
 <td class="num">${m.projects}</td><td class="num">${m.imitationsMade}</td><td class="num">${m.timesImitated}</td></tr>`,
 )}</tbody></table></div>`}
 <p><a href="/oversikt">${p.toOverview}</a></p>`,

@@ -3,7 +3,7 @@ import type { Project } from "../../server/domain/project.ts";
 import { paths } from "../../server/urls.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectCards } from "../components/project-card.ts";
-import { safeHttpUrl } from "../format.ts";
+import { formatDate, safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -60,6 +60,7 @@ export function municipalityPage(props: MunicipalityPageProps): Html {
     body: html`<p><a href="/kommuner">${p().allMunicipalities}</a></p>
 <h1>${m.name}</h1>
 ${m.fylke ? html`<p class="lead">${m.fylke}</p>` : ""}
+${m.unreachableSince ? html`<p class="muted">${p().unreachableLong(formatDate(m.unreachableSince))}</p>` : ""}
 <section aria-labelledby="nokkeltall"><h2 id="nokkeltall">${p().keyFigures}</h2>
 <dl class="key-figures">
 <div><dt>${p().projects}</dt><dd>${m.projects}</dd></div>
