@@ -51,5 +51,10 @@ async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier:
   if (app.config.role !== "aggregator" || !(follower instanceof Organization)) return;
   const existing = await getFollowByTarget(app.db, follower.id!.href);
   if (existing && existing.status !== "rejected") return;
-  await sendFollow(ctx, identifier, follower);
+  try {
+    await sendFollow(ctx, identifier, follower);
+  } catch (error) {
+    // The Accept stands either way; an administrator can follow from the federation page.
+    app.logger.warn(`could not follow back ${follower.id!.href}`, error);
+  }
 }
