@@ -9,10 +9,11 @@ assertNodeVersion();
 
 const { loadConfig } = await import("../server/config.ts");
 const { startInstance } = await import("../server/instance.ts");
-const { getLocalMunicipality } = await import("../db/municipalities.ts");
+const { getLocalMunicipality, getMunicipalityByActorUrl } = await import("../db/municipalities.ts");
 const { getFollowByTarget } = await import("../db/follows.ts");
 const { setupInstance } = await import("../server/services/setup.ts");
 const { demoProjects } = await import("./demo-data.ts");
+const { listProjects } = await import("../db/projects.ts");
 
 const root = process.env.KOMINN_DEMO_DIR ?? "./data/demo";
 const basePort = Number(process.env.KOMINN_DEMO_PORT ?? 4101);
@@ -82,6 +83,26 @@ for (const [from, to] of follows) {
     const row = await getFollowByTarget(instances.get(from)!.ctx.db, target.actorUrl);
     if ((row?.status === "accepted" && row.backfilledAt) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Sarpsborg imitates Fredrikstad's first project, so the lineage shows from the start.
+{
+  const sarpsborg = instances.get("sarpsborg")!;
+  const fredrikstad = (await getLocalMunicipality(instances.get("fredrikstad")!.ctx.db))!;
+  const own = (await getLocalMunicipality(sarpsborg.ctx.db))!;
+  const { items } = await listProjects(sarpsborg.ctx.db, { origin: "remote", municipalityId: (await getMunicipalityByActorUrl(sarpsborg.ctx.db, fredrikstad.actorUrl))?.id });
+  const original = items.at(-1);
+  const already = original && (await listProjects(sarpsborg.ctx.db, { origin: "local", isImitation: true })).total > 0;
+  if (original && !already) {
+    const actor = { accountId: null, name: "Demo" };
+    const draft = await sarpsborg.ctx.imitations.imitate(own, original, actor);
+    await sarpsborg.ctx.projects.update(own, draft, {
+      adaptation: "Vi startet i to bydeler og tok med frivilligsentralen fra første dag.",
+      phase: "test",
+      realisedBenefits: [{ kind: "kvalitet", description: "Brukerne sier de føler seg tryggere" }],
+      published: true,
+    }, actor);
   }
 }
 
