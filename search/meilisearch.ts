@@ -10,35 +10,21 @@ import type {
 } from "./backend.ts";
 import { stems } from "./norwegian.ts";
 
-/** A project as Meilisearch stores it; the s* fields hold folded, stemmed, decompounded words. */
-interface MeiliDocument {
-  id: string;
-  url: string;
-  title: string;
-  summary: string;
-  floke: string;
-  behov: string;
-  description: string;
-  lessons: string;
-  municipalityName: string;
-  municipalityHandle: string;
-  kommunenummer: string | null;
+/**
+ * A project as Meilisearch stores it: what a hit shows (with the time as a
+ * number, which Meilisearch can sort), the facet fields, and the s* fields
+ * holding folded, stemmed, decompounded words.
+ */
+interface MeiliDocument extends Omit<BackendHit, "updatedAt"> {
+  updatedAt: number;
   municipalityKey: string;
-  fylke: string | null;
   regions: string[];
-  phase: string;
   innovationTypes: string[];
   scale: string | null;
   n3Stage: string | null;
-  serviceAreas: string[];
   methods: string[];
-  seekingPartners: boolean;
   imitated: boolean;
-  imitationCount: number;
-  hasRealisedBenefits: boolean;
   practiceScore: number;
-  local: boolean;
-  updatedAt: number;
   sTitle: string;
   sMain: string;
   sRest: string;
@@ -126,27 +112,8 @@ function toMeili(d: SearchDocument): MeiliDocument {
 }
 
 function toHit(d: MeiliDocument): BackendHit {
-  return {
-    id: d.id,
-    url: d.url,
-    title: d.title,
-    summary: d.summary,
-    floke: d.floke,
-    behov: d.behov,
-    description: d.description,
-    lessons: d.lessons,
-    municipalityName: d.municipalityName,
-    municipalityHandle: d.municipalityHandle,
-    kommunenummer: d.kommunenummer,
-    fylke: d.fylke,
-    phase: d.phase,
-    imitationCount: d.imitationCount,
-    seekingPartners: d.seekingPartners,
-    hasRealisedBenefits: d.hasRealisedBenefits,
-    serviceAreas: d.serviceAreas,
-    local: d.local,
-    updatedAt: new Date(d.updatedAt),
-  };
+  const { municipalityKey: _k, regions: _r, innovationTypes: _t, scale: _s, n3Stage: _n, methods: _m, imitated: _i, practiceScore: _p, sTitle: _st, sMain: _sm, sRest: _sr, ...hit } = d;
+  return { ...hit, updatedAt: new Date(d.updatedAt) };
 }
 
 export interface MeilisearchOptions {
