@@ -46,7 +46,8 @@ export function setsSession(hop: Hop): boolean {
 
 /** Signs in with e-mail and password through the login form (the local, break-glass way). */
 export async function passwordSignIn(client: CookieClient, portal: string, email: string, password: string): Promise<Hop> {
-  const form = await client.request(`${portal}/logg-inn`);
+  // ?passord=1 shows the form also where only the provider's button is offered.
+  const form = await client.request(`${portal}/logg-inn?passord=1`);
   return client.request(`${portal}/logg-inn`, { form: { _csrf: csrfOf(form.body), email, password } });
 }
 
