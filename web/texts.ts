@@ -384,6 +384,7 @@ export const t = {
     },
     admin: {
       title: "Innlogging med kommunens konto",
+      navLabel: "Innlogging",
       intro: "Koble portalen til kommunens innloggingstjeneste (OpenID Connect, f.eks. Microsoft Entra ID), så logger de ansatte inn med jobbkontoen sin. Rollen følger gruppene de er med i, og regnes ut på nytt ved hver innlogging.",
       statusEnvironment: "Nå: slått på med miljøvariablene KOMINN_OIDC_*. Lagrer du her, gjelder innstillingene på denne siden i stedet.",
       statusAdmin: "Nå: slått på med innstillingene på denne siden.",

@@ -1,13 +1,14 @@
 import { html, type Html } from "../html.ts";
 import { t } from "../texts.ts";
 
-export type AdminSection = "profile" | "staff" | "tokens" | "federation";
+export type AdminSection = "profile" | "staff" | "tokens" | "federation" | "login";
 
 const sections: { key: AdminSection; href: string; label: string }[] = [
   { key: "profile", href: "/admin/kommune", label: t.admin.profileTitle },
   { key: "staff", href: "/admin/ansatte", label: t.admin.staffTitle },
   { key: "tokens", href: "/admin/nokler", label: t.admin.tokensTitle },
   { key: "federation", href: "/admin/foderasjon", label: t.federation.navLabel },
+  { key: "login", href: "/admin/innlogging", label: t.oidc.admin.navLabel },
 ];
 
 /** The administrator's sub-navigation, shown on every admin page. */

@@ -1,4 +1,5 @@
 import type { Account } from "../../db/schema.ts";
+import { adminNav } from "../components/admin-nav.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
@@ -23,8 +24,6 @@ export interface OidcAdminProps {
   readonly postLogoutUri: string;
   readonly errors?: FormErrors;
   readonly notice?: string;
-  /** The admin sub-navigation, passed in by the route. */
-  readonly nav?: Html;
 }
 
 const a = t.oidc.admin;
@@ -45,7 +44,7 @@ export function oidcAdminPage(p: OidcAdminProps): Html {
     title: e ? `Feil: ${a.title}` : a.title,
     current: "admin",
     body: html`<h1>${t.admin.title}</h1>
-${p.nav ?? ""}
+${adminNav("login")}
 <h2>${a.title}</h2>
 <p>${a.intro}</p>
 ${notice(p.notice)}

@@ -30,7 +30,7 @@ function statusOf(current: EffectiveOidc): OidcAdminProps["status"] {
 }
 
 /** Administrators connect the portal to the provider here; saved settings override KOMINN_OIDC_*. */
-export function oidcAdminRoutes(ctx: AppContext, client: OidcClient, nav?: () => OidcAdminProps["nav"]): Router {
+export function oidcAdminRoutes(ctx: AppContext, client: OidcClient): Router {
   const router = Router();
   router.use("/admin/innlogging", requireStaff("staff.manage"));
 
@@ -51,7 +51,6 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient, nav?: () =>
         postLogoutUri: `${ctx.config.origin}/`,
         errors: extra.errors,
         notice: extra.notice,
-        nav: nav?.(),
       }),
       status,
     );
