@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import type { TestInstance } from "../helpers/instance.ts";
 import { axeViolations, browserSkipReason, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { getAccountByEmail } from "../../db/accounts.ts";
-import { adminGroup, editorGroup, startTestProvider, type TestProvider } from "../oidc/provider.ts";
+import { startWithProvider, type TestProvider } from "../oidc/provider.ts";
 
 describe.skipIf(browserSkipReason)("staff sign in with the municipality's account in Chromium", () => {
   let inst: TestInstance;
@@ -12,19 +12,7 @@ describe.skipIf(browserSkipReason)("staff sign in with the municipality's accoun
   let page: Page;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const portal = `http://127.0.0.1:${port}`;
-    idp = await startTestProvider({ redirectUri: `${portal}/logg-inn/oidc/callback`, postLogoutRedirectUri: `${portal}/` });
-    inst = await startTestInstance({
-      port,
-      env: {
-        KOMINN_OIDC_ISSUER: idp.issuer,
-        KOMINN_OIDC_CLIENT_ID: idp.clientId,
-        KOMINN_OIDC_CLIENT_SECRET: idp.clientSecret,
-        KOMINN_OIDC_ADMIN_GROUPS: adminGroup,
-        KOMINN_OIDC_EDITOR_GROUPS: editorGroup,
-      },
-    });
+    ({ inst, idp } = await startWithProvider());
     browser = await launchBrowser({ bypassCSP: true });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
   });

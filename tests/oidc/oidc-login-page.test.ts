@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { CookieClient } from "./cookie-client.ts";
-import { adminGroup, editorGroup, startTestProvider, type TestProvider } from "./provider.ts";
+import { startWithProvider, type TestProvider } from "./provider.ts";
 import { passwordSignIn, signIn } from "./sign-in-flow.ts";
 
 const button = "Logg inn med kommunens konto";
@@ -12,21 +12,8 @@ describe("the login page, the sign-out page and the staff list with OIDC", () =>
   let idp: TestProvider;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const portal = `http://127.0.0.1:${port}`;
-    idp = await startTestProvider({ redirectUri: `${portal}/logg-inn/oidc/callback`, postLogoutRedirectUri: `${portal}/` });
-    [inst, plain] = await Promise.all([
-      startTestInstance({
-        port,
-        env: {
-          KOMINN_OIDC_ISSUER: idp.issuer,
-          KOMINN_OIDC_CLIENT_ID: idp.clientId,
-          KOMINN_OIDC_CLIENT_SECRET: idp.clientSecret,
-          KOMINN_OIDC_ADMIN_GROUPS: adminGroup,
-          KOMINN_OIDC_EDITOR_GROUPS: editorGroup,
-          KOMINN_OIDC_ONLY: "true",
-        },
-      }),
+    [{ inst, idp }, plain] = await Promise.all([
+      startWithProvider({ env: { KOMINN_OIDC_ONLY: "true" } }),
       startTestInstance({}),
     ]);
   });

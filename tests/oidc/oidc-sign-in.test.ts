@@ -1,38 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { drivers } from "../helpers/databases.ts";
-import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import type { TestInstance } from "../helpers/instance.ts";
 import { getAccount, getAccountByEmail, updateAccount } from "../../db/accounts.ts";
 import { accountIdentities } from "../../db/schema-oidc.ts";
 import { accounts, sessions } from "../../db/schema.ts";
 import { CookieClient } from "./cookie-client.ts";
-import { adminGroup, editorGroup, startTestProvider, type TestProvider } from "./provider.ts";
+import { adminGroup, editorGroup, startWithProvider, type TestProvider } from "./provider.ts";
 import { reachCallback, setsSession, signIn } from "./sign-in-flow.ts";
 
-export async function startWithProvider(driver: (typeof drivers)[number]): Promise<{ inst: TestInstance; idp: TestProvider }> {
-  const port = await freePort();
-  const portal = `http://127.0.0.1:${port}`;
-  const idp = await startTestProvider({ redirectUri: `${portal}/logg-inn/oidc/callback`, postLogoutRedirectUri: `${portal}/` });
-  const inst = await startTestInstance({
-    driver,
-    port,
-    env: {
-      KOMINN_OIDC_ISSUER: idp.issuer,
-      KOMINN_OIDC_CLIENT_ID: idp.clientId,
-      KOMINN_OIDC_CLIENT_SECRET: idp.clientSecret,
-      KOMINN_OIDC_ADMIN_GROUPS: adminGroup,
-      KOMINN_OIDC_EDITOR_GROUPS: `${editorGroup}, en-annen-gruppe`,
-    },
-  });
-  return { inst, idp };
-}
 
 describe.each(drivers)("staff sign-in through the municipality's identity provider on %s", (driver) => {
   let inst: TestInstance;
   let idp: TestProvider;
 
   beforeAll(async () => {
-    ({ inst, idp } = await startWithProvider(driver));
+    ({ inst, idp } = await startWithProvider({ driver, env: { KOMINN_OIDC_EDITOR_GROUPS: `${editorGroup}, en-annen-gruppe` } }));
     idp.users.set("kari", { name: "Kari Kvam", email: "kari.kvam@fredrikstad.test", groups: [editorGroup] });
     idp.users.set("brit", { name: "Brit Brakstad", email: "ADMIN@fredrikstad.test", groups: [adminGroup] });
   });

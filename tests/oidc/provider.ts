@@ -5,7 +5,8 @@
 import { createServer, type Server } from "node:http";
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
-import { freePort } from "../helpers/instance.ts";
+import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import type { Driver } from "../helpers/databases.ts";
 
 export interface TestUser {
   name: string;
@@ -155,4 +156,30 @@ export async function startTestProvider(options: {
       server.closeAllConnections();
     });
   return fixture;
+}
+
+/**
+ * A test provider and a portal instance configured to sign staff in through
+ * it (the portal's port is chosen first, since the provider must know the
+ * redirect URI).
+ */
+export async function startWithProvider(
+  options: { driver?: Driver; env?: Record<string, string> } = {},
+): Promise<{ inst: TestInstance; idp: TestProvider }> {
+  const port = await freePort();
+  const portal = `http://127.0.0.1:${port}`;
+  const idp = await startTestProvider({ redirectUri: `${portal}/logg-inn/oidc/callback`, postLogoutRedirectUri: `${portal}/` });
+  const inst = await startTestInstance({
+    driver: options.driver,
+    port,
+    env: {
+      KOMINN_OIDC_ISSUER: idp.issuer,
+      KOMINN_OIDC_CLIENT_ID: idp.clientId,
+      KOMINN_OIDC_CLIENT_SECRET: idp.clientSecret,
+      KOMINN_OIDC_ADMIN_GROUPS: adminGroup,
+      KOMINN_OIDC_EDITOR_GROUPS: editorGroup,
+      ...options.env,
+    },
+  });
+  return { inst, idp };
 }
