@@ -51,3 +51,9 @@ if (!only || only === "imitation") {
   const rows = await benchImitation({ seconds: quick ? 2 : 6, notifications: quick ? 3 : 10 });
   printTable("Imitasjon: prosjektsider med stor spredning og dypt slektstre (PGlite, 10 forbindelser), varsling over loopback", rows);
 }
+
+if (!only || only === "backfill-ingest") {
+  const { benchBackfillIngest } = await import("./backfill-ingest.ts");
+  const rows = await benchBackfillIngest({ municipalities: quick ? 20 : 357, perMunicipality: 50, postgresUrl });
+  printTable("Samleinstans: lagring av en full backfill (kommuner × 50 prosjekter, uten nettverk)", rows);
+}
