@@ -35,9 +35,4 @@ export function printTable(title: string, rows: Row[]): void {
   for (const r of rows) console.log(line(columns.map((c) => cell(r[c]))));
 }
 
-export function progress(label: string, done: number, total: number): void {
-  if (!process.stderr.isTTY && done !== total && done % Math.max(1, Math.floor(total / 10)) !== 0) return;
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`);
-}
+export { progress } from "../scripts/progress.ts";

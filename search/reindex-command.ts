@@ -3,14 +3,7 @@
 import { loadConfig } from "../server/config.ts";
 import { buildContext } from "../server/instance.ts";
 import { reindexAll } from "./index.ts";
-
-function progressBar(done: number, total: number): void {
-  const width = 30;
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  const line = `Indekserer [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`;
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? "\n" : ""}`);
-  else if (done === total || done % 10_000 === 0) process.stderr.write(`${line}\n`);
-}
+import { progress } from "../scripts/progress.ts";
 
 export const reindexCommand = {
   summary: "Bygg søkeindeksen på nytt fra databasen (PostgreSQL eller Meilisearch)",
@@ -21,7 +14,7 @@ export const reindexCommand = {
     const { ctx, database } = await buildContext({ ...config, logLevel: "warn" });
     try {
       const started = Date.now();
-      const { indexed, backend } = await reindexAll(ctx, progressBar);
+      const { indexed, backend } = await reindexAll(ctx, (done, total) => progress("Indekserer", done, total));
       console.log(`Indekserte ${indexed} prosjekter i ${backend === "meilisearch" ? "Meilisearch" : "PostgreSQL"} på ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
       await database.close();

@@ -4,7 +4,6 @@ import {
   ancestorsOf,
   descendantsOf,
   getImitationLink,
-  imitationCounts,
   removeImitationLink,
   upsertImitationLink,
 } from "../../db/imitations.ts";
@@ -47,8 +46,6 @@ export interface AdopterReport {
   adaptation: string;
 }
 
-export class ImitationError extends ValidationError {}
-
 function hrefOf(url: string, ref: ProjectRef | undefined): string {
   if (!ref || !ref.published) return url;
   return ref.local ? paths.project(ref.slug) : paths.remoteProject(ref.id);
@@ -76,7 +73,7 @@ export class ImitationService {
   /** Starts a draft in our municipality from another project, naming it as the original. */
   async imitate(municipality: Municipality, original: Project, actor: Actor): Promise<Project> {
     if (!original.published) {
-      throw new ImitationError([{ field: "original", message: "et utkast kan ikke imiteres" }]);
+      throw new ValidationError([{ field: "original", message: "et utkast kan ikke imiteres" }]);
     }
     return this.#projects.create(
       municipality,
@@ -127,9 +124,6 @@ export class ImitationService {
     await removeImitationLink(this.#db, copyUrl);
   }
 
-  async counts(urls: string[]): Promise<Map<string, number>> {
-    return imitationCounts(this.#db, urls);
-  }
 
   /** The projects this one descends from, nearest first (no links resolved). */
   async ancestors(project: Pick<Project, "url" | "imitationOf">): Promise<Omit<LineageNode, "href">[]> {
