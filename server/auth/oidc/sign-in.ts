@@ -31,14 +31,19 @@ function isUniqueViolation(error: unknown): boolean {
 async function attempt(db: Db, issuer: string, profile: StaffProfile, role: Role): Promise<Account> {
   return db.transaction(async (tx) => {
     const at = new Date();
-    const known = await findIdentityAccount(tx, issuer, profile.subject);
+    let known = await findIdentityAccount(tx, issuer, profile.subject);
+    if (!known && (await getAccountByEmail(tx, profile.email))) {
+      // A concurrent first sign-in of the same person may have committed its
+      // account and identity together between the two reads above.
+      known = await findIdentityAccount(tx, issuer, profile.subject);
+      if (!known) throw new OidcProblem("emailTaken", profile.email);
+    }
     if (known) {
       if (known.account.disabledAt) throw new OidcProblem("disabled");
       await touchIdentity(tx, issuer, profile.subject, at);
       const updated = await updateAccount(tx, known.account.id, { role, name: profile.name, lastLoginAt: at });
       return updated!;
     }
-    if (await getAccountByEmail(tx, profile.email)) throw new OidcProblem("emailTaken", profile.email);
     const account = await createAccount(tx, {
       email: profile.email,
       name: profile.name,
