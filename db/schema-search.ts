@@ -48,7 +48,8 @@ export const searchDocuments = pgTable(
   },
   (t) => [
     index("search_documents_tsv_idx").using("gin", t.tsv),
-    index("search_documents_practice_idx").on(t.practiceScore.desc(), t.updatedAt.desc()),
+    // Exactly the browse order (`desc` is nulls first; id breaks ties), so a page without words reads only its own rows.
+    index("search_documents_practice_idx").on(t.practiceScore.desc().nullsFirst(), t.updatedAt.desc().nullsFirst(), t.id),
     index("search_documents_fylke_idx").on(t.fylke),
     index("search_documents_municipality_idx").on(t.municipalityKey),
     index("search_documents_regions_idx").using("gin", t.regions),

@@ -1,0 +1,2 @@
+DROP INDEX "search_documents_practice_idx";--> statement-breakpoint
+CREATE INDEX "search_documents_practice_idx" ON "search_documents" USING btree ("practice_score" DESC NULLS FIRST,"updated_at" DESC NULLS FIRST,"id");
