@@ -15,22 +15,39 @@ function expiry(options?: KvStoreSetOptions): Date | null {
 
 const live = () => or(isNull(fedifyKv.expiresAt), gt(fedifyKv.expiresAt, sql`now()`));
 
+// Fedify reads a peer's cached public key (and documents) for every activity
+// it receives from that peer; those entries are also kept in memory for a
+// minute. Writes through this store drop the memory copy at once.
+const memoryPrefixes = ['["_fedify","publicKey",', '["_fedify","remoteDocument",'];
+const memoryTtlMs = 60_000;
+const memoryMax = 2_000;
+
 /** Fedify's KvStore over our database (PGlite or PostgreSQL), so caches and breaker state survive restarts. */
 export class DrizzleKvStore implements KvStore {
   readonly #db: Db;
+  readonly #memory = new Map<string, { value: unknown; until: number }>();
   constructor(db: Db) {
     this.#db = db;
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
+    const k = encode(key);
+    const remember = memoryPrefixes.some((p) => k.startsWith(p));
+    const held = remember ? this.#memory.get(k) : undefined;
+    if (held && held.until > Date.now()) return held.value as T;
     const [row] = await this.#db
-      .select({ value: fedifyKv.value })
+      .select({ value: fedifyKv.value, expiresAt: fedifyKv.expiresAt })
       .from(fedifyKv)
-      .where(and(eq(fedifyKv.key, encode(key)), live()));
+      .where(and(eq(fedifyKv.key, k), live()));
+    if (remember && row) {
+      if (this.#memory.size >= memoryMax) this.#memory.clear();
+      this.#memory.set(k, { value: row.value, until: Math.min(Date.now() + memoryTtlMs, row.expiresAt?.getTime() ?? Infinity) });
+    }
     return row?.value as T | undefined;
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+    this.#memory.delete(encode(key));
     const expiresAt = expiry(options);
     await this.#db
       .insert(fedifyKv)
@@ -39,11 +56,13 @@ export class DrizzleKvStore implements KvStore {
   }
 
   async delete(key: KvKey): Promise<void> {
+    this.#memory.delete(encode(key));
     await this.#db.delete(fedifyKv).where(eq(fedifyKv.key, encode(key)));
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const k = encode(key);
+    this.#memory.delete(k);
     const expiresAt = expiry(options);
     if (expectedValue === undefined) {
       // Only when absent (or expired).

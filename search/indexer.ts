@@ -23,6 +23,7 @@ export interface IndexerOptions {
 }
 
 const maxBackoffMs = 10 * 60 * 1000;
+const coalesceMs = 20;
 
 export class SearchIndexer {
   readonly #db: Db;
@@ -131,6 +132,8 @@ export class SearchIndexer {
     }
     this.#running = (async () => {
       try {
+        // Changes arriving together (a burst of deliveries) go into one batch.
+        await new Promise((resolve) => setTimeout(resolve, coalesceMs));
         do {
           this.#again = false;
           while (!this.#stopped && (await this.#drainBatch())) {
@@ -162,12 +165,11 @@ export class SearchIndexer {
       await this.#backend.upsert(docs);
       await this.#backend.remove(gone);
       await recordTerms(this.#db, docs);
-      for (const d of due) {
-        // A change queued meanwhile has a newer queuedAt and stays for the next round.
-        await this.#db
-          .delete(searchQueue)
-          .where(and(eq(searchQueue.projectId, d.projectId), lte(searchQueue.queuedAt, d.queuedAt)));
-      }
+      // A change queued meanwhile has a newer queuedAt and stays for the next round.
+      const done = due.map((d) => ({ id: d.projectId, at: d.queuedAt.toISOString() }));
+      await this.#db.execute(sql`
+        delete from search_queue q using jsonb_to_recordset(${JSON.stringify(done)}::jsonb) as x(id text, at timestamptz)
+        where q.project_id = x.id and q.queued_at <= x.at`);
       return due.length === this.#batchSize;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

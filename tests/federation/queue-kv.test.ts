@@ -56,4 +56,23 @@ describe.each(drivers)("database-backed Fedify queue and key-value store (%s)", 
     await kv.delete(["c"]);
     expect(await kv.get(["c"])).toBeUndefined();
   });
+
+  it("serves a peer's cached key from memory yet never an old or expired one", async () => {
+    const o = await open(driver);
+    opened.push(o);
+    const kv = new DrizzleKvStore(o.database.db);
+    const key = ["_fedify", "publicKey", "https://sarpsborg.example/kommune/sarpsborg#main-key"] as const;
+    await kv.set(key, { n: 1 });
+    expect(await kv.get(key)).toEqual({ n: 1 });
+    await kv.set(key, { n: 2 });
+    expect(await kv.get(key)).toEqual({ n: 2 });
+    expect(await kv.cas(key, { n: 2 }, { n: 3 })).toBe(true);
+    expect(await kv.get(key)).toEqual({ n: 3 });
+    await kv.delete(key);
+    expect(await kv.get(key)).toBeUndefined();
+    await kv.set(key, { n: 4 }, { ttl: Temporal.Duration.from({ milliseconds: 30 }) as never });
+    expect(await kv.get(key)).toEqual({ n: 4 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await kv.get(key)).toBeUndefined();
+  });
 });
