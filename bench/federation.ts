@@ -1,5 +1,6 @@
 // Federation figures: fan-out to many followers (some dead), signed inbox
-// ingest with concurrent senders, and backfill after a follow. All on loopback.
+// ingest with concurrent senders, and backfill after a follow. All on loopback;
+// the followed municipality and the senders run in processes of their own.
 // Run alone: `node bench/federation.ts` (FED_FOLLOWERS, FED_INGEST, FED_BACKFILL override sizes).
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
@@ -10,13 +11,14 @@ import { getFollowByTarget } from "../db/follows.ts";
 import { countRemoteProjects } from "../db/remote-projects.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
-import { actorKeyPairs } from "../federation/keys.ts";
 import { updateFederationSettings } from "../federation/settings.ts";
 import { freePort, startTestInstance, type TestInstance } from "../tests/helpers/instance.ts";
 import type { Row } from "./measure.ts";
 import type { SenderJob, SenderOutcome } from "./inbox-senders.ts";
+import type { OriginInfo } from "./origin-instance.ts";
 
 const sendersScript = fileURLToPath(new URL("./inbox-senders.ts", import.meta.url));
+const originScript = fileURLToPath(new URL("./origin-instance.ts", import.meta.url));
 
 export interface FederationBenchOptions {
   followers?: number;
@@ -111,30 +113,14 @@ async function fanOut(sender: TestInstance, o: Required<FederationBenchOptions>)
   ];
 }
 
-async function seedProjects(instance: TestInstance, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await instance.ctx.projects.create(
-      instance.municipality!,
-      {
-        title: `Måleprosjekt ${i + 1}`,
-        summary: "Et prosjekt for å måle føderasjonen",
-        phase: "test",
-        serviceAreas: ["helse-omsorg"],
-        published: true,
-      },
-      { accountId: null, name: "bench" },
-    );
-  }
-}
-
 /** Backfill: follow a municipality with `count` projects; time until all are here. */
-async function backfill(source: TestInstance, receiver: TestInstance, count: number): Promise<Row[]> {
+async function backfill(source: Origin, receiver: TestInstance, count: number): Promise<Row[]> {
   await updateFederationSettings(receiver.ctx.db, { backfillLimit: count });
   const started = Date.now();
-  await receiver.federation.follows.follow(source.municipality!.actorUrl);
+  await receiver.federation.follows.follow(source.actorUrl);
   let stored = 0;
   const done = await waitFor(async () => {
-    const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.municipality!.actorUrl);
+    const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.actorUrl);
     stored = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
     return stored >= count;
   }, 60_000);
@@ -146,6 +132,27 @@ async function backfill(source: TestInstance, receiver: TestInstance, count: num
       target: "< 5 s",
     },
   ];
+}
+
+type Origin = OriginInfo & { close(): Promise<void> };
+
+/** Starts the followed municipality in its own process with `count` published projects. */
+function startOrigin(driver: "pglite" | "postgres", count: number): Promise<Origin> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [originScript, driver, String(count)], { stdio: ["pipe", "pipe", "inherit"] });
+    const exited = new Promise<void>((r) => child.on("close", () => r()));
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!out.includes("\n")) return;
+      child.stdout.off("data", onData);
+      const info = JSON.parse(out.slice(0, out.indexOf("\n"))) as OriginInfo;
+      resolve({ ...info, close: () => (child.stdin.end(), exited) });
+    };
+    child.stdout.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (code) => reject(new Error(`origin instance exited with ${code}`)));
+  });
 }
 
 /** Runs the senders in their own process (they stand for other servers). */
@@ -164,8 +171,8 @@ function runSenders(job: SenderJob): Promise<SenderOutcome> {
  * Ingest: signed Creates for projects the receiver lacks, from 4 concurrent
  * senders in another process; the rate counts activities verified and stored.
  */
-async function ingest(source: TestInstance, receiver: TestInstance, count: number, senders: number): Promise<Row[]> {
-  const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.municipality!.actorUrl);
+async function ingest(source: Origin, receiver: TestInstance, count: number, senders: number): Promise<Row[]> {
+  const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.actorUrl);
   const before = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
   const have = new Set<string>();
   for (let page = 1; ; page++) {
@@ -173,18 +180,12 @@ async function ingest(source: TestInstance, receiver: TestInstance, count: numbe
     p.items.forEach((x) => have.add(x.url));
     if (p.items.length < 100) break;
   }
-  const urls: string[] = [];
-  for (let page = 1; urls.length < count; page++) {
-    const p = await listProjects(source.ctx.db, { origin: "local" }, { page, perPage: 100, order: "newest" });
-    if (p.items.length === 0) break;
-    for (const x of p.items) if (!have.has(x.url) && urls.length < count) urls.push(x.url);
-  }
-  const [rsa] = await actorKeyPairs(source.ctx.db);
+  const urls = source.projects.filter((url) => !have.has(url)).slice(0, count);
   const job: SenderJob = {
     inbox: `${receiver.url}/inbox`,
-    actor: source.municipality!.actorUrl,
-    keyId: `${source.municipality!.actorUrl}#main-key`,
-    privateKey: await crypto.subtle.exportKey("jwk", rsa.privateKey),
+    actor: source.actorUrl,
+    keyId: `${source.actorUrl}#main-key`,
+    privateKey: source.privateKey,
     objects: urls,
     senders,
     tag: String(Date.now()),
@@ -228,12 +229,11 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
     await sender.close();
   }
 
-  const source = await startTestInstance({ env, driver, setup: { handle: "kilde", name: "Kilde kommune", adminEmail: "a@kilde.test" } });
+  const source = await startOrigin(driver, o.backfill + o.ingest);
   const receiver = await startTestInstance({ env, driver, setup: { handle: "mottaker", name: "Mottaker kommune", adminEmail: "a@mottaker.test" } });
   try {
-    await seedProjects(source, o.backfill + o.ingest);
     rows.push(...(await backfill(source, receiver, o.backfill)));
-    const follow = await getFollowByTarget(receiver.ctx.db, source.municipality!.actorUrl);
+    const follow = await getFollowByTarget(receiver.ctx.db, source.actorUrl);
     if (follow?.status === "accepted") rows.push(...(await ingest(source, receiver, o.ingest, o.senders)));
   } finally {
     await Promise.all([source.close(), receiver.close()]);

@@ -1,7 +1,8 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { follows, type FollowRow, type FollowStatus } from "./schema-federation.ts";
+import { municipalities, type Municipality } from "./schema.ts";
 
 export async function listFollows(db: Db): Promise<FollowRow[]> {
   return db.select().from(follows).orderBy(desc(follows.createdAt), desc(follows.id));
@@ -14,6 +15,16 @@ export async function getFollow(db: Db, id: string): Promise<FollowRow | undefin
 
 export async function getFollowByTarget(db: Db, actorUrl: string): Promise<FollowRow | undefined> {
   const [row] = await db.select().from(follows).where(eq(follows.targetActorUrl, actorUrl));
+  return row;
+}
+
+/** The remote municipality behind an actor we follow (our follow accepted), in one query. */
+export async function getFollowedMunicipality(db: Db, actorUrl: string): Promise<Municipality | undefined> {
+  const [row] = await db
+    .select(getTableColumns(municipalities))
+    .from(follows)
+    .innerJoin(municipalities, eq(municipalities.actorUrl, follows.targetActorUrl))
+    .where(and(eq(follows.targetActorUrl, actorUrl), eq(follows.status, "accepted"), eq(municipalities.local, false)));
   return row;
 }
 

@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Update } from "@fedify/vocab";
-import { getFollowByTarget } from "../../db/follows.ts";
+import { getFollowedMunicipality } from "../../db/follows.ts";
 import type { AppContext } from "../../server/context.ts";
 import { rememberActor } from "../actor.ts";
 import { fetchAndStoreProject, knownMunicipality } from "../remote-projects.ts";
@@ -10,16 +10,15 @@ import { recordRemoteImitation } from "../imitations.ts";
 export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): Promise<void> {
   const app = ctx.data;
   if (!update.objectId || !update.actorId) return;
-  const municipality = await knownMunicipality(app.db, update.actorId);
   if (update.objectId.href === update.actorId.href) {
-    if (!municipality) return;
+    if (!(await knownMunicipality(app.db, update.actorId))) return;
     // The actor speaks for itself (the signature was checked): take the embedded
     // profile, since a fetch could answer from a stale cache.
     const actor = await update.getObject();
     if (actor && isActor(actor) && actor.id?.href === update.actorId.href) await rememberActor(app.db, actor);
     return;
   }
-  const follow = await getFollowByTarget(app.db, update.actorId.href);
-  if (follow?.status !== "accepted" || !municipality) return recordRemoteImitation(ctx, update);
+  const municipality = await getFollowedMunicipality(app.db, update.actorId.href);
+  if (!municipality) return recordRemoteImitation(ctx, update);
   await fetchAndStoreProject(app, municipality, update.objectId);
 }
