@@ -212,7 +212,7 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
     followers: 357,
     deadShare: 0.1,
     receivingHosts: 6,
-    ingest: 400,
+    ingest: 1000,
     senders: 4,
     backfill: 200,
     driver: "pglite",

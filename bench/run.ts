@@ -42,7 +42,12 @@ if (!only || only === "search") {
 
 if (!only || only === "federation") {
   const { benchFederation } = await import("./federation.ts");
-  const rows = await benchFederation(quick ? { followers: 60, ingest: 100, backfill: 50 } : {});
+  const { backendsFor } = await import("./instance.ts");
+  const rows = [];
+  for (const driver of backendsFor(postgresUrl)) {
+    const measured = await benchFederation({ driver, ...(quick ? { followers: 60, ingest: 100, backfill: 50 } : {}) });
+    rows.push(...measured.map((row) => ({ backend: driver, ...row })));
+  }
   printTable("Føderasjon: fan-out, innboks og backfill på loopback", rows);
 }
 
