@@ -365,6 +365,10 @@ export const t = {
         title: "Innloggingstjenesten oppga ikke gruppene dine",
         body: "Rollen din i portalen avgjøres av hvilke grupper du er med i, men innloggingstjenesten sendte ingen grupper. Administratoren må sette opp tjenesten til å sende grupper (kravet «groups») i ID-tokenet.",
       },
+      tooManyGroups: {
+        title: "Du er med i for mange grupper til at de kom med i innloggingen",
+        body: "Innloggingstjenesten (Entra ID) sender ikke gruppene til personer som er med i svært mange grupper, så vi kan ikke se hvilken rolle du skal ha. Administratoren kan la tjenesten sende bare gruppene som er tildelt portalen (i Entra ID: «Groups assigned to the application» under tokenkonfigurasjonen).",
+      },
       refused: {
         title: "Du har ikke tilgang til portalen",
         body: "Kontoen din er ikke med i noen av gruppene som gir tilgang til å publisere prosjekter her. Skal du ha tilgang, ta kontakt med administratoren for portalen.",

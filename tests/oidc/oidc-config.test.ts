@@ -72,6 +72,7 @@ describe("role and profile from the ID token", () => {
     expect(kind(() => roleFromGroups({ groups: [] }, groups))).toBe("refused");
     expect(kind(() => roleFromGroups({}, groups))).toBe("noGroups");
     expect(kind(() => roleFromGroups({ groups: 42 }, groups))).toBe("noGroups");
+    expect(kind(() => roleFromGroups({ _claim_names: { groups: "src1" } }, groups))).toBe("tooManyGroups");
   });
 
   it("takes e-mail from email or preferred_username and a name from name or given and family names", () => {

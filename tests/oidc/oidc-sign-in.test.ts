@@ -110,6 +110,30 @@ describe.each(drivers)("staff sign-in through the municipality's identity provid
     expect(await counts()).toEqual(n);
   });
 
+  it("says what to change at Entra ID when the token leaves out the groups of someone in very many", async () => {
+    const n = await counts();
+    const erikBefore = (await getAccountByEmail(inst.ctx.db, "erik.eng@fredrikstad.test"))!;
+    idp.tokenMode = {
+      kind: "rewrite",
+      change: ({ groups: _left, ...claims }) => ({
+        ...claims,
+        _claim_names: { groups: "src1" },
+        _claim_sources: { src1: { endpoint: "https://graph.microsoft.com/v1.0/users/erik/getMemberObjects" } },
+      }),
+    };
+    try {
+      const done = await signIn(new CookieClient(), inst.url, "erik");
+      expect(done.status).toBe(403);
+      expect(done.body).toContain("for mange grupper");
+      expect(done.body).toContain("Groups assigned to the application");
+      expect(setsSession(done)).toBe(false);
+    } finally {
+      idp.tokenMode = { kind: "normal" };
+    }
+    expect(await getAccount(inst.ctx.db, erikBefore.id)).toEqual(erikBefore);
+    expect(await counts()).toEqual(n);
+  });
+
   it("refuses a disabled account, and never takes over a local account with the same e-mail", async () => {
     const erik = (await getAccountByEmail(inst.ctx.db, "erik.eng@fredrikstad.test"))!;
     await updateAccount(inst.ctx.db, erik.id, { disabledAt: new Date() });

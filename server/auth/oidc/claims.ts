@@ -23,6 +23,15 @@ export function profileFromClaims(claims: Claims): StaffProfile {
 }
 
 /**
+ * Entra ID leaves the groups out of the token of someone in more than about
+ * 200 groups and names a Graph source instead (`_claim_names.groups`).
+ */
+function groupsLeftOut(claims: Claims): boolean {
+  const names = claims._claim_names;
+  return typeof names === "object" && names !== null && "groups" in names;
+}
+
+/**
  * The role from the groups claim, recomputed on every sign-in: an admin group
  * wins over an editor group; in neither means no access. Group names compare
  * without regard to case (Entra sends GUIDs, other providers names).
@@ -30,7 +39,7 @@ export function profileFromClaims(claims: Claims): StaffProfile {
 export function roleFromGroups(claims: Claims, groups: { adminGroups: string[]; editorGroups: string[] }): Role {
   const raw = claims.groups;
   const list = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw.filter((g): g is string => typeof g === "string") : undefined;
-  if (!list) throw new OidcProblem("noGroups");
+  if (!list) throw new OidcProblem(groupsLeftOut(claims) ? "tooManyGroups" : "noGroups");
   const member = new Set(list.map((g) => g.toLowerCase()));
   const inAny = (wanted: string[]) => wanted.some((g) => member.has(g.toLowerCase()));
   if (inAny(groups.adminGroups)) return "admin";

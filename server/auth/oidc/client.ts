@@ -10,6 +10,7 @@ export type OidcProblemKind =
   | "unreachable"
   | "tokenRejected"
   | "noGroups"
+  | "tooManyGroups"
   | "refused"
   | "disabled"
   | "emailTaken"

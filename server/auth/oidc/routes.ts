@@ -21,6 +21,7 @@ const statusOf: Record<OidcProblemKind, number> = {
   tokenRejected: 400,
   unreachable: 502,
   noGroups: 403,
+  tooManyGroups: 403,
   refused: 403,
   disabled: 403,
   noEmail: 403,
