@@ -45,6 +45,8 @@ export interface KominnFederation {
   follows: FollowService;
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
+  /** Sends what a crash kept from our followers (see outbox.ts). */
+  outbox: { catchUp(): Promise<void> };
 }
 
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
@@ -102,15 +104,16 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
   registerActor(federation);
   registerCollections(federation);
   registerInbox(federation);
-  subscribeOutbox(app, federation);
+  const outbox = subscribeOutbox(app, federation);
   subscribeCollaboration(app, federation);
-  return { federation, follows: new FollowService(app, federation), queue, kv };
+  return { federation, follows: new FollowService(app, federation), queue, kv, outbox };
 }
 
 /** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
 export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
   const running = kf.federation.startQueue(app, { signal: controller.signal }).catch((error) => app.logger.error("federation queue stopped", error));
+  const caughtUp = kf.outbox.catchUp().catch((error) => app.logger.warn("federation: could not send what a restart held back", error));
   // Housekeeping: expired cache entries, and activity ids old enough that no sender still retries them.
   const sweep = setInterval(() => {
     void kf.kv.sweep().catch(() => {});
@@ -119,6 +122,7 @@ export function startFederationQueue(app: AppContext, kf: KominnFederation): () 
   sweep.unref();
   return async () => {
     clearInterval(sweep);
+    await caughtUp;
     controller.abort();
     await running;
     await backfillsSettled();

@@ -8,6 +8,8 @@ import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
+import { markAnnounced, markRetracted, unannouncedProjects, unretractedUrls } from "../db/announced-projects.ts";
+import { getProjectByUrl } from "../db/projects.ts";
 import { sendToAncestors } from "./imitations.ts";
 
 /**
@@ -15,8 +17,13 @@ import { sendToAncestors } from "./imitations.ts";
  * write has committed; sending only enqueues (the database-backed queue
  * does the rest), so a slow or dead follower never fails a save.
  * Drafts never produce an event, so they never leave the instance.
+ *
+ * What was queued is recorded per project (announced_projects). A crash
+ * between a save and its queueing is made good at the next start by
+ * `catchUp`; activity ids follow from the project's version, so a receiver
+ * that got the activity already sees the same id again and ignores it.
  */
-export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): void {
+export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
   async function toFollowers(ctx: Context<AppContext>, handle: string, activity: Create | Update | Delete) {
@@ -34,48 +41,48 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
     await sendToAncestors(ctx, project, activity);
   }
 
-  app.events.on("project.published", async ({ project }) => {
-    if (!own(project)) return;
-    const ctx = context();
-    await deliver(ctx, project, createActivity(project, ctx.getFollowersUri(project.municipality.handle)));
-  });
-
-  app.events.on("project.updated", async ({ project }) => {
-    if (!own(project)) return;
+  async function announce(project: Project, kind: "create" | "update") {
     const ctx = context();
     const followersUrl = ctx.getFollowersUri(project.municipality.handle);
-    await deliver(
-      ctx,
-      project,
-      new Update({
-        id: activityId(project, "update"),
-        actor: new URL(project.municipality.actorUrl),
-        object: projectArticle(project, { followersUrl: followersUrl.href }),
-        updated: instant(project.updatedAt),
-        to: PUBLIC_COLLECTION,
-        cc: followersUrl,
-      }),
-    );
-  });
+    const activity =
+      kind === "create"
+        ? createActivity(project, followersUrl)
+        : new Update({
+            id: activityId(project, "update"),
+            actor: new URL(project.municipality.actorUrl),
+            object: projectArticle(project, { followersUrl: followersUrl.href }),
+            updated: instant(project.updatedAt),
+            to: PUBLIC_COLLECTION,
+            cc: followersUrl,
+          });
+    await deliver(ctx, project, activity);
+    await markAnnounced(app.db, project);
+  }
 
-  const retract = async ({ project }: { project: Project }) => {
-    // A draft that was never published was never sent anywhere.
-    if (!project.local || !project.publishedAt) return;
+  /** A Delete for the project at `url`; to the owners of its originals too when the project is still here. */
+  async function retract(url: string, version: Date, project?: Project) {
     const ctx = context();
-    await deliver(
-      ctx,
-      project,
-      new Delete({
-        id: new URL(`${project.url}#delete-${Date.now()}`),
-        actor: new URL(project.municipality.actorUrl),
-        object: new Tombstone({ id: new URL(project.url) }),
-        to: PUBLIC_COLLECTION,
-        cc: ctx.getFollowersUri(project.municipality.handle),
-      }),
-    );
-  };
-  app.events.on("project.unpublished", retract);
-  app.events.on("project.deleted", retract);
+    const local = await getLocalMunicipality(app.db);
+    if (!local) return;
+    const activity = new Delete({
+      id: new URL(`${url}#delete-${version.getTime()}`),
+      actor: new URL(local.actorUrl),
+      object: new Tombstone({ id: new URL(url) }),
+      to: PUBLIC_COLLECTION,
+      cc: ctx.getFollowersUri(local.handle),
+    });
+    if (project) await deliver(ctx, project, activity);
+    else await toFollowers(ctx, local.handle, activity);
+    await markRetracted(app.db, url);
+  }
+
+  app.events.on("project.published", ({ project }) => (own(project) ? announce(project, "create") : undefined));
+  app.events.on("project.updated", ({ project }) => (own(project) ? announce(project, "update") : undefined));
+  const retracted = ({ project }: { project: Project }) =>
+    // A draft that was never published was never sent anywhere.
+    project.local && project.publishedAt ? retract(project.url, project.updatedAt, project) : undefined;
+  app.events.on("project.unpublished", retracted);
+  app.events.on("project.deleted", retracted);
 
   app.events.on("profile.updated", async () => {
     const ctx = context();
@@ -94,4 +101,14 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
       }),
     );
   });
+
+  return {
+    async catchUp() {
+      for (const { project, known } of await unannouncedProjects(app.db)) await announce(project, known ? "update" : "create");
+      for (const { url, updatedAt } of await unretractedUrls(app.db)) {
+        const project = await getProjectByUrl(app.db, url);
+        await retract(url, project?.updatedAt ?? updatedAt, project);
+      }
+    },
+  };
 }

@@ -26,8 +26,15 @@ export function startMunicipality(
   return startTestInstance({ setup: municipalities[which], federation: fastTuning, ...options });
 }
 
+/** What these helpers need of an instance, in this process (TestInstance) or in a child process. */
+export interface Reachable {
+  url: string;
+  adminToken?: string;
+  municipality?: { actorUrl: string };
+}
+
 export async function api(
-  instance: TestInstance,
+  instance: Reachable,
   method: string,
   path: string,
   body?: unknown,
@@ -44,7 +51,7 @@ export async function api(
   return { status: response.status, json: text ? JSON.parse(text) : null };
 }
 
-export async function publish(instance: TestInstance, input: Partial<ProjectCreate> & { title: string }): Promise<any> {
+export async function publish(instance: Reachable, input: Partial<ProjectCreate> & { title: string }): Promise<any> {
   const created = await api(instance, "POST", "/api/v1/projects", {
     summary: `Kort om ${input.title}`,
     phase: "test",
@@ -71,12 +78,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
-export async function remoteProjects(instance: TestInstance): Promise<any[]> {
+export async function remoteProjects(instance: Reachable): Promise<any[]> {
   const { json } = await api(instance, "GET", "/api/v1/projects?origin=remote&perPage=100");
   return json.items;
 }
 
-export async function follow(follower: TestInstance, target: TestInstance): Promise<any> {
+export async function follow(follower: Reachable, target: Reachable): Promise<any> {
   const created = await api(follower, "POST", "/api/v1/follows", { target: target.municipality!.actorUrl });
   if (created.status !== 201) throw new Error(`follow failed: ${JSON.stringify(created.json)}`);
   await eventually(async () => (await api(follower, "GET", `/api/v1/follows/${created.json.id}`)).json.status === "accepted");

@@ -9,7 +9,8 @@ import { rowsOf } from "../../db/client.ts";
 import { listDeliveryFailures } from "../../db/delivery-state.ts";
 import { getFollowerByActor, upsertFollower } from "../../db/followers.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { eventually, fastTuning, follow, municipalities, publish, remoteProjects, startMunicipality } from "./helpers.ts";
+import { spawnInstance } from "../helpers/instance-process.ts";
+import { api, eventually, fastTuning, follow, municipalities, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -23,42 +24,64 @@ async function createdIds(instance: TestInstance): Promise<string[]> {
   return rows.map((r) => r.activity_id);
 }
 
-// The receivers' inbox answers 500 while the sender is down (they fetch the
-// project from it), so the breaker must not park them for the whole test.
-const restartTuning = { ...fastTuning, breakerFailures: 1_000 };
+// While the sender is down its followers' fetches of the projects fail, so
+// neither the retries nor the breaker may give up on them during the test.
+const restartTuning = { ...fastTuning, retryMaxAttempts: 30, breakerFailures: 1_000 };
 
-describe("delivery survives a restart of the sender", () => {
-  it("every follower gets every activity exactly once after the sender is stopped mid fan-out and restarted", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "kominn-fed-restart-"));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
-    let a = await startTestInstance({ setup: municipalities.fredrikstad, dataDir, port, federation: restartTuning });
-    const [b, c] = await Promise.all([startMunicipality("sarpsborg"), startMunicipality("hvaler")]);
-    cleanup.push(() => b.close(), () => c.close());
+describe("delivery survives the sender being killed mid fan-out", () => {
+  it("every follower gets every activity exactly once after the sender is killed (SIGKILL) and restarted", async () => {
+    const [dirA, dirB] = [mkdtempSync(join(tmpdir(), "kominn-kill-a-")), mkdtempSync(join(tmpdir(), "kominn-kill-b-"))];
+    cleanup.push(() => rmSync(dirA, { recursive: true, force: true }), () => rmSync(dirB, { recursive: true, force: true }));
+    const [portA, portB] = [await freePort(), await freePort()];
+    let a = await spawnInstance({ setup: municipalities.fredrikstad, dataDir: dirA, port: portA, federation: restartTuning });
+    cleanup.push(() => a.close());
+    let b = await startMunicipality("sarpsborg", { dataDir: dirB, port: portB });
+    const c = await startMunicipality("hvaler");
+    cleanup.push(() => c.close());
     await follow(b, a);
     await follow(c, a);
 
+    // Sarpsborg goes down, so its deliveries are still waiting in Fredrikstad's queue when Fredrikstad dies.
+    const bToken = b.adminToken;
+    const bMunicipality = b.municipality;
+    await b.close();
     const titles = ["Fallsensorer", "Digital skoleskyss", "Ladepunkter i sentrum", "Ombruk av møbler", "Nattilsyn med sensor"];
     const urls: string[] = [];
     for (const title of titles) urls.push((await publish(a, { title })).url);
-    await a.ctx.events.settled();
-    const pending = (await a.federation.queue.getDepth()).queued;
-    await a.close(); // stopped while deliveries are still queued
+    // Killed once Hvaler has some of them: the rest is queued, or not even queued yet.
+    await eventually(async () => (await remoteProjects(c)).length > 0);
+    await a.kill();
 
-    a = await startTestInstance({ setup: false, dataDir, port, federation: restartTuning });
-    cleanup.push(() => a.close());
+    b = await startTestInstance({ setup: false, dataDir: dirB, port: portB, federation: fastTuning });
+    cleanup.push(() => b.close());
+    Object.assign(b, { adminToken: bToken, municipality: bMunicipality });
+    const aToken = a.adminToken;
+    a = await spawnInstance({ dataDir: dirA, port: portA, federation: restartTuning, setup: false });
+    a.adminToken = aToken;
+
     for (const receiver of [b, c]) {
       const got = await eventually(async () => {
         const list = await remoteProjects(receiver);
         return list.length === urls.length && list;
-      }, 30_000);
+      }, 60_000);
       expect(got.map((p) => p.url).sort()).toEqual([...urls].sort());
       const ids = await createdIds(receiver);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.filter((id) => urls.some((u) => id.startsWith(`${u}#create-`)))).toHaveLength(urls.length);
     }
-    expect(pending).toBeGreaterThanOrEqual(0);
-  }, 120_000);
+
+    // Killed right after an unpublish: the followers still drop their copy.
+    const [first] = await remoteProjects(c);
+    const local = (await api(a, "GET", "/api/v1/projects?origin=local&perPage=100")).json.items.find((p: { url: string }) => p.url === first.url);
+    expect((await api(a, "PATCH", `/api/v1/projects/${local.id}`, { published: false })).status).toBe(200);
+    await a.kill();
+    a = await spawnInstance({ dataDir: dirA, port: portA, federation: restartTuning, setup: false });
+    a.adminToken = aToken;
+    for (const receiver of [b, c]) {
+      await eventually(async () => (await remoteProjects(receiver)).length === urls.length - 1, 60_000);
+      expect((await remoteProjects(receiver)).map((p) => p.url)).not.toContain(first.url);
+    }
+  }, 180_000);
 });
 
 describe("a dead, failing or slow follower never holds up the others", () => {
