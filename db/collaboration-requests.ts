@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { collaborationRequests, projects, type CollaborationRequest, type NewCollaborationRequest } from "./schema.ts";
@@ -57,4 +57,27 @@ export async function decideCollaborationRequest(
     .where(and(eq(collaborationRequests.id, id), eq(collaborationRequests.status, "pending")))
     .returning();
   return row;
+}
+
+/** Records that the activity this request owes a peer (our Join, or our answer) is queued. */
+export async function markCollaborationQueued(db: Db, id: string): Promise<void> {
+  await db.update(collaborationRequests).set({ queuedAt: new Date() }).where(eq(collaborationRequests.id, id));
+}
+
+/**
+ * Requests owing a peer an activity that was never queued (a crash between
+ * the save and the queueing): our staff's requests to other municipalities'
+ * projects, and our decisions on peers' requests.
+ */
+export async function owedCollaborationRequests(db: Db): Promise<CollaborationRequest[]> {
+  const rows = await db
+    .select({ request: collaborationRequests })
+    .from(collaborationRequests)
+    .innerJoin(projects, eq(collaborationRequests.projectId, projects.id))
+    .where(
+      sql`${collaborationRequests.queuedAt} is null and (
+        (${collaborationRequests.activityId} is null and not ${projects.local}) or
+        (${collaborationRequests.activityId} is not null and ${collaborationRequests.status} <> 'pending'))`,
+    );
+  return rows.map((r) => r.request);
 }

@@ -3,10 +3,15 @@
 // the Join's content, the contact person as two PropertyValue attachments.
 import type { Context, Federation, InboxContext } from "@fedify/fedify";
 import { Accept, isActor, Join, PropertyValue, Reject, type Activity, type Recipient } from "@fedify/vocab";
-import { decideCollaborationRequest, getCollaborationRequest } from "../db/collaboration-requests.ts";
+import {
+  decideCollaborationRequest,
+  getCollaborationRequest,
+  markCollaborationQueued,
+  owedCollaborationRequests,
+} from "../db/collaboration-requests.ts";
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { getProject, getProjectByUrl } from "../db/projects.ts";
-import type { Municipality } from "../db/schema.ts";
+import type { CollaborationRequest, Municipality } from "../db/schema.ts";
 import { collaborationRequestSchema } from "../server/domain/collaboration.ts";
 import type { AppContext } from "../server/context.ts";
 import { htmlToText } from "../web/markdown.ts";
@@ -27,35 +32,39 @@ function recipientOf(m: Municipality): Recipient | undefined {
   };
 }
 
-/** Sends our staff's requests to the projects' owners, and our answers to those who asked us. */
-export function subscribeCollaboration(app: AppContext, federation: Federation<AppContext>): void {
+/**
+ * Sends our staff's requests to the projects' owners, and our answers to those
+ * who asked us. Each request records when its activity was queued; `catchUp`
+ * (at start) sends what a crash held back, under the same activity ids.
+ */
+export function subscribeCollaboration(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
-  app.events.on("collaboration.requested", async ({ projectUrl, requestId, input }) => {
-    const project = await getProjectByUrl(app.db, projectUrl);
+  async function sendJoin(request: CollaborationRequest): Promise<void> {
+    const project = await getProject(app.db, request.projectId);
     const owner = project && (await getMunicipalityByActorUrl(app.db, project.municipality.actorUrl));
     const recipient = owner && recipientOf(owner);
     const self = await getLocalMunicipality(app.db);
-    if (!recipient || !self) return app.logger.warn(`collaboration request ${requestId}: cannot reach the owner of ${projectUrl}`);
-    const ctx = context();
-    await ctx.sendActivity(
+    if (!project || !recipient || !self) return app.logger.warn(`collaboration request ${request.id}: cannot reach the owner of ${project?.url ?? "its project"}`);
+    await context().sendActivity(
       { identifier: self.handle },
       recipient,
       new Join({
-        id: new URL(`${app.config.origin}/samarbeid/${requestId}`),
+        id: new URL(`${app.config.origin}/samarbeid/${request.id}`),
         actor: new URL(self.actorUrl),
-        object: new URL(projectUrl),
+        object: new URL(project.url),
         to: new URL(owner.actorUrl),
-        content: input.message,
+        content: request.message,
         attachments: [
-          new PropertyValue({ name: contactFields.name, value: input.contactName }),
-          new PropertyValue({ name: contactFields.email, value: input.contactEmail }),
+          new PropertyValue({ name: contactFields.name, value: request.contactName }),
+          new PropertyValue({ name: contactFields.email, value: request.contactEmail }),
         ],
       }),
     );
-  });
+    await markCollaborationQueued(app.db, request.id);
+  }
 
-  app.events.on("collaboration.decided", async ({ request }) => {
+  async function sendAnswer(request: CollaborationRequest): Promise<void> {
     if (!request.activityId) return; // asked here, by our own staff
     const asker = await getMunicipalityByActorUrl(app.db, request.fromActorUrl);
     const recipient = asker && recipientOf(asker);
@@ -72,7 +81,22 @@ export function subscribeCollaboration(app: AppContext, federation: Federation<A
         to: new URL(request.fromActorUrl),
       }),
     );
+    await markCollaborationQueued(app.db, request.id);
+  }
+
+  app.events.on("collaboration.requested", async ({ requestId }) => {
+    const request = await getCollaborationRequest(app.db, requestId);
+    if (request) await sendJoin(request);
   });
+  app.events.on("collaboration.decided", ({ request }) => sendAnswer(request));
+
+  return {
+    async catchUp() {
+      for (const request of await owedCollaborationRequests(app.db)) {
+        await (request.activityId ? sendAnswer(request) : sendJoin(request));
+      }
+    },
+  };
 }
 
 /** A municipality asks to join one of our projects. */

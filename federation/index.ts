@@ -45,8 +45,8 @@ export interface KominnFederation {
   follows: FollowService;
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
-  /** Sends what a crash kept from our followers (see outbox.ts). */
-  outbox: { catchUp(): Promise<void> };
+  /** Sends what a crash held back from our followers and peers (see outbox.ts, collaboration.ts). */
+  catchUp(): Promise<void>;
 }
 
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
@@ -105,15 +105,19 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
   registerCollections(federation);
   registerInbox(federation);
   const outbox = subscribeOutbox(app, federation);
-  subscribeCollaboration(app, federation);
-  return { federation, follows: new FollowService(app, federation), queue, kv, outbox };
+  const collaboration = subscribeCollaboration(app, federation);
+  const catchUp = async () => {
+    await outbox.catchUp();
+    await collaboration.catchUp();
+  };
+  return { federation, follows: new FollowService(app, federation), queue, kv, catchUp };
 }
 
 /** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
 export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
   const running = kf.federation.startQueue(app, { signal: controller.signal }).catch((error) => app.logger.error("federation queue stopped", error));
-  const caughtUp = kf.outbox.catchUp().catch((error) => app.logger.warn("federation: could not send what a restart held back", error));
+  const caughtUp = kf.catchUp().catch((error) => app.logger.warn("federation: could not send what a restart held back", error));
   // Housekeeping: expired cache entries, and activity ids old enough that no sender still retries them.
   const sweep = setInterval(() => {
     void kf.kv.sweep().catch(() => {});

@@ -1,5 +1,4 @@
 import type { Project } from "./domain/project.ts";
-import type { CollaborationRequestInput } from "./domain/collaboration.ts";
 import type { CollaborationRequest } from "../db/schema.ts";
 import type { Logger } from "./logger.ts";
 
@@ -17,7 +16,7 @@ export interface DomainEvents {
   "remote.project.upserted": { project: Project };
   "remote.project.removed": { projectId: string; url: string };
   /** Our staff asked to join another municipality's project (federation delivers it). */
-  "collaboration.requested": { projectUrl: string; requestId: string; input: CollaborationRequestInput; fromActorUrl: string };
+  "collaboration.requested": { requestId: string };
   /** We accepted or declined a request to join one of our projects (federation tells the asker). */
   "collaboration.decided": { request: CollaborationRequest; projectUrl: string };
 }

@@ -55,12 +55,7 @@ export class CollaborationService {
       throw new ValidationError([{ field: "project", message: "prosjektet søker ikke samarbeidspartnere" }]);
     }
     const stored = await insertCollaborationRequest(this.#db, { projectId: project.id, ...input, ...from });
-    this.#events.emit("collaboration.requested", {
-      projectUrl: project.url,
-      requestId: stored.id,
-      input,
-      fromActorUrl: municipality.actorUrl,
-    });
+    this.#events.emit("collaboration.requested", { requestId: stored.id });
     return stored;
   }
 

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
-import type { TestInstance } from "../helpers/instance.ts";
-import { api, eventually, publish, startMunicipality } from "./helpers.ts";
+import { freePort, type TestInstance } from "../helpers/instance.ts";
+import { spawnInstance } from "../helpers/instance-process.ts";
+import { api, eventually, fastTuning, municipalities, publish, startMunicipality } from "./helpers.ts";
 
 const ask = { message: "Vi vil gjerne prøve dette sammen med dere.", contactName: "Siri Sarp", contactEmail: "siri@sarpsborg.test" };
 
@@ -66,4 +70,52 @@ describe.each(drivers)("collaboration requests between instances (%s)", (driver)
     await b.ctx.events.settled();
     expect((await incoming()).length).toBe(before);
   });
+});
+
+// Both sides killed (SIGKILL) right after they act: the Join and the Accept still arrive once.
+describe("collaboration requests survive a crash of the sender", () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  async function restartable(which: "fredrikstad" | "sarpsborg") {
+    const dataDir = mkdtempSync(join(tmpdir(), `kominn-collab-${which}-`));
+    const port = await freePort();
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    let current = await spawnInstance({ setup: municipalities[which], dataDir, port, federation: fastTuning });
+    const token = current.adminToken;
+    const node = {
+      get url() {
+        return current.url;
+      },
+      adminToken: token,
+      municipality: current.municipality,
+      async crashAndRestart() {
+        await current.kill();
+        current = await spawnInstance({ setup: false, dataDir, port, federation: fastTuning });
+      },
+    };
+    cleanup.push(() => current.close());
+    return node;
+  }
+
+  it("delivers the request and the answer once each", async () => {
+    const [a, b] = await Promise.all([restartable("fredrikstad"), restartable("sarpsborg")]);
+    const project = await publish(a, { title: "Felles innkjøp av velferdsteknologi", seekingPartners: true });
+    const listed = async (who: typeof a, direction: string) =>
+      (await api(who, "GET", "/api/v1/collaboration-requests")).json.items.filter((r: any) => r.direction === direction);
+
+    expect((await api(b, "POST", "/api/v1/collaboration-requests", { project: project.url, ...ask })).status).toBe(202);
+    await b.crashAndRestart();
+    const [received] = await eventually(async () => {
+      const items = await listed(a, "incoming");
+      return items.length > 0 && items;
+    }, 30_000);
+    expect(await listed(a, "incoming")).toHaveLength(1);
+
+    expect((await api(a, "POST", `/api/v1/collaboration-requests/${received.id}/accept`)).status).toBe(200);
+    await a.crashAndRestart();
+    await eventually(async () => (await listed(b, "outgoing"))[0]?.status === "accepted", 30_000);
+  }, 120_000);
 });
