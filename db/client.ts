@@ -33,6 +33,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Largest pool for PostgreSQL. */
   poolSize?: number;
+  /** Told when an idle PostgreSQL connection breaks (a server restart, say); the pool opens a new one when needed. */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Opens the database and brings its schema up to date. */
@@ -42,6 +44,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
     });
+    // Without a listener, an idle connection that the server closes would end the process.
+    pool.on("error", (error) => options.onConnectionError?.(error));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     await migratePg(db as never, { migrationsFolder });
     return { db, driver: "postgres", close: () => pool.end() };

@@ -156,6 +156,14 @@ function facetCounts(rows: FacetRow[]): { total: number; counts: BackendResult["
   return { total, counts };
 }
 
+/** Like Promise.all for two, but waits for both before throwing the first failure. */
+async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === "rejected") throw x.reason;
+  if (y.status === "rejected") throw y.reason;
+  return [x.value, y.value];
+}
+
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = "postgres" as const;
@@ -286,12 +294,13 @@ export class PostgresSearchBackend implements SearchBackend {
   async #matching(filters: SQL[], tsquery: string, words: string[], query: BackendQuery): Promise<BackendResult> {
     const where = sql.join([sql`tsv @@ ${tsquery}::tsquery`, ...filters], sql` and `);
     const matched = words.length > 1 ? sql.join(words.map((w) => sql`(tsv @@ ${w}::tsquery)::int`), sql` + `) : sql`1`;
-    const [facetRows, page] = await Promise.all([
+    // Both settle before this returns or throws, so no statement outlives the request.
+    const [facetRows, page] = await settledBoth(
       this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
       this.#read<{ id: string }>(sql`select id from search_documents where ${where}
         order by (${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} desc, id
         limit ${query.limit} offset ${query.offset}`),
-    ]);
+    );
     const { total, counts } = facetCounts(facetRows);
     return { total, hits: await this.#hitsById(page.map((r) => r.id)), facets: counts };
   }

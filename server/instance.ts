@@ -31,7 +31,11 @@ export interface BuildOptions {
 /** Opens the database and builds everything a request needs; no network yet. */
 export async function buildContext(config: Config, options: BuildOptions = {}): Promise<{ ctx: AppContext; database: Database }> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (error) => logger.warn(`PostgreSQL closed an idle connection: ${error.message}`),
+  });
   const events = new EventBus(logger);
   const secret = await getOrInitSetting(database.db, "secret", newSecret);
   const window = 15 * 60 * 1000;
