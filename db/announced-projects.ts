@@ -5,12 +5,15 @@ import { municipalities, projects } from "./schema.ts";
 import { announcedProjects } from "./schema-federation.ts";
 import type { Project } from "../server/domain/project.ts";
 
-/** Records that followers were sent this version of the project. */
+/** Records that followers were sent this version of the project (two quick edits may record out of order). */
 export async function markAnnounced(db: Db, project: Project): Promise<void> {
   await db
     .insert(announcedProjects)
     .values({ url: project.url, updatedAt: project.updatedAt })
-    .onConflictDoUpdate({ target: announcedProjects.url, set: { updatedAt: project.updatedAt } });
+    .onConflictDoUpdate({
+      target: announcedProjects.url,
+      set: { updatedAt: sql`greatest(${announcedProjects.updatedAt}, excluded.updated_at)` },
+    });
 }
 
 /** Records that followers were told the project is gone. */
