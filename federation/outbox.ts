@@ -10,6 +10,8 @@ import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
 import { markAnnounced, markRetracted, unannouncedProjects, unretractedUrls } from "../db/announced-projects.ts";
 import { getProjectByUrl } from "../db/projects.ts";
+import { getSetting, setSetting } from "../db/settings.ts";
+import { createHash } from "node:crypto";
 import { sendToAncestors } from "./imitations.ts";
 
 /**
@@ -18,11 +20,15 @@ import { sendToAncestors } from "./imitations.ts";
  * does the rest), so a slow or dead follower never fails a save.
  * Drafts never produce an event, so they never leave the instance.
  *
- * What was queued is recorded per project (announced_projects). A crash
+ * What was queued is recorded per project (announced_projects), and for our
+ * actor as a digest of the one sent. A crash
  * between a save and its queueing is made good at the next start by
  * `catchUp`; activity ids follow from the project's version, so a receiver
  * that got the activity already sees the same id again and ignores it.
  */
+/** The digest of our actor as followers were last sent it (settings key). */
+const announcedProfileKey = "federation.announcedProfile";
+
 export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
@@ -84,11 +90,14 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
   app.events.on("project.unpublished", retracted);
   app.events.on("project.deleted", retracted);
 
-  app.events.on("profile.updated", async () => {
+  /** Sends our actor to followers when it differs from the one they were last sent. */
+  async function announceProfile(force: boolean) {
     const ctx = context();
     const municipality = await getLocalMunicipality(app.db);
     const actor = await localActor(ctx);
     if (!municipality || !actor) return;
+    const digest = createHash("sha256").update(JSON.stringify(await actor.toJsonLd())).digest("hex");
+    if (!force && (await getSetting<string>(app.db, announcedProfileKey)) === digest) return;
     await toFollowers(
       ctx,
       municipality.handle,
@@ -100,7 +109,10 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
         cc: ctx.getFollowersUri(municipality.handle),
       }),
     );
-  });
+    await setSetting(app.db, announcedProfileKey, digest);
+  }
+
+  app.events.on("profile.updated", () => announceProfile(true));
 
   return {
     async catchUp() {
@@ -109,6 +121,7 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
         const project = await getProjectByUrl(app.db, url);
         await retract(url, project?.updatedAt ?? updatedAt, project);
       }
+      await announceProfile(false);
     },
   };
 }

@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { listDeliveryFailures } from "../../db/delivery-state.ts";
 import { getFollowerByActor, upsertFollower } from "../../db/followers.ts";
+import { getMunicipalityByActorUrl, updateMunicipality } from "../../db/municipalities.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { spawnInstance } from "../helpers/instance-process.ts";
 import { api, eventually, fastTuning, follow, municipalities, publish, remoteProjects, startMunicipality } from "./helpers.ts";
@@ -82,6 +83,27 @@ describe("delivery survives the sender being killed mid fan-out", () => {
       expect((await remoteProjects(receiver)).map((p) => p.url)).not.toContain(first.url);
     }
   }, 180_000);
+});
+
+describe("a profile change cut off by a crash", () => {
+  it("reaches followers when the instance starts again", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "kominn-profile-"));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    let a = await startMunicipality("fredrikstad", { dataDir, port });
+    const b = await startMunicipality("sarpsborg");
+    cleanup.push(() => b.close());
+    await follow(b, a);
+    const { actorUrl } = a.municipality!;
+
+    // Saved, but the process ends before it tells anyone: no profile.updated event.
+    await updateMunicipality(a.ctx.db, a.municipality!.id, { name: "Fredrikstad kommune (ny)" });
+    await a.close();
+    a = await startMunicipality("fredrikstad", { dataDir, port, setup: false });
+    cleanup.push(() => a.close());
+
+    await eventually(async () => (await getMunicipalityByActorUrl(b.ctx.db, actorUrl))?.name === "Fredrikstad kommune (ny)", 20_000);
+  }, 60_000);
 });
 
 describe("a dead, failing or slow follower never holds up the others", () => {
