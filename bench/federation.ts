@@ -13,6 +13,7 @@ import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
 import { updateFederationSettings } from "../federation/settings.ts";
 import { freePort, startTestInstance, type TestInstance } from "../tests/helpers/instance.ts";
+import { spawnReady } from "../tests/helpers/instance-process.ts";
 import type { Row } from "./measure.ts";
 import type { SenderJob, SenderOutcome } from "./inbox-senders.ts";
 import type { OriginInfo } from "./origin-instance.ts";
@@ -137,22 +138,9 @@ async function backfill(source: Origin, receiver: TestInstance, count: number): 
 type Origin = OriginInfo & { close(): Promise<void> };
 
 /** Starts the followed municipality in its own process with `count` published projects. */
-function startOrigin(driver: "pglite" | "postgres", count: number): Promise<Origin> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [originScript, driver, String(count)], { stdio: ["pipe", "pipe", "inherit"] });
-    const exited = new Promise<void>((r) => child.on("close", () => r()));
-    let out = "";
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (!out.includes("\n")) return;
-      child.stdout.off("data", onData);
-      const info = JSON.parse(out.slice(0, out.indexOf("\n"))) as OriginInfo;
-      resolve({ ...info, close: () => (child.stdin.end(), exited) });
-    };
-    child.stdout.on("data", onData);
-    child.on("error", reject);
-    child.on("close", (code) => reject(new Error(`origin instance exited with ${code}`)));
-  });
+async function startOrigin(driver: "pglite" | "postgres", count: number): Promise<Origin> {
+  const { ready, close } = await spawnReady<OriginInfo>(originScript, [driver, String(count)]);
+  return { ...ready, close };
 }
 
 /** Runs the senders in their own process (they stand for other servers). */

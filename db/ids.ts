@@ -10,6 +10,11 @@ export function newId(length = 12): string {
   return id;
 }
 
+/** True for a string shaped like one of our ids (ids in URLs are checked before they reach a query). */
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && /^[a-z0-9]{6,40}$/.test(value);
+}
+
 /** A secret for a person to hold (cookie, API token): 32 random bytes, base64url. */
 export function newSecret(): string {
   return randomBytes(32).toString("base64url");

@@ -87,26 +87,30 @@ export interface BackendQuery {
   limit: number;
 }
 
-export interface BackendHit {
-  id: string;
-  url: string;
-  title: string;
-  summary: string;
-  floke: string;
-  behov: string;
-  description: string;
-  lessons: string;
+/** One hit as a backend returns it: the document's own fields, its municipality flattened. */
+export interface BackendHit
+  extends Pick<
+    SearchDocument,
+    | "id"
+    | "url"
+    | "title"
+    | "summary"
+    | "floke"
+    | "behov"
+    | "description"
+    | "lessons"
+    | "imitationCount"
+    | "seekingPartners"
+    | "hasRealisedBenefits"
+    | "serviceAreas"
+    | "local"
+    | "updatedAt"
+  > {
   municipalityName: string;
   municipalityHandle: string;
   kommunenummer: string | null;
   fylke: string | null;
   phase: string;
-  imitationCount: number;
-  seekingPartners: boolean;
-  hasRealisedBenefits: boolean;
-  serviceAreas: string[];
-  local: boolean;
-  updatedAt: Date;
 }
 
 export interface BackendResult {

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import {
   countActiveAdmins,
   createAccount,
@@ -28,8 +27,7 @@ import { adminProfilePage } from "../../web/views/admin-profile.ts";
 import { adminStaffPage } from "../../web/views/admin-staff.ts";
 import { adminTokensPage } from "../../web/views/admin-tokens.ts";
 import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
-
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+import { isId } from "../../db/ids.ts";
 
 const notices: Record<string, string> = {
   lagret: t.admin.profileSaved,
@@ -99,8 +97,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
   }
 
   async function targetAccount(id: unknown): Promise<Account> {
-    const parsed = idParam.safeParse(id);
-    const account = parsed.success ? await getAccount(ctx.db, parsed.data) : undefined;
+    const account = isId(id) ? await getAccount(ctx.db, id) : undefined;
     if (!account) throw new HttpError(404, t.errors.notFound);
     return account;
   }
@@ -185,8 +182,8 @@ export function adminPageRoutes(ctx: AppContext): Router {
   });
 
   router.post("/admin/nokler/:id/trekk-tilbake", async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
-    if (!id.success || !(await revokeApiToken(ctx.db, id.data, me(res).id))) throw new HttpError(404, t.errors.notFound);
+    const id = req.params.id;
+    if (!isId(id) || !(await revokeApiToken(ctx.db, id, me(res).id))) throw new HttpError(404, t.errors.notFound);
     res.redirect(303, "/admin/nokler?melding=trukket");
   });
 

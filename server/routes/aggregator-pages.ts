@@ -17,8 +17,8 @@ import { HttpError } from "../http/errors.ts";
 import { DerivedCache } from "../services/derived-cache.ts";
 import { sendOverview } from "./overview-page.ts";
 import { cachedLocalMunicipality, chromeOf, parseQueryOr400, sendPage } from "./page-helpers.ts";
+import { isId } from "../../db/ids.ts";
 
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 const perPage = 24;
 
@@ -52,8 +52,8 @@ export function aggregatorPageRoutes(ctx: AppContext): Router {
   });
 
   router.get("/kommuner/:id", async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
-    const participant = id.success ? await getParticipant(ctx.db, id.data) : undefined;
+    const id = req.params.id;
+    const participant = isId(id) ? await getParticipant(ctx.db, id) : undefined;
     if (!participant || (participant.local && ctx.config.role === "aggregator")) throw new HttpError(404, t.errors.notFound);
     const { page } = parseQueryOr400(pageQuery, req.query, (f) => (f === "page" ? "side" : f));
     const [municipality, projects, made, received] = await Promise.all([

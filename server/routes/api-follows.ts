@@ -6,6 +6,7 @@ import { FollowError, type FollowService } from "../../federation/follow-service
 import type { AppContext } from "../context.ts";
 import { requireApi } from "../http/api-auth.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
+import { isId } from "../../db/ids.ts";
 
 const followInput = z.strictObject({
   target: z.string({ error: "må være @navn@domene eller en actor-URL" }).trim().min(3, { error: "kan ikke være tom" }).max(500),
@@ -18,8 +19,6 @@ const bulkFollowInput = z.strictObject({
     .min(1, { error: "kan ikke være tom" })
     .max(1000, { error: "høyst 1000 om gangen" }),
 });
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
-
 export function followJson(f: FollowRow) {
   return {
     id: f.id,
@@ -73,15 +72,15 @@ export function apiFollowRoutes(ctx: AppContext, follows: FollowService): Router
   });
 
   router.get("/follows/:id", admin, async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
-    const row = id.success ? await getFollow(ctx.db, id.data) : undefined;
+    const id = req.params.id;
+    const row = isId(id) ? await getFollow(ctx.db, id) : undefined;
     if (!row) throw new HttpError(404, "Fant ikke følgingen");
     res.json(followJson(row));
   });
 
   router.delete("/follows/:id", admin, async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
-    const row = id.success ? await follows.unfollow(id.data).catch((e) => Promise.reject(asHttpError(e))) : undefined;
+    const id = req.params.id;
+    const row = isId(id) ? await follows.unfollow(id).catch((e) => Promise.reject(asHttpError(e))) : undefined;
     if (!row) throw new HttpError(404, "Fant ikke følgingen");
     res.status(204).end();
   });

@@ -1,5 +1,4 @@
 import { Router, type Request } from "express";
-import { z } from "zod";
 import { getProject, listProjects } from "../../db/projects.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { projectCreateSchema, projectPatchSchema, type Project } from "../domain/project.ts";
@@ -9,8 +8,7 @@ import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
 import { projectJson } from "../project-json.ts";
 import { imitationsOf, imitationsOfMany } from "../../db/imitations.ts";
-
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
+import { isId } from "../../db/ids.ts";
 
 function requireJson(req: Request): void {
   if (!req.is("application/json")) {
@@ -24,8 +22,7 @@ export function apiProjectRoutes(ctx: AppContext): Router {
   const router = Router();
 
   async function findProject(id: string, signedIn: boolean): Promise<Project> {
-    const parsed = idParam.safeParse(id);
-    const project = parsed.success ? await getProject(ctx.db, parsed.data) : undefined;
+    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
     if (!project || (!project.published && !signedIn)) throw new HttpError(404, "Fant ikke prosjektet");
     return project;
   }

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import { listDeliveryFailures } from "../../db/delivery-state.ts";
 import { listDomainBlocks } from "../../db/domain-blocks.ts";
 import { listFollowers } from "../../db/followers.ts";
@@ -14,9 +13,9 @@ import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
 import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+import { isId } from "../../db/ids.ts";
 
 const base = "/admin/foderasjon";
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 type Notice = keyof typeof t.federation.notices;
 
 /** The administrator's federation page and its forms (each form POSTs, then redirects back with a notice). */
@@ -59,9 +58,9 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   const done = (res: Response, notice: Notice) => res.redirect(303, `${base}?melding=${notice}`);
   const field = (req: Request, name: string) => (typeof req.body?.[name] === "string" ? (req.body[name] as string) : "");
   const id = (req: Request) => {
-    const parsed = idParam.safeParse(req.params.id);
-    if (!parsed.success) throw new HttpError(404, t.errors.notFound);
-    return parsed.data;
+    const id = req.params.id;
+    if (!isId(id)) throw new HttpError(404, t.errors.notFound);
+    return id;
   };
 
   router.get(base, (req, res) => render(req, res));

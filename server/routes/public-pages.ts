@@ -14,10 +14,9 @@ import { profilePage } from "../../web/views/profile-page.ts";
 import { projectListPage } from "../../web/views/project-list.ts";
 import { projectPage } from "../../web/views/project-page.ts";
 import { cachedLocalMunicipality, chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { isId } from "../../db/ids.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
-
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
 export function publicPageRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -79,8 +78,8 @@ export function publicPageRoutes(ctx: AppContext): Router {
   });
 
   router.get("/prosjekter/fra/:id", async (req, res) => {
-    const id = idParam.safeParse(req.params.id);
-    const project = id.success ? await getProject(ctx.db, id.data) : undefined;
+    const id = req.params.id;
+    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
     if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
     const [municipality, origin, imitation] = await Promise.all([
       cachedLocalMunicipality(ctx),

@@ -19,8 +19,8 @@ import { t } from "../../web/texts.ts";
 import { projectFormPage } from "../../web/views/project-form.ts";
 import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";
 import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
+import { isId } from "../../db/ids.ts";
 
-const idParam = z.string().regex(/^[a-z0-9]{6,40}$/);
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
 
 const notices: Record<string, string> = {
@@ -44,8 +44,7 @@ export function staffProjectRoutes(ctx: AppContext): Router {
   }
 
   async function localProject(id: unknown): Promise<Project> {
-    const parsed = idParam.safeParse(id);
-    const project = parsed.success ? await getProject(ctx.db, parsed.data) : undefined;
+    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
     if (!project || !project.local) throw new HttpError(404, t.errors.notFound);
     return project;
   }

@@ -1,7 +1,7 @@
 // An instance in a child process, so that a test can kill it outright
 // (SIGKILL: no shutdown code runs) and start it again on the same data.
 // The parent calls spawnInstance; the child runs this file with its options.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startTestInstance, type TestInstanceOptions } from "./instance.ts";
 
@@ -25,8 +25,18 @@ export interface ChildInstance {
 
 const script = fileURLToPath(import.meta.url);
 
-export function spawnInstance(options: ChildOptions): Promise<ChildInstance> {
-  const child = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ["pipe", "pipe", "inherit"] });
+/** A child process that printed one JSON line when ready; what it prints later goes on to our stderr. */
+export interface ReadyProcess<T> {
+  ready: T;
+  /** Ends the process at once, as a crash or `kill -9` would. */
+  kill(): Promise<void>;
+  /** Closes its stdin, which the child takes as the sign to stop cleanly. */
+  close(): Promise<void>;
+}
+
+/** Runs `node <file> ...args` and waits for the first line it prints (JSON). */
+export function spawnReady<T>(file: string, args: string[]): Promise<ReadyProcess<T>> {
+  const child = spawn(process.execPath, [file, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     let out = "";
@@ -34,24 +44,27 @@ export function spawnInstance(options: ChildOptions): Promise<ChildInstance> {
       out += d.toString();
       if (!out.includes("\n")) return;
       child.stdout!.off("data", onData);
-      // Whatever the instance prints later (its log) goes on to ours.
       child.stdout!.pipe(process.stderr);
-      const ready = JSON.parse(out.slice(0, out.indexOf("\n"))) as Ready;
-      resolve(handle(child, exited, ready));
+      resolve({
+        ready: JSON.parse(out.slice(0, out.indexOf("\n"))) as T,
+        kill: () => (child.kill("SIGKILL"), exited),
+        close: () => (child.stdin!.end(), exited),
+      });
     };
     child.stdout!.on("data", onData);
     child.once("error", reject);
-    child.once("exit", (code, signal) => reject(new Error(`instance process ended before it was ready (${code ?? signal})`)));
+    child.once("exit", (code, signal) => reject(new Error(`${file} ended before it was ready (${code ?? signal})`)));
   });
 }
 
-function handle(child: ChildProcess, exited: Promise<void>, ready: Ready): ChildInstance {
+export async function spawnInstance(options: ChildOptions): Promise<ChildInstance> {
+  const { ready, kill, close } = await spawnReady<Ready>(script, [JSON.stringify(options)]);
   return {
     url: ready.url,
     adminToken: ready.adminToken,
     municipality: ready.actorUrl ? { actorUrl: ready.actorUrl } : undefined,
-    kill: () => (child.kill("SIGKILL"), exited),
-    close: () => (child.stdin!.end(), exited),
+    kill,
+    close,
   };
 }
 
