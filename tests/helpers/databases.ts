@@ -27,8 +27,16 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
     async drop() {
       const c = new pg.Client({ connectionString: testDatabaseUrl });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (error) {
+        // FORCE may not terminate an autovacuum worker without pg_signal_backend;
+        // a plain DROP cancels autovacuum itself and waits for it.
+        if ((error as { code?: string }).code !== "42501") throw error;
+        await c.query(`DROP DATABASE IF EXISTS ${name}`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
