@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { instanceRoles } from "./domain/municipality.ts";
 import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "./auth/oidc/config.ts";
+import { parseSecretKey } from "./secret-box.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", ""], { error: "må være true eller false" })
@@ -22,6 +23,11 @@ const envSchema = z.object({
   MEILI_MASTER_KEY: z.string().optional(),
   KOMINN_ALLOW_PRIVATE_ADDRESS: bool.default(false),
   KOMINN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  KOMINN_SECRET_KEY: z
+    .string()
+    .refine((v) => parseSecretKey(v) !== undefined, { error: "må være 32 byte i base64, f.eks. fra `openssl rand -base64 32`" })
+    .transform((v) => parseSecretKey(v)!)
+    .optional(),
   KOMINN_TRUST_PROXY: z.string().regex(/^[\w.:/, ]+$/, { error: "må være loopback, uniquelocal eller IP-adresser/CIDR" }).default("loopback"),
   ...oidcEnvShape,
 }).superRefine(checkOidcEnv);
@@ -42,6 +48,8 @@ export interface Config {
   trustProxy: string;
   /** Cookies get the Secure flag when the public origin is https. */
   secureCookies: boolean;
+  /** Seals secrets saved in the database; undefined: a key file in the data directory. */
+  secretKey: Buffer | undefined;
   /** Staff sign-in through the municipality's OpenID provider, from KOMINN_OIDC_*; the admin page may override it. */
   oidc: OidcSettings | undefined;
 }
@@ -71,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.KOMINN_LOG_LEVEL,
     trustProxy: e.KOMINN_TRUST_PROXY,
     secureCookies: origin.startsWith("https://"),
+    secretKey: e.KOMINN_SECRET_KEY,
     oidc: oidcFromEnv(e),
   };
 }

@@ -9,6 +9,7 @@ import type { ImitationService } from "./services/imitations.ts";
 import type { CollaborationService } from "./services/collaboration.ts";
 import type { DerivedCache } from "./services/derived-cache.ts";
 import type { OverviewStats } from "../db/overview.ts";
+import type { SecretBox } from "./secret-box.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   overviewCache: DerivedCache<OverviewStats>;
   /** Fetches and caches a project from another instance by its URL (set when federation is attached). */
   resolveRemoteProject?: (url: string) => Promise<Project | undefined>;
+  /** Seals secrets kept in the database (server/secret-box.ts). */
+  secrets: SecretBox;
   /** Key for CSRF tokens; generated on first start and kept in the database. */
   secret: string;
   loginLimits: { perAccount: RateLimiter; perIp: RateLimiter };

@@ -14,6 +14,7 @@ import { ProjectService } from "./services/projects.ts";
 import { ImitationService } from "./services/imitations.ts";
 import { CollaborationService } from "./services/collaboration.ts";
 import { DerivedCache } from "./services/derived-cache.ts";
+import { loadSecretKey, secretBox } from "./secret-box.ts";
 import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
 import type { FederationTuning } from "../federation/index.ts";
 import { attachSearch } from "../search/attach.ts";
@@ -49,6 +50,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     imitations: new ImitationService(database.db, events, projects, logger),
     collaboration: new CollaborationService(database.db, events, projects),
     overviewCache: new DerivedCache(database.db),
+    secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,
     loginLimits: {
       perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),

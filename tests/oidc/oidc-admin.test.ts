@@ -3,7 +3,9 @@ import { drivers } from "../helpers/databases.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { createAccount, getAccountByEmail } from "../../db/accounts.ts";
 import { hashPassword } from "../../server/services/passwords.ts";
-import { oidcLoginOptions } from "../../server/auth/oidc/settings.ts";
+import { oidcLoginOptions, type StoredOidc } from "../../server/auth/oidc/settings.ts";
+import { getSetting, setSetting } from "../../db/settings.ts";
+import { secretBox } from "../../server/secret-box.ts";
 import { CookieClient } from "./cookie-client.ts";
 import { adminGroup, editorGroup, startTestProvider, type TestProvider } from "./provider.ts";
 import { csrfOf, passwordSignIn, signIn } from "./sign-in-flow.ts";
@@ -75,6 +77,7 @@ describe.each(drivers)("the administrator connects the portal to the provider on
     const page = await admin.request(`${inst.url}/admin/innlogging`);
     expect(page.body).toContain("Nå: slått på med innstillingene på denne siden.");
     expect(page.body).not.toContain(idp.clientSecret);
+    expect(JSON.stringify(await getSetting(inst.ctx.db, "oidc"))).not.toContain(idp.clientSecret);
     expect((await save({ ...good(), clientSecret: "" })).status).toBe(303);
     expect((await signIn(new CookieClient(), inst.url, "anne")).status).toBe(303);
     expect((await save({ ...good(), enabled: "", clientSecret: "" })).status).toBe(303);
@@ -82,6 +85,20 @@ describe.each(drivers)("the administrator connects the portal to the provider on
     const off = await admin.request(`${inst.url}/admin/innlogging`);
     expect(off.body).toContain("Nå: slått av på denne siden.");
     expect(off.body).toContain(idp.issuer);
+  });
+
+  it("asks for the secret again when the key that sealed it was changed, and signs nobody in meanwhile", async () => {
+    expect((await save(good())).status).toBe(303);
+    const stored = (await getSetting<StoredOidc>(inst.ctx.db, "oidc"))!;
+    const otherKey = secretBox(async () => Buffer.alloc(32, 5));
+    await setSetting(inst.ctx.db, "oidc", { ...stored, clientSecret: await otherKey.seal(idp.clientSecret) });
+    expect(await oidcLoginOptions(inst.ctx)).toEqual({ enabled: false, only: false });
+    const page = await admin.request(`${inst.url}/admin/innlogging`);
+    expect(page.body).toContain("kan ikke lenger leses");
+    expect((await new CookieClient().request(`${inst.url}/logg-inn/oidc`)).status).toBe(404);
+    expect((await save({ ...good(), clientSecret: "" })).status).toBe(400);
+    expect((await save(good())).status).toBe(303);
+    expect((await signIn(new CookieClient(), inst.url, "anne")).status).toBe(303);
   });
 
   it("goes back to the environment's settings on request", async () => {

@@ -20,6 +20,8 @@ export interface OidcAdminProps {
   };
   /** A secret is saved on this page, so an empty field keeps it. */
   readonly hasSecret: boolean;
+  /** The saved secret can no longer be opened: it must be entered again. */
+  readonly secretLost: boolean;
   readonly redirectUri: string;
   readonly postLogoutUri: string;
   readonly errors?: FormErrors;
@@ -48,6 +50,7 @@ ${adminNav("login")}
 <h2>${a.title}</h2>
 <p>${a.intro}</p>
 ${notice(p.notice)}
+${p.secretLost ? notice(a.secretLost) : html``}
 <p><strong>${statusText[p.status]}</strong></p>
 <p>${a.register}</p>
 <dl class="facts">

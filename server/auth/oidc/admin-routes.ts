@@ -47,6 +47,7 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient): Router {
         status: statusOf(current),
         values: extra.values ?? valuesOf(current),
         hasSecret: Boolean(savedSecret(current)),
+        secretLost: current.secretLost,
         redirectUri: `${ctx.config.origin}${paths.oidcCallback}`,
         postLogoutUri: `${ctx.config.origin}/`,
         errors: extra.errors,

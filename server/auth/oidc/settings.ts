@@ -15,6 +15,8 @@ export interface EffectiveOidc {
   source: OidcSource;
   /** The admin page's stored values, also when switched off (to fill its form). */
   stored: (OidcSettings & { enabled: boolean }) | undefined;
+  /** The saved client secret cannot be opened (the key was changed): it must be entered again. */
+  secretLost: boolean;
 }
 
 /** Settings saved on the admin page override KOMINN_OIDC_*; read on every use, so a change applies at once. */
@@ -22,13 +24,18 @@ export async function effectiveOidc(ctx: AppContext): Promise<EffectiveOidc> {
   const stored = await getSetting<StoredOidc>(ctx.db, settingKey);
   if (stored?.source === "admin") {
     const { source: _source, ...rest } = stored;
-    return { settings: stored.enabled ? rest : undefined, source: "admin", stored: rest };
+    const clientSecret = rest.clientSecret ? await ctx.secrets.open(rest.clientSecret) : "";
+    const opened = { ...rest, clientSecret: clientSecret ?? "" };
+    const usable = stored.enabled && clientSecret !== undefined;
+    return { settings: usable ? opened : undefined, source: "admin", stored: opened, secretLost: clientSecret === undefined };
   }
-  return { settings: ctx.config.oidc, source: "environment", stored: undefined };
+  return { settings: ctx.config.oidc, source: "environment", stored: undefined, secretLost: false };
 }
 
+/** The client secret is sealed (server/secret-box.ts) before it reaches the database. */
 export async function saveOidcSettings(ctx: AppContext, value: StoredOidc): Promise<void> {
-  await setSetting(ctx.db, settingKey, value);
+  const sealed = value.source === "admin" && value.clientSecret ? { ...value, clientSecret: await ctx.secrets.seal(value.clientSecret) } : value;
+  await setSetting(ctx.db, settingKey, sealed);
 }
 
 /** What the login page needs to know: show the button, and whether to hide the password form. */
