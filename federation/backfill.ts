@@ -5,6 +5,7 @@ import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import type { FollowRow } from "../db/schema-federation.ts";
 import type { AppContext } from "../server/context.ts";
 import { rememberActor } from "./actor.ts";
+import { eachLimited } from "./each-limited.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { fetchAndStoreProject, storeProjectDocument } from "./remote-projects.ts";
 import { getFederationSettings } from "./settings.ts";
@@ -77,18 +78,14 @@ export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limi
       byReference.push(json.id as string);
     }
   }
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let url = byReference.shift(); url; url = byReference.shift()) {
-        try {
-          tally(await fetchAndStoreProject(app, municipality, new URL(url)));
-        } catch (error) {
-          result.failed++;
-          app.logger.warn(`backfill: could not fetch ${url}`, error instanceof Error ? error.message : error);
-        }
-      }
-    }),
-  );
+  await eachLimited(byReference, concurrency, async (url) => {
+    try {
+      tally(await fetchAndStoreProject(app, municipality, new URL(url)));
+    } catch (error) {
+      result.failed++;
+      app.logger.warn(`backfill: could not fetch ${url}`, error instanceof Error ? error.message : error);
+    }
+  });
   await markBackfilled(app.db, follow.id);
   app.logger.info(`backfill of ${follow.targetHandle}: ${result.stored} of ${result.seen} projects stored`);
   return result;

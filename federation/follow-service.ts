@@ -1,4 +1,5 @@
 import type { Context, Federation } from "@fedify/fedify";
+import { eachLimited } from "./each-limited.ts";
 import { Accept, Follow, isActor, Organization, Reject, Undo, type Actor } from "@fedify/vocab";
 import { addDomainBlock, isBlocked, listDomainBlocks, removeDomainBlock } from "../db/domain-blocks.ts";
 import { acceptFollower, getFollower, listFollowers, removeFollower, removeFollowersByUrls } from "../db/followers.ts";
@@ -168,11 +169,13 @@ export class FollowService {
    * Asks every followed actor whether it is still there. One that answers 410
    * Gone has left: its follow, follower row and cached projects go, so the
    * overview never counts it again (following it anew backfills it). One that
-   * cannot be reached keeps its projects: it may come back.
+   * cannot be reached keeps its projects: it may come back. Eight at a time,
+   * so a few that never answer do not hold up the rest.
    */
   async checkFollowed(): Promise<PeerCheck[]> {
-    const out: PeerCheck[] = [];
-    for (const row of await listFollows(this.#app.db)) {
+    const rows = await listFollows(this.#app.db);
+    const out: PeerCheck[] = new Array(rows.length);
+    await eachLimited(rows, 8, async (row, i) => {
       let state: PeerCheck["state"];
       let problem = "";
       try {
@@ -192,8 +195,8 @@ export class FollowService {
         await forgetPeer(this.#app.db, row.targetActorUrl);
         this.#app.logger.info(`${row.targetHandle} answered 410 Gone: follow and cached projects removed`);
       }
-      out.push({ actorUrl: row.targetActorUrl, state });
-    }
+      out[i] = { actorUrl: row.targetActorUrl, handle: row.targetHandle, state };
+    });
     return out;
   }
 
@@ -306,6 +309,7 @@ export class FollowService {
 
 export interface PeerCheck {
   actorUrl: string;
+  handle: string;
   state: "ok" | "unreachable" | "gone";
 }
 

@@ -462,6 +462,12 @@ export const t = {
     follow: "Følg",
     followsTitle: "Kommuner vi følger",
     noFollows: "Dere følger ingen kommuner ennå.",
+    checkNow: "Sjekk om de svarer",
+    checkHint:
+      "Spør hver kommune dere følger om den fortsatt finnes. En som ikke svarer, merkes som ikke nådd og beholder prosjektene sine; en som svarer at den er lagt ned (410 Gone), fjernes sammen med prosjektene sine. KS-instansen gjør dette selv hver sjette time.",
+    checkSummary: (checked: number, ok: number, unreachable: number, gone: number) =>
+      `Sjekket ${checked} ${checked === 1 ? "kommune" : "kommuner"}: ${ok} svarte, ${unreachable} svarte ikke, ${gone} er lagt ned og fjernet.`,
+    checkStates: { unreachable: "svarte ikke", gone: "lagt ned, fjernet" },
     followersTitle: "Følgere",
     noFollowers: "Ingen følger kommunen ennå.",
     actor: "Hvem",

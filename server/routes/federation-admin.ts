@@ -3,7 +3,7 @@ import { listDeliveryFailures } from "../../db/delivery-state.ts";
 import { listDomainBlocks } from "../../db/domain-blocks.ts";
 import { listFollowers } from "../../db/followers.ts";
 import { listFollows } from "../../db/follows.ts";
-import { FollowError, type BulkFollowResult } from "../../federation/follow-service.ts";
+import { FollowError, type BulkFollowResult, type PeerCheck } from "../../federation/follow-service.ts";
 import type { KominnFederation } from "../../federation/index.ts";
 import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
@@ -26,7 +26,7 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   async function render(
     req: Request,
     res: Response,
-    extra: { errors?: FormErrors; values?: Record<string, string>; bulkResults?: BulkFollowResult[] } = {},
+    extra: { errors?: FormErrors; values?: Record<string, string>; bulkResults?: BulkFollowResult[]; peerCheck?: PeerCheck[] } = {},
     status = 200,
   ) {
     const municipality = await requireLocalMunicipality(ctx);
@@ -86,6 +86,11 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
     const failed = bulkResults.filter((r) => r.outcome === "error").map((r) => r.target);
     // The lines that failed stay in the field, to correct and send again.
     await render(req, res, { bulkResults, values: { targets: failed.join("\n") } });
+  });
+
+  router.post(`${base}/sjekk`, async (req, res) => {
+    const peerCheck = await kf.follows.checkFollowed();
+    await render(req, res, { peerCheck });
   });
 
   router.post(`${base}/folger/:id/avslutt`, async (req, res) => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { upsertFollow } from "../../db/follows.ts";
 import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { upsertImitationLink } from "../../db/imitations.ts";
@@ -24,6 +25,9 @@ describe.skipIf(browserSkipReason)("the aggregator's pages in Chromium", () => {
     const remote = async (handle: string, name: string, kommunenummer: string, fylke: string) =>
       upsertRemoteMunicipality(db, { actorUrl: `https://${handle}.example/kommune/${handle}`, handle, domain: `${handle}.example`, name, kommunenummer, fylke });
     const fredrikstad = await remote("fredrikstad", "Fredrikstad kommune", "3107", "Østfold");
+    // A followed municipality that never answers (nothing listens on its port), for the peer check.
+    const silent = `http://127.0.0.1:${await freePort()}/kommune/halden`;
+    await upsertFollow(db, { targetActorUrl: silent, targetHandle: "@halden@halden.example", targetName: "Halden kommune", targetInbox: `${silent}/inbox`, followActivityId: `${silent}#follow` });
     const bodo = await remote("bodo", "Bodø kommune", "1804", "Nordland");
     fredrikstadId = fredrikstad.id;
     const project = (id: string, m: { id: string; handle: string }, title: string, extra: Partial<typeof projects.$inferInsert> = {}) =>
@@ -102,6 +106,15 @@ describe.skipIf(browserSkipReason)("the aggregator's pages in Chromium", () => {
       buffer: Buffer.from("adresse\n@fredrikstad@fredrikstad.example\n"),
     });
     await expect.poll(() => page.getByLabel("Kommunenes adresser").inputValue()).toContain("@fredrikstad@fredrikstad.example");
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("the administrator asks the followed municipalities whether they still answer, and sees who did not", async () => {
+    await page.goto(`${ks.url}/admin/foderasjon`);
+    await page.getByRole("button", { name: "Sjekk om de svarer" }).click();
+    await page.waitForLoadState();
+    const status = page.getByRole("status").filter({ hasText: "Sjekket" });
+    expect(await status.textContent()).toContain("@halden@halden.example: svarte ikke");
     expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -8,8 +8,9 @@ import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { actorKeyPairs } from "../../federation/keys.ts";
 import { drivers } from "../helpers/databases.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { aggregatedUrls, expectOverviewMatches, overviewOf, startAggregator } from "./aggregator-helpers.ts";
+import { aggregatedUrls, expectOverviewMatches, handleOf, overviewOf, startAggregator } from "./aggregator-helpers.ts";
 import { api, eventually, fastTuning, follow, municipalities, publish, startMunicipality } from "./helpers.ts";
+import { signInAdmin } from "../http/pages-support.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -43,10 +44,13 @@ describe("a municipality that disappears and comes back (pglite)", () => {
     expect(before).toMatchObject({ projects: 4, municipalities: 2 });
 
     // Unreachable: nothing answers on its port. Its projects stay, counted once.
+    // The administrator asks now, with the button on the federation page.
     await a.close();
-    const unreachable = await ks.federation.follows.checkFollowed();
-    expect(unreachable.find((c) => c.actorUrl === a.municipality!.actorUrl)?.state).toBe("unreachable");
-    expect(unreachable.find((c) => c.actorUrl === b.municipality!.actorUrl)?.state).toBe("ok");
+    const { agent, csrf } = await signInAdmin(ks);
+    const checked = await agent.post("/admin/foderasjon/sjekk").type("form").send({ _csrf: csrf }).expect(200);
+    expect(checked.text).toContain("Sjekket 2 kommuner: 1 svarte, 1 svarte ikke, 0 er lagt ned og fjernet.");
+    expect(checked.text).toContain(`<li>${handleOf(a)}: svarte ikke</li>`);
+    expect((await agent.post("/admin/foderasjon/sjekk").type("form").send({})).status).toBe(403);
     expect(await overviewOf(ks)).toEqual(before);
     const marked = await (await fetch(`${ks.url}/kommuner`)).text();
     expect(marked).toMatch(/Fredrikstad kommune<\/a><br><span class="muted">ikke nådd siden \d{1,2}\. \S+ \d{4}<\/span>/);

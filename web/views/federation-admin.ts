@@ -9,6 +9,11 @@ import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
 
+export interface PeerCheck {
+  readonly handle: string;
+  readonly state: "ok" | "unreachable" | "gone";
+}
+
 export interface FederationAdminProps {
   readonly chrome: Chrome & { readonly csrf: string };
   readonly handle: string;
@@ -23,6 +28,8 @@ export interface FederationAdminProps {
   readonly notice?: string;
   /** After a bulk follow: each line's outcome. */
   readonly bulkResults?: readonly BulkFollowResult[];
+  /** The answer to "Sjekk om de svarer", right after it ran. */
+  readonly peerCheck?: readonly PeerCheck[];
 }
 
 const f = () => t.federation;
@@ -41,6 +48,13 @@ function followsTable(rows: readonly FollowRow[], csrf: string): Html {
 <td>${f().followStatus[r.status]}</td><td>${formatDateTime(r.acceptedAt ?? r.createdAt)}</td>
 <td>${postButton(`/admin/foderasjon/folger/${r.id}/avslutt`, csrf, f().unfollow, r.targetHandle)}</td></tr>`,
 )}</tbody></table></div>`;
+}
+
+function peerCheckResult(checks: readonly PeerCheck[]): Html {
+  const count = (state: PeerCheck["state"]) => checks.filter((c) => c.state === state).length;
+  const problems = checks.filter((c): c is PeerCheck & { state: "unreachable" | "gone" } => c.state !== "ok");
+  return html`<div class="notice" role="status"><p>${f().checkSummary(checks.length, count("ok"), count("unreachable"), count("gone"))}</p>
+${problems.length > 0 ? html`<ul>${problems.map((c) => html`<li>${c.handle}: ${f().checkStates[c.state]}</li>`)}</ul>` : ""}</div>`;
 }
 
 function followersTable(rows: readonly FollowerRow[], csrf: string): Html {
@@ -126,7 +140,8 @@ ${textField({ name: "target", label: f().target, required: true, maxlength: 500,
 </form>
 </section>
 ${bulkFollowSection({ csrf, errors: e, value: values.targets, results: p.bulkResults })}
-<section aria-labelledby="vi-folger"><h2 id="vi-folger">${f().followsTitle}</h2>${followsTable(p.follows, csrf)}</section>
+<section aria-labelledby="vi-folger"><h2 id="vi-folger">${f().followsTitle}</h2>${p.peerCheck ? peerCheckResult(p.peerCheck) : ""}${followsTable(p.follows, csrf)}
+${p.follows.length > 0 || p.peerCheck ? html`<form method="post" action="/admin/foderasjon/sjekk">${csrfField(csrf)}<p class="hint">${f().checkHint}</p><div class="actions"><button type="submit" class="button-secondary">${f().checkNow}</button></div></form>` : ""}</section>
 <section aria-labelledby="folgere"><h2 id="folgere">${f().followersTitle}</h2>${followersTable(p.followers, csrf)}</section>
 <section aria-labelledby="innstillinger" class="form-section">
 <h2 id="innstillinger">${f().settingsTitle}</h2>
