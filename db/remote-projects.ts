@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { toProject } from "./projects.ts";
@@ -14,6 +14,8 @@ export interface RemoteProjectInput {
   publishedAt: Date | null;
   updatedAt: Date;
 }
+
+const columns = getTableColumns(projects);
 
 /**
  * Stores or refreshes the cached copy of a peer's project, keyed by its URL.
@@ -38,7 +40,8 @@ export async function upsertRemoteProject(
     .values({ id: newId(), slug: input.slug, url: input.url, local: false, municipalityId: municipality.id, ...values })
     .onConflictDoUpdate({
       target: projects.url,
-      set: values,
+      // The new values by reference to the row offered, so each is sent once.
+      set: Object.fromEntries(Object.keys(values).map((key) => [key, sql`excluded.${sql.identifier(columns[key as keyof typeof columns].name)}`])),
       // Never touch local rows, nor another municipality's copy, nor a newer version.
       setWhere: sql`${projects.local} = false and ${projects.municipalityId} = ${municipality.id} and ${projects.updatedAt} < ${input.updatedAt.toISOString()}::timestamptz`,
     })
