@@ -404,7 +404,7 @@ export const t = {
       clientSecret: "Klienthemmelighet",
       clientSecretKeep: "La feltet stå tomt for å beholde hemmeligheten som er lagret.",
       secretLost:
-        "Klienthemmeligheten som er lagret her, kan ikke lenger leses fordi nøkkelen er byttet (KOMINN_SECRET_KEY eller nøkkelfilen secret.key). Innlogging med kommunens konto er stengt til du skriver inn hemmeligheten på nytt.",
+        "Klienthemmeligheten som er lagret her, kan ikke lenger leses, fordi nøkkelen (KOMINN_SECRET_KEY eller nøkkelfilen secret.key) er byttet eller skadet. Innlogging med kommunens konto er stengt til du skriver inn hemmeligheten på nytt.",
       adminGroups: "Grupper som gir rollen administrator",
       editorGroups: "Grupper som gir rollen redaktør",
       groupsHint: "Én per linje eller skilt med komma, slik de står i kravet «groups» (hos Entra ID: gruppenes objekt-ID).",

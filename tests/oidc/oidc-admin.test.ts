@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
@@ -117,5 +120,37 @@ describe.each(drivers)("the administrator connects the portal to the provider on
     const post = await editor.request(`${inst.url}/admin/innlogging`, { form: { _csrf: csrfOf(page.body), ...good() } });
     expect(post.status).toBe(403);
     expect(await oidcLoginOptions(inst.ctx)).toEqual({ enabled: false, only: false });
+  });
+});
+
+describe("a key file damaged between two starts (pglite on disk)", () => {
+  it("keeps the login page up, closes provider sign-in, and asks for the secret again", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "kominn-secret-"));
+    const port = await freePort();
+    const portal = `http://127.0.0.1:${port}`;
+    const idp = await startTestProvider({ redirectUri: `${portal}/logg-inn/oidc/callback`, postLogoutRedirectUri: `${portal}/` });
+    let inst = await startTestInstance({ dataDir, port });
+    try {
+      const admin = new CookieClient();
+      await passwordSignIn(admin, inst.url, "admin@fredrikstad.test", inst.adminPassword);
+      const page = await admin.request(`${inst.url}/admin/innlogging`);
+      const form = { _csrf: csrfOf(page.body), enabled: "true", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, adminGroups: adminGroup, editorGroups: editorGroup };
+      expect((await admin.request(`${inst.url}/admin/innlogging`, { form })).status).toBe(303);
+      const password = inst.adminPassword;
+      await inst.close();
+      writeFileSync(join(dataDir, "secret.key"), "skadet\n");
+
+      inst = await startTestInstance({ dataDir, port, setup: false });
+      const login = await new CookieClient().request(`${inst.url}/logg-inn`);
+      expect(login.status).toBe(200);
+      expect(login.body).not.toContain("Logg inn med kommunens konto");
+      const again = new CookieClient();
+      expect((await passwordSignIn(again, inst.url, "admin@fredrikstad.test", password)).status).toBe(303);
+      expect((await again.request(`${inst.url}/admin/innlogging`)).body).toContain("kan ikke lenger leses");
+    } finally {
+      await inst.close();
+      await idp.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,12 +24,22 @@ export async function effectiveOidc(ctx: AppContext): Promise<EffectiveOidc> {
   const stored = await getSetting<StoredOidc>(ctx.db, settingKey);
   if (stored?.source === "admin") {
     const { source: _source, ...rest } = stored;
-    const clientSecret = rest.clientSecret ? await ctx.secrets.open(rest.clientSecret) : "";
+    const clientSecret = rest.clientSecret ? await openSecret(ctx, rest.clientSecret) : "";
     const opened = { ...rest, clientSecret: clientSecret ?? "" };
     const usable = stored.enabled && clientSecret !== undefined;
     return { settings: usable ? opened : undefined, source: "admin", stored: opened, secretLost: clientSecret === undefined };
   }
   return { settings: ctx.config.oidc, source: "environment", stored: undefined, secretLost: false };
+}
+
+/** A key that cannot be read (a damaged key file) must not take the login page down with it. */
+async function openSecret(ctx: AppContext, sealed: string): Promise<string | undefined> {
+  try {
+    return await ctx.secrets.open(sealed);
+  } catch (error) {
+    ctx.logger.error("the key that seals saved secrets cannot be read", error);
+    return undefined;
+  }
 }
 
 /** The client secret is sealed (server/secret-box.ts) before it reaches the database. */
