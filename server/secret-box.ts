@@ -23,7 +23,12 @@ export function parseSecretKey(value: string): Buffer | undefined {
 /** Loads the key on first use only, so an instance that never stores a secret makes no key file. */
 export function secretBox(loadKey: () => Promise<Buffer>): SecretBox {
   let key: Promise<Buffer> | undefined;
-  const theKey = () => (key ??= loadKey());
+  // A failure is not kept: once the key file is mended, the next use reads it.
+  const theKey = () =>
+    (key ??= loadKey().catch((error: unknown) => {
+      key = undefined;
+      throw error;
+    }));
   return {
     async seal(plain) {
       const k = await theKey();

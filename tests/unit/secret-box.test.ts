@@ -49,10 +49,14 @@ describe("secrets saved in the database", () => {
     expect(await loadSecretKey({ secretKey: env, dataDir: dir })).toEqual(env);
   });
 
-  it("refuse a damaged key file rather than make a new key over it", async () => {
+  it("refuse a damaged key file rather than make a new key over it, and read it again once mended", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, "secret.key"), "ikke en nøkkel\n");
     await expect(loadSecretKey({ secretKey: undefined, dataDir: dir })).rejects.toThrow(/32-byte base64 key/);
     expect(await readFile(join(dir, "secret.key"), "utf8")).toBe("ikke en nøkkel\n");
+    const box = secretBox(() => loadSecretKey({ secretKey: undefined, dataDir: dir }));
+    await expect(box.seal("hemmelig")).rejects.toThrow(/32-byte base64 key/);
+    await writeFile(join(dir, "secret.key"), Buffer.alloc(32, 4).toString("base64"));
+    expect(await secretBox(async () => Buffer.alloc(32, 4)).open(await box.seal("hemmelig"))).toBe("hemmelig");
   });
 });
