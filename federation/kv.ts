@@ -47,17 +47,19 @@ export class DrizzleKvStore implements KvStore {
   }
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    this.#memory.delete(encode(key));
+    const k = encode(key);
+    this.#memory.delete(k);
     const expiresAt = expiry(options);
     await this.#db
       .insert(fedifyKv)
-      .values({ key: encode(key), value: value as object, expiresAt })
+      .values({ key: k, value: value as object, expiresAt })
       .onConflictDoUpdate({ target: fedifyKv.key, set: { value: value as object, expiresAt } });
   }
 
   async delete(key: KvKey): Promise<void> {
-    this.#memory.delete(encode(key));
-    await this.#db.delete(fedifyKv).where(eq(fedifyKv.key, encode(key)));
+    const k = encode(key);
+    this.#memory.delete(k);
+    await this.#db.delete(fedifyKv).where(eq(fedifyKv.key, k));
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {

@@ -14,6 +14,9 @@ import { getSetting, setSetting } from "../db/settings.ts";
 import { createHash } from "node:crypto";
 import { sendToAncestors } from "./imitations.ts";
 
+/** The digest of our actor as followers were last sent it (settings key). */
+const announcedProfileKey = "federation.announcedProfile";
+
 /**
  * Turns domain events into activities for our followers. Runs after the
  * write has committed; sending only enqueues (the database-backed queue
@@ -21,14 +24,11 @@ import { sendToAncestors } from "./imitations.ts";
  * Drafts never produce an event, so they never leave the instance.
  *
  * What was queued is recorded per project (announced_projects), and for our
- * actor as a digest of the one sent. A crash
- * between a save and its queueing is made good at the next start by
- * `catchUp`; activity ids follow from the project's version, so a receiver
- * that got the activity already sees the same id again and ignores it.
+ * actor as a digest of the one sent. A crash between a save and its
+ * queueing is made good at the next start by `catchUp`; activity ids follow
+ * from the project's version, so a receiver that got the activity already
+ * sees the same id again and ignores it.
  */
-/** The digest of our actor as followers were last sent it (settings key). */
-const announcedProfileKey = "federation.announcedProfile";
-
 export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 

@@ -124,7 +124,6 @@ export class ImitationService {
     await removeImitationLink(this.#db, copyUrl);
   }
 
-
   /** The projects this one descends from, nearest first (no links resolved). */
   async ancestors(project: Pick<Project, "url" | "imitationOf">): Promise<Omit<LineageNode, "href">[]> {
     if (!project.imitationOf) return [];
