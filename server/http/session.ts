@@ -53,9 +53,15 @@ export function loadSession(ctx: AppContext): RequestHandler {
   };
 }
 
+/**
+ * Starts a new session: a new cookie, so a new CSRF token. The anonymous
+ * cookie goes too: its token never works once signed in, and after sign-out
+ * the browser gets a fresh one rather than one a sibling host may have set.
+ */
 export async function startSession(ctx: AppContext, res: Response, accountId: string): Promise<void> {
   const secret = await createSession(ctx.db, accountId);
   setCookie(ctx, res, sessionCookie, secret, sessionLifetimeMs);
+  setCookie(ctx, res, anonCookie, "", 0);
 }
 
 export async function endSession(ctx: AppContext, req: Request, res: Response): Promise<void> {
@@ -71,6 +77,7 @@ function sign(ctx: AppContext, binding: string): string {
 /**
  * The CSRF token for a form on this response. Bound to the session, or before
  * sign-in to a random cookie set here (double-submit, signed with the instance key).
+ * Only the session's own token is accepted for a signed-in session (`verifyCsrf`).
  */
 export function csrfToken(ctx: AppContext, req: Request, res: Response): string {
   if (res.locals.sessionId) return sign(ctx, res.locals.sessionId);
@@ -90,17 +97,21 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Refuses form posts whose `_csrf` field does not match the session (or anonymous cookie). */
+/**
+ * Refuses form posts whose `_csrf` field does not match the session; with no
+ * session, the anonymous cookie. A signed-in session accepts its own token
+ * only: a host that can set cookies for our domain (a sibling subdomain) can
+ * plant an anonymous cookie whose token it knows, but never our session.
+ */
 export function verifyCsrf(ctx: AppContext): RequestHandler {
   return (req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     const given = typeof req.body?._csrf === "string" ? req.body._csrf : req.get("x-csrf-token");
     const anon = cookies(req)[anonCookie];
-    const expected = [
-      res.locals.sessionId ? sign(ctx, res.locals.sessionId) : undefined,
-      anon ? sign(ctx, `anon:${anon}`) : undefined,
-    ].filter((e): e is string => e !== undefined);
-    if (typeof given !== "string" || !expected.some((e) => sameToken(e, given))) {
+    const expected = res.locals.sessionId
+      ? sign(ctx, res.locals.sessionId)
+      : anon ? sign(ctx, `anon:${anon}`) : undefined;
+    if (typeof given !== "string" || expected === undefined || !sameToken(expected, given)) {
       return next(new HttpError(403, t.errors.csrf, [{ field: "_csrf", message: "mangler eller er ugyldig" }]));
     }
     next();

@@ -3,7 +3,8 @@ import request from "supertest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { listProjects } from "../../db/projects.ts";
-import { csrfFrom, expectNb, signInAdmin } from "./pages-support.ts";
+import { listDomainBlocks } from "../../db/domain-blocks.ts";
+import { addEditor, csrfFrom, expectNb, signIn, signInAdmin } from "./pages-support.ts";
 
 describe.each(drivers)("sign-in, sign-out and CSRF on %s", (driver) => {
   let inst: TestInstance;
@@ -107,5 +108,51 @@ describe.each(drivers)("sign-in, sign-out and CSRF on %s", (driver) => {
 
     await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: csrf }).expect(303);
     expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before + 1);
+  });
+
+  it("refuses on a signed-in session a token bound to an anonymous cookie planted by a sibling host", async () => {
+    // The attacker controls a sibling host (sarpsborg.<domain> next to fredrikstad.<domain>),
+    // which may set a cookie for the parent domain. They pick the anonymous cookie's
+    // value and read its token from our sign-in page.
+    const planted = "angriperens-valgte-anonyme-informasjonskapsel";
+    const attackerPage = await request(inst.url).get("/logg-inn").set("Cookie", `kominn_anon=${planted}`).expect(200);
+    const plantedToken = csrfFrom(attackerPage.text);
+
+    const { agent } = await signInAdmin(inst);
+    const session = agent.jar.getCookie("kominn_session", { domain: "127.0.0.1", path: "/", secure: false, script: false })!.value;
+    const asVictim = () => request(inst.url).post("/admin/foderasjon/blokker").type("form").set("Cookie", `kominn_session=${session}; kominn_anon=${planted}`);
+    const refused = await asVictim().send({ _csrf: plantedToken, domain: "sarpsborg.test", reason: "forfalsket" }).expect(403);
+    expectNb(refused.text);
+    expect(refused.text).toContain("Skjemaet er utløpt");
+    expect((await listDomainBlocks(inst.ctx.db)).map((b) => b.domain)).not.toContain("sarpsborg.test");
+
+    // A token of another signed-in session (the same administrator in another browser) is refused too.
+    const other = await signInAdmin(inst);
+    await asVictim().send({ _csrf: other.csrf, domain: "sarpsborg.test", reason: "forfalsket" }).expect(403);
+    expect((await listDomainBlocks(inst.ctx.db)).map((b) => b.domain)).not.toContain("sarpsborg.test");
+  });
+
+  it("rotates the token at sign-in: the anonymous token and cookie stop working, and each sign-in has its own", async () => {
+    const agent = request.agent(inst.url);
+    const login = await agent.get("/logg-inn").expect(200);
+    const anonToken = csrfFrom(login.text);
+    const signedIn = await agent.post("/logg-inn").type("form")
+      .send({ _csrf: anonToken, email: inst.admin!.email, password: inst.adminPassword }).expect(303);
+    // The anonymous cookie goes at sign-in.
+    expect(String(signedIn.headers["set-cookie"])).toMatch(/kominn_anon=;/);
+    const first = csrfFrom((await agent.get("/admin/prosjekter").expect(200)).text);
+    expect(first).not.toBe(anonToken);
+    const form = { title: "Med gammel nøkkel", summary: "Skulle ikke lagres", phase: "ide" };
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: anonToken }).expect(403);
+
+    // Signed out, the old session's token is dead; signed in again, a new one works.
+    await agent.post("/logg-ut").type("form").send({ _csrf: first }).expect(303);
+    const again = await agent.get("/logg-inn").expect(200);
+    await agent.post("/logg-inn").type("form")
+      .send({ _csrf: csrfFrom(again.text), email: inst.admin!.email, password: inst.adminPassword }).expect(303);
+    const second = csrfFrom((await agent.get("/admin/prosjekter").expect(200)).text);
+    expect(second).not.toBe(first);
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: first }).expect(403);
+    await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, title: "Med ny nøkkel", _csrf: second }).expect(303);
   });
 });
