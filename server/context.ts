@@ -3,7 +3,7 @@ import type { Project } from "./domain/project.ts";
 import type { Config } from "./config.ts";
 import type { EventBus } from "./events.ts";
 import type { Logger } from "./logger.ts";
-import type { RateLimiter } from "./http/rate-limit.ts";
+import type { LoginLimits } from "./http/rate-limit.ts";
 import type { ProjectService } from "./services/projects.ts";
 import type { ImitationService } from "./services/imitations.ts";
 import type { CollaborationService } from "./services/collaboration.ts";
@@ -28,5 +28,6 @@ export interface AppContext {
   secrets: SecretBox;
   /** Key for CSRF tokens; generated on first start and kept in the database. */
   secret: string;
-  loginLimits: { perAccount: RateLimiter; perIp: RateLimiter };
+  /** Password sign-in limits (server/http/rate-limit.ts). */
+  loginLimits: LoginLimits;
 }

@@ -8,7 +8,7 @@ import { createApp, type AppExtensions } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { EventBus } from "./events.ts";
-import { RateLimiter } from "./http/rate-limit.ts";
+import { createLoginLimits } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ProjectService } from "./services/projects.ts";
 import { ImitationService } from "./services/imitations.ts";
@@ -39,7 +39,6 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
   });
   const events = new EventBus(logger);
   const secret = await getOrInitSetting(database.db, "secret", newSecret);
-  const window = 15 * 60 * 1000;
   const projects = new ProjectService(database.db, events, config.origin);
   const ctx: AppContext = {
     config,
@@ -52,10 +51,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     overviewCache: new DerivedCache(database.db),
     secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,
-    loginLimits: {
-      perAccount: new RateLimiter({ max: 10, windowMs: window, now: options.now }),
-      perIp: new RateLimiter({ max: 50, windowMs: window, now: options.now }),
-    },
+    loginLimits: createLoginLimits(options.now),
   };
   return { ctx, database };
 }

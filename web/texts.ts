@@ -177,7 +177,11 @@ export const t = {
     password: "Passord",
     submit: "Logg inn",
     failed: "Feil e-post eller passord.",
-    limited: (minutes: number) => `For mange mislykkede forsøk. Prøv igjen om ${minutes} ${minutes === 1 ? "minutt" : "minutter"}.`,
+    limited: (seconds: number) => {
+      const minutes = Math.ceil(seconds / 60);
+      const wait = seconds < 60 ? `${seconds} ${seconds === 1 ? "sekund" : "sekunder"}` : `${minutes} ${minutes === 1 ? "minutt" : "minutter"}`;
+      return `For mange mislykkede forsøk. Prøv igjen om ${wait}.`;
+    },
     signOutTitle: "Logg ut",
     signOutQuestion: "Vil du logge ut?",
   },

@@ -20,6 +20,8 @@ declare module "express-serve-static-core" {
 
 const sessionCookie = "kominn_session";
 const anonCookie = "kominn_anon";
+const deviceCookie = "kominn_device";
+const deviceLifetimeMs = 180 * 24 * 60 * 60 * 1000;
 
 function cookies(req: Request): Record<string, string | undefined> {
   return req.headers.cookie ? parseCookies(req.headers.cookie) : {};
@@ -89,6 +91,27 @@ export function csrfToken(ctx: AppContext, req: Request, res: Response): string 
     req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ""}${anonCookie}=${anon}`;
   }
   return sign(ctx, `anon:${anon}`);
+}
+
+function deviceMac(ctx: AppContext, email: string, id: string): string {
+  return createHmac("sha256", ctx.secret).update(`device:${email}:${id}`).digest("base64url");
+}
+
+/**
+ * Marks this browser as one that `email` (normalised) signed in from with its
+ * password: a signed cookie, so sign-in limits can tell the owner's own
+ * browser from a stranger's (server/routes/auth-pages.ts).
+ */
+export function rememberDevice(ctx: AppContext, res: Response, email: string): void {
+  const id = newSecret();
+  setCookie(ctx, res, deviceCookie, `${id}.${deviceMac(ctx, email, id)}`, deviceLifetimeMs);
+}
+
+/** This browser's id when `email` (normalised) signed in from it before; undefined otherwise. */
+export function knownDevice(ctx: AppContext, req: Request, email: string): string | undefined {
+  const [id, mac, ...rest] = (cookies(req)[deviceCookie] ?? "").split(".");
+  if (!id || !mac || rest.length > 0) return undefined;
+  return sameToken(mac, deviceMac(ctx, email, id)) ? id : undefined;
 }
 
 function sameToken(a: string, b: string): boolean {

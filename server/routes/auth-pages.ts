@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from "express";
 import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accounts.ts";
 import type { AppContext } from "../context.ts";
-import { endSession, startSession } from "../http/session.ts";
+import { endSession, knownDevice, rememberDevice, startSession } from "../http/session.ts";
+import { refundAll, takeAll, type LimitKey } from "../http/rate-limit.ts";
 import { dummyHash, verifyPassword } from "../services/passwords.ts";
 import { oidcLoginOptions } from "../auth/oidc/settings.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
@@ -12,10 +13,15 @@ import { cachedLocalMunicipality, formChrome, safeNext, sendPage } from "./page-
 
 const afterSignIn = "/admin/prosjekter";
 
-/** Sign-in with e-mail and password, rate-limited per account and per address; sign-out. */
+/**
+ * Sign-in with e-mail and password; sign-out. Every attempt is counted under
+ * the sign-in limits before its password is checked (`createLoginLimits` says
+ * which limits and why): an address that keeps guessing is stopped, guesses
+ * from many addresses are slowed, and the owner is never locked out.
+ */
 export function authPageRoutes(ctx: AppContext): Router {
   const router = Router();
-  const { perAccount, perIp } = ctx.loginLimits;
+  const { perIp, perAccountAtIp, perAccount, perDevice } = ctx.loginLimits;
 
   /** Sign-in with the identity provider, when set up; the password form stays reachable once asked for or used. */
   async function oidcOption(req: Request): Promise<OidcLoginOption | undefined> {
@@ -45,27 +51,32 @@ export function authPageRoutes(ctx: AppContext): Router {
     if (!password) errors.password = t.form.required;
     if (Object.keys(errors).length > 0) return render(req, res, 400, { email, next, errors });
 
-    const accountKey = `account:${normaliseEmail(email)}`;
-    const ipKey = `ip:${req.ip}`;
-    const wait = Math.max(perAccount.retryAfter(accountKey), perIp.retryAfter(ipKey));
+    const normalised = normaliseEmail(email);
+    const ip = req.ip ?? "ukjent";
+    const device = knownDevice(ctx, req, normalised);
+    const limits: LimitKey[] = [
+      [perIp, ip],
+      [perAccountAtIp, `${normalised} ${ip}`],
+      device ? [perDevice, device] : [perAccount, normalised],
+    ];
+    // Counted now, before any await: parallel guesses cannot all pass the check first.
+    const wait = takeAll(limits);
     if (wait > 0) {
       res.setHeader("Retry-After", String(wait));
-      return render(req, res, 429, { email, next, problem: t.login.limited(Math.ceil(wait / 60)) });
+      return render(req, res, 429, { email, next, problem: t.login.limited(wait) });
     }
 
     const account = await getAccountByEmail(ctx.db, email);
     const ok = account && !account.disabledAt
       ? await verifyPassword(account.passwordHash, password)
       : (await verifyPassword(await dummyHash(), password), false);
-    if (!account || !ok) {
-      perAccount.hit(accountKey);
-      perIp.hit(ipKey);
-      return render(req, res, 401, { email, next, problem: t.login.failed });
-    }
+    if (!account || !ok) return render(req, res, 401, { email, next, problem: t.login.failed });
 
-    perAccount.reset(accountKey);
+    refundAll(limits);
+    perAccountAtIp.reset(`${normalised} ${ip}`);
     await updateAccount(ctx.db, account.id, { lastLoginAt: new Date() });
     await startSession(ctx, res, account.id);
+    rememberDevice(ctx, res, normalised);
     res.redirect(303, next ?? afterSignIn);
   });
 

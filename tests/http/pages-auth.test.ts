@@ -155,4 +155,61 @@ describe.each(drivers)("sign-in, sign-out and CSRF on %s", (driver) => {
     await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, _csrf: first }).expect(403);
     await agent.post("/admin/prosjekter/ny").type("form").send({ ...form, title: "Med ny nøkkel", _csrf: second }).expect(303);
   });
+
+  /** One sign-in attempt as a browser at `address` (the proxy in front of us names it in X-Forwarded-For). */
+  async function attempt(address: string, email: string, password: string, agent = request.agent(inst.url)) {
+    const page = await agent.get("/logg-inn").set("X-Forwarded-For", address).expect(200);
+    return agent.post("/logg-inn").set("X-Forwarded-For", address).type("form").send({ _csrf: csrfFrom(page.text), email, password });
+  }
+
+  it("checks at most the limit of passwords when 150 guesses arrive at once", async () => {
+    const victim = await addEditor(inst, "parallell@fredrikstad.test", "parallell-passord-1");
+    const agent = request.agent(inst.url);
+    const page = await agent.get("/logg-inn").expect(200);
+    const csrf = csrfFrom(page.text);
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) =>
+      agent.post("/logg-inn").set("X-Forwarded-For", "203.0.113.7").type("form").send({ _csrf: csrf, email: victim.email, password: `gjetning-${i}` })));
+    const statuses = answers.map((a) => a.status);
+    // A 401 is a password checked and found wrong; a 429 is a guess refused unchecked.
+    const checked = statuses.filter((s) => s === 401).length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBe(150 - checked);
+  });
+
+  it("throttles guesses from many addresses without locking the owner out", async () => {
+    const owner = await addEditor(inst, "eier@fredrikstad.test", "eierens-passord-1");
+    // The owner has signed in from this browser before, and signed out.
+    const browser = request.agent(inst.url);
+    await attempt("192.0.2.10", owner.email, owner.password, browser).then((r) => expect(r.status).toBe(303));
+    const mine = await browser.get("/admin/prosjekter").expect(200);
+    await browser.post("/logg-ut").type("form").send({ _csrf: csrfFrom(mine.text) }).expect(303);
+
+    // One address that keeps guessing is stopped, even with the right password.
+    for (let i = 0; i < 10; i++) expect((await attempt("198.51.100.1", owner.email, `feil-${i}`)).status).toBe(401);
+    expect((await attempt("198.51.100.1", owner.email, "feil-10")).status).toBe(429);
+    expect((await attempt("198.51.100.1", owner.email, owner.password)).status).toBe(429);
+
+    // Guesses from twenty other addresses at once: the account is now throttled, so at most one more password is checked.
+    const spread = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(`198.51.100.${100 + i}`, owner.email, `spredt-${i}`)));
+    expect(spread.filter((r) => r.status === 401).length).toBeLessThanOrEqual(1);
+    const slowed = spread.find((r) => r.status === 429)!;
+    expect(slowed.text).toContain("For mange mislykkede forsøk");
+    const wait = Number(slowed.headers["retry-after"]);
+    // Slowed down, not locked out for the whole window.
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(30);
+
+    // The owner's own browser gets in at once.
+    expect((await attempt("192.0.2.11", owner.email, owner.password, browser)).status).toBe(303);
+
+    // From a new browser at a new address the owner waits at most the few seconds named, then gets in.
+    const fresh = await attempt("192.0.2.12", owner.email, owner.password);
+    if (fresh.status === 429) {
+      clock += Number(fresh.headers["retry-after"]) * 1000;
+      expect((await attempt("192.0.2.12", owner.email, owner.password)).status).toBe(303);
+    } else {
+      expect(fresh.status).toBe(303);
+    }
+  });
 });

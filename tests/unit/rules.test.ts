@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { may, slugify } from "../../server/domain/rules.ts";
-import { RateLimiter } from "../../server/http/rate-limit.ts";
+import { RateLimiter, refundAll, takeAll } from "../../server/http/rate-limit.ts";
 import { renderMarkdown } from "../../web/markdown.ts";
 import { html, trusted } from "../../web/html.ts";
 
@@ -30,6 +30,30 @@ describe("rate limiter", () => {
     expect(limiter.retryAfter("b")).toBe(0);
     now = 60_001;
     expect(limiter.retryAfter("a")).toBe(0);
+  });
+
+  it("reserves an attempt under every limit or under none", () => {
+    const now = 0;
+    const strict = new RateLimiter({ max: 2, windowMs: 60_000, now: () => now });
+    const loose = new RateLimiter({ max: 100, windowMs: 60_000, now: () => now });
+    const both = [[strict, "a"], [loose, "a"]] as const;
+    expect([takeAll(both), takeAll(both), takeAll(both)]).toEqual([0, 0, 60]);
+    // The refused third attempt was not counted by the loose limit either.
+    for (let i = 0; i < 98; i++) loose.hit("a");
+    expect(loose.retryAfter("a")).toBe(60);
+    refundAll(both);
+    expect(strict.retryAfter("a")).toBe(0);
+    expect(loose.retryAfter("a")).toBe(0);
+  });
+
+  it("slows rather than blocks with thenOneEveryMs: one attempt per interval past the limit", () => {
+    let now = 0;
+    const limiter = new RateLimiter({ max: 3, windowMs: 15 * 60_000, thenOneEveryMs: 30_000, now: () => now });
+    for (let i = 0; i < 3; i++) expect(takeAll([[limiter, "k"]])).toBe(0);
+    expect(takeAll([[limiter, "k"]])).toBe(30);
+    now = 30_000;
+    expect(takeAll([[limiter, "k"]])).toBe(0);
+    expect(takeAll([[limiter, "k"]])).toBe(30);
   });
 });
 
