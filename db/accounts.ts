@@ -35,12 +35,21 @@ export async function countAccounts(db: Db): Promise<number> {
   return n;
 }
 
-export async function countActiveAdmins(db: Db): Promise<number> {
-  const [{ n }] = await db
-    .select({ n: sql<number>`count(*)::int` })
+/**
+ * Locks the rows of the active administrators until the transaction ends and
+ * returns their ids. In id order, so two callers never deadlock; a caller that
+ * waited on another's lock gets the rows as that one left them (PostgreSQL
+ * re-checks the condition on the newest row version), so it never counts an
+ * administrator the other has just demoted or disabled.
+ */
+export async function lockActiveAdmins(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: accounts.id })
     .from(accounts)
-    .where(and(eq(accounts.role, "admin"), isNull(accounts.disabledAt)));
-  return n;
+    .where(and(eq(accounts.role, "admin"), isNull(accounts.disabledAt)))
+    .orderBy(asc(accounts.id))
+    .for("update");
+  return rows.map((r) => r.id);
 }
 
 export async function updateAccount(

@@ -20,6 +20,7 @@ const { fieldIssues } = await import("../server/http/errors.ts");
 const { setupInstance, AlreadySetUpError } = await import("../server/services/setup.ts");
 const { ValidationError } = await import("../server/services/projects.ts");
 const accounts = await import("../db/accounts.ts");
+const staff = await import("../server/services/staff.ts");
 const { DataDirBusyError } = await import("../db/data-dir-lock.ts");
 const { commandExtensions } = await import("./cli-extensions.ts");
 
@@ -112,6 +113,39 @@ const commands: Record<string, Command> = {
       } else {
         throw new UsageError(`Bruk: npm run kominn -- ${this.usage}`);
       }
+    },
+  },
+  admin: {
+    summary: "Gjør en konto til aktiv administrator igjen: restore --email E [--password P] [--name N]",
+    usage: 'admin restore --email e@post.no [--password …] [--name "Navn"]',
+    options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+    async run(v) {
+      if (str(v._action) !== "restore") throw new UsageError(`Bruk: npm run kominn -- ${this.usage}`);
+      const parsed = staff.restoreAdminSchema.safeParse({ email: str(v.email), password: str(v.password), name: str(v.name) });
+      if (!parsed.success) {
+        const lines = fieldIssues(parsed.error).map((i) => `  --${i.field}: ${i.message}`);
+        throw new UsageError(`Ugyldige verdier:\n${lines.join("\n")}`);
+      }
+      await withContext(async (ctx) => {
+        const { account, changes } = await staff.restoreAdministrator(ctx.db, parsed.data).catch((error: unknown) => {
+          if (error instanceof staff.StaffRuleError && error.reason === "notFound") {
+            throw new UsageError(`Fant ingen konto med e-post ${parsed.data.email}. Oppgi --password for å opprette den som administrator.`);
+          }
+          throw error;
+        });
+        const said: Record<string, string> = {
+          created: "opprettet",
+          enabled: "aktivert igjen",
+          promoted: "rollen endret fra redaktør til administrator",
+          password: "nytt passord satt, og kontoens innlogginger er avsluttet",
+        };
+        console.log(changes.length === 0
+          ? `${account.email} var allerede aktiv administrator; ingenting er endret.`
+          : `${account.email} er nå aktiv administrator: ${changes.map((c) => said[c]).join(", ")}.`);
+        if (!account.passwordHash) {
+          console.log("Kontoen har ikke passord og logger inn med kommunens innlogging, der rollen følger gruppene. Oppgi --password for å kunne logge inn på /logg-inn.");
+        }
+      });
     },
   },
   ...commandExtensions,

@@ -1,17 +1,12 @@
 import { Router, type Request, type Response } from "express";
 import {
-  countActiveAdmins,
   createAccount,
   createApiToken,
-  deleteSessionsOf,
-  getAccount,
   getAccountByEmail,
   listAccounts,
   listApiTokens,
   revokeApiToken,
-  updateAccount,
 } from "../../db/accounts.ts";
-import type { Db } from "../../db/client.ts";
 import { identitySignIns } from "../../db/account-identities.ts";
 import { updateMunicipality } from "../../db/municipalities.ts";
 import type { Account } from "../../db/schema.ts";
@@ -19,6 +14,7 @@ import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
 import { hashPassword } from "../services/passwords.ts";
+import { changeRole, setDisabled, StaffRuleError } from "../services/staff.ts";
 import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { parseProfileForm, profileValuesFromBody, profileValuesFromMunicipality } from "../forms/profile-form.ts";
 import { parseNewAccountForm, roleSchema, tokenNameSchema } from "../forms/staff-form.ts";
@@ -96,17 +92,17 @@ export function adminPageRoutes(ctx: AppContext): Router {
     sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts, viaProvider, ...extra }), status);
   }
 
-  async function targetAccount(id: unknown): Promise<Account> {
-    const account = isId(id) ? await getAccount(ctx.db, id) : undefined;
-    if (!account) throw new HttpError(404, t.errors.notFound);
-    return account;
+  function targetId(id: unknown): string {
+    if (!isId(id)) throw new HttpError(404, t.errors.notFound);
+    return id;
   }
 
-  /** Would this change leave no active administrator? Checked inside the write's transaction. */
-  async function leavesNoAdmin(db: Db, target: Account, change: { role?: string; disable?: boolean }): Promise<boolean> {
-    if (target.role !== "admin" || target.disabledAt) return false;
-    if (!change.disable && change.role === "admin") return false;
-    return (await countActiveAdmins(db)) <= 1;
+  /** A change the staff rules refuse: the staff page again with the reason, or the error page. */
+  async function refused(req: Request, res: Response, error: unknown): Promise<void> {
+    if (!(error instanceof StaffRuleError)) throw error;
+    if (error.reason === "notFound") throw new HttpError(404, t.errors.notFound);
+    if (error.reason === "forbidden") throw new HttpError(403, t.errors.forbidden);
+    await renderStaff(req, res, 409, { problem: error.reason === "self" ? t.admin.self : t.admin.lastAdmin });
   }
 
   router.get("/admin/ansatte", async (req, res) => {
@@ -131,31 +127,25 @@ export function adminPageRoutes(ctx: AppContext): Router {
   });
 
   router.post("/admin/ansatte/:id/rolle", async (req, res) => {
-    const target = await targetAccount(req.params.id);
+    const id = targetId(req.params.id);
     const parsed = parseForm(roleSchema, { role: one(req.body as FormBody, "role") });
     if (!parsed.ok) throw new HttpError(400, t.errors.badRequest, [{ field: t.admin.role, message: parsed.errors.role }]);
-    const refused = await ctx.db.transaction(async (tx) => {
-      const db = tx as unknown as Db;
-      if (await leavesNoAdmin(db, target, { role: parsed.data.role })) return true;
-      await updateAccount(db, target.id, { role: parsed.data.role });
-      return false;
-    });
-    if (refused) return renderStaff(req, res, 409, { problem: t.admin.lastAdmin });
+    try {
+      await changeRole(ctx.db, me(res), id, parsed.data.role);
+    } catch (error) {
+      return refused(req, res, error);
+    }
     res.redirect(303, "/admin/ansatte?melding=oppdatert");
   });
 
   for (const [action, disable] of [["deaktiver", true], ["aktiver", false]] as const) {
     router.post(`/admin/ansatte/:id/${action}`, async (req, res) => {
-      const target = await targetAccount(req.params.id);
-      if (disable && target.id === me(res).id) return renderStaff(req, res, 409, { problem: t.admin.self });
-      const refused = await ctx.db.transaction(async (tx) => {
-        const db = tx as unknown as Db;
-        if (disable && (await leavesNoAdmin(db, target, { disable }))) return true;
-        await updateAccount(db, target.id, { disabledAt: disable ? new Date() : null });
-        if (disable) await deleteSessionsOf(db, target.id);
-        return false;
-      });
-      if (refused) return renderStaff(req, res, 409, { problem: t.admin.lastAdmin });
+      const id = targetId(req.params.id);
+      try {
+        await setDisabled(ctx.db, me(res), id, disable);
+      } catch (error) {
+        return refused(req, res, error);
+      }
       res.redirect(303, "/admin/ansatte?melding=oppdatert");
     });
   }

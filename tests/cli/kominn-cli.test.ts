@@ -4,10 +4,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client.ts";
+import { getAccountByEmail, updateAccount } from "../../db/accounts.ts";
+import type { Account } from "../../db/schema.ts";
+import { verifyPassword } from "../../server/services/passwords.ts";
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "kominn-cli-"));
 const env = { ...process.env, KOMINN_DATA_DIR: dataDir, KOMINN_ORIGIN: "https://innovasjon.fredrikstad.test", DATABASE_URL: "" };
+
+/** Reads (and optionally changes) an account in the CLI's database while no command runs. */
+async function withAccount(email: string, change?: Partial<Pick<Account, "role" | "disabledAt">>): Promise<Account | undefined> {
+  const database = await openDatabase({ dataDir });
+  try {
+    const account = await getAccountByEmail(database.db, email);
+    if (account && change) return await updateAccount(database.db, account.id, change);
+    return account;
+  } finally {
+    await database.close();
+  }
+}
 
 async function kominn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -62,5 +78,42 @@ describe("npm run kominn", () => {
     expect((await kominn("token", "revoke", "--id", id)).code).toBe(0);
     expect((await kominn("token", "list")).stdout).toMatch(/trukket tilbake/);
     expect((await kominn("token", "revoke", "--id", id)).code).toBe(2);
+  });
+
+  it("restores an administrator for the operator when none is left, and says what it did", { timeout: 240_000 }, async () => {
+    const email = "admin@fredrikstad.test";
+    // Nobody can administer the instance any longer: its only administrator was demoted and disabled.
+    await withAccount(email, { role: "editor", disabledAt: new Date() });
+
+    const restored = await kominn("admin", "restore", "--email", email);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain(`${email} er nå aktiv administrator`);
+    expect(restored.stdout).toContain("aktivert igjen");
+    expect(restored.stdout).toContain("rollen endret fra redaktør til administrator");
+    const account = (await withAccount(email))!;
+    expect(account.role).toBe("admin");
+    expect(account.disabledAt).toBeNull();
+
+    const again = await kominn("admin", "restore", "--email", email);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("var allerede aktiv administrator");
+
+    const unknown = await kominn("admin", "restore", "--email", "ny@fredrikstad.test");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("ny@fredrikstad.test");
+    expect(unknown.stderr).toContain("--password");
+    expect(await withAccount("ny@fredrikstad.test")).toBeUndefined();
+
+    const bad = await kominn("admin", "restore", "--email", "nei", "--password", "kort");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--email/);
+    expect(bad.stderr).toMatch(/--password/);
+
+    const created = await kominn("admin", "restore", "--email", "ny@fredrikstad.test", "--password", "et-nytt-langt-passord", "--name", "Nora Ny");
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain("opprettet");
+    const made = (await withAccount("ny@fredrikstad.test"))!;
+    expect(made).toMatchObject({ role: "admin", disabledAt: null, name: "Nora Ny" });
+    expect(await verifyPassword(made.passwordHash, "et-nytt-langt-passord")).toBe(true);
   });
 });

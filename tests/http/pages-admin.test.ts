@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { getAccountByEmail, listApiTokens } from "../../db/accounts.ts";
+import { createAccount, createSession, getAccountByEmail, listAccounts, listApiTokens, updateAccount } from "../../db/accounts.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { csrfFrom, expectNb, signIn, signInAdmin, type Agent } from "./pages-support.ts";
 
@@ -114,5 +114,49 @@ describe.each(drivers)("administrator pages on %s", (driver) => {
     await request(inst.app).post("/api/v1/projects").set("Authorization", `Bearer ${token}`)
       .send({ title: "Etter tilbaketrekking", summary: "S", phase: "ide" }).expect(401);
     await admin.agent.post(`/admin/nokler/${record.id}/trekk-tilbake`).type("form").send({ _csrf: admin.csrf }).expect(404);
+  });
+});
+
+// Two administrators demote or disable each other at the same moment: the
+// last-administrator rule holds across concurrent transactions (on PostgreSQL
+// each request has its own connection).
+describe.each(drivers)("the last active administrator under concurrent changes on %s", (driver) => {
+  let inst: TestInstance;
+
+  beforeAll(async () => {
+    inst = await startTestInstance({ driver });
+  });
+  afterAll(() => inst?.close());
+
+  type Act = readonly [path: string, form: Record<string, string>];
+
+  /** A signed-in browser of `accountId`, with a CSRF token for its forms. */
+  async function sessionOf(accountId: string) {
+    const cookie = `kominn_session=${await createSession(inst.ctx.db, accountId)}`;
+    const page = await request(inst.url).get("/admin/ansatte").set("Cookie", cookie).expect(200);
+    const csrf = csrfFrom(page.text);
+    return ([path, form]: Act) => request(inst.url).post(path).set("Cookie", cookie).type("form").send({ _csrf: csrf, ...form });
+  }
+
+  it("never leaves zero active administrators when two act against each other at once", { timeout: 120_000 }, async () => {
+    const a = await createAccount(inst.ctx.db, { email: "a@fredrikstad.test", name: "A", role: "admin", passwordHash: null });
+    const b = await createAccount(inst.ctx.db, { email: "b@fredrikstad.test", name: "B", role: "admin", passwordHash: null });
+    // Only A and B are administrators.
+    await updateAccount(inst.ctx.db, inst.admin!.id, { role: "editor" });
+    const demote = (id: string): Act => [`/admin/ansatte/${id}/rolle`, { role: "editor" }];
+    const disable = (id: string): Act => [`/admin/ansatte/${id}/deaktiver`, {}];
+    const kinds = [[demote, demote], [disable, disable], [demote, disable], [disable, demote]];
+
+    for (let trial = 0; trial < 12; trial++) {
+      for (const id of [a.id, b.id]) await updateAccount(inst.ctx.db, id, { role: "admin", disabledAt: null });
+      const [asA, asB] = await Promise.all([sessionOf(a.id), sessionOf(b.id)]);
+      const [byA, byB] = kinds[trial % kinds.length];
+      const answers = await Promise.all([asA(byA(b.id)), asB(byB(a.id))]);
+      const done = answers.filter((r) => r.status === 303 && String(r.headers.location).startsWith("/admin/ansatte?")).length;
+      const active = (await listAccounts(inst.ctx.db)).filter((x) => x.role === "admin" && !x.disabledAt);
+      expect(active.length, `trial ${trial}: ${answers.map((r) => r.status).join(", ")}`).toBeGreaterThanOrEqual(1);
+      expect(done).toBeLessThanOrEqual(1);
+      for (const refused of answers.filter((r) => r.status === 409)) expect(refused.text).toContain("minst én aktiv administrator");
+    }
   });
 });
