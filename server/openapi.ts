@@ -111,8 +111,8 @@ export function openApiDocument(origin: string) {
           responses: { "201": { description: "Lagret (eget prosjekt)" }, "202": { description: "Sendt til kommunen som eier prosjektet" }, ...errors(400, 401, 404, 415, 422) },
         },
       },
-      "/collaboration-requests/{id}/accept": { post: { summary: "Godta (legger kommunen til som partner)", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 422) } } },
-      "/collaboration-requests/{id}/decline": { post: { summary: "Avslå", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 422) } } },
+      "/collaboration-requests/{id}/accept": { post: { summary: "Godta (legger kommunen til som partner)", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 409, 422), "409": { ...errors(409)["409"], description: "Forespørselen er ikke vår å svare på (vi sendte den; kommunen som eier prosjektet svarer)" } } } },
+      "/collaboration-requests/{id}/decline": { post: { summary: "Avslå", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Besvart" }, ...errors(401, 404, 409, 422), "409": { ...errors(409)["409"], description: "Forespørselen er ikke vår å svare på (vi sendte den; kommunen som eier prosjektet svarer)" } } } },
       "/follows": {
         get: { summary: "Kommunene vi følger, med status", security: [{ token: [] }], responses: { "200": { description: "{ items }" }, ...errors(401, 403) } },
         post: {

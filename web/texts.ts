@@ -455,6 +455,7 @@ export const t = {
     none: "Ingen forespørsler.",
     accept: "Godta",
     decline: "Avslå",
+    notOursToAnswer: "Bare kommunen som eier prosjektet kan svare på forespørselen.",
     status: { pending: "Venter på svar", accepted: "Godtatt", declined: "Avslått" } as Record<string, string>,
   },
   federation: {

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { getCollaborationRequest, listCollaborationRequests } from "../../db/collaboration-requests.ts";
+import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { getProjectByUrl } from "../../db/projects.ts";
 import type { CollaborationRequest } from "../../db/schema.ts";
@@ -8,6 +8,8 @@ import { collaborationRequestSchema } from "../domain/collaboration.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
+import { NotOursToAnswerError } from "../services/collaboration.ts";
+import { t } from "../../web/texts.ts";
 
 const sendSchema = collaborationRequestSchema.extend({
   project: z.url({ protocol: /^https?$/, error: "må være prosjektets id-URL" }).max(2_000),
@@ -51,13 +53,13 @@ export function apiCollaborationRoutes(ctx: AppContext): Router {
 
   for (const [verb, accept] of [["accept", true], ["decline", false]] as const) {
     router.post(`/collaboration-requests/:id/${verb}`, requireApi("project.write"), async (req, res) => {
-      const id = String(req.params.id);
-      const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
-      const existing = await getCollaborationRequest(ctx.db, id);
-      if (!existing || existing.fromActorUrl === own) throw new HttpError(404, "Fant ikke forespørselen");
       const account = res.locals.account!;
-      const decided = await ctx.collaboration.decide(id, accept, { accountId: account.id, name: `${account.name} (API)` });
-      res.json(requestJson(decided!, own));
+      const decided = await ctx.collaboration.decide(String(req.params.id), accept, { accountId: account.id, name: `${account.name} (API)` })
+        .catch((error: unknown) => {
+          throw error instanceof NotOursToAnswerError ? new HttpError(409, t.imitation.notOursToAnswer) : error;
+        });
+      if (!decided) throw new HttpError(404, "Fant ikke forespørselen");
+      res.json(requestJson(decided, (await getLocalMunicipality(ctx.db))?.actorUrl));
     });
   }
 

@@ -7,6 +7,7 @@ import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
 import { ValidationError } from "../services/projects.ts";
+import { NotOursToAnswerError } from "../services/collaboration.ts";
 import { one, parseForm, type FormBody } from "../forms/issues.ts";
 import { collaborationFormPage, collaborationListPage } from "../../web/views/collaboration.ts";
 import { t } from "../../web/texts.ts";
@@ -79,7 +80,9 @@ export function imitationPageRoutes(ctx: AppContext): Router {
 
   for (const [path, accept] of [["godta", true], ["avsla", false]] as const) {
     router.post(`/admin/samarbeid/:id/${path}`, staff, async (req, res) => {
-      const decided = await ctx.collaboration.decide(String(req.params.id), accept, actorOf(res));
+      const decided = await ctx.collaboration.decide(String(req.params.id), accept, actorOf(res)).catch((error: unknown) => {
+        throw error instanceof NotOursToAnswerError ? new HttpError(409, t.imitation.notOursToAnswer) : error;
+      });
       if (!decided) throw new HttpError(404, t.errors.notFound);
       res.redirect(303, "/admin/samarbeid");
     });

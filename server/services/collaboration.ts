@@ -12,6 +12,17 @@ import type { Project } from "../domain/project.ts";
 import type { EventBus } from "../events.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
 
+/**
+ * Only the municipality that owns a project answers requests to join it: a
+ * request we sent (to another municipality's project, whose copy here is only
+ * a cache) is answered by them, over ActivityPub.
+ */
+export class NotOursToAnswerError extends Error {
+  constructor() {
+    super("collaboration request is not ours to answer");
+  }
+}
+
 export interface IncomingRequest extends CollaborationRequestInput {
   fromActorUrl: string;
   fromMunicipalityName: string;
@@ -59,16 +70,20 @@ export class CollaborationService {
     return stored;
   }
 
-  /** Accepting adds the asker as a partner on the project (with history, and federated as any edit). */
+  /**
+   * Answers a request to join one of our projects; accepting adds the asker as
+   * a partner on the project (with history, and federated as any edit).
+   * Refuses (`NotOursToAnswerError`) a request we sent ourselves or one for a
+   * project that is not ours.
+   */
   async decide(id: string, accept: boolean, actor: Actor): Promise<CollaborationRequest | undefined> {
     const pending = await getCollaborationRequest(this.#db, id);
     if (!pending) return undefined;
+    const [municipality, project] = await Promise.all([getLocalMunicipality(this.#db), getProject(this.#db, pending.projectId)]);
+    if (!municipality || !project?.local || pending.fromActorUrl === municipality.actorUrl) throw new NotOursToAnswerError();
     const decided = await decideCollaborationRequest(this.#db, id, accept ? "accepted" : "declined", actor.name);
     if (!decided) throw new ValidationError([{ field: "status", message: "forespørselen er allerede besvart" }]);
-    const project = await getProject(this.#db, decided.projectId);
-    if (!project) return decided;
     if (accept && !project.partners.some((p) => p.type === "kommune" && p.name === decided.fromMunicipalityName)) {
-      const municipality = (await getLocalMunicipality(this.#db))!;
       await this.#projects.update(
         municipality,
         project,

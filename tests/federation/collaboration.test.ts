@@ -6,6 +6,8 @@ import { drivers } from "../helpers/databases.ts";
 import { freePort, type TestInstance } from "../helpers/instance.ts";
 import { spawnInstance } from "../helpers/instance-process.ts";
 import { api, eventually, fastTuning, municipalities, publish, startMunicipality } from "./helpers.ts";
+import { getProjectByUrl } from "../../db/projects.ts";
+import { csrfFrom, signInAdmin } from "../http/pages-support.ts";
 
 const ask = { message: "Vi vil gjerne prøve dette sammen med dere.", contactName: "Siri Sarp", contactEmail: "siri@sarpsborg.test" };
 
@@ -48,6 +50,29 @@ describe.each(drivers)("collaboration requests between instances (%s)", (driver)
     const pending = await eventually(async () => (await incoming()).find((r: any) => r.status === "pending"));
     await api(a, "POST", `/api/v1/collaboration-requests/${pending.id}/decline`);
     await eventually(async () => (await outgoing()).some((r: any) => r.status === "declined"));
+  });
+
+  it("lets only the project's owner answer: the asker's staff cannot accept their own request, by form or API", async () => {
+    const other = await publish(a, { title: "Felles hjemmetjeneste", seekingPartners: true });
+    const sent = await api(b, "POST", "/api/v1/collaboration-requests", { project: other.url, ...ask, message: "Kan vi bli med?" });
+    expect(sent.status).toBe(202);
+    const cachedPartners = async () => (await getProjectByUrl(b.ctx.db, other.url))!.partners;
+    expect(await cachedPartners()).toEqual([]);
+
+    const staff = await signInAdmin(b);
+    const list = await staff.agent.get("/admin/samarbeid").expect(200);
+    expect(list.text).not.toContain(`action="/admin/samarbeid/${sent.json.id}/godta"`);
+    const refused = await staff.agent.post(`/admin/samarbeid/${sent.json.id}/godta`).type("form").send({ _csrf: csrfFrom(list.text) }).expect(409);
+    expect(refused.text).toContain("Bare kommunen som eier prosjektet kan svare på forespørselen.");
+    await staff.agent.post(`/admin/samarbeid/${sent.json.id}/avsla`).type("form").send({ _csrf: csrfFrom(list.text) }).expect(409);
+
+    const byApi = await api(b, "POST", `/api/v1/collaboration-requests/${sent.json.id}/accept`);
+    expect(byApi.status).toBe(409);
+    expect(byApi.json.error.message).toBe("Bare kommunen som eier prosjektet kan svare på forespørselen.");
+
+    // The cached copy of Fredrikstad's project gained no partner, and the request still waits for Fredrikstad.
+    expect(await cachedPartners()).toEqual([]);
+    expect((await outgoing()).find((r: any) => r.id === sent.json.id).status).toBe("pending");
   });
 
   it("refuses requests for projects that do not seek partners, unsigned ones and those from blocked domains", async () => {
