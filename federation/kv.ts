@@ -15,19 +15,29 @@ function expiry(options?: KvStoreSetOptions): Date | null {
 
 const live = () => or(isNull(fedifyKv.expiresAt), gt(fedifyKv.expiresAt, sql`now()`));
 
+// Fedify stores `null` too (a key that could not be fetched, cached for a
+// while): the column holds it as the JSON value null, never as SQL NULL.
+const stored = (value: unknown) => (value === null || value === undefined ? sql`'null'::jsonb` : (value as object));
+
 // Fedify reads a peer's cached public key (and documents) for every activity
 // it receives from that peer; those entries are also kept in memory for a
 // minute. Writes through this store drop the memory copy at once.
 const memoryPrefixes = ['["_fedify","publicKey",', '["_fedify","remoteDocument",'];
 const memoryTtlMs = 60_000;
 const memoryMax = 2_000;
+type Memory = Map<string, { value: unknown; until: number }>;
+/** One memory per database, so every store opened on it sees the others' writes. */
+const memories = new WeakMap<Db, Memory>();
 
 /** Fedify's KvStore over our database (PGlite or PostgreSQL), so caches and breaker state survive restarts. */
 export class DrizzleKvStore implements KvStore {
   readonly #db: Db;
-  readonly #memory = new Map<string, { value: unknown; until: number }>();
+  readonly #memory: Memory;
   constructor(db: Db) {
     this.#db = db;
+    let memory = memories.get(db);
+    if (!memory) memories.set(db, (memory = new Map()));
+    this.#memory = memory;
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
@@ -52,8 +62,8 @@ export class DrizzleKvStore implements KvStore {
     const expiresAt = expiry(options);
     await this.#db
       .insert(fedifyKv)
-      .values({ key: k, value: value as object, expiresAt })
-      .onConflictDoUpdate({ target: fedifyKv.key, set: { value: value as object, expiresAt } });
+      .values({ key: k, value: stored(value), expiresAt })
+      .onConflictDoUpdate({ target: fedifyKv.key, set: { value: stored(value), expiresAt } });
   }
 
   async delete(key: KvKey): Promise<void> {
@@ -71,14 +81,14 @@ export class DrizzleKvStore implements KvStore {
       await this.#db.delete(fedifyKv).where(and(eq(fedifyKv.key, k), lte(fedifyKv.expiresAt, sql`now()`)));
       const inserted = await this.#db
         .insert(fedifyKv)
-        .values({ key: k, value: newValue as object, expiresAt })
+        .values({ key: k, value: stored(newValue), expiresAt })
         .onConflictDoNothing()
         .returning({ key: fedifyKv.key });
       return inserted.length > 0;
     }
     const updated = await this.#db
       .update(fedifyKv)
-      .set({ value: newValue as object, expiresAt })
+      .set({ value: stored(newValue), expiresAt })
       .where(and(eq(fedifyKv.key, k), live(), sql`${fedifyKv.value} = ${JSON.stringify(expectedValue)}::jsonb`))
       .returning({ key: fedifyKv.key });
     return updated.length > 0;
