@@ -5,10 +5,13 @@ import type { AppContext } from "../server/context.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
+import { withInboundRequest } from "./inbox/inbound-request.ts";
 import { outboxPageJson, projectArticleJson } from "./project-object.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
 export const inboxBodyLimit = 256 * 1024;
+/** Deepest nesting of objects and arrays an inbox takes; real activities stay under ten. */
+export const inboxDepthLimit = 32;
 
 const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
 const projectPath = /^\/prosjekter\/([a-z0-9-]+)\/?$/;
@@ -55,6 +58,27 @@ async function readBody(req: ExpressRequest, limit: number): Promise<Buffer | "t
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * True when JSON text nests objects or arrays deeper than `limit`: one pass
+ * over the characters, before anything parses it (JSON-LD processing recurses
+ * once per level and runs out of stack on a few thousand).
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 function problem(res: ExpressResponse, status: number, message: string): void {
@@ -112,8 +136,12 @@ export function federationMiddleware(federation: Federation<AppContext>, app: Ap
           res.setHeader("Connection", "close");
           return problem(res, 413, `Aktiviteten er større enn ${inboxBodyLimit} byte`);
         }
+        const text = read.toString("utf8");
+        if (nestsDeeperThan(text, inboxDepthLimit)) {
+          return problem(res, 400, `Ugyldig JSON-LD: nestet dypere enn ${inboxDepthLimit} nivåer`);
+        }
         try {
-          const parsed = JSON.parse(read.toString("utf8"));
+          const parsed = JSON.parse(text);
           if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
         } catch {
           return problem(res, 400, "Ugyldig JSON-LD: forventet et JSON-objekt");
@@ -126,19 +154,23 @@ export function federationMiddleware(federation: Federation<AppContext>, app: Ap
         else if (value !== undefined) headers.set(name, value);
       }
       const url = new URL(req.originalUrl, app.config.origin);
-      const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+      const bytes = body ? new Uint8Array(body) : undefined;
+      const request = new Request(url, { method: req.method, headers, body: bytes });
       let passOn = false;
-      const response = await federation.fetch(request, {
-        contextData: app,
-        onNotFound: () => {
-          passOn = true;
-          return new Response(null, { status: 404 });
-        },
-        onNotAcceptable: () => {
-          passOn = true;
-          return new Response(null, { status: 406 });
-        },
-      });
+      const handle = () =>
+        federation.fetch(request, {
+          contextData: app,
+          onNotFound: () => {
+            passOn = true;
+            return new Response(null, { status: 404 });
+          },
+          onNotAcceptable: () => {
+            passOn = true;
+            return new Response(null, { status: 406 });
+          },
+        });
+      // The inbox handlers check the request's signature again (inbox/sender.ts).
+      const response = bytes ? await withInboundRequest({ url: url.href, headers, body: bytes }, handle) : await handle();
       if (passOn) return next();
       res.status(response.status);
       response.headers.forEach((value, name) => res.append(name, value));

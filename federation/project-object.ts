@@ -246,7 +246,11 @@ export function projectFromArticleJson(document: unknown): ReceivedProject {
 
 function slugFromUrl(url: string): string {
   const last = new URL(url).pathname.split("/").filter(Boolean).pop() ?? "prosjekt";
-  return decodeURIComponent(last).slice(0, 120);
+  try {
+    return decodeURIComponent(last).slice(0, 120);
+  } catch {
+    throw new NotAProjectError(`invalid field id: malformed %-escape in ${url.slice(0, 200)}`);
+  }
 }
 
 function escapeText(s: string): string {

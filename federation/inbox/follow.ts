@@ -1,4 +1,5 @@
-import type { InboxContext } from "@fedify/fedify";
+import type { InboxContext, KvKey } from "@fedify/fedify";
+import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import { Accept, isActor, Organization, type Actor, type Follow } from "@fedify/vocab";
 import { getFollowByTarget } from "../../db/follows.ts";
 import { upsertFollower } from "../../db/followers.ts";
@@ -6,7 +7,14 @@ import { newId } from "../../db/ids.ts";
 import type { AppContext } from "../../server/context.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
 import { sendFollow } from "../follow-service.ts";
+import { DrizzleKvStore } from "../kv.ts";
 import { getFederationSettings } from "../settings.ts";
+
+/**
+ * A follower who follows again (a peer that lost our Accept asks again) is
+ * answered again at most this often; a flood of Follows gets one Accept.
+ */
+const acceptAgainAfter = Polyfill.Duration.from({ minutes: 10 }) as unknown as Temporal.Duration;
 
 /** Someone follows us: accept at once, or hold it for an administrator (a setting). */
 export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): Promise<void> {
@@ -29,6 +37,10 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): P
     status: approveFollowers ? "pending" : "accepted",
   });
   if (row.status !== "accepted") return;
+  if (!(await firstAcceptFor(app, row.actorUrl, row.id))) {
+    app.logger.debug(`inbox: Follow ${follow.id.href} repeats an accepted follow; no new Accept`);
+    return;
+  }
   await ctx.sendActivity(
     { identifier: target.identifier },
     follower,
@@ -57,4 +69,17 @@ async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier:
     // The Accept stands either way; an administrator can follow from the federation page.
     app.logger.warn(`could not follow back ${follower.id!.href}`, error);
   }
+}
+
+/**
+ * True for one caller per follower row and window: the row id is noted in the
+ * kv store, so a repeated Follow (the same row) is not answered again until
+ * the note expires, while a follower who left and came back (a new row) is.
+ */
+async function firstAcceptFor(app: AppContext, actorUrl: string, rowId: string): Promise<boolean> {
+  const kv = new DrizzleKvStore(app.db);
+  const key: KvKey = ["kominn", "followAccepted", actorUrl];
+  const noted = await kv.get<string>(key);
+  if (noted === rowId) return false;
+  return kv.cas(key, noted, rowId, { ttl: acceptAgainAfter });
 }

@@ -4,10 +4,15 @@ import { claimActivity, releaseActivity } from "../../db/delivery-state.ts";
 import { isBlocked } from "../../db/domain-blocks.ts";
 import type { AppContext } from "../../server/context.ts";
 import { NotAProjectError, RefusedError } from "../remote-projects.ts";
+import { senderRefusal } from "./sender.ts";
 
 /**
- * Runs an inbox handler once per activity id, and never for a blocked domain.
- * A handler that fails (not a refusal) gives the id back, so a retry is handled.
+ * Runs an inbox handler for an activity its actor really sent (sender.ts),
+ * never for a blocked domain, and once per activity id. The id is claimed
+ * before the handler runs, so two deliveries at once are handled once, and
+ * given back when the handler refuses or fails, so a squatted or refused id
+ * does not shut out a later delivery. A refusal is one log line and nothing
+ * stored; a failure is thrown so the sender retries.
  */
 export function handler<A extends Activity>(
   name: string,
@@ -15,22 +20,23 @@ export function handler<A extends Activity>(
 ): (ctx: InboxContext<AppContext>, activity: A) => Promise<void> {
   return async (ctx, activity) => {
     const app = ctx.data;
-    if (!activity.actorId) return;
-    if (await isBlocked(app.db, activity.actorId)) {
-      app.logger.info(`inbox: ${name} from blocked ${activity.actorId.host} refused`);
+    const actorId = activity.actorId;
+    if (!actorId) return;
+    const id = activity.id?.href;
+    const refuse = (reason: string) => app.logger.warn(`inbox: ${name} ${id ?? ""} from ${actorId.href} refused: ${reason}`);
+    if (await isBlocked(app.db, actorId)) {
+      app.logger.info(`inbox: ${name} from blocked ${actorId.host} refused`);
       return;
     }
-    const id = activity.id?.href;
+    const untrusted = await senderRefusal(ctx, activity);
+    if (untrusted) return refuse(untrusted);
     if (id && !(await claimActivity(app.db, id))) return;
     try {
       await handle(ctx, activity);
     } catch (error) {
-      // A refusal is final: log it, store nothing, and do not ask for a retry.
-      if (!(error instanceof RefusedError || error instanceof NotAProjectError)) {
-        if (id) await releaseActivity(app.db, id);
-        throw error;
-      }
-      app.logger.warn(`inbox: ${name} ${id ?? ""} from ${activity.actorId.href} refused: ${error.message}`);
+      if (id) await releaseActivity(app.db, id);
+      if (!(error instanceof RefusedError || error instanceof NotAProjectError)) throw error;
+      refuse(error.message);
     }
   };
 }

@@ -1,0 +1,133 @@
+import { verifyRequest, type InboxContext, type KeyCache, type KvKey } from "@fedify/fedify";
+import { Temporal as Polyfill } from "@js-temporal/polyfill";
+import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Undo, Update } from "@fedify/vocab";
+import type { Db } from "../../db/client.ts";
+import type { AppContext } from "../../server/context.ts";
+import { DrizzleKvStore } from "../kv.ts";
+import { inboundRequest } from "./inbound-request.ts";
+
+// Who sent an activity, checked once for every handler (guards.ts).
+//
+// Fedify accepts a request signed with any key whose own document names the
+// actor as `owner`, wherever that document lives, and it takes an activity
+// with a Linked Data signature or an integrity proof without looking at the
+// HTTP signature at all. Like Mastodon, we take an activity only when the
+// request is signed with a key of the actor's own: on the actor's host and
+// listed by the actor's document. What the activity names as its own (its id,
+// what it creates, updates, deletes or undoes) must be on that host too.
+
+/** As `signatureTimeWindow` in federation/index.ts: Fedify has just checked the same signature. */
+const signatureTimeWindow = { minutes: 5 };
+/** Activity types whose object belongs to the actor (never someone else's object). */
+const ownObjectTypes = [Create, Update, Delete, Undo];
+
+/** Why `activity` is not its actor's own, or null when it is. */
+export async function senderRefusal(ctx: InboxContext<AppContext>, activity: Activity): Promise<string | null> {
+  const actorId = activity.actorId;
+  if (!actorId) return "no actor";
+  const host = actorId.origin;
+  if (activity.id && activity.id.origin !== host) return `its id ${activity.id.href} is not on the actor's host`;
+  if (ownObjectTypes.some((type) => activity instanceof type)) {
+    const foreign = activity.objectIds.find((id) => id.origin !== host);
+    if (foreign) return `its object ${foreign.href} is not on the actor's host`;
+  }
+  const request = inboundRequest();
+  if (!request) return "no signed request to check";
+  const key = await verifyRequest(new Request(request.url, { method: "POST", headers: request.headers, body: request.body }), {
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    timeWindow: signatureTimeWindow,
+    keyCache: keyCache(ctx),
+  });
+  if (!key?.id) return "the request carries no valid HTTP signature";
+  if (key.id.origin !== host) return `signed with ${key.id.href}, a key on another host`;
+  if (key.ownerId && key.ownerId.href !== actorId.href) return `signed with ${key.id.href}, a key of ${key.ownerId.href}`;
+  if (!(await actorListsKey(ctx, actorId, key.id))) return `${actorId.href} does not list the key ${key.id.href}`;
+  return null;
+}
+
+type Memo<T> = Map<string, { value: T; until: number }>;
+const memoMax = 2_000;
+
+function memoOf<T>(all: WeakMap<Db, Memo<T>>, db: Db): Memo<T> {
+  let memo = all.get(db);
+  if (!memo) all.set(db, (memo = new Map()));
+  return memo;
+}
+
+function remember<T>(memo: Memo<T>, key: string, value: T, ttlMs: number): void {
+  if (memo.size >= memoMax) memo.clear();
+  memo.set(key, { value, until: Date.now() + ttlMs });
+}
+
+function recall<T>(memo: Memo<T>, key: string): T | undefined {
+  const held = memo.get(key);
+  if (held && held.until > Date.now()) return held.value;
+  if (held) memo.delete(key);
+  return undefined;
+}
+
+/** Key ids each actor's document listed when last fetched. */
+const listedKeys = new WeakMap<Db, Memo<Set<string>>>();
+const listedKeysTtlMs = 5 * 60_000;
+
+/**
+ * True when the actor's own document lists the key (publicKey or
+ * assertionMethod). A key whose document is the actor's (`<actor>#main-key`,
+ * as KOMINN and Mastodon publish it) was read from that list when Fedify
+ * fetched it; any other key costs one fetch of the actor, remembered a while.
+ */
+async function actorListsKey(ctx: InboxContext<AppContext>, actorId: URL, keyId: URL): Promise<boolean> {
+  const document = new URL(keyId);
+  document.hash = "";
+  if (document.href === actorId.href) return true;
+  const memo = memoOf(listedKeys, ctx.data.db);
+  if (recall(memo, actorId.href)?.has(keyId.href)) return true;
+  const actor = await ctx.lookupObject(actorId, { crossOrigin: "ignore" }).catch(() => null);
+  if (!actor || !isActor(actor) || actor.id?.href !== actorId.href) return false;
+  const keys = new Set([...actor.publicKeyIds, ...actor.assertionMethodIds].map((id) => id.href));
+  remember(memo, actorId.href, keys, listedKeysTtlMs);
+  return keys.has(keyId.href);
+}
+
+/** Parsed keys, so checking a signature again costs no JSON-LD parse. */
+const parsedKeys = new WeakMap<Db, Memo<CryptographicKey | Multikey | null>>();
+const parsedKeysTtlMs = 60_000;
+/** How long a key that could not be fetched stays unavailable (as Fedify's own cache). */
+const unavailableKeyTtl = Polyfill.Duration.from({ minutes: 10 }) as unknown as Temporal.Duration;
+
+/**
+ * Fedify's own public key cache (the same kv entries its inbox fills), so the
+ * second check of a signature fetches nothing.
+ */
+function keyCache(ctx: InboxContext<AppContext>): KeyCache {
+  const kv = new DrizzleKvStore(ctx.data.db);
+  const memo = memoOf(parsedKeys, ctx.data.db);
+  const kvKey = (keyId: URL): KvKey => ["_fedify", "publicKey", keyId.href];
+  const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+  return {
+    async get(keyId) {
+      const held = recall(memo, keyId.href);
+      if (held !== undefined) return held;
+      const serialized = await kv.get(kvKey(keyId));
+      if (serialized === undefined) return undefined;
+      let key: CryptographicKey | Multikey | null = null;
+      if (serialized !== null) {
+        key =
+          (await CryptographicKey.fromJsonLd(serialized, options).catch(() => null)) ??
+          (await Multikey.fromJsonLd(serialized, options).catch(() => null));
+        if (!key) return undefined;
+      }
+      remember(memo, keyId.href, key, parsedKeysTtlMs);
+      return key;
+    },
+    async set(keyId, key) {
+      memo.delete(keyId.href);
+      if (key === null) {
+        await kv.set(kvKey(keyId), null, { ttl: unavailableKeyTtl });
+        return;
+      }
+      await kv.set(kvKey(keyId), await key.toJsonLd(options));
+    },
+  };
+}
