@@ -23,8 +23,9 @@ export function registerInbox(federation: Federation<AppContext>): void {
     .on(Update, handler("Update", onUpdate))
     .on(Delete, handler("Delete", onDelete))
     .on(Join, handler("Join", onJoin))
-    // Every handler claims its activity id in our database first (and gives it
-    // back if handling fails: see guards.ts), so Fedify's own record is not kept too.
+    // Every handler first checks that the actor really sent the activity, then
+    // claims its id in our database (and gives it back if the handler refuses
+    // or fails: see guards.ts), so Fedify's own record is not kept too.
     .withIdempotency(() => null)
     .onError((ctx, error) => ctx.data.logger.warn("inbox: handling an activity failed", error));
 }
