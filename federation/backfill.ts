@@ -7,6 +7,7 @@ import type { AppContext } from "../server/context.ts";
 import { rememberActor } from "./actor.ts";
 import { eachLimited } from "./each-limited.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
+import { lookupByUrl } from "./loaders.ts";
 import { fetchAndStoreProject, storeProjectDocument } from "./remote-projects.ts";
 import { getFederationSettings } from "./settings.ts";
 
@@ -33,11 +34,10 @@ const idOf = (v: unknown): string | undefined =>
  */
 export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limit?: number): Promise<BackfillResult> {
   const app = ctx.data;
-  const allowPrivate = app.config.allowPrivateAddress;
   const bound = limit ?? (await getFederationSettings(app.db)).backfillLimit;
   const result: BackfillResult = { seen: 0, stored: 0, failed: 0 };
   if (bound <= 0) return result;
-  const actor = await ctx.lookupObject(follow.targetActorUrl);
+  const actor = await lookupByUrl(ctx, follow.targetActorUrl);
   if (!actor || !isActor(actor) || !actor.outboxId) return result;
   const municipality = (await getMunicipalityByActorUrl(app.db, follow.targetActorUrl)) ?? (await rememberActor(app.db, actor));
   const origin = new URL(follow.targetActorUrl).origin;
@@ -45,10 +45,10 @@ export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limi
   const embedded: { json: Json; context: unknown }[] = [];
   const byReference: string[] = [];
   const seen = new Set<string>();
-  const root = (await fetchActivityJson(actor.outboxId, { allowPrivate })).json as Json | null;
+  const root = (await fetchActivityJson(actor.outboxId, { network: app.config })).json as Json | null;
   let pageRef: unknown = root?.first ?? (Array.isArray(root?.orderedItems) ? root : undefined);
   for (let n = 0; pageRef && n < maxPages && seen.size < bound; n++) {
-    const page = (typeof pageRef === "string" ? (await fetchActivityJson(pageRef, { allowPrivate })).json : pageRef) as Json | null;
+    const page = (typeof pageRef === "string" ? (await fetchActivityJson(pageRef, { network: app.config })).json : pageRef) as Json | null;
     if (!page) break;
     const pageId = idOf(page);
     if (pageId && new URL(pageId).origin !== origin) break; // pages must come from the actor's own host

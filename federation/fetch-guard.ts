@@ -1,6 +1,23 @@
-import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
-import type { DocumentLoader, RemoteDocument } from "@fedify/vocab-runtime";
+// Every outgoing request that remote input can steer goes through one
+// "network" per instance: an undici Agent whose connector resolves the host
+// name once, checks every address against the address policy
+// (address-policy.ts) and connects to the address it checked. Nothing resolves
+// the name a second time, so DNS rebinding has nothing to race, and every hop
+// of a redirect is a new connection, checked the same way.
+//
+// Our own fetches (fetchActivityJson, the JSON-LD loaders in loaders.ts) pass
+// the agent explicitly. Fedify's own requests (deliveries to inboxes, with
+// their redirects) use the global fetch: installFetchGuard wraps it so that a
+// request made inside runWithNetwork (the instance's queue workers), or any
+// ActivityPub request made outside it, goes through the agent as well.
+// Exempt, because the operator configured them and they may well be on a
+// private network: the Meilisearch URL and the OIDC issuer (their requests are
+// not ActivityPub traffic either, so outside the queue they are never touched).
+import { AsyncLocalStorage } from "node:async_hooks";
+import { lookup, Resolver } from "node:dns/promises";
+import { isIP } from "node:net";
+import { Agent, buildConnector, type Dispatcher } from "undici";
+import { AddressPolicy } from "./address-policy.ts";
 
 /** Limits on every remote fetch we make. */
 export const fetchLimits = {
@@ -11,32 +28,96 @@ export const fetchLimits = {
 
 export class FetchRefusedError extends Error {}
 
-const privateRanges = new BlockList();
-for (const [net, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16],
-  ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) privateRanges.addSubnet(net, prefix, "ipv4");
-for (const [net, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) {
-  privateRanges.addSubnet(net, prefix, "ipv6");
+/** What the network of an instance is built from: its config (server/config.ts) has all of it. */
+export interface NetworkSettings {
+  /** Our public origin, named in the User-Agent. */
+  origin: string;
+  /** KOMINN_ALLOW_HOSTS: host or host:port entries whose private addresses are allowed. */
+  allowHosts: readonly string[];
+  /** KOMINN_DNS_SERVERS: resolve names with these servers instead of the system resolver. */
+  dnsServers: readonly string[];
+  /** Operator-configured services, exempt from the guard. */
+  meiliUrl?: string;
+  oidc?: { issuer: string };
 }
 
-function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return privateRanges.check(mapped[1], "ipv4");
-  return privateRanges.check(address, family === 4 ? "ipv4" : "ipv6");
+export const software = "KOMINN/0.1.0";
+
+/** e.g. `KOMINN/0.1.0 (ActivityPub; +https://innovasjon.fredrikstad.kommune.no/)` */
+export function userAgentFor(origin: string): string {
+  return `${software} (ActivityPub; +${new URL(origin).href})`;
 }
 
-/** Refuses non-http(s) URLs and, unless allowed, hosts that resolve to private or loopback addresses. */
-export async function assertFetchable(url: URL, allowPrivate: boolean): Promise<void> {
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new FetchRefusedError(`refused scheme ${url.protocol}`);
-  if (allowPrivate) return;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const addresses = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
-  if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
-    throw new FetchRefusedError(`refused private address for ${url.host}`);
+type Resolve = (host: string) => Promise<string[]>;
+
+function resolverFor(servers: readonly string[]): Resolve {
+  if (servers.length === 0) {
+    return async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   }
+  const resolver = new Resolver({ timeout: 2_000, tries: 2 });
+  resolver.setServers([...servers]);
+  return async (host) => {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const addresses = [...(v4.status === "fulfilled" ? v4.value : []), ...(v6.status === "fulfilled" ? v6.value : [])];
+    if (addresses.length === 0) throw v4.status === "rejected" ? v4.reason : new Error(`no address for ${host}`);
+    return addresses;
+  };
+}
+
+/** One instance's outgoing side: its policy, resolver, agent and User-Agent. */
+export class Network {
+  readonly policy: AddressPolicy;
+  readonly userAgent: string;
+  readonly dispatcher: Dispatcher;
+  readonly #resolve: Resolve;
+  readonly #exempt: Set<string>;
+
+  constructor(settings: NetworkSettings) {
+    this.policy = new AddressPolicy(settings.allowHosts);
+    this.userAgent = userAgentFor(settings.origin);
+    this.#resolve = resolverFor(settings.dnsServers);
+    this.#exempt = new Set(
+      [settings.meiliUrl, settings.oidc?.issuer].flatMap((u) => (u && URL.canParse(u) ? [new URL(u).origin] : [])),
+    );
+    const connect = buildConnector({ timeout: fetchLimits.timeoutMs });
+    this.dispatcher = new Agent({
+      connect: (options, callback) => {
+        const port = Number(options.port) || (options.protocol === "https:" ? 443 : 80);
+        this.checkedAddress(options.hostname, port).then(
+          // Connect to the address that was checked; TLS still verifies the certificate for the name (from `host`).
+          (address) => connect({ ...options, hostname: address }, callback),
+          (error: Error) => callback(error, null),
+        );
+      },
+    });
+  }
+
+  /** Resolves `hostname` once; every address must pass the policy; returns the one to connect to. */
+  async checkedAddress(hostname: string, port: number): Promise<string> {
+    const host = hostname.replace(/^\[|\]$/g, "");
+    const addresses = isIP(host) ? [host] : await this.#resolve(host);
+    const refused = addresses.find((address) => !this.policy.allows({ host, port }, address));
+    if (addresses.length === 0 || refused !== undefined) {
+      throw new FetchRefusedError(`refused ${refused ?? "no address"} for ${host}:${port}: a private address not named in KOMINN_ALLOW_HOSTS`);
+    }
+    return addresses[0];
+  }
+
+  exempts(url: string): boolean {
+    return URL.canParse(url) && this.#exempt.has(new URL(url).origin);
+  }
+}
+
+const networks = new WeakMap<NetworkSettings, Network>();
+
+/** The network of the instance with these settings (one per config object). */
+export function networkFor(settings: NetworkSettings): Network {
+  let network = networks.get(settings);
+  if (!network) {
+    network = new Network(settings);
+    networks.set(settings, network);
+  }
+  return network;
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
@@ -65,26 +146,41 @@ export interface GuardedFetchResult {
   json: unknown;
 }
 
+export interface GuardedFetchOptions {
+  /** The instance's settings (its config): address policy, resolver, User-Agent. */
+  network: NetworkSettings;
+  timeoutMs?: number;
+  maxBytes?: number;
+  accept?: string;
+  /** Signs each request (each redirect hop anew), for servers that want signed fetches. */
+  sign?: (request: Request) => Promise<Request>;
+}
+
 /**
- * GETs an ActivityPub document: address check on every hop, a timeout, a size
- * cap, and redirects followed by hand so each target is checked too.
+ * GETs an ActivityPub document through the instance's network: the address
+ * policy at every connection, a timeout, a size cap, and redirects followed by
+ * hand (at most three), so each hop is a request of its own.
  */
-export async function fetchActivityJson(
-  input: string | URL,
-  options: { allowPrivate: boolean; timeoutMs?: number; maxBytes?: number; accept?: string },
-): Promise<GuardedFetchResult> {
+export async function fetchActivityJson(input: string | URL, options: GuardedFetchOptions): Promise<GuardedFetchResult> {
+  const network = networkFor(options.network);
   let url = new URL(input);
   const signal = AbortSignal.timeout(options.timeoutMs ?? fetchLimits.timeoutMs);
   for (let hop = 0; ; hop++) {
-    await assertFetchable(url, options.allowPrivate);
-    const response = await fetch(url, {
-      redirect: "manual",
-      signal,
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new FetchRefusedError(`refused scheme ${url.protocol}`);
+    let request = new Request(url, {
       headers: {
-        "user-agent": "KOMINN/0.1.0 (ActivityPub; +https://kominn.no)",
+        "user-agent": network.userAgent,
         accept: options.accept ?? 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
       },
     });
+    if (options.sign) request = await options.sign(request);
+    let response: Response;
+    try {
+      response = await fetch(request, { redirect: "manual", signal, dispatcher: network.dispatcher } as RequestInit);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      throw cause instanceof FetchRefusedError ? cause : error;
+    }
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
@@ -105,16 +201,14 @@ export async function fetchActivityJson(
   }
 }
 
-/** A Fedify document loader with the same guard, for production (private addresses refused). */
-export function guardedDocumentLoader(allowPrivate: boolean): DocumentLoader {
-  return async (url: string): Promise<RemoteDocument> => {
-    const result = await fetchActivityJson(url, { allowPrivate });
-    if (result.status >= 400) throw new FetchRefusedError(`HTTP ${result.status} from ${url}`);
-    return { contextUrl: null, document: result.json, documentUrl: result.url };
-  };
-}
+// --- The global fetch, for Fedify's own requests --------------------------------
 
-let timeoutsInstalled = false;
+const current = new AsyncLocalStorage<Network>();
+
+/** Runs `fn` (e.g. the queue workers) so that Fedify's requests in it use this instance's network. */
+export function runWithNetwork<T>(settings: NetworkSettings, fn: () => T): T {
+  return current.run(networkFor(settings), fn);
+}
 
 function isActivityPubTraffic(input: RequestInfo | URL, init?: RequestInit): boolean {
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
@@ -122,16 +216,64 @@ function isActivityPubTraffic(input: RequestInfo | URL, init?: RequestInit): boo
   return /activity\+json|ld\+json|jrd\+json/.test(types);
 }
 
+const registered: NetworkSettings[] = [];
+let fallback: { count: number; network: Network } | undefined;
+
 /**
- * Fedify's deliveries and lookups use the global fetch with no deadline; a
- * follower that never answers would hold a queue worker forever. Give every
- * ActivityPub request (by its content type or Accept header) that has no
- * signal of its own a deadline; other traffic in the process is left alone.
+ * The network for an ActivityPub request made outside any instance's context.
+ * With one instance in the process (production) it is that instance's; with
+ * several (tests, the demo) the union of what they allow.
  */
-export function installFetchDeadline(timeoutMs = 10_000): void {
-  if (timeoutsInstalled) return;
-  timeoutsInstalled = true;
-  const original = globalThis.fetch;
-  globalThis.fetch = (input, init) =>
-    original(input, init?.signal || !isActivityPubTraffic(input, init) ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
+function fallbackNetwork(): Network | undefined {
+  if (registered.length === 0) return undefined;
+  if (registered.length === 1) return networkFor(registered[0]);
+  if (fallback?.count !== registered.length) {
+    const network = new Network({
+      origin: registered[0].origin,
+      allowHosts: [...new Set(registered.flatMap((s) => s.allowHosts))],
+      dnsServers: registered.find((s) => s.dnsServers.length > 0)?.dnsServers ?? [],
+      meiliUrl: registered[0].meiliUrl,
+      oidc: registered[0].oidc,
+    });
+    fallback = { count: registered.length, network };
+  }
+  return fallback.network;
+}
+
+const installedKey = Symbol.for("kominn.fetch-guard");
+type Installed = { original: typeof fetch; owner?: object };
+/** This copy of the module (a test runner may load it afresh): the wrapper must read this copy's context. */
+const moduleToken = {};
+let deadlineMs: number = fetchLimits.timeoutMs;
+
+function guardedFetch(original: typeof fetch): typeof fetch {
+  return (input, init) => {
+    if ((init as { dispatcher?: unknown } | undefined)?.dispatcher) return original(input, init);
+    const activityPub = isActivityPubTraffic(input, init);
+    const network = current.getStore() ?? (activityPub ? fallbackNetwork() : undefined);
+    const url = input instanceof Request ? input.url : String(input);
+    const ownSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    if (!network || network.exempts(url)) {
+      return original(input, !activityPub || init?.signal ? init : { ...init, signal: AbortSignal.timeout(deadlineMs) });
+    }
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set("user-agent", network.userAgent);
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = ownSignal ? AbortSignal.any([ownSignal, deadline]) : deadline;
+    return original(input, { ...init, headers, signal, dispatcher: network.dispatcher } as RequestInit);
+  };
+}
+
+/**
+ * Puts the instance's network under the global fetch (once per process; a
+ * later instance only registers its settings). `timeoutMs` is the deadline
+ * of every request the guard handles that has none of its own.
+ */
+export function installFetchGuard(settings: NetworkSettings, timeoutMs: number = fetchLimits.timeoutMs): void {
+  if (!registered.includes(settings)) registered.push(settings);
+  const state = ((globalThis as Record<symbol, unknown>)[installedKey] ??= { original: globalThis.fetch }) as Installed;
+  if (state.owner === moduleToken) return;
+  state.owner = moduleToken;
+  deadlineMs = timeoutMs;
+  globalThis.fetch = guardedFetch(state.original);
 }

@@ -12,6 +12,7 @@ import type { FollowRow, FollowerRow } from "../db/schema-federation.ts";
 import type { AppContext } from "../server/context.ts";
 import { actorHandle, rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
+import { lookupByUrl } from "./loaders.ts";
 import { removeProject } from "./remote-projects.ts";
 
 /** A problem the administrator can fix; routes turn it into a 4xx naming the field. */
@@ -60,7 +61,7 @@ export class FollowService {
     let actor;
     try {
       const url = lookup.startsWith("@") ? await this.#webfinger(lookup) : lookup;
-      actor = url ? await this.context().lookupObject(url) : null;
+      actor = url ? await lookupByUrl(this.context(), url) : null;
     } catch {
       actor = null;
     }
@@ -71,18 +72,19 @@ export class FollowService {
   }
 
   /**
-   * WebFinger over https; in test and demo mode (private addresses allowed)
-   * also over plain http, since loopback peers have no certificates.
+   * WebFinger over https; in test and demo mode (KOMINN_ALLOW_HOSTS names
+   * hosts) also over plain http, since loopback peers have no certificates.
+   * The address policy applies either way.
    */
   async #webfinger(handle: string): Promise<string | undefined> {
     const [, user, host] = handlePattern.exec(handle)!;
-    const allowPrivate = this.#app.config.allowPrivateAddress;
+    const plainHttp = this.#app.config.allowHosts.length > 0;
     const loopbackLike = /^(localhost|\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\])(:\d+)?$/i.test(host);
-    const schemes = !allowPrivate ? ["https"] : loopbackLike ? ["http", "https"] : ["https", "http"];
+    const schemes = !plainHttp ? ["https"] : loopbackLike ? ["http", "https"] : ["https", "http"];
     for (const scheme of schemes) {
       const url = `${scheme}://${host}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${user}@${host}`)}`;
       try {
-        const { status, json } = await fetchActivityJson(url, { allowPrivate, accept: "application/jrd+json, application/json" });
+        const { status, json } = await fetchActivityJson(url, { network: this.#app.config, accept: "application/jrd+json, application/json" });
         if (status !== 200) continue;
         const links = (json as { links?: { rel?: string; type?: string; href?: string }[] }).links ?? [];
         const self = links.find((l) => l.rel === "self" && /activity\+json|ld\+json/.test(l.type ?? ""));
@@ -179,7 +181,7 @@ export class FollowService {
       let state: PeerCheck["state"];
       let problem = "";
       try {
-        const { status } = await fetchActivityJson(row.targetActorUrl, { allowPrivate: this.#app.config.allowPrivateAddress });
+        const { status } = await fetchActivityJson(row.targetActorUrl, { network: this.#app.config });
         state = status === 410 ? "gone" : status < 400 ? "ok" : "unreachable";
         problem = `HTTP ${status}`;
       } catch (error) {
@@ -227,7 +229,7 @@ export class FollowService {
       }),
     );
     if (this.#app.config.role === "aggregator" && !(await getFollowByTarget(this.#app.db, row.actorUrl))) {
-      const actor = await ctx.lookupObject(row.actorUrl).catch(() => null);
+      const actor = await lookupByUrl(ctx, row.actorUrl).catch(() => null);
       if (actor instanceof Organization && actor.id && actor.inboxId) await sendFollow(ctx, self.handle, actor);
     }
     return accepted;

@@ -11,6 +11,7 @@ import type { Project } from "../server/domain/project.ts";
 import type { AppContext } from "../server/context.ts";
 import { rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
+import { lookupByUrl } from "./loaders.ts";
 import { projectFromArticleJson } from "./project-object.ts";
 import { RefusedError, storeProjectDocument } from "./remote-projects.ts";
 
@@ -60,7 +61,7 @@ export async function recordRemoteImitation(ctx: InboxContext<AppContext>, activ
   const objectId = activity.objectId;
   if (!objectId) return;
   if (objectId.origin !== actorId.origin) throw new RefusedError(`${actorId.href} does not own ${objectId.href}`);
-  const fetched = await fetchActivityJson(objectId, { allowPrivate: app.config.allowPrivateAddress });
+  const fetched = await fetchActivityJson(objectId, { network: app.config });
   if (fetched.status === 404 || fetched.status === 410) return void (await forgetRemoteImitation(app, actorId.href, objectId.href));
   if (fetched.status >= 400) throw new Error(`HTTP ${fetched.status} from ${objectId.href}`);
   const copy = projectFromArticleJson(fetched.json);
@@ -112,11 +113,11 @@ export async function resolveRemoteProject(ctx: Context<AppContext>, url: string
   const app = ctx.data;
   const held = await getProjectByUrl(app.db, url);
   if (held || depth >= maxResolveDepth) return held;
-  const fetched = await fetchActivityJson(url, { allowPrivate: app.config.allowPrivateAddress });
+  const fetched = await fetchActivityJson(url, { network: app.config });
   if (fetched.status >= 400) return undefined;
   const received = projectFromArticleJson(fetched.json);
   if (received.url !== url || new URL(received.attributedTo).origin !== new URL(url).origin) return undefined;
-  const actor = await ctx.lookupObject(received.attributedTo);
+  const actor = await lookupByUrl(ctx, received.attributedTo);
   if (!actor || !isActor(actor) || actor.id?.href !== received.attributedTo) return undefined;
   const municipality = await rememberActor(app.db, actor);
   // Originals first, so the copy's lineage is complete the moment it is stored.

@@ -5,7 +5,8 @@ import type { AppContext } from "../server/context.ts";
 import { registerActor } from "./actor.ts";
 import { backfillsSettled } from "./backfill.ts";
 import { registerCollections } from "./collections.ts";
-import { guardedDocumentLoader, installFetchDeadline } from "./fetch-guard.ts";
+import { installFetchGuard, runWithNetwork } from "./fetch-guard.ts";
+import { federationLoaders } from "./loaders.ts";
 import { FollowService } from "./follow-service.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
@@ -52,7 +53,7 @@ export interface KominnFederation {
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
 export function buildFederation(app: AppContext, tuning: FederationTuning = {}): KominnFederation {
   const t = { ...defaults, ...tuning };
-  installFetchDeadline(t.requestTimeoutMs);
+  installFetchGuard(app.config, t.requestTimeoutMs);
   const kv = new DrizzleKvStore(app.db);
   const queue = new DrizzleMessageQueue(app.db, {
     workers: t.deliveryWorkers,
@@ -67,12 +68,11 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
     queue: { outbox: queue, fanout: queue },
     manuallyStartQueue: true,
     origin: app.config.origin,
-    ...(app.config.allowPrivateAddress
-      ? { allowPrivateAddress: true, userAgent: { software: "KOMINN/0.1.0", url: new URL(app.config.origin) } }
-      : {
-          documentLoaderFactory: () => guardedDocumentLoader(false),
-          contextLoaderFactory: () => guardedDocumentLoader(false),
-        }),
+    // One loader pipeline in every mode (loaders.ts): preloaded contexts, our kv
+    // cache, then the guarded fetch. The address policy is ours, checked at each
+    // connection (fetch-guard.ts); Fedify takes no userAgent beside custom
+    // loaders, so our fetches and the fetch guard set the User-Agent.
+    ...federationLoaders(app.config, kv, app.logger),
     outboxRetryPolicy: createExponentialBackoffPolicy({
       initialDelay: { milliseconds: t.retryInitialDelayMs },
       maxAttempts: t.retryMaxAttempts,
@@ -116,7 +116,8 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
 /** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
 export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
-  const running = kf.federation.startQueue(app, { signal: controller.signal }).catch((error) => app.logger.error("federation queue stopped", error));
+  // The workers deliver with Fedify's global fetch: inside runWithNetwork it goes through our network.
+  const running = runWithNetwork(app.config, () => kf.federation.startQueue(app, { signal: controller.signal })).catch((error) => app.logger.error("federation queue stopped", error));
   const caughtUp = kf.catchUp().catch((error) => app.logger.warn("federation: could not send what a restart held back", error));
   // Housekeeping: expired cache entries, and activity ids old enough that no sender still retries them.
   const sweep = setInterval(() => {

@@ -6,6 +6,7 @@ import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
 import { withInboundRequest } from "./inbox/inbound-request.ts";
+import { exceedsContextLimit, maxRemoteContexts } from "./loaders.ts";
 import { outboxPageJson, projectArticleJson } from "./project-object.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
@@ -143,6 +144,7 @@ export function federationMiddleware(federation: Federation<AppContext>, app: Ap
         try {
           const parsed = JSON.parse(text);
           if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+          if (exceedsContextLimit(parsed)) return problem(res, 400, `Ugyldig JSON-LD: mer enn ${maxRemoteContexts} @context-adresser`);
         } catch {
           return problem(res, 400, "Ugyldig JSON-LD: forventet et JSON-objekt");
         }

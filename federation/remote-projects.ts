@@ -17,7 +17,7 @@ export async function fetchAndStoreProject(app: AppContext, municipality: Munici
   if (objectUrl.origin !== new URL(municipality.actorUrl).origin) {
     throw new RefusedError(`${municipality.actorUrl} does not own ${objectUrl.href}`);
   }
-  const fetched = await fetchActivityJson(objectUrl, { allowPrivate: app.config.allowPrivateAddress });
+  const fetched = await fetchActivityJson(objectUrl, { network: app.config });
   if (fetched.status === 404 || fetched.status === 410) {
     await removeProject(app, municipality, objectUrl.href);
     return "gone";

@@ -43,7 +43,8 @@ for (const [i, m] of network.entries()) {
     KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
     KOMINN_DATA_DIR: join(root, m.key),
     KOMINN_ROLE: m.role,
-    KOMINN_ALLOW_PRIVATE_ADDRESS: "true",
+    // The production code; the address policy lets the demo's instances (and only they) reach each other.
+    KOMINN_ALLOW_HOSTS: network.map((_, j) => `127.0.0.1:${basePort + j}`).join(","),
     KOMINN_LOG_LEVEL: process.env.KOMINN_LOG_LEVEL ?? "warn",
   });
   const instance = await startInstance(config);

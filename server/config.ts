@@ -2,10 +2,16 @@ import { z } from "zod";
 import { instanceRoles } from "./domain/municipality.ts";
 import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "./auth/oidc/config.ts";
 import { parseSecretKey } from "./secret-box.ts";
+import { normaliseAllowEntry } from "../federation/address-policy.ts";
+import { isIP } from "node:net";
 
-const bool = z
-  .enum(["true", "false", "1", "0", ""], { error: "må være true eller false" })
-  .transform((v) => v === "true" || v === "1");
+/** A resolver address as node:dns takes it: `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`. */
+function isDnsServer(entry: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|(\d+\.\d+\.\d+\.\d+))(?::(\d{1,5}))?$/.exec(entry);
+  if (!m) return isIP(entry) === 6;
+  const port = m[3] === undefined ? 53 : Number(m[3]);
+  return isIP(m[1] ?? m[2]) !== 0 && port >= 1 && port <= 65_535;
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number({ error: "må være et tall" }).int().min(0).max(65_535).default(3000),
@@ -21,7 +27,30 @@ const envSchema = z.object({
   KOMINN_ROLE: z.enum(instanceRoles, { error: "må være municipality eller aggregator" }).default("municipality"),
   MEILI_URL: z.url({ error: "må være en http(s)-adresse" }).optional(),
   MEILI_MASTER_KEY: z.string().optional(),
-  KOMINN_ALLOW_PRIVATE_ADDRESS: bool.default(false),
+  KOMINN_ALLOW_PRIVATE_ADDRESS: z
+    .undefined({
+      error:
+        "finnes ikke lenger. Bruk KOMINN_ALLOW_HOSTS med vertene (vert eller vert:port) som får bruke private adresser, f.eks. KOMINN_ALLOW_HOSTS=127.0.0.1",
+    })
+    .optional(),
+  KOMINN_ALLOW_HOSTS: z
+    .string()
+    .transform((v, ctx) => {
+      const entries = v.split(",").map((e) => e.trim()).filter((e) => e !== "");
+      const bad = entries.filter((e) => normaliseAllowEntry(e) === undefined);
+      if (bad.length > 0) ctx.addIssue({ code: "custom", message: `må være vert eller vert:port, skilt med komma (ugyldig: ${bad.join(", ")})` });
+      return entries.map((e) => normaliseAllowEntry(e)!);
+    })
+    .default([]),
+  KOMINN_DNS_SERVERS: z
+    .string()
+    .transform((v, ctx) => {
+      const entries = v.split(",").map((e) => e.trim()).filter((e) => e !== "");
+      const bad = entries.filter((e) => !isDnsServer(e));
+      if (bad.length > 0) ctx.addIssue({ code: "custom", message: `må være IP-adresser med valgfri port, f.eks. 127.0.0.1:5353 (ugyldig: ${bad.join(", ")})` });
+      return entries;
+    })
+    .default([]),
   KOMINN_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   KOMINN_SECRET_KEY: z
     .string()
@@ -42,7 +71,14 @@ export interface Config {
   role: (typeof instanceRoles)[number];
   meiliUrl: string | undefined;
   meiliMasterKey: string | undefined;
-  allowPrivateAddress: boolean;
+  /**
+   * KOMINN_ALLOW_HOSTS: `host` or `host:port` entries whose private addresses
+   * outgoing requests may reach (tests and the demo name 127.0.0.1); every other
+   * host keeps the full address policy (federation/address-policy.ts).
+   */
+  allowHosts: string[];
+  /** KOMINN_DNS_SERVERS: resolvers for outgoing requests instead of the system's (tests use their own). */
+  dnsServers: string[];
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** Which reverse proxies may set X-Forwarded-For (Express "trust proxy"). */
   trustProxy: string;
@@ -75,7 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.KOMINN_ROLE,
     meiliUrl: e.MEILI_URL,
     meiliMasterKey: e.MEILI_MASTER_KEY,
-    allowPrivateAddress: e.KOMINN_ALLOW_PRIVATE_ADDRESS,
+    allowHosts: e.KOMINN_ALLOW_HOSTS,
+    dnsServers: e.KOMINN_DNS_SERVERS,
     logLevel: e.KOMINN_LOG_LEVEL,
     trustProxy: e.KOMINN_TRUST_PROXY,
     secureCookies: origin.startsWith("https://"),

@@ -59,7 +59,8 @@ export async function startTestInstance(options: TestInstanceOptions = {}): Prom
     KOMINN_ORIGIN: `http://127.0.0.1:${port}`,
     KOMINN_DATA_DIR: options.dataDir ?? "memory://",
     KOMINN_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
-    KOMINN_ALLOW_PRIVATE_ADDRESS: "true",
+    // Production code throughout; only the address policy is relaxed, for loopback peers.
+    KOMINN_ALLOW_HOSTS: "127.0.0.1",
     ...(pgdb ? { DATABASE_URL: pgdb.url } : {}),
     ...options.env,
   });

@@ -47,7 +47,7 @@ describe("OIDC configuration from the environment", () => {
     const { KOMINN_OIDC_ADMIN_GROUPS: _a, KOMINN_OIDC_EDITOR_GROUPS: _e, ...noGroups } = complete;
     expect(configError({ ...noGroups, KOMINN_OIDC_ADMIN_GROUPS: " , " })).toContain("KOMINN_OIDC_ADMIN_GROUPS");
     expect(configError({ ...complete, KOMINN_OIDC_ISSUER: "http://idp.example" })).toContain("må være en https-adresse");
-    expect(loadConfig({ ...complete, KOMINN_OIDC_ISSUER: "http://127.0.0.1:9000", KOMINN_ALLOW_PRIVATE_ADDRESS: "true" }).oidc?.issuer).toBe("http://127.0.0.1:9000");
+    expect(loadConfig({ ...complete, KOMINN_OIDC_ISSUER: "http://127.0.0.1:9000", KOMINN_ALLOW_HOSTS: "127.0.0.1" }).oidc?.issuer).toBe("http://127.0.0.1:9000");
     expect(configError({ ...complete, KOMINN_OIDC_ISSUER: "ikke en adresse" })).toContain("KOMINN_OIDC_ISSUER");
     expect(configError({ ...complete, KOMINN_OIDC_ONLY: "kanskje" })).toContain("KOMINN_OIDC_ONLY");
   });

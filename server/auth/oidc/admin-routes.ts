@@ -8,6 +8,7 @@ import { t } from "../../../web/texts.ts";
 import { oidcAdminPage, type OidcAdminProps } from "../../../web/views/oidc-admin.ts";
 import { oidcFormValues, parseOidcForm, type OidcFormValues } from "./admin-form.ts";
 import type { OidcClient } from "./client.ts";
+import { namesHost } from "../../../federation/address-policy.ts";
 import { effectiveOidc, saveOidcSettings, type EffectiveOidc } from "./settings.ts";
 
 const notices: Record<string, string> = { lagret: t.oidc.admin.saved, miljo: t.oidc.admin.usingEnvironment };
@@ -64,7 +65,7 @@ export function oidcAdminRoutes(ctx: AppContext, client: OidcClient): Router {
   router.post("/admin/innlogging", async (req, res) => {
     const body = req.body as FormBody;
     const current = await effectiveOidc(ctx);
-    const parsed = parseOidcForm(body, savedSecret(current), ctx.config.allowPrivateAddress);
+    const parsed = parseOidcForm(body, savedSecret(current), namesHost(ctx.config.allowHosts, oidcFormValues(body).issuer));
     const values = oidcFormValues(body);
     if (!parsed.ok) return render(req, res, 400, { values, errors: parsed.errors });
     const { enabled, ...settings } = parsed.data;

@@ -51,7 +51,7 @@ export class OidcClient {
     if (!found) {
       found = oidc.discovery(new URL(s.issuer), s.clientId, s.clientSecret, oidc.ClientSecretBasic(s.clientSecret), {
         timeout: timeoutSeconds,
-        // http:// issuers pass config validation only with KOMINN_ALLOW_PRIVATE_ADDRESS (tests, demo).
+        // http:// issuers pass config validation only when KOMINN_ALLOW_HOSTS names their host (tests, demo).
         execute: s.issuer.startsWith("http://") ? [oidc.allowInsecureRequests] : [],
       });
       this.#discovered.set(key, found);

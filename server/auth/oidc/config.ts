@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { namesHost } from "../../../federation/address-policy.ts";
 
 /** What the portal needs to sign staff in through the municipality's OpenID provider. */
 export interface OidcSettings {
@@ -50,7 +51,7 @@ interface OidcEnv {
   KOMINN_OIDC_ADMIN_GROUPS?: string[];
   KOMINN_OIDC_EDITOR_GROUPS?: string[];
   KOMINN_OIDC_ONLY?: boolean;
-  KOMINN_ALLOW_PRIVATE_ADDRESS?: boolean;
+  KOMINN_ALLOW_HOSTS?: string[];
 }
 
 const required = ["KOMINN_OIDC_ISSUER", "KOMINN_OIDC_CLIENT_ID", "KOMINN_OIDC_CLIENT_SECRET"] as const;
@@ -83,7 +84,8 @@ const envName = {
 export function checkOidcEnv(env: OidcEnv, ctx: z.core.$RefinementCtx): void {
   const anySet = [...required, ...optional].some((k) => env[k] !== undefined);
   if (!anySet) return;
-  for (const p of oidcProblems(oidcFromEnvUnchecked(env), env.KOMINN_ALLOW_PRIVATE_ADDRESS === true)) {
+  const issuer = env.KOMINN_OIDC_ISSUER ?? "";
+  for (const p of oidcProblems(oidcFromEnvUnchecked(env), namesHost(env.KOMINN_ALLOW_HOSTS ?? [], issuer))) {
     const message =
       p.key === "groups"
         ? "KOMINN_OIDC_ADMIN_GROUPS eller KOMINN_OIDC_EDITOR_GROUPS må nevne minst én gruppe"
