@@ -20,17 +20,23 @@ export async function forgetProcessedBefore(db: Db, before: Date): Promise<void>
   await db.delete(processedActivities).where(lt(processedActivities.processedAt, before));
 }
 
-export async function recordDeliveryFailure(db: Db, host: string, error: string, nextRetryAt: Date | null): Promise<void> {
+/**
+ * Counts one failed delivery to `host` and keeps its cause. `nextRetryAt`, when
+ * given, replaces the stored one; the live answer is the queue's
+ * (`DrizzleMessageQueue.pendingByHost`).
+ */
+export async function recordDeliveryFailure(db: Db, host: string, error: string, nextRetryAt?: Date | null): Promise<void> {
+  const now = new Date();
   await db
     .insert(deliveryFailures)
-    .values({ host, failures: 1, lastError: error, lastFailureAt: new Date(), nextRetryAt })
+    .values({ host, failures: 1, lastError: error, lastFailureAt: now, nextRetryAt: nextRetryAt ?? null })
     .onConflictDoUpdate({
       target: deliveryFailures.host,
       set: {
         failures: sql`${deliveryFailures.failures} + 1`,
         lastError: error,
-        lastFailureAt: new Date(),
-        nextRetryAt,
+        lastFailureAt: now,
+        ...(nextRetryAt !== undefined ? { nextRetryAt } : {}),
       },
     });
 }

@@ -1,10 +1,10 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
-import { clearDeliveryFailure, forgetProcessedBefore, recordDeliveryFailure, setCircuitState } from "../db/delivery-state.ts";
-import { removeFollowersByUrls } from "../db/followers.ts";
+import { forgetProcessedBefore } from "../db/delivery-state.ts";
 import type { AppContext } from "../server/context.ts";
 import { registerActor } from "./actor.ts";
 import { backfillsSettled } from "./backfill.ts";
 import { registerCollections } from "./collections.ts";
+import { deliveryObservers } from "./delivery-health.ts";
 import { installFetchGuard, runWithNetwork } from "./fetch-guard.ts";
 import { federationLoaders } from "./loaders.ts";
 import { FollowService } from "./follow-service.ts";
@@ -18,13 +18,25 @@ import { DrizzleMessageQueue } from "./queue.ts";
 export interface FederationTuning {
   /** Concurrent deliveries; one slow inbox holds one worker, never the rest. */
   deliveryWorkers?: number;
-  /** First retry delay and the number of attempts for a failing inbox. */
+  /**
+   * Retries of a failing inbox: the first delay, doubling (with jitter) up to
+   * the cap, for at most `retryMaxAttempts` failed attempts. Time held by an
+   * open circuit costs no attempt.
+   */
   retryInitialDelayMs?: number;
+  retryMaxDelayMs?: number;
   retryMaxAttempts?: number;
-  /** Circuit breaker per receiving host: failures within the window open it for `breakerRecoveryMs`. */
+  /**
+   * Circuit breaker per receiving host: `breakerFailures` failures within the
+   * window open it. While open, the host's deliveries wait and one probe goes
+   * every `breakerRecoveryMs`; once a probe gets through, everything held
+   * follows at once, in order. A delivery held longer than `heldDeliveryTtlMs`
+   * is given up.
+   */
   breakerFailures?: number;
   breakerWindowMs?: number;
   breakerRecoveryMs?: number;
+  heldDeliveryTtlMs?: number;
   /** Deadline for every outgoing HTTP request. */
   requestTimeoutMs?: number;
   queuePollMs?: number;
@@ -32,11 +44,15 @@ export interface FederationTuning {
 
 const defaults: Required<FederationTuning> = {
   deliveryWorkers: 64,
-  retryInitialDelayMs: 30_000,
+  // A follower that was away gets what it missed within about a minute of
+  // coming back: a retry is never more than a minute off, a probe 30 s.
+  retryInitialDelayMs: 5_000,
+  retryMaxDelayMs: 60_000,
   retryMaxAttempts: 10,
   breakerFailures: 5,
   breakerWindowMs: 10 * 60_000,
-  breakerRecoveryMs: 10 * 60_000,
+  breakerRecoveryMs: 30_000,
+  heldDeliveryTtlMs: 7 * 24 * 60 * 60_000,
   requestTimeoutMs: 10_000,
   queuePollMs: 250,
 };
@@ -53,6 +69,7 @@ export interface KominnFederation {
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
 export function buildFederation(app: AppContext, tuning: FederationTuning = {}): KominnFederation {
   const t = { ...defaults, ...tuning };
+  const observe = deliveryObservers(app, t);
   installFetchGuard(app.config, t.requestTimeoutMs);
   const kv = new DrizzleKvStore(app.db);
   const queue = new DrizzleMessageQueue(app.db, {
@@ -76,31 +93,19 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
     outboxRetryPolicy: createExponentialBackoffPolicy({
       initialDelay: { milliseconds: t.retryInitialDelayMs },
       maxAttempts: t.retryMaxAttempts,
-      maxDelay: { hours: 12 },
+      maxDelay: { milliseconds: t.retryMaxDelayMs },
     }),
     circuitBreaker: {
       failureThreshold: t.breakerFailures,
       failureWindow: { milliseconds: t.breakerWindowMs },
       recoveryDelay: { milliseconds: t.breakerRecoveryMs },
-      onStateChange: async (host, _previous, next) => {
-        const retryAt = next === "open" ? new Date(Date.now() + t.breakerRecoveryMs) : null;
-        await setCircuitState(app.db, host, next, retryAt).catch(() => {});
-      },
+      heldActivityTtl: { milliseconds: t.heldDeliveryTtlMs },
+      onStateChange: observe.onStateChange,
     },
-    onOutboxError: async (error, activity) => {
-      const inbox = (error as { inbox?: URL }).inbox;
-      const host = inbox?.host ?? "ukjent";
-      const retryAt = new Date(Date.now() + t.retryInitialDelayMs);
-      app.logger.debug(`delivery of ${activity?.id?.href ?? "?"} to ${inbox?.href ?? "?"} failed: ${error.message}`);
-      await recordDeliveryFailure(app.db, host, error.message.slice(0, 500), retryAt).catch(() => {});
-    },
+    onOutboxError: observe.onOutboxError,
     signatureTimeWindow: { minutes: 5 },
   });
-  federation.setOutboxPermanentFailureHandler(async (_ctx, failure) => {
-    const removed = await removeFollowersByUrls(app.db, [failure.inbox.href, ...failure.actorIds.map((u) => u.href)]);
-    app.logger.info(`inbox ${failure.inbox.href} answered ${failure.statusCode}: ${removed} follower(s) removed`);
-    await clearDeliveryFailure(app.db, failure.inbox.host).catch(() => {});
-  });
+  federation.setOutboxPermanentFailureHandler(observe.onPermanentFailure);
   registerActor(federation);
   registerCollections(federation);
   registerInbox(federation);

@@ -86,6 +86,14 @@ export class DrizzleKvStore implements KvStore {
         .returning({ key: fedifyKv.key });
       return inserted.length > 0;
     }
+    if (newValue === undefined) {
+      // Fedify's circuit breaker closes a circuit by swapping its state for nothing: a delete.
+      const deleted = await this.#db
+        .delete(fedifyKv)
+        .where(and(eq(fedifyKv.key, k), live(), sql`${fedifyKv.value} = ${JSON.stringify(expectedValue)}::jsonb`))
+        .returning({ key: fedifyKv.key });
+      return deleted.length > 0;
+    }
     const updated = await this.#db
       .update(fedifyKv)
       .set({ value: stored(newValue), expiresAt })

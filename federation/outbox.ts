@@ -28,22 +28,44 @@ const announcedProfileKey = "federation.announcedProfile";
  * queueing is made good at the next start by `catchUp`; activity ids follow
  * from the project's version, so a receiver that got the activity already
  * sees the same id again and ignores it.
+ *
+ * Order: a project's activities are queued one after the other, and carry the
+ * project's URL as ordering key (our actor's for profile updates), so each
+ * inbox gets a project's Create before its Updates before its Delete, even
+ * when an inbox was down and its deliveries were retried or held meanwhile.
  */
 export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
-  async function toFollowers(ctx: Context<AppContext>, handle: string, activity: Create | Update | Delete) {
+  async function toFollowers(ctx: Context<AppContext>, handle: string, activity: Create | Update | Delete, orderingKey: string) {
     await ctx.sendActivity({ identifier: handle }, "followers", activity, {
       preferSharedInbox: true,
       excludeBaseUris: [new URL(app.config.origin)],
+      orderingKey,
+      // Always through the fan-out queue, which keeps the ordering key: with
+      // "auto", a Create to four followers and its Update to five would take
+      // different paths and could overtake each other.
+      fanout: "force",
     });
+  }
+
+  /** Runs `task` after every earlier one for the same key has finished, so activities are queued in the order of events. */
+  const tails = new Map<string, Promise<void>>();
+  function inOrder(key: string, task: () => Promise<void>): Promise<void> {
+    const run = (tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = run.catch(() => {});
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
   }
 
   const own = (project: Project) => project.local && project.published;
 
   /** To our followers, and for an imitation also to the owners of the projects it descends from. */
   async function deliver(ctx: Context<AppContext>, project: Project, activity: Create | Update | Delete) {
-    await toFollowers(ctx, project.municipality.handle, activity);
+    await toFollowers(ctx, project.municipality.handle, activity, project.url);
     await sendToAncestors(ctx, project, activity);
   }
 
@@ -78,15 +100,15 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
       cc: ctx.getFollowersUri(local.handle),
     });
     if (project) await deliver(ctx, project, activity);
-    else await toFollowers(ctx, local.handle, activity);
+    else await toFollowers(ctx, local.handle, activity, url);
     await markRetracted(app.db, url);
   }
 
-  app.events.on("project.published", ({ project }) => (own(project) ? announce(project, "create") : undefined));
-  app.events.on("project.updated", ({ project }) => (own(project) ? announce(project, "update") : undefined));
+  app.events.on("project.published", ({ project }) => (own(project) ? inOrder(project.url, () => announce(project, "create")) : undefined));
+  app.events.on("project.updated", ({ project }) => (own(project) ? inOrder(project.url, () => announce(project, "update")) : undefined));
   const retracted = ({ project }: { project: Project }) =>
     // A draft that was never published was never sent anywhere.
-    project.local && project.publishedAt ? retract(project.url, project.updatedAt, project) : undefined;
+    project.local && project.publishedAt ? inOrder(project.url, () => retract(project.url, project.updatedAt, project)) : undefined;
   app.events.on("project.unpublished", retracted);
   app.events.on("project.deleted", retracted);
 
@@ -108,20 +130,21 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
         to: PUBLIC_COLLECTION,
         cc: ctx.getFollowersUri(municipality.handle),
       }),
+      municipality.actorUrl,
     );
     await setSetting(app.db, announcedProfileKey, digest);
   }
 
-  app.events.on("profile.updated", () => announceProfile(true));
+  app.events.on("profile.updated", () => inOrder("profile", () => announceProfile(true)));
 
   return {
     async catchUp() {
-      for (const { project, known } of await unannouncedProjects(app.db)) await announce(project, known ? "update" : "create");
+      for (const { project, known } of await unannouncedProjects(app.db)) await inOrder(project.url, () => announce(project, known ? "update" : "create"));
       for (const { url, updatedAt } of await unretractedUrls(app.db)) {
         const project = await getProjectByUrl(app.db, url);
-        await retract(url, project?.updatedAt ?? updatedAt, project);
+        await inOrder(url, () => retract(url, project?.updatedAt ?? updatedAt, project));
       }
-      await announceProfile(false);
+      await inOrder("profile", () => announceProfile(false));
     },
   };
 }

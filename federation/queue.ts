@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
@@ -24,12 +25,45 @@ export interface DrizzleQueueOptions {
 interface Claimed {
   id: number;
   message: unknown;
+  orderingKey: string | null;
+}
+
+/** The message a handler is working on, and whether the handler put it back for later. */
+interface Running extends Claimed {
+  queue: DrizzleMessageQueue;
+  rescheduled: boolean;
+}
+
+const running = new AsyncLocalStorage<Running>();
+
+/**
+ * The queued message whose handler is running in this async context, if any.
+ * Fedify's outbox error handler is told the error and the activity but not the
+ * inbox; the message it is delivering says which.
+ */
+export function currentQueueMessage(): unknown {
+  return running.getStore()?.message;
+}
+
+const messageId = (message: unknown): unknown =>
+  typeof message === "object" && message !== null ? (message as { id?: unknown }).id : undefined;
+
+/** Per receiving host: how many deliveries wait and when the next is due. */
+export interface PendingDeliveries {
+  readonly waiting: number;
+  readonly nextAt: Date;
 }
 
 /**
  * Fedify's MessageQueue over our database: at-least-once delivery that
  * survives a restart. Receivers are idempotent on activity id, so a message
  * handled twice after a crash is seen once.
+ *
+ * Messages that share an ordering key run one at a time, oldest first. A
+ * handler that puts its own message back (Fedify does so for a retry, or to
+ * hold a delivery while a host's circuit is open) keeps the message's place:
+ * the row is rescheduled, not queued anew, so a Create that waits for a retry
+ * still goes before the Update queued after it.
  */
 export class DrizzleMessageQueue implements MessageQueue {
   readonly nativeRetrial = false;
@@ -58,6 +92,22 @@ export class DrizzleMessageQueue implements MessageQueue {
     if (messages.length === 0) return;
     const delayMs = options?.delay ? Math.max(0, options.delay.total({ unit: "millisecond" })) : 0;
     const runAt = new Date(Date.now() + delayMs);
+    const job = running.getStore();
+    const orderingKey = options?.orderingKey ?? null;
+    if (
+      job?.queue === this &&
+      messages.length === 1 &&
+      messageId(messages[0]) !== undefined &&
+      messageId(messages[0]) === messageId(job.message) &&
+      orderingKey === job.orderingKey
+    ) {
+      // The running message comes back (a retry or a hold): same row, same place in its order.
+      await this.#db.execute(
+        sql`update fedify_queue set message = ${JSON.stringify(messages[0])}::jsonb, run_at = ${runAt.toISOString()}::timestamptz where id = ${job.id}`,
+      );
+      job.rescheduled = true;
+      return;
+    }
     await this.#db.insert(fedifyQueue).values(
       messages.map((m) => ({ message: sql`${JSON.stringify(m)}::jsonb`, orderingKey: options?.orderingKey ?? null, runAt })),
     );
@@ -88,10 +138,27 @@ export class DrizzleMessageQueue implements MessageQueue {
           order by q.run_at, q.id
           limit 1
           for update skip locked)
-        returning id, message`),
+        returning id, message, ordering_key as "orderingKey"`),
     );
     const row = rows[0];
-    return row ? { id: Number(row.id), message: row.message } : undefined;
+    return row ? { id: Number(row.id), message: row.message, orderingKey: row.orderingKey ?? null } : undefined;
+  }
+
+  /**
+   * Outbound deliveries waiting, per receiving host (host:port, as Fedify's
+   * circuit breaker names hosts): how many, and when the next one is due.
+   */
+  async pendingByHost(): Promise<Map<string, PendingDeliveries>> {
+    const rows = rowsOf<{ host: string | null; waiting: number; next_at: string | Date }>(
+      await this.#db.execute(sql`
+        select substring(message->>'inbox' from '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]+)') as host,
+               count(*)::int as waiting, min(run_at) as next_at
+        from fedify_queue where message->>'type' = 'outbox'
+        group by 1`),
+    );
+    const pending = new Map<string, PendingDeliveries>();
+    for (const r of rows) if (r.host) pending.set(r.host.toLowerCase(), { waiting: r.waiting, nextAt: new Date(r.next_at) });
+    return pending;
   }
 
   async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
@@ -126,16 +193,21 @@ export class DrizzleMessageQueue implements MessageQueue {
         signal?.addEventListener("abort", done, { once: true });
       });
     const active = new Set<Promise<void>>();
-    const run = async (job: Claimed) => {
+    const run = async (claimed: Claimed) => {
+      const job: Running = { ...claimed, queue: this, rescheduled: false };
       try {
-        await handler(job.message);
+        await running.run(job, () => handler(job.message));
       } catch (error) {
         this.#logger?.error("queue: handler failed", error);
       }
       try {
-        await this.#db.execute(sql`delete from fedify_queue where id = ${job.id}`);
+        await this.#db.execute(
+          job.rescheduled
+            ? sql`update fedify_queue set locked_until = null where id = ${job.id}`
+            : sql`delete from fedify_queue where id = ${job.id}`,
+        );
       } catch (error) {
-        this.#logger?.warn("queue: could not remove a handled message", error);
+        this.#logger?.warn("queue: could not release a handled message", error);
       }
       // A free slot, and maybe a message that waited on this one's ordering key.
       for (const w of this.#wakers) w();

@@ -503,15 +503,56 @@ export const t = {
     csvHint: "Én linje per domene; første kolonne er domenet, andre kolonne en valgfri begrunnelse.",
     csvImportButton: "Importer",
     failuresTitle: "Mottakere som feiler",
-    failuresIntro: "Leveranser prøves igjen med økende mellomrom. Etter gjentatte feil settes mottakeren på pause en stund.",
+    failuresIntro:
+      "Mottakere der en leveranse har feilet det siste døgnet. Det som feiler, prøves igjen med økende mellomrom, høyst et minutt. Etter gjentatte feil settes mottakeren på pause: alt som skal dit, venter, og én leveranse prøves med jevne mellomrom. Når mottakeren svarer igjen, sendes alt som venter, i riktig rekkefølge.",
     noFailures: "Alle leveranser går som de skal.",
     host: "Mottaker",
     circuit: "Tilstand",
-    circuitState: { open: "På pause", "half-open": "Prøver igjen", closed: "Feiler" },
-    failures: "Feil",
+    deliveryState: {
+      paused: "På pause",
+      probing: "Prøver én leveranse nå",
+      retrying: "Prøver igjen",
+      idle: "Ingen leveranser venter",
+    },
+    failures: "Antall feil",
     lastError: "Siste feil",
     lastFailure: "Sist feilet",
     nextRetry: "Neste forsøk",
+    waiting: "Venter",
+    waitingCount: (n: number) => (n === 1 ? "1 leveranse" : `${n} leveranser`),
+    nextNow: "nå",
+    nextIn: (seconds: number) =>
+      seconds < 60 ? `om ${seconds} s` : seconds < 3600 ? `om ${Math.round(seconds / 60)} min` : `om ${Math.round(seconds / 3600)} t`,
+    /** Why the last delivery failed, in plain words (federation/delivery-health.ts sorts the errors). */
+    problem: (kind: string, status?: number): string => {
+      switch (kind) {
+        case "refused":
+          return "Mottakeren tok ikke imot tilkoblingen. Tjenesten er trolig nede eller starter på nytt.";
+        case "timeout":
+          return "Mottakeren svarte ikke i tide.";
+        case "dns":
+          return "Fant ikke mottakerens adresse: domenenavnet kunne ikke slås opp.";
+        case "tls":
+          return "Den sikre tilkoblingen mislyktes, for eksempel fordi mottakerens sertifikat er utløpt eller ugyldig.";
+        case "reset":
+          return "Tilkoblingen ble brutt før mottakeren svarte.";
+        case "unreachable":
+          return "Fant ingen vei til mottakeren gjennom nettverket.";
+        case "blocked":
+          return "Adressen er stengt for leveranser fra oss (en intern eller privat adresse).";
+        case "http":
+          if (status === 401 || status === 403) return `Mottakeren nektet å ta imot (HTTP ${status}), for eksempel fordi den ikke godtok signaturen vår.`;
+          if (status === 404 || status === 410) return `Mottakerens innboks finnes ikke (HTTP ${status}).`;
+          if (status === 413) return "Mottakeren syntes leveransen var for stor (HTTP 413).";
+          if (status === 429) return "Mottakeren ba oss vente litt: for mange leveranser på kort tid (HTTP 429).";
+          if (status === 502 || status === 503 || status === 504) return `Mottakeren er midlertidig utilgjengelig (HTTP ${status}).`;
+          if (status && status >= 500) return `Feil hos mottakeren (HTTP ${status}).`;
+          if (status && status >= 400) return `Mottakeren avviste leveransen (HTTP ${status}).`;
+          return `Uventet svar fra mottakeren (HTTP ${status ?? "?"}).`;
+        default:
+          return "Ukjent feil. Loggen har detaljene.";
+      }
+    },
     fieldLabels: { target: "Kommunens adresse", domain: "Domene", csv: "Blokkeringsliste", backfillLimit: "Antall prosjekter" },
     notices: {
       followed: "Forespørselen er sendt. Status blir «Godtatt» når kommunen svarer.",

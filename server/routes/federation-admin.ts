@@ -1,5 +1,8 @@
 import { Router, type Request, type Response } from "express";
 import { listDeliveryFailures } from "../../db/delivery-state.ts";
+import type { DeliveryFailure } from "../../db/schema-federation.ts";
+import { parseDeliveryProblem } from "../../federation/delivery-health.ts";
+import type { PendingDeliveries } from "../../federation/queue.ts";
 import { listDomainBlocks } from "../../db/domain-blocks.ts";
 import { listFollowers } from "../../db/followers.ts";
 import { listFollows } from "../../db/follows.ts";
@@ -8,7 +11,7 @@ import type { KominnFederation } from "../../federation/index.ts";
 import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
 import { t } from "../../web/texts.ts";
-import { federationAdminPage } from "../../web/views/federation-admin.ts";
+import { federationAdminPage, type DeliveryHealthRow } from "../../web/views/federation-admin.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
@@ -17,6 +20,23 @@ import { isId } from "../../db/ids.ts";
 
 const base = "/admin/foderasjon";
 type Notice = keyof typeof t.federation.notices;
+
+/** A failing host as the page shows it: the recorded failure, with the queue's word on what waits and when it goes. */
+export function deliveryHealth(failure: DeliveryFailure, pending: PendingDeliveries | undefined, now = Date.now()): DeliveryHealthRow {
+  const waiting = pending?.waiting ?? 0;
+  const state = failure.circuit === "open" ? "paused" : failure.circuit === "half-open" ? "probing" : waiting > 0 ? "retrying" : "idle";
+  const nextAttemptAt = pending?.nextAt ?? (failure.circuit === "open" ? (failure.nextRetryAt ?? undefined) : undefined);
+  return {
+    host: failure.host,
+    state,
+    problem: parseDeliveryProblem(failure.lastError),
+    failures: failure.failures,
+    lastFailureAt: failure.lastFailureAt,
+    nextAttemptAt,
+    nextAttemptIn: nextAttemptAt ? Math.max(0, Math.round((nextAttemptAt.getTime() - now) / 1000)) : undefined,
+    waiting,
+  };
+}
 
 /** The administrator's federation page and its forms (each form POSTs, then redirects back with a notice). */
 export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Router {
@@ -30,13 +50,15 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
     status = 200,
   ) {
     const municipality = await requireLocalMunicipality(ctx);
-    const [follows, followers, blocks, failures, settings] = await Promise.all([
+    const [follows, followers, blocks, failed, pending, settings] = await Promise.all([
       listFollows(ctx.db),
       listFollowers(ctx.db),
       listDomainBlocks(ctx.db),
       listDeliveryFailures(ctx.db),
+      kf.queue.pendingByHost(),
       getFederationSettings(ctx.db),
     ]);
+    const failures = failed.map((f) => deliveryHealth(f, pending.get(f.host)));
     const key = String(req.query.melding ?? "") as Notice;
     sendPage(
       res,

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestInstance } from "../helpers/instance.ts";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { upsertFollower } from "../../db/followers.ts";
+import { freePort, type TestInstance } from "../helpers/instance.ts";
 import { csrfFrom, signInAdmin, type Agent } from "../http/pages-support.ts";
 import { addEditor, signIn } from "../http/pages-support.ts";
-import { api, eventually, follow, startMunicipality } from "./helpers.ts";
+import { api, eventually, follow, publish, startMunicipality } from "./helpers.ts";
 
 describe("the federation admin page", () => {
   let a: TestInstance;
@@ -79,13 +81,69 @@ describe("the federation admin page", () => {
     expect(csv.text).toBe("domain,reason\nreklame.example,reklame\nspam.example,søppel\n");
   });
 
-  it("shows failing receivers with the last error and the next retry", async () => {
-    const { recordDeliveryFailure } = await import("../../db/delivery-state.ts");
-    await recordDeliveryFailure(b.ctx.db, "nede.example", "HTTP 503 Service Unavailable", new Date(Date.now() + 60_000));
-    const page = (await agent.get("/admin/foderasjon")).text;
-    expect(page).toContain("nede.example");
-    expect(page).toContain("HTTP 503 Service Unavailable");
-  });
+  it("shows each failing receiver under its own host, why in plain words, whether it is paused and when the next try is; the log has one line per failure", async () => {
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" | "));
+    const spies = [vi.spyOn(console, "error").mockImplementation(capture), vi.spyOn(console, "log").mockImplementation(capture)];
+    const c = await startMunicipality("hvaler", { env: { KOMINN_LOG_LEVEL: "info" } });
+    const servers: Server[] = [];
+    try {
+      const listen = async (server: Server) => {
+        const port = await freePort();
+        await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+        servers.push(server);
+        return `http://127.0.0.1:${port}`;
+      };
+      const busy = await listen(createHttpServer((_req, res) => res.writeHead(503, "Service Unavailable").end("<html>overloaded</html>")));
+      const dead = `http://127.0.0.1:${await freePort()}`;
+      for (const [name, base] of Object.entries({ busy, dead })) {
+        await upsertFollower(c.ctx.db, {
+          actorUrl: `${base}/users/${name}`,
+          handle: `@${name}@${new URL(base).host}`,
+          name,
+          inboxUrl: `${base}/users/${name}/inbox`,
+          sharedInboxUrl: null,
+          followActivityId: `${base}/follows/${name}`,
+          status: "accepted",
+        });
+      }
+      for (const title of ["Felles vikarpool", "Digital postkasse", "Felles innkjøp av el-sykler"]) await publish(c, { title });
+
+      const { agent: cAgent } = await signInAdmin(c);
+      const section = (page: string) => page.slice(page.indexOf('id="feil"'));
+      // Three failures open a host's circuit (fastTuning): both hosts end up paused.
+      const page = await eventually(async () => {
+        const text = section((await cAgent.get("/admin/foderasjon")).text);
+        return (text.match(/<tr class="delivery-paused">/g) ?? []).length === 2 && text;
+      }, 30_000);
+      const row = (host: string) => page.slice(page.indexOf(`>${host}</th>`)).split("</tr>")[0];
+      const deadRow = row(new URL(dead).host);
+      const busyRow = row(new URL(busy).host);
+      expect(page).not.toContain("ukjent");
+      expect(deadRow).toContain("Mottakeren tok ikke imot tilkoblingen");
+      expect(busyRow).toContain("Mottakeren er midlertidig utilgjengelig (HTTP 503)");
+      for (const r of [deadRow, busyRow]) {
+        expect(r).toContain("På pause");
+        // The next try is named, with the time it is due.
+        expect(r).toMatch(/data-label="Neste forsøk"><span>(nå|om \d+ (s|min)) <span class="muted">\(<time datetime="[^"]+">kl\. /);
+        expect(r).toMatch(/data-label="Venter"><span>\d+ leveranse/);
+      }
+      // Plain words, not the raw error.
+      expect(page).not.toMatch(/ECONNREFUSED|Service Unavailable|overloaded|fetch failed|Failed to send/);
+
+      // The log: one line per failure, naming the inbox and the cause, never a stack trace.
+      const failures = lines.filter((l) => l.includes("delivery of") && l.includes(" failed"));
+      expect(failures.some((l) => l.includes(`${dead}/users/dead/inbox`) && l.includes("refused: "))).toBe(true);
+      expect(failures.some((l) => l.includes(`${busy}/users/busy/inbox`) && l.includes("http 503: Service Unavailable"))).toBe(true);
+      for (const l of failures) expect(l).not.toMatch(/\n| \| /);
+      expect(lines.filter((l) => /\n\s+at /.test(l))).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await c.close();
+    }
+  }, 60_000);
 
   it("is for administrators only", async () => {
     const editor = await addEditor(b, "redaktor@sarpsborg.test");

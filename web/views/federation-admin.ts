@@ -1,9 +1,10 @@
-import type { DeliveryFailure, DomainBlock, FollowerRow, FollowRow } from "../../db/schema-federation.ts";
+import type { DomainBlock, FollowerRow, FollowRow } from "../../db/schema-federation.ts";
+import type { DeliveryProblem } from "../../federation/delivery-health.ts";
 import type { FederationSettings } from "../../federation/settings.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { bulkFollowSection, type BulkFollowResult } from "../components/bulk-follow.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
-import { formatDateTime } from "../format.ts";
+import { formatDateTime, isoDate } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -14,6 +15,20 @@ export interface PeerCheck {
   readonly state: "ok" | "unreachable" | "gone";
 }
 
+/** One receiving host whose deliveries failed lately, as the administrator sees it. */
+export interface DeliveryHealthRow {
+  readonly host: string;
+  /** paused: circuit open, everything waits; probing: one delivery is being tried; retrying: failed ones come back later; idle: nothing waits. */
+  readonly state: "paused" | "probing" | "retrying" | "idle";
+  readonly problem?: DeliveryProblem;
+  readonly failures: number;
+  readonly lastFailureAt: Date;
+  readonly nextAttemptAt?: Date;
+  /** Seconds from now to the next attempt (0 when due). */
+  readonly nextAttemptIn?: number;
+  readonly waiting: number;
+}
+
 export interface FederationAdminProps {
   readonly chrome: Chrome & { readonly csrf: string };
   readonly handle: string;
@@ -21,7 +36,7 @@ export interface FederationAdminProps {
   readonly follows: readonly FollowRow[];
   readonly followers: readonly FollowerRow[];
   readonly blocks: readonly DomainBlock[];
-  readonly failures: readonly DeliveryFailure[];
+  readonly failures: readonly DeliveryHealthRow[];
   readonly settings: FederationSettings;
   readonly errors?: FormErrors;
   readonly values?: Readonly<Record<string, string>>;
@@ -99,18 +114,37 @@ ${textArea({ name: "csv", label: f().csvImport, rows: 5, maxlength: 200_000, val
 </section>`;
 }
 
-function failuresSection(rows: readonly DeliveryFailure[]): Html {
+const clock = new Intl.DateTimeFormat("nb-NO", { timeStyle: "medium", timeZone: "Europe/Oslo" });
+
+/** "om 25 s (kl. 14:03:12)": soon is what matters; a try more than half a day off gets its date. */
+function nextAttempt(r: DeliveryHealthRow): Html | string {
+  if (!r.nextAttemptAt) return "–";
+  const when = r.nextAttemptIn === undefined || r.nextAttemptIn <= 0 ? f().nextNow : f().nextIn(r.nextAttemptIn);
+  const at = (r.nextAttemptIn ?? 0) < 12 * 3600 ? `kl. ${clock.format(r.nextAttemptAt)}` : formatDateTime(r.nextAttemptAt);
+  return html`${when} <span class="muted">(<time datetime="${isoDate(r.nextAttemptAt)}">${at}</time>)</span>`;
+}
+
+/** Per host: what went wrong last, in plain words, whether deliveries are paused, and when the next try is. Rows stack on a phone. */
+function failuresSection(rows: readonly DeliveryHealthRow[]): Html {
+  const head = [f().host, f().circuit, f().lastError, f().lastFailure, f().nextRetry, f().waiting, f().failures];
+  // One element per cell, so the stacked (phone) layout puts the label on its left.
+  const cell = (i: number, content: Html | string | number) => html`<td data-label="${head[i]}"><span>${content}</span></td>`;
   return html`<section aria-labelledby="feil" class="form-section">
 <h2 id="feil">${f().failuresTitle}</h2>
 <p>${f().failuresIntro}</p>
 ${rows.length === 0
   ? html`<p>${f().noFailures}</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<div class="table-scroll"><table class="stack-on-phone delivery-health">
 <caption class="visually-hidden">${f().failuresTitle}</caption>
-<thead><tr><th scope="col">${f().host}</th><th scope="col">${f().circuit}</th><th scope="col">${f().failures}</th><th scope="col">${f().lastError}</th><th scope="col">${f().lastFailure}</th><th scope="col">${f().nextRetry}</th></tr></thead>
+<thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
 <tbody>${rows.map(
-  (r) => html`<tr><td>${r.host}</td><td>${f().circuitState[r.circuit as "open"] ?? r.circuit}</td><td>${r.failures}</td>
-<td>${r.lastError}</td><td>${formatDateTime(r.lastFailureAt)}</td><td>${r.nextRetryAt ? formatDateTime(r.nextRetryAt) : "–"}</td></tr>`,
+  (r) => html`<tr class="delivery-${r.state}"><th scope="row" data-label="${head[0]}">${r.host}</th>
+${cell(1, html`<span class="delivery-state">${f().deliveryState[r.state]}</span>`)}
+${cell(2, r.problem ? f().problem(r.problem.kind, r.problem.status) : "–")}
+${cell(3, html`<time datetime="${isoDate(r.lastFailureAt)}">${formatDateTime(r.lastFailureAt)}</time>`)}
+${cell(4, nextAttempt(r))}
+${cell(5, r.waiting > 0 ? f().waitingCount(r.waiting) : "–")}
+${cell(6, r.failures)}</tr>`,
 )}</tbody></table></div>`}
 </section>`;
 }
