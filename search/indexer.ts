@@ -162,7 +162,7 @@ export class SearchIndexer {
       const visible = found.filter((p) => p.published);
       const gone = due.map((d) => d.projectId).filter((id) => !visible.some((p) => p.id === id));
       const docs = await this.#documents(visible);
-      await this.#backend.upsert(docs);
+      await this.#upsert(docs);
       await this.#backend.remove(gone);
       await recordTerms(this.#db, docs);
       // A change queued meanwhile has a newer queuedAt and stays for the next round.
@@ -185,9 +185,27 @@ export class SearchIndexer {
     }
   }
 
+  /** Analyses one project at a time, giving the event loop a turn between them. */
   async #documents(list: Project[]): Promise<SearchDocument[]> {
     const counts = await imitationCounts(this.#db, list);
-    return list.map((p) => searchDocument(p, this.#regions, counts.get(p.id) ?? 0));
+    const docs: SearchDocument[] = [];
+    for (const p of list) {
+      if (docs.length > 0) await turn();
+      docs.push(searchDocument(p, this.#regions, counts.get(p.id) ?? 0));
+    }
+    return docs;
+  }
+
+  /**
+   * Sends documents to the backend in statements of bounded text: PGlite runs
+   * in this thread, so one statement over 200 long texts would hold every
+   * other request for seconds.
+   */
+  async #upsert(docs: SearchDocument[]): Promise<void> {
+    for (const chunk of byTextSize(docs, maxTextPerStatement)) {
+      await this.#backend.upsert(chunk);
+      await turn();
+    }
   }
 
   /**
@@ -217,7 +235,7 @@ export class SearchIndexer {
         .limit(batch);
       if (rows.length === 0) break;
       const docs = await this.#documents(rows.map((r) => toProject(r.project, r.municipality)));
-      await this.#backend.upsert(docs);
+      await this.#upsert(docs);
       await recordTerms(this.#db, docs);
       done += rows.length;
       after = rows[rows.length - 1].project.id;
@@ -227,6 +245,30 @@ export class SearchIndexer {
     await this.#db.delete(searchQueue).where(lte(searchQueue.queuedAt, started));
     return { indexed: done };
   }
+}
+
+/** Characters of search text per upsert statement (a few ordinary projects, or one very long one). */
+const maxTextPerStatement = 60_000;
+
+/** Lets other work run before going on. */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Consecutive runs of documents whose search text together stays under `max` characters (at least one each). */
+function byTextSize(docs: SearchDocument[], max: number): SearchDocument[][] {
+  const chunks: SearchDocument[][] = [];
+  let size = Infinity;
+  for (const d of docs) {
+    const length = d.searchText.title.length + d.searchText.main.length + d.searchText.rest.length;
+    if (size + length > max) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1].push(d);
+    size += length;
+  }
+  return chunks;
 }
 
 async function loadProjects(db: Db, ids: string[]): Promise<Project[]> {

@@ -107,6 +107,15 @@ export function stem(foldedWord: string): string {
 const known = new Set(compoundVocabulary.map((w) => fold(w)));
 // Endings a known word may carry inside a compound's last part: "sensorer", "skolen".
 const inflections = ["", "e", "r", "n", "t", "s", "a", "en", "er", "et", "ne", "ene", "ere", "erne", "ers", "ens", "ane"];
+/** The longest last part a compound can have: a known word with its longest ending. */
+const maxTail = Math.max(...[...known].map((w) => w.length)) + Math.max(...inflections.map((e) => e.length));
+
+/**
+ * Words longer than this many letters are never decompounded (nor split in
+ * queries): no real compound is this long, and the work per word stays small
+ * whatever a stored text holds (a 50,000-letter "word" once cost 1.5 s a hit).
+ */
+export const maxCompoundLength = 60;
 /** Parts shorter than this must be known words on both sides ("gate|lys", "sjo|svomming"). */
 const minPart = 4;
 
@@ -133,8 +142,9 @@ function headWord(head: string): string | undefined {
  * and "foreldre" does not contain "eldre"). [] when it is no such compound.
  */
 export function compoundParts(foldedWord: string, depth = 0): string[] {
-  if (foldedWord.length < 5 || depth > 2) return [];
-  for (let i = 2; i <= foldedWord.length - 3; i++) {
+  if (foldedWord.length < 5 || foldedWord.length > maxCompoundLength || depth > 2) return [];
+  // A last part longer than maxTail is never known: start where it can be.
+  for (let i = Math.max(2, foldedWord.length - maxTail); i <= foldedWord.length - 3; i++) {
     const head = foldedWord.slice(0, i);
     const knownHead = headWord(head);
     const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);
@@ -149,8 +159,9 @@ export function compoundParts(foldedWord: string, depth = 0): string[] {
 /** The parts of a word made entirely of known words, else undefined (for reading queries). */
 export function fullSplit(foldedWord: string, depth = 0): string[] | undefined {
   // A word in the vocabulary stays whole: "elbil" is not "el" + "bil".
-  if (foldedWord.length < 5 || depth > 2 || (depth === 0 && baseWord(foldedWord, true))) return undefined;
-  for (let i = 2; i <= foldedWord.length - 3; i++) {
+  if (foldedWord.length < 5 || foldedWord.length > maxCompoundLength || depth > 2) return undefined;
+  if (depth === 0 && baseWord(foldedWord, true)) return undefined;
+  for (let i = Math.max(2, foldedWord.length - maxTail); i <= foldedWord.length - 3; i++) {
     const head = foldedWord.slice(0, i);
     const knownHead = headWord(head);
     const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);

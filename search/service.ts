@@ -7,7 +7,7 @@ import { paths } from "../server/urls.ts";
 import { inArray, or } from "drizzle-orm";
 import type { BackendHit, FacetName, SearchBackend, SearchFilters } from "./backend.ts";
 import { parseQuery } from "./norwegian.ts";
-import { snippet } from "./snippet.ts";
+import { queryMatcher, snippet } from "./snippet.ts";
 import { suggestQuery } from "./suggestions.ts";
 
 /** "Vår region", a county, or the whole country. */
@@ -110,7 +110,7 @@ export class SearchService {
       ...base,
       total: result.total,
       pages: Math.ceil(result.total / input.perPage),
-      hits: result.hits.map((h) => toHit(h, queryWords)),
+      hits: await toHits(result.hits, queryWords),
       facets: result.facets,
       ...(suggestion ? { suggestion } : {}),
       tookMs: elapsed(started),
@@ -137,7 +137,21 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
 
-function toHit(h: BackendHit, queryWords: string[]): SearchHit {
+/**
+ * Hits with their snippets. Each snippet is bounded work; between hits the
+ * event loop gets a turn, so a page of long texts never holds up other requests.
+ */
+async function toHits(hits: BackendHit[], queryWords: string[]): Promise<SearchHit[]> {
+  const match = queryMatcher(queryWords);
+  const out: SearchHit[] = [];
+  for (const h of hits) {
+    if (out.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    out.push(toHit(h, queryWords, match));
+  }
+  return out;
+}
+
+function toHit(h: BackendHit, queryWords: string[], match: (word: string) => string | undefined): SearchHit {
   return {
     id: h.id,
     url: h.url,
@@ -146,7 +160,7 @@ function toHit(h: BackendHit, queryWords: string[]): SearchHit {
     title: h.title,
     municipality: { name: h.municipalityName, handle: h.municipalityHandle, kommunenummer: h.kommunenummer, fylke: h.fylke },
     phase: h.phase,
-    snippet: snippet([h.summary, h.floke, h.behov, h.description, h.lessons], queryWords),
+    snippet: snippet([h.summary, h.floke, h.behov, h.description, h.lessons], queryWords, match),
     imitationCount: h.imitationCount,
     seekingPartners: h.seekingPartners,
     hasRealisedBenefits: h.hasRealisedBenefits,

@@ -8,6 +8,10 @@ import { fold, isStopWord, words } from "./norwegian.ts";
 
 const minLength = 4;
 const maxLength = 40;
+/** Words taken from one document: an ordinary project has a few hundred; a wall of random words adds no good suggestion. */
+const maxWordsPerDocument = 1_000;
+/** Rows per insert: each costs a trigram index update, and PGlite runs in this thread. */
+const rowsPerStatement = 250;
 
 /** Adds the words of a batch of documents to the suggestion vocabulary. */
 export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<void> {
@@ -16,6 +20,7 @@ export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<
     const inDoc = new Set<string>();
     for (const text of [d.title, d.summary, d.floke, d.behov, d.description, d.lessons]) {
       for (const { word } of words(text)) {
+        if (inDoc.size >= maxWordsPerDocument) break;
         if (word.length < minLength || word.length > maxLength || /\d/.test(word)) continue;
         const folded = fold(word);
         if (isStopWord(folded) || inDoc.has(folded)) continue;
@@ -26,13 +31,15 @@ export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<
       }
     }
   }
-  if (seen.size === 0) return;
   const rows = [...seen].map(([word, e]) => ({ word, display: e.display, docs: e.docs }));
-  await db.execute(sql`
-    insert into search_terms (word, display, doc_count)
-    select x.word, x.display, x.docs
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(word text, display text, docs int)
-    on conflict (word) do update set doc_count = search_terms.doc_count + excluded.doc_count`);
+  for (let i = 0; i < rows.length; i += rowsPerStatement) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await db.execute(sql`
+      insert into search_terms (word, display, doc_count)
+      select x.word, x.display, x.docs
+      from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + rowsPerStatement))}::jsonb) as x(word text, display text, docs int)
+      on conflict (word) do update set doc_count = search_terms.doc_count + excluded.doc_count`);
+  }
 }
 
 /**
