@@ -113,6 +113,19 @@ export interface CreateLocalProject {
   actor: { accountId: string | null; name: string };
 }
 
+/**
+ * True when an insert lost a race for a slug: another create took the same
+ * free slug between our look-up and our insert (PostgreSQL runs creates side
+ * by side; the unique indexes on url and local slug then refuse the second).
+ */
+export function isSlugTaken(error: unknown): boolean {
+  for (let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23505") return e.constraint === "projects_url_key" || e.constraint === "projects_local_slug_key";
+  }
+  return false;
+}
+
+/** Creates a local project under the first free slug from `slugBase`; see `isSlugTaken` for a lost race. */
 export async function createLocalProject(db: Db, input: CreateLocalProject): Promise<Project> {
   return db.transaction(async (tx) => {
     const slug = await freeSlug(tx as unknown as Db, input.slugBase);

@@ -5,6 +5,7 @@ import { getLocalMunicipality, upsertRemoteMunicipality } from "../db/municipali
 import type { Municipality } from "../db/schema.ts";
 import type { AppContext } from "../server/context.ts";
 import { htmlToText, sanitize } from "../web/markdown.ts";
+import { stripControlCharacters } from "../server/domain/text.ts";
 import { actorKeyPairs } from "./keys.ts";
 import { getFederationSettings } from "./settings.ts";
 
@@ -98,7 +99,8 @@ export async function rememberActor(db: Db, actor: Actor): Promise<Municipality>
   const iconUrl = icon?.url instanceof URL ? icon.url.href : (icon?.url?.href?.href ?? null);
   const website = fields.get(profileFieldNames.website) ?? null;
   const kommunenummer = fields.get(profileFieldNames.kommunenummer) ?? null;
-  return upsertRemoteMunicipality(db, {
+  // Names and fields are a peer's text: drop what no database or feed can carry.
+  return upsertRemoteMunicipality(db, stripControlCharacters({
     actorUrl: actor.id!.href,
     handle: String(actor.preferredUsername ?? actor.id!.pathname.split("/").pop()),
     domain: actor.id!.host,
@@ -111,7 +113,7 @@ export async function rememberActor(db: Db, actor: Actor): Promise<Municipality>
     description: actor.summary ? htmlToText(sanitize(String(actor.summary))).slice(0, 5_000) : "",
     inboxUrl: actor.inboxId?.href ?? null,
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
-  });
+  }));
 }
 
 export { isActor };

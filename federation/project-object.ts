@@ -19,6 +19,7 @@ import {
   type ProjectContent,
 } from "../server/domain/project.ts";
 import { labelOf, serviceAreas } from "../server/domain/taxonomies.ts";
+import { stripControlCharacters } from "../server/domain/text.ts";
 import { renderMarkdown } from "../web/markdown.ts";
 
 export const kominnNamespace = "https://kominn.no/ns#";
@@ -221,7 +222,8 @@ export function projectFromArticleJson(document: unknown): ReceivedProject {
     description: parsed.data.source?.content ?? "",
   };
   for (const f of projectFields) if (f in doc) fields[f] = doc[f];
-  const checked = projectPatchSchema.safeParse(fields);
+  // A peer's text may hold characters no database or feed can carry: drop them rather than the project.
+  const checked = projectPatchSchema.safeParse(stripControlCharacters(fields));
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new NotAProjectError(`invalid field ${issue.path.join(".")}: ${issue.message}`);

@@ -6,6 +6,7 @@ import { securityHeaders } from "./http/security.ts";
 import { loadSession, verifyCsrf } from "./http/session.ts";
 import { publicPageCache } from "./http/page-cache.ts";
 import { loadApiToken } from "./http/api-auth.ts";
+import { refuseControlCharacters, refuseDeepJson } from "./http/body-guards.ts";
 import { apiProjectRoutes } from "./routes/api-projects.ts";
 import { apiMetaRoutes } from "./routes/api-meta.ts";
 import { apiImitationRoutes } from "./routes/api-imitations.ts";
@@ -47,7 +48,8 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
 
   // The API authenticates with bearer tokens only: no cookies, so no CSRF surface.
   const api = express.Router();
-  api.use(express.json({ limit: bodyLimit, type: ["application/json", "application/*+json"] }));
+  // Nesting deeper than any body of ours is refused before parsing; control characters in any field after it.
+  api.use(express.json({ limit: bodyLimit, type: ["application/json", "application/*+json"], verify: refuseDeepJson }), refuseControlCharacters);
   api.use(loadApiToken(ctx));
   api.use(apiMetaRoutes(ctx));
   api.use(apiProjectRoutes(ctx));
@@ -60,7 +62,7 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   app.use("/api/v1", api);
   app.use("/api", (req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
 
-  app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }));
+  app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }), refuseControlCharacters);
   app.use(loadSession(ctx));
   app.use(verifyCsrf(ctx));
   app.use(aggregatorPageRoutes(ctx));

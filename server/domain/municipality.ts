@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { handlePattern, kommunenummerPattern } from "./rules.ts";
+import { plainString } from "./text.ts";
 
 export const strategicAreaSchema = z.strictObject({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "må være en slug med små bokstaver, tall og bindestrek" }),
-  label: z.string().trim().min(1).max(100),
+  label: plainString().trim().min(1).max(100),
 });
 export type StrategicArea = z.output<typeof strategicAreaSchema>;
 
@@ -12,18 +13,18 @@ export type InstanceRole = (typeof instanceRoles)[number];
 
 /** The profile an administrator sets up and edits. */
 export const profileSchema = z.strictObject({
-  name: z.string().trim().min(2, { error: "må ha minst 2 tegn" }).max(120),
+  name: plainString().trim().min(2, { error: "må ha minst 2 tegn" }).max(120),
   kommunenummer: z
     .string()
     .trim()
     .regex(kommunenummerPattern, { error: "må være fire sifre" })
     .nullable()
     .optional(),
-  fylke: z.string().trim().max(60).nullable().optional(),
-  region: z.string().trim().max(60).nullable().optional(),
+  fylke: plainString().trim().max(60).nullable().optional(),
+  region: plainString().trim().max(60).nullable().optional(),
   website: z.url({ protocol: /^https?$/, error: "må være en http(s)-adresse" }).max(300).nullable().optional().or(z.literal("")),
   logoUrl: z.url({ protocol: /^https?$/, error: "må være en http(s)-adresse" }).max(300).nullable().optional().or(z.literal("")),
-  description: z.string().trim().max(5_000).optional(),
+  description: plainString().trim().max(5_000).optional(),
   strategicAreas: z.array(strategicAreaSchema).max(30).optional(),
 });
 export type ProfileInput = z.output<typeof profileSchema>;
@@ -36,7 +37,7 @@ export const setupSchema = z.strictObject({
     error: "må være 2–30 tegn: små bokstaver, tall og _",
   }),
   adminEmail: z.email({ error: "må være en gyldig e-postadresse" }).max(254),
-  adminName: z.string().trim().min(1).max(120).optional(),
+  adminName: plainString().trim().min(1).max(120).optional(),
   adminPassword: z.string().min(12, { error: "må ha minst 12 tegn" }).max(200),
 });
 export type SetupInput = z.output<typeof setupSchema>;

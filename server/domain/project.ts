@@ -12,6 +12,7 @@ import {
   serviceAreas,
   slugsOf,
 } from "./taxonomies.ts";
+import { plainString } from "./text.ts";
 
 export const limits = {
   title: 200,
@@ -22,7 +23,7 @@ export const limits = {
   name: 200,
 } as const;
 
-const text = (max: number = limits.text) => z.string().trim().max(max);
+const text = (max: number = limits.text) => plainString().trim().max(max);
 const optionalText = (max: number = limits.text) => text(max).nullable().optional();
 const isoDate = z.iso.date({ error: "må være en dato på formen ÅÅÅÅ-MM-DD" });
 const strategicAreaSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { roles } from "../domain/rules.ts";
+import { plainString } from "../domain/text.ts";
 import { one, parseForm, type FormBody, type FormResult } from "./issues.ts";
 import { t } from "../../web/texts.ts";
 
 export const newAccountSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: plainString().trim().min(1).max(120),
   email: z.email({ error: t.form.email }).max(254),
   role: z.enum(roles),
   password: z.string().min(12, { error: t.form.tooShort(12) }).max(200),
@@ -22,4 +23,4 @@ export function parseNewAccountForm(body: FormBody): FormResult<NewAccountInput>
 
 export const roleSchema = z.strictObject({ role: z.enum(roles) });
 
-export const tokenNameSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const tokenNameSchema = z.strictObject({ name: plainString().trim().min(1).max(100) });

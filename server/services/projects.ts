@@ -3,8 +3,11 @@ import type { Municipality } from "../../db/schema.ts";
 import {
   createLocalProject,
   deleteProject as deleteProjectRow,
+  isSlugTaken,
   updateLocalProject,
+  type CreateLocalProject,
 } from "../../db/projects.ts";
+import { newId } from "../../db/ids.ts";
 import {
   contentFields,
   emptyContent,
@@ -16,7 +19,7 @@ import {
 import { slugify } from "../domain/rules.ts";
 import { missingAdaptation } from "../domain/imitation.ts";
 import type { EventBus } from "../events.ts";
-import { renderMarkdown } from "../../web/markdown.ts";
+import { markdownTooComplex, maxMarkdownNesting, renderMarkdown } from "../../web/markdown.ts";
 
 export interface Actor {
   accountId: string | null;
@@ -51,6 +54,40 @@ function checkStrategicAreas(municipality: Municipality, slugs: string[] | undef
   }
 }
 
+/**
+ * Refuses a description whose Markdown is too complex to render in bounded
+ * time (nested very deep, or thousands of unmatched * and _): a peer's would
+ * be shown as plain text, but staff can still simplify theirs.
+ */
+function checkMarkdown(description: string): void {
+  if (markdownTooComplex(description)) {
+    throw new ValidationError([{
+      field: "description",
+      message: `er for kompleks til å vises: høyst ${maxMarkdownNesting} nivåer med sitater og lister inni hverandre, og ikke tusenvis av *, _ eller [ uten par`,
+    }]);
+  }
+}
+
+/** Tries this many times with the next free slug before adding a random suffix. */
+const plainSlugAttempts = 3;
+const maxCreateAttempts = 8;
+
+/**
+ * Creates the project under a free slug, even when several creates with one
+ * title run at once: the loser of a race for a slug tries the next free one,
+ * and after a few lost races a random suffix makes the slug its own.
+ */
+async function createWithFreeSlug(db: Db, input: CreateLocalProject): Promise<Project> {
+  for (let attempt = 1; ; attempt++) {
+    const slugBase = attempt <= plainSlugAttempts ? input.slugBase : `${input.slugBase}-${newId(6)}`;
+    try {
+      return await createLocalProject(db, { ...input, slugBase });
+    } catch (error) {
+      if (!isSlugTaken(error) || attempt >= maxCreateAttempts) throw error;
+    }
+  }
+}
+
 /** The project service: the one way local projects are written, by forms, API and scripts alike. */
 export class ProjectService {
   readonly #db: Db;
@@ -73,12 +110,14 @@ export class ProjectService {
     const { published = false, ...fields } = input;
     const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
     checkAdaptation({ imitationOf: options.imitationOf ?? null, adaptation: content.adaptation }, published);
-    const project = await createLocalProject(this.#db, {
+    checkMarkdown(content.description);
+    const descriptionHtml = renderMarkdown(content.description);
+    const project = await createWithFreeSlug(this.#db, {
       municipality,
       origin: this.#origin,
       slugBase: slugify(content.title),
       content,
-      descriptionHtml: renderMarkdown(content.description),
+      descriptionHtml,
       published,
       imitationOf: options.imitationOf ?? null,
       actor,
@@ -89,6 +128,7 @@ export class ProjectService {
 
   async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
     checkStrategicAreas(municipality, patch.strategicAreas);
+    if (patch.description !== undefined) checkMarkdown(patch.description);
     const startDate = patch.startDate !== undefined ? patch.startDate : current.startDate;
     const endDate = patch.endDate !== undefined ? patch.endDate : current.endDate;
     if (startDate && endDate && startDate > endDate) {

@@ -1,6 +1,6 @@
 import type { Municipality } from "../../db/schema.ts";
 import type { Project } from "../../server/domain/project.ts";
-import { html, type Html } from "../html.ts";
+import { Html, html } from "../html.ts";
 import { t } from "../texts.ts";
 
 export interface AtomFeedProps {
@@ -9,8 +9,20 @@ export interface AtomFeedProps {
   readonly projects: readonly Project[];
 }
 
-/** An Atom 1.0 document; the html template's escaping is also correct XML escaping. */
-export function atomFeed({ origin, municipality, projects }: AtomFeedProps): Html {
+// What XML 1.0 forbids anywhere in a document, even escaped: C0 controls but
+// tab and line breaks, lone surrogates, U+FFFE and U+FFFF.
+const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * An Atom 1.0 document; the html template's escaping is also correct XML
+ * escaping. Characters XML cannot hold are dropped, whatever a stored text
+ * (a peer's, or one saved before input was checked) carries.
+ */
+export function atomFeed(props: AtomFeedProps): Html {
+  return new Html(feedDocument(props).value.replace(notXmlChar, ""));
+}
+
+function feedDocument({ origin, municipality, projects }: AtomFeedProps): Html {
   const updated = projects.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), municipality.updatedAt);
   return html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nb">
