@@ -7,6 +7,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { syncBuiltinESMExports } from "node:module";
 import { isIP } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers } from "../helpers/databases.ts";
 import type { TestInstance } from "../helpers/instance.ts";
 import { api, eventually, follow, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
@@ -42,14 +43,16 @@ function restoreNameLookups(): void {
   syncBuiltinESMExports();
 }
 
-describe("the production loader pipeline works with no internet access", () => {
+describe.each(drivers)("the production loader pipeline works with no internet access (%s)", (driver) => {
   let a: TestInstance;
   let b: TestInstance;
 
   beforeAll(async () => {
+    lookedUp.length = 0;
+    connections.length = 0;
     cutOffNameLookups();
     subscribe("undici:client:beforeConnect", onConnect);
-    [a, b] = await Promise.all([startMunicipality("fredrikstad"), startMunicipality("sarpsborg")]);
+    [a, b] = await Promise.all([startMunicipality("fredrikstad", { driver }), startMunicipality("sarpsborg", { driver })]);
   }, 90_000);
 
   afterAll(async () => {
