@@ -4,6 +4,7 @@ import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Und
 import type { Db } from "../../db/client.ts";
 import type { AppContext } from "../../server/context.ts";
 import { DrizzleKvStore } from "../kv.ts";
+import { lookupByUrl } from "../loaders.ts";
 import { inboundRequest } from "./inbound-request.ts";
 
 // Who sent an activity, checked once for every handler (guards.ts).
@@ -83,7 +84,7 @@ async function actorListsKey(ctx: InboxContext<AppContext>, actorId: URL, keyId:
   if (document.href === actorId.href) return true;
   const memo = memoOf(listedKeys, ctx.data.db);
   if (recall(memo, actorId.href)?.has(keyId.href)) return true;
-  const actor = await ctx.lookupObject(actorId, { crossOrigin: "ignore" }).catch(() => null);
+  const actor = await lookupByUrl(ctx, actorId).catch(() => null);
   if (!actor || !isActor(actor) || actor.id?.href !== actorId.href) return false;
   const keys = new Set([...actor.publicKeyIds, ...actor.assertionMethodIds].map((id) => id.href));
   remember(memo, actorId.href, keys, listedKeysTtlMs);
