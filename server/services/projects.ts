@@ -110,7 +110,8 @@ export class ProjectService {
     const { published = false, ...fields } = input;
     const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
     checkAdaptation({ imitationOf: options.imitationOf ?? null, adaptation: content.adaptation }, published);
-    checkMarkdown(content.description);
+    // An imitation starts from the original's text, shown like the original's even when it is plain text.
+    if (!options.imitationOf) checkMarkdown(content.description);
     const descriptionHtml = renderMarkdown(content.description);
     const project = await createWithFreeSlug(this.#db, {
       municipality,
@@ -128,7 +129,8 @@ export class ProjectService {
 
   async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
     checkStrategicAreas(municipality, patch.strategicAreas);
-    if (patch.description !== undefined) checkMarkdown(patch.description);
+    // Only a changed text is checked, so other fields of an older project stay editable.
+    if (patch.description !== undefined && patch.description !== current.description) checkMarkdown(patch.description);
     const startDate = patch.startDate !== undefined ? patch.startDate : current.startDate;
     const endDate = patch.endDate !== undefined ? patch.endDate : current.endDate;
     if (startDate && endDate && startDate > endDate) {

@@ -14,6 +14,7 @@ import { upsertRemoteProject } from "../../db/remote-projects.ts";
 import { emptyContent } from "../../server/domain/project.ts";
 import { activityStreamsContext, kominnContext, projectFromArticleJson } from "../../federation/project-object.ts";
 import { rememberActor } from "../../federation/actor.ts";
+import { renderMarkdown } from "../../web/markdown.ts";
 import { Organization } from "@fedify/vocab";
 
 /** XML 1.0 forbids these anywhere in a document. */
@@ -78,6 +79,30 @@ describe.each(drivers)("hostile input on %s", (driver) => {
     const { body } = await post("/api/v1/projects", { title: "Enkel", summary: "S", phase: "ide" }).expect(201);
     const res = await request(inst.app).patch(`/api/v1/projects/${body.id}`).set(auth()).send({ description: "> ".repeat(5_000) }).expect(422);
     expect(fieldsOf(res)).toEqual(["description"]);
+  });
+
+  it("keeps older projects and imitations whose description is too complex editable, shown as text", async () => {
+    const complex = `${"> ".repeat(5_000)}a`;
+    const older = await createLocalProject(inst.ctx.db, {
+      municipality: inst.municipality!, origin: inst.ctx.config.origin, slugBase: "eldre-kompleks",
+      content: { ...emptyContent({ title: "Eldre kompleks", summary: "S", phase: "ide" }), description: complex },
+      descriptionHtml: renderMarkdown(complex), published: false, actor: { accountId: null, name: "Skript" },
+    });
+    const patched = await request(inst.app).patch(`/api/v1/projects/${older.id}`).set(auth())
+      .send({ title: "Nytt navn", description: complex }).expect(200);
+    expect(patched.body.title).toBe("Nytt navn");
+
+    const peer = await upsertRemoteMunicipality(inst.ctx.db, {
+      actorUrl: "https://kompleks.example/kommune/k", handle: "k", domain: "kompleks.example", name: "Kompleks kommune",
+    });
+    const original = await upsertRemoteProject(inst.ctx.db, peer, {
+      url: "https://kompleks.example/prosjekter/k", slug: "k",
+      content: { ...emptyContent({ title: "Kompleks original", summary: "S", phase: "drift" }), description: complex },
+      descriptionHtml: renderMarkdown(complex), imitationOf: null, publishedAt: new Date(), updatedAt: new Date(),
+    });
+    const copy = await post("/api/v1/imitations", { original: original!.url }).set("content-type", "application/json").expect(201);
+    expect(copy.body.description).toBe(complex);
+    expect(copy.body.descriptionHtml).toMatch(/^<p>&gt; &gt; /);
   });
 
   it("answers JSON nested thousands deep with a 400 that names the nesting", async () => {
