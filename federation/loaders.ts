@@ -70,7 +70,7 @@ export function federationLoaders(network: NetworkSettings, kv: KvStore, logger:
   const contextLoader: DocumentLoader = async (url) => {
     const known = preloaded(url) ?? (await kv.get<RemoteDocument>([...cachePrefix, url]).catch(() => undefined));
     if (known) return known;
-    logger.info(`refused the JSON-LD context ${url}: contexts are never fetched, and this one is not preloaded or cached`);
+    logger.debug(`refused the JSON-LD context ${url}: contexts are never fetched, and this one is not preloaded or cached`);
     // Not a JSON object: jsonld reports "invalid remote context", which Fedify
     // answers with 400 (a thrown error would become a 500).
     return { contextUrl: null, document: null, documentUrl: url };

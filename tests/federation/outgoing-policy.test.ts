@@ -119,12 +119,15 @@ describe("outgoing requests pass the address policy at the connection", () => {
     ];
     const unknown = Array.from({ length: 11 }, (_, i) => `http://${peerHost}/eleven/${i}`);
     const unreachable = [as, "http://127.0.0.1:1/context"];
+    // A Linked Data signature takes Fedify down another path (compaction first).
+    const ldSigned = { signature: { type: "RsaSignature2017", creator: `http://${peerHost}/actor#main-key`, created: "2026-01-01T00:00:00Z", signatureValue: "AAAA" } };
     const before = peer.requests.length;
-    for (const [i, contexts] of [known, unknown, unreachable].entries()) {
+    const cases: [string[], object][] = [[known, {}], [unknown, {}], [unreachable, {}], [unknown.slice(0, 1), ldSigned]];
+    for (const [i, [contexts, extra]] of cases.entries()) {
       const response = await fetch(`${a.url}/inbox`, {
         method: "POST",
         headers: { "content-type": "application/activity+json" },
-        body: JSON.stringify({ "@context": contexts, id: `http://${peerHost}/creates/1${i}`, type: "Create", actor: peer.actorUrl(peerHost), object: `http://${peerHost}/notes/1${i}` }),
+        body: JSON.stringify({ "@context": contexts, id: `http://${peerHost}/creates/1${i}`, type: "Create", actor: peer.actorUrl(peerHost), object: `http://${peerHost}/notes/1${i}`, ...extra }),
       });
       expect(response.status, contexts.join(" ")).toBeGreaterThanOrEqual(400);
       expect(response.status, contexts.join(" ")).toBeLessThan(500);
