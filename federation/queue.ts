@@ -32,6 +32,12 @@ interface Claimed {
 interface Running extends Claimed {
   queue: DrizzleMessageQueue;
   rescheduled: boolean;
+  /**
+   * What a fan-out handler queues (one delivery per inbox, one enqueue call
+   * each when they carry an ordering key): written in one insert when the
+   * handler is done, in the transaction that removes the fan-out message.
+   */
+  spawned?: { message: unknown; orderingKey: string | null; runAt: Date }[];
 }
 
 const running = new AsyncLocalStorage<Running>();
@@ -106,6 +112,10 @@ export class DrizzleMessageQueue implements MessageQueue {
         sql`update fedify_queue set message = ${JSON.stringify(messages[0])}::jsonb, run_at = ${runAt.toISOString()}::timestamptz where id = ${job.id}`,
       );
       job.rescheduled = true;
+      return;
+    }
+    if (job?.queue === this && job.spawned) {
+      for (const message of messages) job.spawned.push({ message, orderingKey, runAt });
       return;
     }
     await this.#db.insert(fedifyQueue).values(
@@ -194,18 +204,30 @@ export class DrizzleMessageQueue implements MessageQueue {
       });
     const active = new Set<Promise<void>>();
     const run = async (claimed: Claimed) => {
-      const job: Running = { ...claimed, queue: this, rescheduled: false };
+      const fanout = (job: Claimed) => (job.message as { type?: unknown } | null)?.type === "fanout";
+      const job: Running = { ...claimed, queue: this, rescheduled: false, ...(fanout(claimed) ? { spawned: [] } : {}) };
       try {
         await running.run(job, () => handler(job.message));
       } catch (error) {
         this.#logger?.error("queue: handler failed", error);
       }
       try {
-        await this.#db.execute(
-          job.rescheduled
-            ? sql`update fedify_queue set locked_until = null where id = ${job.id}`
-            : sql`delete from fedify_queue where id = ${job.id}`,
-        );
+        const spawned = job.spawned ?? [];
+        const release = job.rescheduled
+          ? sql`update fedify_queue set locked_until = null where id = ${job.id}`
+          : sql`delete from fedify_queue where id = ${job.id}`;
+        if (spawned.length === 0) await this.#db.execute(release);
+        else {
+          // A crash before this commits leaves the fan-out message, which runs again: nothing is lost.
+          await this.#db.transaction(async (tx) => {
+            for (let i = 0; i < spawned.length; i += 500) {
+              await tx.insert(fedifyQueue).values(
+                spawned.slice(i, i + 500).map((m) => ({ message: sql`${JSON.stringify(m.message)}::jsonb`, orderingKey: m.orderingKey, runAt: m.runAt })),
+              );
+            }
+            await tx.execute(release);
+          });
+        }
       } catch (error) {
         this.#logger?.warn("queue: could not release a handled message", error);
       }

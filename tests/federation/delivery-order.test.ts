@@ -62,6 +62,41 @@ describe.each(drivers)("delivery order and circuit state on the database (%s)", 
     expect((await queue.getDepth()).queued).toBe(0);
   });
 
+  it("writes what a fan-out queues when it is done, every delivery once and in order", async () => {
+    const o = await open(driver);
+    opened.push(o);
+    const queue = new DrizzleMessageQueue(o.database.db, { pollMs: 20, workers: 8 });
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const listening = queue.listen(
+      async (m: { type: string; id: string; key?: string; inbox?: number; n?: number }) => {
+        if (m.type === "fanout") {
+          // As Fedify fans out with an ordering key: one enqueue call per inbox.
+          for (let i = 0; i < 40; i++) {
+            const key = `project-1\nhttp://inbox-${i % 4}.example`;
+            await queue.enqueue({ type: "outbox", id: crypto.randomUUID(), key: m.key, inbox: i % 4, n: i }, { orderingKey: key });
+          }
+          return;
+        }
+        seen.push(`${m.inbox}:${m.key}#${m.n}`);
+      },
+      { signal: controller.signal },
+    );
+    await queue.enqueue({ type: "fanout", id: "f1", key: "create" }, { orderingKey: "project-1" });
+    await queue.enqueue({ type: "fanout", id: "f2", key: "update" }, { orderingKey: "project-1" });
+    await eventually(async () => seen.length === 80, 20_000);
+    controller.abort();
+    await listening;
+    expect(new Set(seen).size).toBe(80);
+    // Each inbox: the project's Create deliveries in order, then its Update deliveries.
+    for (let inbox = 0; inbox < 4; inbox++) {
+      const ns = Array.from({ length: 10 }, (_, j) => inbox + 4 * j);
+      const expected = [...ns.map((n) => `${inbox}:create#${n}`), ...ns.map((n) => `${inbox}:update#${n}`)];
+      expect(seen.filter((s) => s.startsWith(`${inbox}:`))).toEqual(expected);
+    }
+    expect((await queue.getDepth()).queued).toBe(0);
+  });
+
   it("tells per host how many deliveries wait and when the next is due", async () => {
     const o = await open(driver);
     opened.push(o);
