@@ -11,10 +11,12 @@ import { DrizzleKvStore } from "../kv.ts";
 import { getFederationSettings } from "../settings.ts";
 
 /**
- * A follower who follows again (a peer that lost our Accept asks again) is
- * answered again at most this often; a flood of Follows gets one Accept.
+ * A follower who follows again (a peer that lost our Accept, or dropped its
+ * follow and asks again) is answered again, up to `acceptsPerWindow` times in
+ * the window; a flood of Follows gets no more Accepts than that.
  */
-const acceptAgainAfter = Polyfill.Duration.from({ minutes: 10 }) as unknown as Temporal.Duration;
+const acceptWindow = Polyfill.Duration.from({ minutes: 10 }) as unknown as Temporal.Duration;
+const acceptsPerWindow = 3;
 
 /** Someone follows us: accept at once, or hold it for an administrator (a setting). */
 export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): Promise<void> {
@@ -37,7 +39,7 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): P
     status: approveFollowers ? "pending" : "accepted",
   });
   if (row.status !== "accepted") return;
-  if (!(await firstAcceptFor(app, row.actorUrl, row.id))) {
+  if (!(await mayAcceptAgain(app, row.actorUrl, row.id))) {
     app.logger.debug(`inbox: Follow ${follow.id.href} repeats an accepted follow; no new Accept`);
     return;
   }
@@ -72,14 +74,18 @@ async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier:
 }
 
 /**
- * True for one caller per follower row and window: the row id is noted in the
- * kv store, so a repeated Follow (the same row) is not answered again until
- * the note expires, while a follower who left and came back (a new row) is.
+ * True while the follower row has had fewer than `acceptsPerWindow` Accepts in
+ * the window. The count is kept in the kv store per follower and starts again
+ * for a follower who left and came back (a new row).
  */
-async function firstAcceptFor(app: AppContext, actorUrl: string, rowId: string): Promise<boolean> {
+async function mayAcceptAgain(app: AppContext, actorUrl: string, rowId: string): Promise<boolean> {
   const kv = new DrizzleKvStore(app.db);
   const key: KvKey = ["kominn", "followAccepted", actorUrl];
-  const noted = await kv.get<string>(key);
-  if (noted === rowId) return false;
-  return kv.cas(key, noted, rowId, { ttl: acceptAgainAfter });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const noted = await kv.get<{ rowId: string; count: number }>(key);
+    const count = noted?.rowId === rowId ? noted.count : 0;
+    if (count >= acceptsPerWindow) return false;
+    if (await kv.cas(key, noted, { rowId, count: count + 1 }, { ttl: acceptWindow })) return true;
+  }
+  return false;
 }
