@@ -7,7 +7,7 @@ import { upsertRemoteMunicipality } from "../db/municipalities.ts";
 import { storeProjectDocument } from "../federation/remote-projects.ts";
 import { projectArticleJson } from "../federation/project-object.ts";
 import { generateMunicipalities, generateProject, seeded } from "../scripts/generate-projects.ts";
-import { renderMarkdown } from "../web/markdown.ts";
+import { renderMarkdown } from "../core/markdown.ts";
 import { backendsFor, startBenchInstance } from "./instance.ts";
 import { progress, type Row } from "./measure.ts";
 

@@ -10,11 +10,11 @@
 //    descriptions, measured with monitorEventLoopDelay after a warm-up.
 // Figures only: nothing here asserts a time.
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { markdownTooComplex, renderMarkdown } from "../web/markdown.ts";
+import { markdownTooComplex, renderMarkdown } from "../core/markdown.ts";
 import { createLocalProject } from "../db/projects.ts";
 import { createApiToken } from "../db/accounts.ts";
-import { emptyContent } from "../server/domain/project.ts";
-import { setupInstance } from "../server/services/setup.ts";
+import { emptyContent } from "../core/project.ts";
+import { setupInstance } from "../services/setup.ts";
 import { backendsFor, startBenchInstance, type Backend } from "./instance.ts";
 import { printTable, type Row } from "./measure.ts";
 

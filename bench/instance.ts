@@ -1,4 +1,4 @@
-import { loadConfig } from "../server/config.ts";
+import { loadConfig } from "../core/config.ts";
 import { startInstance, type Instance } from "../server/instance.ts";
 import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
 import { freePort } from "../tests/helpers/instance.ts";

@@ -2,7 +2,7 @@
 // projects from 357 municipalities with 5,000 imitation links.
 import { sql } from "drizzle-orm";
 import { overviewStats } from "../db/overview.ts";
-import { setupInstance } from "../server/services/setup.ts";
+import { setupInstance } from "../services/setup.ts";
 import { backendsFor, startBenchInstance } from "./instance.ts";
 import { measure, type Row } from "./measure.ts";
 import { seedNetwork } from "./seed.ts";

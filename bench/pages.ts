@@ -1,6 +1,6 @@
 // Issue 3's figures: requests/s and latency of the main pages and the JSON
 // list over 10,000 projects, on PGlite and on PostgreSQL, plus page weights.
-import { setupInstance } from "../server/services/setup.ts";
+import { setupInstance } from "../services/setup.ts";
 import { sql } from "drizzle-orm";
 import { listProjects } from "../db/projects.ts";
 import { defaultSetup } from "../tests/helpers/instance.ts";

@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one table per figure.
 // BENCH_QUICK=1 shrinks the data and durations for a smoke run.
-import { assertNodeVersion } from "../server/config.ts";
+import { assertNodeVersion } from "../core/config.ts";
 import { printTable } from "./measure.ts";
 
 assertNodeVersion();

@@ -8,9 +8,9 @@ import {
   type NewImitationLink,
   type NewProjectRow,
 } from "../db/schema.ts";
-import { slugify } from "../server/domain/rules.ts";
-import { projectUrl } from "../server/urls.ts";
-import { renderMarkdown } from "../web/markdown.ts";
+import { slugify } from "../core/rules.ts";
+import { projectUrl } from "../core/urls.ts";
+import { renderMarkdown } from "../core/markdown.ts";
 import { generateMunicipalities, generateProject, seeded } from "../scripts/generate-projects.ts";
 import { progress } from "./measure.ts";
 

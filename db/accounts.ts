@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId, newSecret, sha256 } from "./ids.ts";
 import { accounts, apiTokens, sessions, type Account, type ApiToken, type NewAccount } from "./schema.ts";
-import type { Role } from "../server/domain/rules.ts";
+import type { Role } from "../core/rules.ts";
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -3,7 +3,7 @@ import { rowsOf, type Db } from "./client.ts";
 import { toProject } from "./projects.ts";
 import { municipalities, projects } from "./schema.ts";
 import { announcedProjects } from "./schema-federation.ts";
-import type { Project } from "../server/domain/project.ts";
+import type { Project } from "../core/project.ts";
 
 /** Records that followers were sent this version of the project (two quick edits may record out of order). */
 export async function markAnnounced(db: Db, project: Project): Promise<void> {

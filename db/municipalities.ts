@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { municipalities, type Municipality, type NewMunicipality } from "./schema.ts";
-import type { MunicipalityRef } from "../server/domain/project.ts";
+import type { MunicipalityRef } from "../core/project.ts";
 
 export async function getLocalMunicipality(db: Db): Promise<Municipality | undefined> {
   const [row] = await db.select().from(municipalities).where(eq(municipalities.local, true));

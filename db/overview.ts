@@ -2,11 +2,11 @@
 // imitation links on every call: no hand-kept counters that could drift.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "./client.ts";
-import type { OverviewQuery } from "../server/domain/overview-query.ts";
-import { defaultRegions, fylker } from "../server/domain/regions.ts";
+import type { OverviewQuery } from "../core/overview-query.ts";
+import { defaultRegions, fylker } from "../core/regions.ts";
 
 export interface OverviewFilter {
-  /** County number (first two digits of kommunenummer) and name, as in server/domain/regions.ts. */
+  /** County number (first two digits of kommunenummer) and name, as in core/regions.ts. */
   fylke?: { nummer: string; name: string };
   /** Kommunenummer of a region's members. */
   region?: readonly string[];

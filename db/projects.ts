@@ -12,8 +12,8 @@ import {
   type ProjectRevision,
   type ProjectRow,
 } from "./schema.ts";
-import type { Project, ProjectContent } from "../server/domain/project.ts";
-import { projectUrl } from "../server/urls.ts";
+import type { Project, ProjectContent } from "../core/project.ts";
+import { projectUrl } from "../core/urls.ts";
 
 export function toProject(row: ProjectRow, municipality: Municipality): Project {
   return {

@@ -3,7 +3,7 @@ import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { toProject } from "./projects.ts";
 import { projects, type Municipality, type NewProjectRow } from "./schema.ts";
-import type { Project, ProjectContent } from "../server/domain/project.ts";
+import type { Project, ProjectContent } from "../core/project.ts";
 
 export interface RemoteProjectInput {
   url: string;

@@ -11,9 +11,9 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Benefit, Contact, Partner } from "../server/domain/project.ts";
-import type { StrategicArea } from "../server/domain/municipality.ts";
-import type { Role } from "../server/domain/rules.ts";
+import type { Benefit, Contact, Partner } from "../core/project.ts";
+import type { StrategicArea } from "../core/municipality.ts";
+import type { Role } from "../core/rules.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();

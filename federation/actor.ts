@@ -4,8 +4,8 @@ import type { Db } from "../db/client.ts";
 import { getLocalMunicipality, upsertRemoteMunicipality } from "../db/municipalities.ts";
 import type { Municipality } from "../db/schema.ts";
 import type { AppContext } from "../server/context.ts";
-import { htmlToText, sanitize } from "../web/markdown.ts";
-import { stripControlCharacters } from "../server/domain/text.ts";
+import { htmlToText, sanitize } from "../core/markdown.ts";
+import { stripControlCharacters } from "../core/text.ts";
 import { actorKeyPairs } from "./keys.ts";
 import { getFederationSettings } from "./settings.ts";
 

@@ -12,9 +12,9 @@ import {
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { getProject, getProjectByUrl } from "../db/projects.ts";
 import type { CollaborationRequest, Municipality } from "../db/schema.ts";
-import { collaborationRequestSchema } from "../server/domain/collaboration.ts";
+import { collaborationRequestSchema } from "../core/collaboration.ts";
 import type { AppContext } from "../server/context.ts";
-import { htmlToText } from "../web/markdown.ts";
+import { htmlToText } from "../core/markdown.ts";
 import { rememberActor } from "./actor.ts";
 import { RefusedError } from "./remote-projects.ts";
 

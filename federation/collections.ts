@@ -6,7 +6,7 @@ import { listFollowers } from "../db/followers.ts";
 import { listFollows } from "../db/follows.ts";
 import { listProjects } from "../db/projects.ts";
 import { projects } from "../db/schema.ts";
-import type { Project } from "../server/domain/project.ts";
+import type { Project } from "../core/project.ts";
 import type { AppContext } from "../server/context.ts";
 import { actorPaths, localActorRow } from "./actor.ts";
 import { projectArticle } from "./project-object.ts";

@@ -28,7 +28,7 @@ export const fetchLimits = {
 
 export class FetchRefusedError extends Error {}
 
-/** What the network of an instance is built from: its config (server/config.ts) has all of it. */
+/** What the network of an instance is built from: its config (core/config.ts) has all of it. */
 export interface NetworkSettings {
   /** Our public origin, named in the User-Agent. */
   origin: string;

@@ -7,7 +7,7 @@ import { isActor, type Activity, type Recipient } from "@fedify/vocab";
 import { getImitationLink, removeImitationLink } from "../db/imitations.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { getProjectByUrl } from "../db/projects.ts";
-import type { Project } from "../server/domain/project.ts";
+import type { Project } from "../core/project.ts";
 import type { AppContext } from "../server/context.ts";
 import { rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";

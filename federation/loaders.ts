@@ -16,7 +16,7 @@
 import { kvCache, signRequest, type Context, type KvStore } from "@fedify/fedify";
 import type { Object as APObject } from "@fedify/vocab";
 import { FetchError, preloadedContexts, type DocumentLoader, type RemoteDocument } from "@fedify/vocab-runtime";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../core/logger.ts";
 import { fetchActivityJson, type NetworkSettings } from "./fetch-guard.ts";
 
 /** The same kv prefix as Fedify's own document cache. */

@@ -2,7 +2,7 @@ import type { Context, Federation } from "@fedify/fedify";
 import { Create, Delete, PUBLIC_COLLECTION, Tombstone, Update } from "@fedify/vocab";
 import { instant } from "./time.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
-import type { Project } from "../server/domain/project.ts";
+import type { Project } from "../core/project.ts";
 import type { AppContext } from "../server/context.ts";
 import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";

@@ -17,10 +17,10 @@ import {
   projectPatchSchema,
   type Project,
   type ProjectContent,
-} from "../server/domain/project.ts";
-import { labelOf, serviceAreas } from "../server/domain/taxonomies.ts";
-import { stripControlCharacters } from "../server/domain/text.ts";
-import { renderMarkdown } from "../web/markdown.ts";
+} from "../core/project.ts";
+import { labelOf, serviceAreas } from "../core/taxonomies.ts";
+import { stripControlCharacters } from "../core/text.ts";
+import { renderMarkdown } from "../core/markdown.ts";
 
 export const kominnNamespace = "https://kominn.no/ns#";
 export const activityStreamsContext = "https://www.w3.org/ns/activitystreams";

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { rowsOf } from "../db/client.ts";
 import { fedifyQueue } from "../db/schema-federation.ts";
-import type { Logger } from "../server/logger.ts";
+import type { Logger } from "../core/logger.ts";
 
 export interface DrizzleQueueOptions {
   /** How often an idle worker looks for due (delayed or foreign) messages. */

@@ -1,6 +1,6 @@
 // Demo projects for `npm run demo`, written for the demo from the kinds of
 // projects Norwegian municipalities describe in their innovation strategies.
-import type { ProjectCreate } from "../server/domain/project.ts";
+import type { ProjectCreate } from "../core/project.ts";
 
 type DemoProject = ProjectCreate;
 

@@ -3,15 +3,15 @@
 // PGlite data directory under ./data/demo/, with demo projects, following
 // each other. Run it again and it reuses the data.
 import { join } from "node:path";
-import { assertNodeVersion } from "../server/config.ts";
+import { assertNodeVersion } from "../core/config.ts";
 
 assertNodeVersion();
 
-const { loadConfig } = await import("../server/config.ts");
+const { loadConfig } = await import("../core/config.ts");
 const { startInstance } = await import("../server/instance.ts");
 const { getLocalMunicipality, getMunicipalityByActorUrl } = await import("../db/municipalities.ts");
 const { getFollowByTarget } = await import("../db/follows.ts");
-const { setupInstance } = await import("../server/services/setup.ts");
+const { setupInstance } = await import("../services/setup.ts");
 const { demoProjects } = await import("./demo-data.ts");
 const { listProjects } = await import("../db/projects.ts");
 

@@ -1,7 +1,7 @@
 // Generates realistic-looking municipal innovation projects for benchmarks and
 // load tests: hand-written building blocks combined by a seeded random
 // generator, so the same seed always gives the same data.
-import type { ProjectContent } from "../server/domain/project.ts";
+import type { ProjectContent } from "../core/project.ts";
 import {
   fundingSources,
   innovationTypes,
@@ -11,7 +11,7 @@ import {
   phases,
   scales,
   type ServiceArea,
-} from "../server/domain/taxonomies.ts";
+} from "../core/taxonomies.ts";
 
 export interface GeneratedMunicipality {
   name: string;

@@ -1,7 +1,7 @@
 // The administrator's command line: `npm run kominn -- <command> [options]`.
 // Every command validates all its input before it changes anything.
 import { parseArgs } from "node:util";
-import { assertNodeVersion, ConfigError, loadConfig } from "../server/config.ts";
+import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
 
 assertNodeVersion();
 
@@ -15,12 +15,12 @@ interface Command {
 }
 
 const { buildContext } = await import("../server/instance.ts");
-const { setupSchema } = await import("../server/domain/municipality.ts");
+const { setupSchema } = await import("../core/municipality.ts");
 const { fieldIssues } = await import("../server/http/errors.ts");
-const { setupInstance, AlreadySetUpError } = await import("../server/services/setup.ts");
-const { ValidationError } = await import("../server/services/projects.ts");
+const { setupInstance, AlreadySetUpError } = await import("../services/setup.ts");
+const { ValidationError } = await import("../services/projects.ts");
 const accounts = await import("../db/accounts.ts");
-const staff = await import("../server/services/staff.ts");
+const staff = await import("../services/staff.ts");
 const { DataDirBusyError } = await import("../db/data-dir-lock.ts");
 const { commandExtensions } = await import("./cli-extensions.ts");
 

@@ -22,7 +22,7 @@
 // (words, typo, attribute, proximity), then practiceScore:desc, exactness and
 // updatedAt:desc. Without query words both list by practiceScore, then updatedAt.
 
-import type { N3Stage, Phase, Scale } from "../server/domain/taxonomies.ts";
+import type { N3Stage, Phase, Scale } from "../core/taxonomies.ts";
 
 /** What the index holds for one public project. */
 export interface SearchDocument {

@@ -1,5 +1,5 @@
-import type { Project } from "../server/domain/project.ts";
-import { fylkeOf, regionsOf, type Region } from "../server/domain/regions.ts";
+import type { Project } from "../core/project.ts";
+import { fylkeOf, regionsOf, type Region } from "../core/regions.ts";
 import { practiceScore, type SearchDocument } from "./backend.ts";
 import { compoundText, fold } from "./norwegian.ts";
 

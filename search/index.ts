@@ -1,9 +1,9 @@
 // Wires search into an instance: picks the backend from the configuration,
 // keeps the index in step through domain events, and offers the search service.
 import type { Db } from "../db/client.ts";
-import type { Config } from "../server/config.ts";
+import type { Config } from "../core/config.ts";
 import type { AppContext } from "../server/context.ts";
-import { defaultRegions, type Region } from "../server/domain/regions.ts";
+import { defaultRegions, type Region } from "../core/regions.ts";
 import type { SearchBackend } from "./backend.ts";
 import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
 import { MeilisearchBackend } from "./meilisearch.ts";

@@ -1,7 +1,7 @@
 // The search request as the API and the search page accept it: every facet
 // may repeat (?phase=drift&phase=skalering) or list values with commas.
 import { z } from "zod";
-import { fylker, type Region } from "../server/domain/regions.ts";
+import { fylker, type Region } from "../core/regions.ts";
 import {
   innovationTypes,
   methods,
@@ -11,7 +11,7 @@ import {
   serviceAreas,
   slugsOf,
   type Term,
-} from "../server/domain/taxonomies.ts";
+} from "../core/taxonomies.ts";
 import type { FacetName, SearchFilters } from "./backend.ts";
 
 export const maxQueryLength = 500;

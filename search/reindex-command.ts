@@ -1,6 +1,6 @@
 // `npm run kominn -- reindex`: rebuilds the search index from the database,
 // with a progress bar. Add `reindex: reindexCommand` to scripts/cli-extensions.ts.
-import { loadConfig } from "../server/config.ts";
+import { loadConfig } from "../core/config.ts";
 import { buildContext } from "../server/instance.ts";
 import { reindexAll } from "./index.ts";
 import { progress } from "../scripts/progress.ts";

@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
 import type { Db } from "../db/client.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
-import { fylkeOf, regionsOf, type Region } from "../server/domain/regions.ts";
+import { fylkeOf, regionsOf, type Region } from "../core/regions.ts";
 import { municipalities } from "../db/schema.ts";
-import { paths } from "../server/urls.ts";
+import { paths } from "../core/urls.ts";
 import { inArray, or } from "drizzle-orm";
 import type { BackendHit, FacetName, SearchBackend, SearchFilters } from "./backend.ts";
 import { parseQuery } from "./norwegian.ts";

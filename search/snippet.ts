@@ -5,7 +5,7 @@
 // `snippetScanWords` words of each text are looked at, each word's analysis is
 // bounded (norwegian.ts leaves giant words whole), and a giant word or gap is
 // shortened in the passage shown.
-import { escapeHtml } from "../web/html.ts";
+import { escapeHtml } from "../core/html.ts";
 import { compoundParts, fold, maxCompoundLength, stem } from "./norwegian.ts";
 
 const windowWords = 28;

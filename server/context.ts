@@ -1,13 +1,13 @@
 import type { Db } from "../db/client.ts";
-import type { Project } from "./domain/project.ts";
-import type { Config } from "./config.ts";
-import type { EventBus } from "./events.ts";
-import type { Logger } from "./logger.ts";
+import type { Project } from "../core/project.ts";
+import type { Config } from "../core/config.ts";
+import type { EventBus } from "../core/events.ts";
+import type { Logger } from "../core/logger.ts";
 import type { LoginLimits } from "./http/rate-limit.ts";
-import type { ProjectService } from "./services/projects.ts";
-import type { ImitationService } from "./services/imitations.ts";
-import type { CollaborationService } from "./services/collaboration.ts";
-import type { DerivedCache } from "./services/derived-cache.ts";
+import type { ProjectService } from "../services/projects.ts";
+import type { ImitationService } from "../services/imitations.ts";
+import type { CollaborationService } from "../services/collaboration.ts";
+import type { DerivedCache } from "../services/derived-cache.ts";
 import type { OverviewStats } from "../db/overview.ts";
 import type { SecretBox } from "./secret-box.ts";
 

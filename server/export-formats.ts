@@ -1,6 +1,6 @@
 // The aggregated catalogue as CSV and as a DCAT catalogue for the national
 // data catalogue. JSON export uses projectJson, like the rest of the API.
-import type { Project } from "./domain/project.ts";
+import type { Project } from "../core/project.ts";
 
 const list = (values: readonly string[]) => values.join("; ");
 

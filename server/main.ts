@@ -1,4 +1,4 @@
-import { assertNodeVersion, ConfigError, loadConfig } from "./config.ts";
+import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
 
 assertNodeVersion();
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { projectCreateSchema, projectPatchSchema } from "./domain/project.ts";
-import { projectQueryShape } from "./domain/project-query.ts";
-import { collaborationRequestSchema } from "./domain/collaboration.ts";
-import { overviewQuerySchema } from "./domain/overview-query.ts";
+import { projectCreateSchema, projectPatchSchema } from "../core/project.ts";
+import { projectQueryShape } from "../core/project-query.ts";
+import { collaborationRequestSchema } from "../core/collaboration.ts";
+import { overviewQuerySchema } from "../core/overview-query.ts";
 
 const schema = (s: z.ZodType, io: "input" | "output" = "input") =>
   z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" });

@@ -1,4 +1,4 @@
-import type { Project } from "./domain/project.ts";
+import type { Project } from "../core/project.ts";
 import type { ImitationLink } from "../db/schema.ts";
 
 /** A project as the JSON API shows it. Field names follow the domain; dates are ISO strings. */

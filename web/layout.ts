@@ -1,6 +1,6 @@
 import type { Account } from "../db/schema.ts";
-import { may } from "../server/domain/rules.ts";
-import { html, type Html } from "./html.ts";
+import { may } from "../core/rules.ts";
+import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
 
 export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login";

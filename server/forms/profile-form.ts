@@ -1,6 +1,6 @@
 import type { Municipality } from "../../db/schema.ts";
-import { profileSchema, setupSchema, type ProfileInput, type SetupInput } from "../domain/municipality.ts";
-import { slugify } from "../domain/rules.ts";
+import { profileSchema, setupSchema, type ProfileInput, type SetupInput } from "../../core/municipality.ts";
+import { slugify } from "../../core/rules.ts";
 import { one, orNull, parseForm, type FormBody, type FormResult } from "./issues.ts";
 import { t } from "../../web/texts.ts";
 

@@ -1,4 +1,4 @@
-import { limits, projectCreateSchema, type Project, type ProjectCreate } from "../domain/project.ts";
+import { limits, projectCreateSchema, type Project, type ProjectCreate } from "../../core/project.ts";
 import { many, one, orNull, parseForm, type FormBody, type FormResult } from "./issues.ts";
 
 const textFields = [

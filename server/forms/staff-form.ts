@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { roles } from "../domain/rules.ts";
-import { plainString } from "../domain/text.ts";
+import { roles } from "../../core/rules.ts";
+import { plainString } from "../../core/text.ts";
 import { one, parseForm, type FormBody, type FormResult } from "./issues.ts";
 import { t } from "../../web/texts.ts";
 

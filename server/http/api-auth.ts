@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { getTokenAccount } from "../../db/accounts.ts";
-import { may, type Action } from "../domain/rules.ts";
+import { may, type Action } from "../../core/rules.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "./errors.ts";
 

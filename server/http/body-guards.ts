@@ -5,7 +5,7 @@
 // named (PostgreSQL cannot store U+0000; XML cannot carry the others).
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
-import { controlCharacterMessage, hasControlCharacters } from "../domain/text.ts";
+import { controlCharacterMessage, hasControlCharacters } from "../../core/text.ts";
 import { t } from "../../web/texts.ts";
 import { HttpError, type FieldIssue } from "./errors.ts";
 

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request } from "express";
 import { z } from "zod";
-import { ValidationError } from "../services/projects.ts";
-import type { Logger } from "../logger.ts";
+import { ValidationError } from "../../services/projects.ts";
+import type { Logger } from "../../core/logger.ts";
 import { t } from "../../web/texts.ts";
 import { errorPage } from "../../web/views/error-page.ts";
 

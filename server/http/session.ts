@@ -4,7 +4,7 @@ import { parse as parseCookies, serialize } from "cookie";
 import { createSession, deleteSession, getSessionAccount, sessionLifetimeMs } from "../../db/accounts.ts";
 import { newSecret } from "../../db/ids.ts";
 import type { Account } from "../../db/schema.ts";
-import { may, type Action } from "../domain/rules.ts";
+import { may, type Action } from "../../core/rules.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "./errors.ts";
 import { t } from "../../web/texts.ts";

@@ -14,7 +14,7 @@ import { municipalityListPage } from "../../web/views/municipality-list.ts";
 import { municipalityPage } from "../../web/views/municipality-page.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
-import { DerivedCache } from "../services/derived-cache.ts";
+import { DerivedCache } from "../../services/derived-cache.ts";
 import { sendOverview } from "./overview-page.ts";
 import { cachedLocalMunicipality, chromeOf, parseQueryOr400, sendPage } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";

@@ -4,11 +4,11 @@ import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { getProjectByUrl } from "../../db/projects.ts";
 import type { CollaborationRequest } from "../../db/schema.ts";
-import { collaborationRequestSchema } from "../domain/collaboration.ts";
+import { collaborationRequestSchema } from "../../core/collaboration.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
-import { NotOursToAnswerError } from "../services/collaboration.ts";
+import { NotOursToAnswerError } from "../../services/collaboration.ts";
 import { t } from "../../web/texts.ts";
 
 const sendSchema = collaborationRequestSchema.extend({

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { taxonomies } from "../domain/taxonomies.ts";
+import { taxonomies } from "../../core/taxonomies.ts";
 import type { AppContext } from "../context.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { openApiDocument } from "../openapi.ts";

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
-import { overviewQuerySchema } from "../domain/overview-query.ts";
+import { overviewQuerySchema } from "../../core/overview-query.ts";
 
 export function apiOverviewRoutes(ctx: AppContext): Router {
   const router = Router();

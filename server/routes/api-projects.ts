@@ -1,8 +1,8 @@
 import { Router, type Request } from "express";
 import { getProject, listProjects } from "../../db/projects.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
-import { projectCreateSchema, projectPatchSchema, type Project } from "../domain/project.ts";
-import { projectQuerySchema } from "../domain/project-query.ts";
+import { projectCreateSchema, projectPatchSchema, type Project } from "../../core/project.ts";
+import { projectQuerySchema } from "../../core/project-query.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";

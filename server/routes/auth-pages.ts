@@ -3,7 +3,7 @@ import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accou
 import type { AppContext } from "../context.ts";
 import { endSession, knownDevice, rememberDevice, startSession } from "../http/session.ts";
 import { refundAll, takeAll, type LimitKey } from "../http/rate-limit.ts";
-import { dummyHash, verifyPassword } from "../services/passwords.ts";
+import { dummyHash, verifyPassword } from "../../services/passwords.ts";
 import { oidcLoginOptions } from "../auth/oidc/settings.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from "express";
 import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
 import { getProjectByUrl } from "../../db/projects.ts";
-import type { Project } from "../domain/project.ts";
-import { collaborationRequestSchema } from "../domain/collaboration.ts";
+import type { Project } from "../../core/project.ts";
+import { collaborationRequestSchema } from "../../core/collaboration.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
-import { ValidationError } from "../services/projects.ts";
-import { NotOursToAnswerError } from "../services/collaboration.ts";
+import { ValidationError } from "../../services/projects.ts";
+import { NotOursToAnswerError } from "../../services/collaboration.ts";
 import { one, parseForm, type FormBody } from "../forms/issues.ts";
 import { collaborationFormPage, collaborationListPage } from "../../web/views/collaboration.ts";
 import { t } from "../../web/texts.ts";

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
-import { overviewQuerySchema } from "../domain/overview-query.ts";
+import { overviewQuerySchema } from "../../core/overview-query.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { overviewPage } from "../../web/views/overview-page.ts";
 import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";

@@ -6,7 +6,7 @@ import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { csrfToken } from "../http/session.ts";
 import { bokmalErrors, formErrors } from "../forms/issues.ts";
-import type { Html } from "../../web/html.ts";
+import type { Html } from "../../core/html.ts";
 import { t } from "../../web/texts.ts";
 import type { Chrome } from "../../web/views/chrome.ts";
 

@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { filtersOf, searchParamsSchema } from "../../search/params.ts";
 import type { SearchService } from "../../search/service.ts";
-import { fylker } from "../domain/regions.ts";
+import { fylker } from "../../core/regions.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { searchPage } from "../../web/views/search-page.ts";

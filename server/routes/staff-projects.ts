@@ -4,10 +4,10 @@ import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { getProject, listProjects } from "../../db/projects.ts";
 import type { Municipality } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
-import type { Project } from "../domain/project.ts";
+import type { Project } from "../../core/project.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
-import { ValidationError, type Actor } from "../services/projects.ts";
+import { ValidationError, type Actor } from "../../services/projects.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import {
   parseProjectForm,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.ts";
 import { getAccountByEmail, updateAccount } from "../../db/accounts.ts";
 import type { Account } from "../../db/schema.ts";
-import { verifyPassword } from "../../server/services/passwords.ts";
+import { verifyPassword } from "../../services/passwords.ts";
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "kominn-cli-"));

@@ -4,14 +4,14 @@
 import { openDatabase, type Database, type Db } from "../../db/client.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { projects, type NewProjectRow } from "../../db/schema.ts";
-import type { Project } from "../../server/domain/project.ts";
+import type { Project } from "../../core/project.ts";
 import { newId } from "../../db/ids.ts";
 import type { SearchBackend, SearchDocument } from "../../search/backend.ts";
 import { MeilisearchBackend } from "../../search/meilisearch.ts";
 import { PostgresSearchBackend } from "../../search/postgres.ts";
 import { SearchService } from "../../search/service.ts";
 import { recordTerms } from "../../search/suggestions.ts";
-import { defaultRegions } from "../../server/domain/regions.ts";
+import { defaultRegions } from "../../core/regions.ts";
 import { freshPostgresDatabase, testDatabaseUrl } from "../helpers/databases.ts";
 
 export interface BackendUnderTest {

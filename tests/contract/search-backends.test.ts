@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchDocument } from "../../search/document.ts";
 import type { SearchInput } from "../../search/service.ts";
-import { emptyContent, type Project } from "../../server/domain/project.ts";
-import { defaultRegions } from "../../server/domain/regions.ts";
+import { emptyContent, type Project } from "../../core/project.ts";
+import { defaultRegions } from "../../core/regions.ts";
 import { buildCorpus, corpusMunicipalities } from "../fixtures/search-corpus.ts";
 import { backendFactories, type BackendUnderTest } from "./backends.ts";
 

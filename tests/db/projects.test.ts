@@ -3,9 +3,9 @@ import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
-import { setupInstance } from "../../server/services/setup.ts";
+import { setupInstance } from "../../services/setup.ts";
 import { defaultSetup } from "../helpers/instance.ts";
-import { ValidationError } from "../../server/services/projects.ts";
+import { ValidationError } from "../../services/projects.ts";
 import type { Municipality } from "../../db/schema.ts";
 
 describe.each(drivers)("projects in the database (%s)", (driver) => {

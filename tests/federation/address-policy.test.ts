@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AddressPolicy, isPublicAddress } from "../../federation/address-policy.ts";
 import { fetchActivityJson } from "../../federation/fetch-guard.ts";
-import { ConfigError, loadConfig } from "../../server/config.ts";
+import { ConfigError, loadConfig } from "../../core/config.ts";
 import { startCanary, type Canary } from "./network-peer.ts";
 
 describe("isPublicAddress", () => {

@@ -1,6 +1,6 @@
 import { startTestInstance, type TestInstance, type TestInstanceOptions } from "../helpers/instance.ts";
 import type { FederationTuning } from "../../federation/index.ts";
-import type { ProjectCreate } from "../../server/domain/project.ts";
+import type { ProjectCreate } from "../../core/project.ts";
 
 /** Short delays so retry and breaker behaviour shows within a test. */
 export const fastTuning: FederationTuning = {

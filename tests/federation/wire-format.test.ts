@@ -4,8 +4,8 @@ import type { TestInstance } from "../helpers/instance.ts";
 import { api, publish, startMunicipality } from "./helpers.ts";
 import { startTestInstance } from "../helpers/instance.ts";
 import { projectArticleJson, projectFromArticleJson, kominnContext } from "../../federation/project-object.ts";
-import { contentFields, type Project } from "../../server/domain/project.ts";
-import { renderMarkdown } from "../../web/markdown.ts";
+import { contentFields, type Project } from "../../core/project.ts";
+import { renderMarkdown } from "../../core/markdown.ts";
 
 const rules = JSON.parse(readFileSync(new URL("../fixtures/mastodon-requirements.json", import.meta.url), "utf8"));
 const ap = { accept: "application/activity+json" };

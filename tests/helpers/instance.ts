@@ -1,11 +1,11 @@
 import { createServer } from "node:net";
-import { loadConfig, type Config } from "../../server/config.ts";
+import { loadConfig, type Config } from "../../core/config.ts";
 import { startInstance, type Instance } from "../../server/instance.ts";
 import type { FederationTuning } from "../../federation/index.ts";
 import { createApiToken } from "../../db/accounts.ts";
 import type { Account, Municipality } from "../../db/schema.ts";
-import { setupInstance } from "../../server/services/setup.ts";
-import type { SetupInput } from "../../server/domain/municipality.ts";
+import { setupInstance } from "../../services/setup.ts";
+import type { SetupInput } from "../../core/municipality.ts";
 import { freshPostgresDatabase, type Driver } from "./databases.ts";
 
 export async function freePort(): Promise<number> {

@@ -3,7 +3,7 @@ import request from "supertest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { getProject, listRevisions } from "../../db/projects.ts";
-import { ValidationError } from "../../server/services/projects.ts";
+import { ValidationError } from "../../services/projects.ts";
 
 // Requests from peers arrive through the federation inbox, which calls
 // CollaborationService.receive; here that service is called directly and the

@@ -11,10 +11,10 @@ import { addEditor, csrfFrom, signIn } from "./pages-support.ts";
 import { createLocalProject } from "../../db/projects.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { upsertRemoteProject } from "../../db/remote-projects.ts";
-import { emptyContent } from "../../server/domain/project.ts";
+import { emptyContent } from "../../core/project.ts";
 import { activityStreamsContext, kominnContext, projectFromArticleJson } from "../../federation/project-object.ts";
 import { rememberActor } from "../../federation/actor.ts";
-import { renderMarkdown } from "../../web/markdown.ts";
+import { renderMarkdown } from "../../core/markdown.ts";
 import { Organization } from "@fedify/vocab";
 
 /** XML 1.0 forbids these anywhere in a document. */

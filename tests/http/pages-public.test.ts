@@ -4,7 +4,7 @@ import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { projects } from "../../db/schema.ts";
-import type { Project } from "../../server/domain/project.ts";
+import type { Project } from "../../core/project.ts";
 import { addProject, expectNb } from "./pages-support.ts";
 
 describe.each(drivers)("public pages on %s", (driver) => {

@@ -2,8 +2,8 @@
 import request from "supertest";
 import { expect } from "vitest";
 import { createAccount } from "../../db/accounts.ts";
-import { hashPassword } from "../../server/services/passwords.ts";
-import type { ProjectCreate } from "../../server/domain/project.ts";
+import { hashPassword } from "../../services/passwords.ts";
+import type { ProjectCreate } from "../../core/project.ts";
 import type { TestInstance } from "../helpers/instance.ts";
 
 export type Agent = ReturnType<typeof request.agent>;

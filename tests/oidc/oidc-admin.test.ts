@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { createAccount, getAccountByEmail } from "../../db/accounts.ts";
-import { hashPassword } from "../../server/services/passwords.ts";
+import { hashPassword } from "../../services/passwords.ts";
 import { oidcLoginOptions, type StoredOidc } from "../../server/auth/oidc/settings.ts";
 import { getSetting, setSetting } from "../../db/settings.ts";
 import { secretBox } from "../../server/secret-box.ts";

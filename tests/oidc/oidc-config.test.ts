@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config.ts";
+import { ConfigError, loadConfig } from "../../core/config.ts";
 import { profileFromClaims, roleFromGroups } from "../../server/auth/oidc/claims.ts";
 import { OidcProblem } from "../../server/auth/oidc/client.ts";
 

@@ -3,7 +3,7 @@
 // fails if recall@10 on PostgreSQL full-text falls below 0.9.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchDocument } from "../../search/document.ts";
-import { defaultRegions } from "../../server/domain/regions.ts";
+import { defaultRegions } from "../../core/regions.ts";
 import { relevanceQueries } from "../fixtures/search-corpus.ts";
 import { backendFactories, type BackendUnderTest } from "../contract/backends.ts";
 import { buildCorpus, evaluate } from "./relevance.ts";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { updateMunicipality, upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { removeRemoteProject, upsertRemoteProject } from "../../db/remote-projects.ts";
-import { emptyContent } from "../../server/domain/project.ts";
+import { emptyContent } from "../../core/project.ts";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 

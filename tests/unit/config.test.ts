@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../server/config.ts";
+import { ConfigError, loadConfig } from "../../core/config.ts";
 
 describe("configuration from the environment", () => {
   it("has embedded defaults: port 3000, PGlite in ./data, a municipality", () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { compoundParts, compoundText, fold, fullSplit, maxCompoundLength } from "../../search/norwegian.ts";
 import { queryMatcher, snippet, snippetScanWords } from "../../search/snippet.ts";
 import { plainText } from "../../search/document.ts";
-import { markdownTooComplex, renderMarkdown } from "../../web/markdown.ts";
-import { projectCreateSchema } from "../../server/domain/project.ts";
-import { stripControlCharacters } from "../../server/domain/text.ts";
+import { markdownTooComplex, renderMarkdown } from "../../core/markdown.ts";
+import { projectCreateSchema } from "../../core/project.ts";
+import { stripControlCharacters } from "../../core/text.ts";
 import { projectFromArticleJson, kominnContext, activityStreamsContext } from "../../federation/project-object.ts";
 
 // 50,006 letters ending in a known word: the shape that cost 1.5 s per hit.

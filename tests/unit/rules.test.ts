@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { may, slugify } from "../../server/domain/rules.ts";
+import { may, slugify } from "../../core/rules.ts";
 import { RateLimiter, refundAll, takeAll } from "../../server/http/rate-limit.ts";
-import { renderMarkdown } from "../../web/markdown.ts";
-import { html, trusted } from "../../web/html.ts";
+import { renderMarkdown } from "../../core/markdown.ts";
+import { html, trusted } from "../../core/html.ts";
 
 describe("slugs", () => {
   it("makes readable ASCII slugs from Norwegian titles", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSecretKey, parseSecretKey, secretBox } from "../../server/secret-box.ts";
-import { loadConfig } from "../../server/config.ts";
+import { loadConfig } from "../../core/config.ts";
 
 const dirs: string[] = [];
 const tempDir = async () => {

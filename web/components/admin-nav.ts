@@ -1,4 +1,4 @@
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
 export type AdminSection = "profile" | "staff" | "tokens" | "federation" | "login";

@@ -1,4 +1,4 @@
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 import { csrfField, textArea, type FormErrors } from "./form-fields.ts";
 

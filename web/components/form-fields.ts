@@ -1,6 +1,6 @@
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
-import type { Term } from "../../server/domain/taxonomies.ts";
+import type { Term } from "../../core/taxonomies.ts";
 
 /** Error messages by field path ("title", "plannedBenefits.0.description"). */
 export type FormErrors = Record<string, string>;

@@ -1,7 +1,7 @@
-import type { AdopterReport, Lineage, LineageNode } from "../../server/services/imitations.ts";
-import { benefitKinds, labelOf, phases } from "../../server/domain/taxonomies.ts";
+import type { AdopterReport, Lineage, LineageNode } from "../../services/imitations.ts";
+import { benefitKinds, labelOf, phases } from "../../core/taxonomies.ts";
 import { safeHttpUrl } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { paragraphs } from "./paragraphs.ts";
 import { t } from "../texts.ts";
 

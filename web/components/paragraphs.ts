@@ -1,4 +1,4 @@
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 
 /** Plain text typed by staff: blank lines separate paragraphs, single newlines become line breaks. */
 export function paragraphs(text: string): Html {

@@ -1,8 +1,8 @@
-import type { Project } from "../../server/domain/project.ts";
-import { labelOf, phases, serviceAreas } from "../../server/domain/taxonomies.ts";
-import { paths } from "../../server/urls.ts";
+import type { Project } from "../../core/project.ts";
+import { labelOf, phases, serviceAreas } from "../../core/taxonomies.ts";
+import { paths } from "../../core/urls.ts";
 import { formatDate, isoDate } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
 /** Where a project is read here: its own page, or the cached copy of a remote one. */

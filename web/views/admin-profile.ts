@@ -1,7 +1,7 @@
 import type { ProfileFormValues } from "../../server/forms/profile-form.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

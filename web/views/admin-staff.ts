@@ -1,9 +1,9 @@
 import type { Account } from "../../db/schema.ts";
-import { roleLabels, roles } from "../../server/domain/rules.ts";
+import { roleLabels, roles } from "../../core/rules.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, selectField, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -2,7 +2,7 @@ import type { ApiToken } from "../../db/schema.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

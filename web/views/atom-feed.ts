@@ -1,6 +1,6 @@
 import type { Municipality } from "../../db/schema.ts";
-import type { Project } from "../../server/domain/project.ts";
-import { Html, html } from "../html.ts";
+import type { Project } from "../../core/project.ts";
+import { Html, html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
 export interface AtomFeedProps {

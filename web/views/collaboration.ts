@@ -1,7 +1,7 @@
 import type { CollaborationRequest } from "../../db/schema.ts";
 import { csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime, isoDate } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,5 +1,5 @@
 import type { Account } from "../../db/schema.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 

@@ -5,7 +5,7 @@ import { adminNav } from "../components/admin-nav.ts";
 import { bulkFollowSection, type BulkFollowResult } from "../components/bulk-follow.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime, isoDate } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,7 +1,7 @@
 import type { Municipality } from "../../db/schema.ts";
-import type { Project } from "../../server/domain/project.ts";
+import type { Project } from "../../core/project.ts";
 import { projectCards } from "../components/project-card.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,5 +1,5 @@
 import { csrfField, errorSummary, hasErrors, textField, type FormErrors } from "../components/form-fields.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

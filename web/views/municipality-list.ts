@@ -1,6 +1,6 @@
 import type { Participant } from "../../db/participants.ts";
 import { formatDate } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,10 +1,10 @@
 import type { MadeImitation, Participant, ReceivedImitation } from "../../db/participants.ts";
-import type { Project } from "../../server/domain/project.ts";
-import { paths } from "../../server/urls.ts";
+import type { Project } from "../../core/project.ts";
+import { paths } from "../../core/urls.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectCards } from "../components/project-card.ts";
 import { formatDate, safeHttpUrl } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

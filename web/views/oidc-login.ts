@@ -1,7 +1,7 @@
 // The pieces sign-in with the municipality's identity provider adds to pages
 // owned elsewhere: the login page, the sign-out page and the staff list.
 import type { Account } from "../../db/schema.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
 export interface OidcLoginOption {

@@ -1,5 +1,5 @@
 import type { OidcProblemKind } from "../../server/auth/oidc/client.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

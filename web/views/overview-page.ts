@@ -1,9 +1,9 @@
 import type { OverviewStats } from "../../db/overview.ts";
-import type { OverviewQuery } from "../../server/domain/overview-query.ts";
-import { defaultRegions, fylker } from "../../server/domain/regions.ts";
-import { innovationTypes, labelOf, phases, serviceAreas, type Term } from "../../server/domain/taxonomies.ts";
+import type { OverviewQuery } from "../../core/overview-query.ts";
+import { defaultRegions, fylker } from "../../core/regions.ts";
+import { innovationTypes, labelOf, phases, serviceAreas, type Term } from "../../core/taxonomies.ts";
 import { barChart, type Bar } from "../components/bar-chart.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import type { Chrome } from "./chrome.ts";
 

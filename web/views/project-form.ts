@@ -1,5 +1,5 @@
-import type { StrategicArea } from "../../server/domain/municipality.ts";
-import { limits, type Project } from "../../server/domain/project.ts";
+import type { StrategicArea } from "../../core/municipality.ts";
+import { limits, type Project } from "../../core/project.ts";
 import {
   benefitKinds,
   fundingSources,
@@ -12,7 +12,7 @@ import {
   scales,
   serviceAreas,
   type Term,
-} from "../../server/domain/taxonomies.ts";
+} from "../../core/taxonomies.ts";
 import type { ProjectFormValues } from "../../server/forms/project-form.ts";
 import {
   checkbox,
@@ -28,7 +28,7 @@ import {
 } from "../components/form-fields.ts";
 import { projectHref } from "../components/project-card.ts";
 import { safeHttpUrl } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,11 +1,11 @@
 import type { ProjectPage } from "../../db/projects.ts";
-import type { StrategicArea } from "../../server/domain/municipality.ts";
-import type { ProjectQuery } from "../../server/domain/project-query.ts";
-import { phases, serviceAreas, type Term } from "../../server/domain/taxonomies.ts";
+import type { StrategicArea } from "../../core/municipality.ts";
+import type { ProjectQuery } from "../../core/project-query.ts";
+import { phases, serviceAreas, type Term } from "../../core/taxonomies.ts";
 import { checkbox, selectField } from "../components/form-fields.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectCards } from "../components/project-card.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -1,6 +1,6 @@
 import type { ProjectRevision } from "../../db/schema.ts";
-import type { StrategicArea } from "../../server/domain/municipality.ts";
-import type { Benefit, Project, ProjectContent } from "../../server/domain/project.ts";
+import type { StrategicArea } from "../../core/municipality.ts";
+import type { Benefit, Project, ProjectContent } from "../../core/project.ts";
 import {
   benefitKinds,
   fundingSources,
@@ -14,13 +14,13 @@ import {
   scales,
   serviceAreas,
   type Term,
-} from "../../server/domain/taxonomies.ts";
-import { paths } from "../../server/urls.ts";
+} from "../../core/taxonomies.ts";
+import { paths } from "../../core/urls.ts";
 import { paragraphs } from "../components/paragraphs.ts";
 import { evidenceSection, imitateForm, imitatedBySection, lineageSection } from "../components/imitation.ts";
-import type { AdopterReport, Lineage } from "../../server/services/imitations.ts";
+import type { AdopterReport, Lineage } from "../../services/imitations.ts";
 import { formatDate, formatDateTime, isoDate, safeHttpUrl } from "../format.ts";
-import { html, trusted, type Html } from "../html.ts";
+import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

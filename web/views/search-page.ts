@@ -1,7 +1,7 @@
 import type { FacetName } from "../../search/backend.ts";
 import type { SearchParams } from "../../search/params.ts";
 import type { SearchAnswer, SearchHit } from "../../search/service.ts";
-import { fylker, type Region } from "../../server/domain/regions.ts";
+import { fylker, type Region } from "../../core/regions.ts";
 import {
   innovationTypes,
   labelOf,
@@ -11,9 +11,9 @@ import {
   scales,
   serviceAreas,
   type Term,
-} from "../../server/domain/taxonomies.ts";
+} from "../../core/taxonomies.ts";
 import { pagination } from "../components/pagination.ts";
-import { html, trusted, type Html } from "../html.ts";
+import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import type { Chrome } from "./chrome.ts";
 

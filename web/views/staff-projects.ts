@@ -1,11 +1,11 @@
 import type { ProjectPage } from "../../db/projects.ts";
-import type { Project } from "../../server/domain/project.ts";
-import { labelOf, phases } from "../../server/domain/taxonomies.ts";
+import type { Project } from "../../core/project.ts";
+import { labelOf, phases } from "../../core/taxonomies.ts";
 import { csrfField, notice } from "../components/form-fields.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectHref } from "../components/project-card.ts";
 import { formatDateTime, isoDate } from "../format.ts";
-import { html, type Html } from "../html.ts";
+import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";

@@ -3,7 +3,7 @@ import type { AppContext } from "../../context.ts";
 import { requireStaff } from "../../http/session.ts";
 import type { FormBody, FormErrors } from "../../forms/issues.ts";
 import { formChrome, requireLocalMunicipality, sendPage } from "../../routes/page-helpers.ts";
-import { paths } from "../../urls.ts";
+import { paths } from "../../../core/urls.ts";
 import { t } from "../../../web/texts.ts";
 import { oidcAdminPage, type OidcAdminProps } from "../../../web/views/oidc-admin.ts";
 import { oidcFormValues, parseOidcForm, type OidcFormValues } from "./admin-form.ts";

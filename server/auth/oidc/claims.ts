@@ -1,4 +1,4 @@
-import type { Role } from "../../domain/rules.ts";
+import type { Role } from "../../../core/rules.ts";
 import { OidcProblem } from "./client.ts";
 
 export interface StaffProfile {

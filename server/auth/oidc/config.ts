@@ -33,7 +33,7 @@ const issuerUrl = z.url({
   error: "må være utstederens adresse, f.eks. https://login.microsoftonline.com/<tenant-id>/v2.0",
 });
 
-/** Spread into the environment schema of server/config.ts. */
+/** Spread into the environment schema of core/config.ts. */
 export const oidcEnvShape = {
   KOMINN_OIDC_ISSUER: issuerUrl.optional(),
   KOMINN_OIDC_CLIENT_ID: z.string().max(500).optional(),

@@ -3,7 +3,7 @@ import { getLocalMunicipality } from "../../../db/municipalities.ts";
 import type { AppContext } from "../../context.ts";
 import { endSession, startSession } from "../../http/session.ts";
 import { chromeOf, safeNext, sendPage } from "../../routes/page-helpers.ts";
-import { paths } from "../../urls.ts";
+import { paths } from "../../../core/urls.ts";
 import { oidcProblemPage } from "../../../web/views/oidc-problem.ts";
 import { profileFromClaims, roleFromGroups } from "./claims.ts";
 import { OidcClient, OidcProblem, type OidcProblemKind } from "./client.ts";

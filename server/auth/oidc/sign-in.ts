@@ -2,7 +2,7 @@ import { createAccount, getAccountByEmail, updateAccount } from "../../../db/acc
 import { findIdentityAccount, linkIdentity, touchIdentity } from "../../../db/account-identities.ts";
 import type { Db } from "../../../db/client.ts";
 import type { Account } from "../../../db/schema.ts";
-import type { Role } from "../../domain/rules.ts";
+import type { Role } from "../../../core/rules.ts";
 import type { StaffProfile } from "./claims.ts";
 import { OidcProblem } from "./client.ts";
 

@@ -1,4 +1,4 @@
-import type { Project } from "./domain/project.ts";
+import type { Project } from "./project.ts";
 import type { CollaborationRequest } from "../db/schema.ts";
 import type { Logger } from "./logger.ts";
 

@@ -1,15 +1,15 @@
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../db/client.ts";
 import {
   decideCollaborationRequest,
   getCollaborationRequest,
   insertCollaborationRequest,
-} from "../../db/collaboration-requests.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
-import { getProject } from "../../db/projects.ts";
-import type { CollaborationRequest } from "../../db/schema.ts";
-import type { CollaborationRequestInput } from "../domain/collaboration.ts";
-import type { Project } from "../domain/project.ts";
-import type { EventBus } from "../events.ts";
+} from "../db/collaboration-requests.ts";
+import { getLocalMunicipality } from "../db/municipalities.ts";
+import { getProject } from "../db/projects.ts";
+import type { CollaborationRequest } from "../db/schema.ts";
+import type { CollaborationRequestInput } from "../core/collaboration.ts";
+import type { Project } from "../core/project.ts";
+import type { EventBus } from "../core/events.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
 
 /**

@@ -1,18 +1,18 @@
-import type { Db } from "../../db/client.ts";
-import type { Municipality, NewImitationLink } from "../../db/schema.ts";
+import type { Db } from "../db/client.ts";
+import type { Municipality, NewImitationLink } from "../db/schema.ts";
 import {
   ancestorsOf,
   descendantsOf,
   getImitationLink,
   removeImitationLink,
   upsertImitationLink,
-} from "../../db/imitations.ts";
-import { getProjectByUrl, projectRefsByUrls, type ProjectRef } from "../../db/projects.ts";
-import { closesCycle, imitationStartingPoint } from "../domain/imitation.ts";
-import type { Benefit, Project } from "../domain/project.ts";
-import type { EventBus } from "../events.ts";
-import type { Logger } from "../logger.ts";
-import { paths } from "../urls.ts";
+} from "../db/imitations.ts";
+import { getProjectByUrl, projectRefsByUrls, type ProjectRef } from "../db/projects.ts";
+import { closesCycle, imitationStartingPoint } from "../core/imitation.ts";
+import type { Benefit, Project } from "../core/project.ts";
+import type { EventBus } from "../core/events.ts";
+import type { Logger } from "../core/logger.ts";
+import { paths } from "../core/urls.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
 
 /** One project in a lineage, as pages and the API show it. */

@@ -1,7 +1,7 @@
 // Staff accounts: roles, disabling, and the rule that one active administrator
 // always remains. The admin pages and the command line both change staff here.
 import { z } from "zod";
-import type { Db } from "../../db/client.ts";
+import type { Db } from "../db/client.ts";
 import {
   createAccount,
   deleteSessionsOf,
@@ -9,9 +9,9 @@ import {
   getAccountByEmail,
   lockActiveAdmins,
   updateAccount,
-} from "../../db/accounts.ts";
-import type { Account } from "../../db/schema.ts";
-import type { Role } from "../domain/rules.ts";
+} from "../db/accounts.ts";
+import type { Account } from "../db/schema.ts";
+import type { Role } from "../core/rules.ts";
 import { hashPassword } from "./passwords.ts";
 
 export type StaffRefusal = "notFound" | "forbidden" | "self" | "lastAdmin";

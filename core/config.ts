@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { instanceRoles } from "./domain/municipality.ts";
-import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "./auth/oidc/config.ts";
-import { parseSecretKey } from "./secret-box.ts";
+import { instanceRoles } from "./municipality.ts";
+import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "../server/auth/oidc/config.ts";
+import { parseSecretKey } from "../server/secret-box.ts";
 import { normaliseAllowEntry } from "../federation/address-policy.ts";
 import { isIP } from "node:net";
 

@@ -1,13 +1,13 @@
-import type { Db } from "../../db/client.ts";
-import type { Municipality } from "../../db/schema.ts";
+import type { Db } from "../db/client.ts";
+import type { Municipality } from "../db/schema.ts";
 import {
   createLocalProject,
   deleteProject as deleteProjectRow,
   isSlugTaken,
   updateLocalProject,
   type CreateLocalProject,
-} from "../../db/projects.ts";
-import { newId } from "../../db/ids.ts";
+} from "../db/projects.ts";
+import { newId } from "../db/ids.ts";
 import {
   contentFields,
   emptyContent,
@@ -15,11 +15,11 @@ import {
   type ProjectContent,
   type ProjectCreate,
   type ProjectPatch,
-} from "../domain/project.ts";
-import { slugify } from "../domain/rules.ts";
-import { missingAdaptation } from "../domain/imitation.ts";
-import type { EventBus } from "../events.ts";
-import { markdownTooComplex, maxMarkdownNesting, renderMarkdown } from "../../web/markdown.ts";
+} from "../core/project.ts";
+import { slugify } from "../core/rules.ts";
+import { missingAdaptation } from "../core/imitation.ts";
+import type { EventBus } from "../core/events.ts";
+import { markdownTooComplex, maxMarkdownNesting, renderMarkdown } from "../core/markdown.ts";
 
 export interface Actor {
   accountId: string | null;

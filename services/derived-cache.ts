@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client.ts";
-import { getContentVersion } from "../../db/content-version.ts";
+import type { Db } from "../db/client.ts";
+import { getContentVersion } from "../db/content-version.ts";
 
 /**
  * Caches values derived from projects, imitation links and municipalities,

@@ -1,9 +1,9 @@
-import type { Db } from "../../db/client.ts";
-import { createAccount, getAccountByEmail } from "../../db/accounts.ts";
-import { getLocalMunicipality, insertMunicipality } from "../../db/municipalities.ts";
-import type { Account, Municipality } from "../../db/schema.ts";
-import { exampleStrategicAreas, type InstanceRole, type SetupInput } from "../domain/municipality.ts";
-import { actorUrl } from "../urls.ts";
+import type { Db } from "../db/client.ts";
+import { createAccount, getAccountByEmail } from "../db/accounts.ts";
+import { getLocalMunicipality, insertMunicipality } from "../db/municipalities.ts";
+import type { Account, Municipality } from "../db/schema.ts";
+import { exampleStrategicAreas, type InstanceRole, type SetupInput } from "../core/municipality.ts";
+import { actorUrl } from "../core/urls.ts";
 import { hashPassword } from "./passwords.ts";
 import { ValidationError } from "./projects.ts";
 

@@ -1,7 +1,7 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
 import { escapeHtml } from "./html.ts";
-import { withoutControlCharacters } from "../server/domain/text.ts";
+import { withoutControlCharacters } from "./text.ts";
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
