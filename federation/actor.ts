@@ -3,7 +3,7 @@ import { Endpoints, Image, Organization, PropertyValue, Service, isActor, type A
 import type { Db } from "../db/client.ts";
 import { getLocalMunicipality, upsertRemoteMunicipality } from "../db/municipalities.ts";
 import type { Municipality } from "../db/schema.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { htmlToText, sanitize } from "../core/markdown.ts";
 import { stripControlCharacters } from "../core/text.ts";
 import { actorKeyPairs } from "./keys.ts";
@@ -32,7 +32,7 @@ export async function localActorRow(db: Db, identifier: string): Promise<Municip
   return local && local.handle === identifier ? local : undefined;
 }
 
-async function buildActor(ctx: Context<AppContext>, m: Municipality): Promise<Organization | Service> {
+async function buildActor(ctx: Context<FederationDeps>, m: Municipality): Promise<Organization | Service> {
   const keys = await ctx.getActorKeyPairs(m.handle);
   const settings = await getFederationSettings(ctx.data.db);
   const fields = (Object.keys(profileFieldNames) as (keyof typeof profileFieldNames)[])
@@ -61,19 +61,19 @@ async function buildActor(ctx: Context<AppContext>, m: Municipality): Promise<Or
   return ctx.data.config.role === "aggregator" ? new Service(values) : new Organization(values);
 }
 
-export function registerActor(federation: Federation<AppContext>): void {
+export function registerActor(federation: Federation<FederationDeps>): void {
   federation
-    .setActorDispatcher(actorPaths.actor, async (ctx: RequestContext<AppContext>, identifier: string) => {
+    .setActorDispatcher(actorPaths.actor, async (ctx: RequestContext<FederationDeps>, identifier: string) => {
       const m = await localActorRow(ctx.data.db, identifier);
       return m ? buildActor(ctx, m) : null;
     })
-    .setKeyPairsDispatcher(async (ctx: Context<AppContext>, identifier: string) => {
+    .setKeyPairsDispatcher(async (ctx: Context<FederationDeps>, identifier: string) => {
       if (!(await localActorRow(ctx.data.db, identifier))) return [];
       return actorKeyPairs(ctx.data.db);
     });
 }
 
-export async function localActor(ctx: Context<AppContext>): Promise<Organization | Service | undefined> {
+export async function localActor(ctx: Context<FederationDeps>): Promise<Organization | Service | undefined> {
   const m = await getLocalMunicipality(ctx.data.db);
   return m ? buildActor(ctx, m) : undefined;
 }

@@ -3,7 +3,7 @@ import { isActor } from "@fedify/vocab";
 import { markBackfilled } from "../db/follows.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import type { FollowRow } from "../db/schema-federation.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { rememberActor } from "./actor.ts";
 import { eachLimited } from "./each-limited.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
@@ -32,7 +32,7 @@ const idOf = (v: unknown): string | undefined =>
  * projects), anything else is fetched one by one. Projects are keyed by URL,
  * so running it twice, or alongside live deliveries, never duplicates.
  */
-export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limit?: number): Promise<BackfillResult> {
+export async function backfill(ctx: Context<FederationDeps>, follow: FollowRow, limit?: number): Promise<BackfillResult> {
   const app = ctx.data;
   const bound = limit ?? (await getFederationSettings(app.db)).backfillLimit;
   const result: BackfillResult = { seen: 0, stored: 0, failed: 0 };
@@ -92,7 +92,7 @@ export async function backfill(ctx: Context<AppContext>, follow: FollowRow, limi
 }
 
 /** Runs a backfill in the background so the Accept is answered at once. */
-export function startBackfill(ctx: Context<AppContext>, follow: FollowRow): void {
+export function startBackfill(ctx: Context<FederationDeps>, follow: FollowRow): void {
   const run = backfill(ctx, follow).catch((error) => ctx.data.logger.warn(`backfill of ${follow.targetHandle} failed`, error));
   running.add(run);
   void run.finally(() => running.delete(run));

@@ -13,7 +13,7 @@ import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipal
 import { getProject, getProjectByUrl } from "../db/projects.ts";
 import type { CollaborationRequest, Municipality } from "../db/schema.ts";
 import { collaborationRequestSchema } from "../core/collaboration.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { htmlToText } from "../core/markdown.ts";
 import { rememberActor } from "./actor.ts";
 import { RefusedError } from "./remote-projects.ts";
@@ -37,7 +37,7 @@ function recipientOf(m: Municipality): Recipient | undefined {
  * who asked us. Each request records when its activity was queued; `catchUp`
  * (at start) sends what a crash held back, under the same activity ids.
  */
-export function subscribeCollaboration(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
+export function subscribeCollaboration(app: FederationDeps, federation: Federation<FederationDeps>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
   async function sendJoin(request: CollaborationRequest): Promise<void> {
@@ -100,7 +100,7 @@ export function subscribeCollaboration(app: AppContext, federation: Federation<A
 }
 
 /** A municipality asks to join one of our projects. */
-export async function onJoin(ctx: InboxContext<AppContext>, join: Join): Promise<void> {
+export async function onJoin(ctx: InboxContext<FederationDeps>, join: Join): Promise<void> {
   const app = ctx.data;
   if (!join.id || !join.objectId || !join.actorId) return;
   if (join.id.origin !== join.actorId.origin) throw new RefusedError(`${join.actorId.href} does not own ${join.id.href}`);
@@ -135,7 +135,7 @@ export async function onJoin(ctx: InboxContext<AppContext>, join: Join): Promise
  * An Accept or Reject that answers one of our collaboration requests.
  * Returns false when the activity is about something else (a follow).
  */
-export async function onCollaborationAnswer(ctx: InboxContext<AppContext> | Context<AppContext>, answer: Activity, accepted: boolean): Promise<boolean> {
+export async function onCollaborationAnswer(ctx: InboxContext<FederationDeps> | Context<FederationDeps>, answer: Activity, accepted: boolean): Promise<boolean> {
   const app = ctx.data;
   const objectId = answer.objectId;
   if (!objectId || objectId.origin !== new URL(app.config.origin).origin) return false;

@@ -7,7 +7,7 @@ import { listFollows } from "../db/follows.ts";
 import { listProjects } from "../db/projects.ts";
 import { projects } from "../db/schema.ts";
 import type { Project } from "../core/project.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { actorPaths, localActorRow } from "./actor.ts";
 import { projectArticle } from "./project-object.ts";
 
@@ -29,7 +29,7 @@ export function createActivity(project: Project, followersUrl: URL): Create {
   });
 }
 
-async function countPublishedLocal(ctx: AppContext): Promise<number> {
+async function countPublishedLocal(ctx: FederationDeps): Promise<number> {
   const [row] = await ctx.db
     .select({ n: count() })
     .from(projects)
@@ -37,7 +37,7 @@ async function countPublishedLocal(ctx: AppContext): Promise<number> {
   return row.n;
 }
 
-export function registerCollections(federation: Federation<AppContext>): void {
+export function registerCollections(federation: Federation<FederationDeps>): void {
   federation
     .setOutboxDispatcher(actorPaths.outbox, async (ctx, identifier, cursor) => {
       if (!(await localActorRow(ctx.data.db, identifier)) || cursor === null) return null;

@@ -3,7 +3,7 @@ import type { Activity } from "@fedify/vocab";
 import { FetchError } from "@fedify/vocab-runtime";
 import { clearDeliveryFailure, recordDeliveryFailure, setCircuitState } from "../db/delivery-state.ts";
 import { removeFollowersByUrls } from "../db/followers.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { FetchRefusedError } from "./fetch-guard.ts";
 import { currentQueueMessage } from "./queue.ts";
 
@@ -112,7 +112,7 @@ export function deliveryTarget(error: unknown, message: unknown): URL | undefine
 }
 
 /** What Fedify tells us about deliveries, written down for the administrator and the log (one line per failure). */
-export function deliveryObservers(app: AppContext, tuning: { breakerRecoveryMs: number; retryMaxAttempts: number }) {
+export function deliveryObservers(app: FederationDeps, tuning: { breakerRecoveryMs: number; retryMaxAttempts: number }) {
   const { breakerRecoveryMs, retryMaxAttempts } = tuning;
   const log = app.logger;
   return {
@@ -137,7 +137,7 @@ export function deliveryObservers(app: AppContext, tuning: { breakerRecoveryMs: 
       await recordDeliveryFailure(app.db, target.host, problem).catch((e) => log.warn(`could not record a delivery failure: ${oneLine(messageOf(e))}`));
     },
 
-    async onPermanentFailure(_ctx: Context<AppContext>, failure: Parameters<OutboxPermanentFailureHandler<AppContext>>[1]): Promise<void> {
+    async onPermanentFailure(_ctx: Context<FederationDeps>, failure: Parameters<OutboxPermanentFailureHandler<FederationDeps>>[1]): Promise<void> {
       if (failure.reason === "circuit-breaker-ttl") {
         // The host stayed unreachable for the whole hold: this activity is given up,
         // the follower is kept (it gets what we publish once it answers again).

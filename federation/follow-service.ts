@@ -9,7 +9,7 @@ import { forgetPeer, markReachable, markUnreachable } from "../db/peer-status.ts
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
 import type { FollowRow, FollowerRow } from "../db/schema-federation.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { actorHandle, rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { lookupByUrl } from "./loaders.ts";
@@ -31,15 +31,15 @@ export const domainPattern = /^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?
 
 /** What administrators do with federation: follow, unfollow, approve and remove followers, block domains. */
 export class FollowService {
-  readonly #app: AppContext;
-  readonly #federation: Federation<AppContext>;
+  readonly #app: FederationDeps;
+  readonly #federation: Federation<FederationDeps>;
 
-  constructor(app: AppContext, federation: Federation<AppContext>) {
+  constructor(app: FederationDeps, federation: Federation<FederationDeps>) {
     this.#app = app;
     this.#federation = federation;
   }
 
-  context(): Context<AppContext> {
+  context(): Context<FederationDeps> {
     return this.#federation.createContext(new URL(this.#app.config.origin), this.#app);
   }
 
@@ -323,7 +323,7 @@ export interface BulkFollowResult {
 }
 
 /** Sends a Follow to an actor already looked up, and remembers it as pending. */
-export async function sendFollow(ctx: Context<AppContext>, handle: string, actor: Actor): Promise<FollowRow> {
+export async function sendFollow(ctx: Context<FederationDeps>, handle: string, actor: Actor): Promise<FollowRow> {
   const me = ctx.getActorUri(handle);
   const followId = new URL(`${me.href}#follows/${newId()}`);
   await rememberActor(ctx.data.db, actor);

@@ -8,7 +8,7 @@ import { getImitationLink, removeImitationLink } from "../db/imitations.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { getProjectByUrl } from "../db/projects.ts";
 import type { Project } from "../core/project.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { lookupByUrl } from "./loaders.ts";
@@ -16,7 +16,7 @@ import { projectFromArticleJson } from "./project-object.ts";
 import { RefusedError, storeProjectDocument } from "./remote-projects.ts";
 
 /** The inboxes of the municipalities owning the projects this one descends from (not ourselves). */
-export async function ancestorRecipients(app: AppContext, project: Project): Promise<Recipient[]> {
+export async function ancestorRecipients(app: FederationDeps, project: Project): Promise<Recipient[]> {
   if (!project.imitationOf) return [];
   const ancestors = await app.imitations.ancestors(project);
   const recipients = new Map<string, Recipient>();
@@ -35,14 +35,14 @@ export async function ancestorRecipients(app: AppContext, project: Project): Pro
 }
 
 /** Sends an activity about one of our imitations to the owners of its ancestors. */
-export async function sendToAncestors(ctx: Context<AppContext>, project: Project, activity: Activity): Promise<void> {
+export async function sendToAncestors(ctx: Context<FederationDeps>, project: Project, activity: Activity): Promise<void> {
   const recipients = await ancestorRecipients(ctx.data, project);
   if (recipients.length === 0) return;
   await ctx.sendActivity({ identifier: project.municipality.handle }, recipients, activity, { preferSharedInbox: true });
 }
 
 /** Is this URL part of a lineage we hold: one of our published projects, a cached one, or a known copy? */
-async function knownOriginal(app: AppContext, url: string): Promise<{ title: string; municipalityName: string } | undefined> {
+async function knownOriginal(app: FederationDeps, url: string): Promise<{ title: string; municipalityName: string } | undefined> {
   const project = await getProjectByUrl(app.db, url);
   if (project) return project.published ? { title: project.title, municipalityName: project.municipality.name } : undefined;
   const link = await getImitationLink(app.db, url);
@@ -55,7 +55,7 @@ async function knownOriginal(app: AppContext, url: string): Promise<{ title: str
  * against the copy's own URL: it must live on the sender's host, be
  * attributed to the sender, name an original we know, and not close a loop.
  */
-export async function recordRemoteImitation(ctx: InboxContext<AppContext>, activity: Activity): Promise<void> {
+export async function recordRemoteImitation(ctx: InboxContext<FederationDeps>, activity: Activity): Promise<void> {
   const app = ctx.data;
   const actorId = activity.actorId!;
   const objectId = activity.objectId;
@@ -95,7 +95,7 @@ export async function recordRemoteImitation(ctx: InboxContext<AppContext>, activ
 }
 
 /** A copy was deleted or unpublished: drop its link, only when the sender owns it. */
-export async function forgetRemoteImitation(app: AppContext, actorUrl: string, copyUrl: string): Promise<boolean> {
+export async function forgetRemoteImitation(app: FederationDeps, actorUrl: string, copyUrl: string): Promise<boolean> {
   const link = await getImitationLink(app.db, copyUrl);
   if (!link || link.copyMunicipalityActorUrl !== actorUrl) return false;
   return removeImitationLink(app.db, copyUrl);
@@ -109,7 +109,7 @@ const maxResolveDepth = 10;
  * when we do not hold it yet, with the originals it descends from, so the
  * lineage can be shown and an imitation can reach every ancestor's owner.
  */
-export async function resolveRemoteProject(ctx: Context<AppContext>, url: string, depth = 0): Promise<Project | undefined> {
+export async function resolveRemoteProject(ctx: Context<FederationDeps>, url: string, depth = 0): Promise<Project | undefined> {
   const app = ctx.data;
   const held = await getProjectByUrl(app.db, url);
   if (held || depth >= maxResolveDepth) return held;

@@ -1,6 +1,6 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
 import { forgetProcessedBefore } from "../db/delivery-state.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { registerActor } from "./actor.ts";
 import { backfillsSettled } from "./backfill.ts";
 import { registerCollections } from "./collections.ts";
@@ -58,7 +58,7 @@ const defaults: Required<FederationTuning> = {
 };
 
 export interface KominnFederation {
-  federation: Federation<AppContext>;
+  federation: Federation<FederationDeps>;
   follows: FollowService;
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
@@ -67,7 +67,7 @@ export interface KominnFederation {
 }
 
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
-export function buildFederation(app: AppContext, tuning: FederationTuning = {}): KominnFederation {
+export function buildFederation(app: FederationDeps, tuning: FederationTuning = {}): KominnFederation {
   const t = { ...defaults, ...tuning };
   const observe = deliveryObservers(app, t);
   installFetchGuard(app.config, t.requestTimeoutMs);
@@ -78,7 +78,7 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
     releaseLeasesOnStart: true,
     logger: app.logger,
   });
-  const federation = createFederation<AppContext>({
+  const federation = createFederation<FederationDeps>({
     kv,
     // Inbound activities are handled in the request (so a refusal is immediate);
     // outbound deliveries and fan-out go through the database-backed queue.
@@ -119,7 +119,7 @@ export function buildFederation(app: AppContext, tuning: FederationTuning = {}):
 }
 
 /** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
-export function startFederationQueue(app: AppContext, kf: KominnFederation): () => Promise<void> {
+export function startFederationQueue(app: FederationDeps, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
   // The workers deliver with Fedify's global fetch: inside runWithNetwork it goes through our network.
   const running = runWithNetwork(app.config, () => kf.federation.startQueue(app, { signal: controller.signal })).catch((error) => app.logger.error("federation queue stopped", error));

@@ -1,7 +1,7 @@
 import type { Federation } from "@fedify/fedify";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { Readable } from "node:stream";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
@@ -39,7 +39,7 @@ export function wantsActivityJson(accept: string | undefined): boolean {
  * (not through Fedify's object dispatcher, which re-compacts it) so our
  * JSON-LD terms reach peers intact.
  */
-async function serveProjectObject(app: AppContext, slug: string, res: ExpressResponse): Promise<boolean> {
+async function serveProjectObject(app: FederationDeps, slug: string, res: ExpressResponse): Promise<boolean> {
   const project = await getLocalProjectBySlug(app.db, slug);
   if (!project || !project.published) return false;
   const json = projectArticleJson(project, { followersUrl: `${project.municipality.actorUrl}/followers` });
@@ -91,7 +91,7 @@ function problem(res: ExpressResponse, status: number, message: string): void {
  * the full Articles inside: a new follower backfills from a few pages instead
  * of one request per project.
  */
-async function serveOutboxPage(app: AppContext, handle: string, cursor: string, res: ExpressResponse): Promise<boolean> {
+async function serveOutboxPage(app: FederationDeps, handle: string, cursor: string, res: ExpressResponse): Promise<boolean> {
   const local = await getLocalMunicipality(app.db);
   if (!local || local.handle !== handle || !/^\d{1,6}$/.test(cursor)) return false;
   const page = Math.max(1, Number(cursor));
@@ -107,7 +107,7 @@ async function serveOutboxPage(app: AppContext, handle: string, cursor: string, 
  * collections, and project pages asked for as JSON) go to `federation.fetch`;
  * everything else, and browsers asking for HTML, go on to the Express routes.
  */
-export function federationMiddleware(federation: Federation<AppContext>, app: AppContext): RequestHandler {
+export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps): RequestHandler {
   return async (req, res, next) => {
     const project = req.method === "GET" ? projectPath.exec(req.path) : null;
     if (project && wantsActivityJson(req.get("accept"))) {

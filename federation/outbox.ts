@@ -3,7 +3,7 @@ import { Create, Delete, PUBLIC_COLLECTION, Tombstone, Update } from "@fedify/vo
 import { instant } from "./time.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import type { Project } from "../core/project.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
@@ -34,10 +34,10 @@ const announcedProfileKey = "federation.announcedProfile";
  * inbox gets a project's Create before its Updates before its Delete, even
  * when an inbox was down and its deliveries were retried or held meanwhile.
  */
-export function subscribeOutbox(app: AppContext, federation: Federation<AppContext>): { catchUp(): Promise<void> } {
+export function subscribeOutbox(app: FederationDeps, federation: Federation<FederationDeps>): { catchUp(): Promise<void> } {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
-  async function toFollowers(ctx: Context<AppContext>, handle: string, activity: Create | Update | Delete, orderingKey: string) {
+  async function toFollowers(ctx: Context<FederationDeps>, handle: string, activity: Create | Update | Delete, orderingKey: string) {
     await ctx.sendActivity({ identifier: handle }, "followers", activity, {
       preferSharedInbox: true,
       excludeBaseUris: [new URL(app.config.origin)],
@@ -64,7 +64,7 @@ export function subscribeOutbox(app: AppContext, federation: Federation<AppConte
   const own = (project: Project) => project.local && project.published;
 
   /** To our followers, and for an imitation also to the owners of the projects it descends from. */
-  async function deliver(ctx: Context<AppContext>, project: Project, activity: Create | Update | Delete) {
+  async function deliver(ctx: Context<FederationDeps>, project: Project, activity: Create | Update | Delete) {
     await toFollowers(ctx, project.municipality.handle, activity, project.url);
     await sendToAncestors(ctx, project, activity);
   }

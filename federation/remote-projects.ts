@@ -2,7 +2,7 @@ import type { Db } from "../db/client.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { removeRemoteProject, upsertRemoteProject } from "../db/remote-projects.ts";
 import type { Municipality } from "../db/schema.ts";
-import type { AppContext } from "../server/context.ts";
+import type { FederationDeps } from "./deps.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { NotAProjectError, projectFromArticleJson } from "./project-object.ts";
 
@@ -13,7 +13,7 @@ export class RefusedError extends Error {}
  * copy embedded by whoever delivered it) and caches it here. The object must
  * live on the actor's host and be attributed to the actor.
  */
-export async function fetchAndStoreProject(app: AppContext, municipality: Municipality, objectUrl: URL): Promise<"stored" | "unchanged" | "gone"> {
+export async function fetchAndStoreProject(app: FederationDeps, municipality: Municipality, objectUrl: URL): Promise<"stored" | "unchanged" | "gone"> {
   if (objectUrl.origin !== new URL(municipality.actorUrl).origin) {
     throw new RefusedError(`${municipality.actorUrl} does not own ${objectUrl.href}`);
   }
@@ -31,7 +31,7 @@ export async function fetchAndStoreProject(app: AppContext, municipality: Munici
  * own host (its project URL, or a page of its outbox).
  */
 export async function storeProjectDocument(
-  app: AppContext,
+  app: FederationDeps,
   municipality: Municipality,
   document: unknown,
   expectedId?: string,
@@ -50,7 +50,7 @@ export async function storeProjectDocument(
   return "stored";
 }
 
-export async function removeProject(app: AppContext, municipality: Municipality, url: string): Promise<boolean> {
+export async function removeProject(app: FederationDeps, municipality: Municipality, url: string): Promise<boolean> {
   const id = await removeRemoteProject(app.db, municipality, url);
   if (!id) return false;
   app.events.emit("remote.project.removed", { projectId: id, url });

@@ -2,7 +2,7 @@
 // keeps the index in step through domain events, and offers the search service.
 import type { Db } from "../db/client.ts";
 import type { Config } from "../core/config.ts";
-import type { AppContext } from "../server/context.ts";
+import type { SearchDeps } from "./deps.ts";
 import { defaultRegions, type Region } from "../core/regions.ts";
 import type { SearchBackend } from "./backend.ts";
 import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
@@ -31,7 +31,7 @@ export interface StartSearchOptions extends IndexerOptions {
 }
 
 /** Starts search for an instance; call `close()` before the database closes. */
-export function startSearch(ctx: AppContext, options: StartSearchOptions = {}): Search {
+export function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): Search {
   const regions = options.regions ?? defaultRegions;
   const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
@@ -49,7 +49,7 @@ export function startSearch(ctx: AppContext, options: StartSearchOptions = {}): 
 
 /** Rebuilds the index of an instance from its database (`npm run kominn -- reindex`). */
 export async function reindexAll(
-  ctx: Pick<AppContext, "config" | "db" | "logger">,
+  ctx: Pick<SearchDeps, "config" | "db" | "logger">,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ indexed: number; backend: string }> {
   const backend = createSearchBackend(ctx.config, ctx.db);

@@ -1,13 +1,13 @@
 import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Accept } from "@fedify/vocab";
 import { getFollowByActivity, getFollowByTarget, setFollowStatus } from "../../db/follows.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { rememberActor } from "../actor.ts";
 import { startBackfill } from "../backfill.ts";
 import { onCollaborationAnswer } from "../collaboration.ts";
 
 /** A municipality accepted our follow (remember it, fetch what it has published) or our collaboration request. */
-export async function onAccept(ctx: InboxContext<AppContext>, accept: Accept): Promise<void> {
+export async function onAccept(ctx: InboxContext<FederationDeps>, accept: Accept): Promise<void> {
   const app = ctx.data;
   if (await onCollaborationAnswer(ctx, accept, true)) return;
   // The Follow is named by id (accept.objectId), never re-fetched: its id is a fragment of our actor.

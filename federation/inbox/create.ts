@@ -1,12 +1,12 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Create } from "@fedify/vocab";
 import { getFollowedMunicipality } from "../../db/follows.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { fetchAndStoreProject } from "../remote-projects.ts";
 import { recordRemoteImitation } from "../imitations.ts";
 
 /** A followed municipality published a project, or anyone published an imitation of one in our lineage. */
-export async function onCreate(ctx: InboxContext<AppContext>, create: Create): Promise<void> {
+export async function onCreate(ctx: InboxContext<FederationDeps>, create: Create): Promise<void> {
   const app = ctx.data;
   if (!create.objectId || !create.actorId) return;
   const municipality = await getFollowedMunicipality(app.db, create.actorId.href);

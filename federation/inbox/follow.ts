@@ -4,7 +4,7 @@ import { Accept, isActor, Organization, type Actor, type Follow } from "@fedify/
 import { getFollowByTarget } from "../../db/follows.ts";
 import { upsertFollower } from "../../db/followers.ts";
 import { newId } from "../../db/ids.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
 import { sendFollow } from "../follow-service.ts";
 import { DrizzleKvStore } from "../kv.ts";
@@ -19,7 +19,7 @@ const acceptWindow = Polyfill.Duration.from({ minutes: 10 }) as unknown as Tempo
 const acceptsPerWindow = 3;
 
 /** Someone follows us: accept at once, or hold it for an administrator (a setting). */
-export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): Promise<void> {
+export async function onFollow(ctx: InboxContext<FederationDeps>, follow: Follow): Promise<void> {
   const app = ctx.data;
   if (!follow.id || !follow.objectId) return;
   const target = ctx.parseUri(follow.objectId);
@@ -60,7 +60,7 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow): P
  * so joining takes one step on the municipality's side. Only organisations
  * (municipality actors); a follow already pending or accepted is left alone.
  */
-async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier: string, follower: Actor): Promise<void> {
+async function followBackIfAggregator(ctx: InboxContext<FederationDeps>, identifier: string, follower: Actor): Promise<void> {
   const app = ctx.data;
   if (app.config.role !== "aggregator" || !(follower instanceof Organization)) return;
   const existing = await getFollowByTarget(app.db, follower.id!.href);
@@ -78,7 +78,7 @@ async function followBackIfAggregator(ctx: InboxContext<AppContext>, identifier:
  * the window. The count is kept in the kv store per follower and starts again
  * for a follower who left and came back (a new row).
  */
-async function mayAcceptAgain(app: AppContext, actorUrl: string, rowId: string): Promise<boolean> {
+async function mayAcceptAgain(app: FederationDeps, actorUrl: string, rowId: string): Promise<boolean> {
   const kv = new DrizzleKvStore(app.db);
   const key: KvKey = ["kominn", "followAccepted", actorUrl];
   for (let attempt = 0; attempt < 5; attempt++) {

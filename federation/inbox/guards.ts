@@ -2,7 +2,7 @@ import type { InboxContext } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import { claimActivity, releaseActivity } from "../../db/delivery-state.ts";
 import { isBlocked } from "../../db/domain-blocks.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { NotAProjectError, RefusedError } from "../remote-projects.ts";
 import { senderRefusal } from "./sender.ts";
 
@@ -16,8 +16,8 @@ import { senderRefusal } from "./sender.ts";
  */
 export function handler<A extends Activity>(
   name: string,
-  handle: (ctx: InboxContext<AppContext>, activity: A) => Promise<void>,
-): (ctx: InboxContext<AppContext>, activity: A) => Promise<void> {
+  handle: (ctx: InboxContext<FederationDeps>, activity: A) => Promise<void>,
+): (ctx: InboxContext<FederationDeps>, activity: A) => Promise<void> {
   return async (ctx, activity) => {
     const app = ctx.data;
     const actorId = activity.actorId;

@@ -1,6 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 import { Accept, Create, Delete, Follow, Join, Reject, Undo, Update } from "@fedify/vocab";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { actorPaths } from "../actor.ts";
 import { onAccept } from "./accept.ts";
 import { onCreate } from "./create.ts";
@@ -12,7 +12,7 @@ import { onUndo } from "./undo.ts";
 import { onUpdate } from "./update.ts";
 import { onJoin } from "../collaboration.ts";
 
-export function registerInbox(federation: Federation<AppContext>): void {
+export function registerInbox(federation: Federation<FederationDeps>): void {
   federation
     .setInboxListeners(actorPaths.inbox, actorPaths.sharedInbox)
     .on(Follow, handler("Follow", onFollow))

@@ -1,11 +1,11 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Reject } from "@fedify/vocab";
 import { getFollowByActivity, getFollowByTarget, setFollowStatus } from "../../db/follows.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { onCollaborationAnswer } from "../collaboration.ts";
 
 /** Our follow was refused (or the municipality removed us as a follower), or our collaboration request declined. */
-export async function onReject(ctx: InboxContext<AppContext>, reject: Reject): Promise<void> {
+export async function onReject(ctx: InboxContext<FederationDeps>, reject: Reject): Promise<void> {
   const app = ctx.data;
   if (await onCollaborationAnswer(ctx, reject, false)) return;
   const follow =

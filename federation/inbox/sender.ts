@@ -2,7 +2,7 @@ import { verifyRequest, type InboxContext, type KeyCache, type KvKey } from "@fe
 import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Undo, Update } from "@fedify/vocab";
 import type { Db } from "../../db/client.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { DrizzleKvStore } from "../kv.ts";
 import { lookupByUrl } from "../loaders.ts";
 import { inboundRequest } from "./inbound-request.ts";
@@ -23,7 +23,7 @@ const signatureTimeWindow = { minutes: 5 };
 const ownObjectTypes = [Create, Update, Delete, Undo];
 
 /** Why `activity` is not its actor's own, or null when it is. */
-export async function senderRefusal(ctx: InboxContext<AppContext>, activity: Activity): Promise<string | null> {
+export async function senderRefusal(ctx: InboxContext<FederationDeps>, activity: Activity): Promise<string | null> {
   const actorId = activity.actorId;
   if (!actorId) return "no actor";
   const host = actorId.origin;
@@ -78,7 +78,7 @@ const listedKeysTtlMs = 5 * 60_000;
  * as KOMINN and Mastodon publish it) was read from that list when Fedify
  * fetched it; any other key costs one fetch of the actor, remembered a while.
  */
-async function actorListsKey(ctx: InboxContext<AppContext>, actorId: URL, keyId: URL): Promise<boolean> {
+async function actorListsKey(ctx: InboxContext<FederationDeps>, actorId: URL, keyId: URL): Promise<boolean> {
   const document = new URL(keyId);
   document.hash = "";
   if (document.href === actorId.href) return true;
@@ -101,7 +101,7 @@ const unavailableKeyTtl = Polyfill.Duration.from({ minutes: 10 }) as unknown as 
  * Fedify's own public key cache (the same kv entries its inbox fills), so the
  * second check of a signature fetches nothing.
  */
-function keyCache(ctx: InboxContext<AppContext>): KeyCache {
+function keyCache(ctx: InboxContext<FederationDeps>): KeyCache {
   const kv = new DrizzleKvStore(ctx.data.db);
   const memo = memoOf(parsedKeys, ctx.data.db);
   const kvKey = (keyId: URL): KvKey => ["_fedify", "publicKey", keyId.href];

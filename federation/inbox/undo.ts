@@ -1,10 +1,10 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Undo } from "@fedify/vocab";
 import { getFollowerByActor, removeFollower } from "../../db/followers.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 
 /** An Undo of a Follow: the actor stops following us. */
-export async function onUndo(ctx: InboxContext<AppContext>, undo: Undo): Promise<void> {
+export async function onUndo(ctx: InboxContext<FederationDeps>, undo: Undo): Promise<void> {
   const app = ctx.data;
   if (!undo.actorId) return;
   const follower = await getFollowerByActor(app.db, undo.actorId.href);

@@ -1,13 +1,13 @@
 import type { InboxContext } from "@fedify/fedify";
 import { isActor, type Update } from "@fedify/vocab";
 import { getFollowedMunicipality } from "../../db/follows.ts";
-import type { AppContext } from "../../server/context.ts";
+import type { FederationDeps } from "../deps.ts";
 import { rememberActor } from "../actor.ts";
 import { fetchAndStoreProject, knownMunicipality } from "../remote-projects.ts";
 import { recordRemoteImitation } from "../imitations.ts";
 
 /** A followed municipality changed a project or its profile; anyone may update an imitation of ours. */
-export async function onUpdate(ctx: InboxContext<AppContext>, update: Update): Promise<void> {
+export async function onUpdate(ctx: InboxContext<FederationDeps>, update: Update): Promise<void> {
   const app = ctx.data;
   if (!update.objectId || !update.actorId) return;
   if (update.objectId.href === update.actorId.href) {

@@ -1,0 +1,16 @@
+// What search needs from the instance, handed in by the composition root
+// (server/instance.ts).
+import type { Config } from "../core/config.ts";
+import type { EventBus } from "../core/events.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Db } from "../db/client.ts";
+
+/** The settings search reads: which backend. */
+export type SearchConfig = Pick<Config, "meiliUrl" | "meiliMasterKey">;
+
+export interface SearchDeps {
+  config: SearchConfig;
+  db: Db;
+  logger: Logger;
+  events: EventBus;
+}
