@@ -1,4 +1,6 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
+import type { RequestHandler } from "express";
+import type { Project } from "../core/project.ts";
 import { forgetProcessedBefore } from "../db/delivery-state.ts";
 import type { FederationDeps } from "./deps.ts";
 import { registerActor } from "./actor.ts";
@@ -8,6 +10,7 @@ import { deliveryObservers } from "./delivery-health.ts";
 import { installFetchGuard, runWithNetwork } from "./fetch-guard.ts";
 import { federationLoaders } from "./loaders.ts";
 import { FollowService } from "./follow-service.ts";
+import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
 import { federationMiddleware } from "./middleware.ts";
@@ -64,6 +67,10 @@ export interface KominnFederation {
   kv: DrizzleKvStore;
   /** Sends what a crash held back from our followers and peers (see outbox.ts, collaboration.ts). */
   catchUp(): Promise<void>;
+  /** Express middleware in front of the app: Fedify answers ActivityPub requests and passes the rest on. */
+  middleware: RequestHandler;
+  /** Finds a project by its URL, fetching it (and its originals) from its own host when we do not hold it; undefined when it cannot be had. */
+  resolveRemoteProject(url: string): Promise<Project | undefined>;
 }
 
 /** Builds the Fedify federation for one instance: our kv and queue, actor, collections and inbox. */
@@ -115,11 +122,28 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     await outbox.catchUp();
     await collaboration.catchUp();
   };
-  return { federation, follows: new FollowService(app, federation), queue, kv, catchUp };
+  const resolve = (url: string) =>
+    resolveRemoteProject(federation.createContext(new URL(app.config.origin), app), url).catch((error) => {
+      app.logger.warn(`could not fetch the project ${url}`, error);
+      return undefined;
+    });
+  return {
+    federation,
+    follows: new FollowService(app, federation),
+    queue,
+    kv,
+    catchUp,
+    middleware: federationMiddleware(federation, app),
+    resolveRemoteProject: resolve,
+  };
 }
 
-/** Starts the delivery queue; returns a stop function that waits for the workers and backfills. */
-export function startFederationQueue(app: FederationDeps, kf: KominnFederation): () => Promise<void> {
+/**
+ * Starts the delivery queue, sends what a restart held back, and on the
+ * national instance the periodic peer check; returns a stop function that
+ * waits for the workers and backfills.
+ */
+export function startFederation(app: FederationDeps, kf: KominnFederation): () => Promise<void> {
   const controller = new AbortController();
   // The workers deliver with Fedify's global fetch: inside runWithNetwork it goes through our network.
   const running = runWithNetwork(app.config, () => kf.federation.startQueue(app, { signal: controller.signal })).catch((error) => app.logger.error("federation queue stopped", error));
@@ -130,7 +154,14 @@ export function startFederationQueue(app: FederationDeps, kf: KominnFederation):
     void forgetProcessedBefore(app.db, new Date(Date.now() - 30 * 24 * 60 * 60 * 1000)).catch(() => {});
   }, 10 * 60_000);
   sweep.unref();
+  // The national instance looks in on the municipalities it follows: one that has gone (410) leaves the overview.
+  const peerCheck =
+    app.config.role === "aggregator"
+      ? setInterval(() => void kf.follows.checkFollowed().catch((e) => app.logger.warn("peer check failed", e)), 6 * 60 * 60_000)
+      : undefined;
+  peerCheck?.unref();
   return async () => {
+    clearInterval(peerCheck);
     clearInterval(sweep);
     await caughtUp;
     controller.abort();
@@ -138,5 +169,3 @@ export function startFederationQueue(app: FederationDeps, kf: KominnFederation):
     await backfillsSettled();
   };
 }
-
-export { federationMiddleware };

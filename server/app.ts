@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from "express";
+import express from "express";
 import { fileURLToPath } from "node:url";
 import type { AppContext } from "./context.ts";
 import { errorHandler, HttpError } from "./http/errors.ts";
@@ -16,28 +16,39 @@ import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { overviewPageRoutes } from "./routes/overview-page.ts";
 import { aggregatorPageRoutes } from "./routes/aggregator-pages.ts";
+import { apiFollowRoutes } from "./routes/api-follows.ts";
+import { federationAdminRoutes } from "./routes/federation-admin.ts";
+import { searchApiRoutes } from "./routes/search-api.ts";
+import { searchPageRoutes } from "./routes/search-page.ts";
+import { oidcRoutes } from "./auth/oidc/routes.ts";
+import { oidcAdminRoutes } from "./auth/oidc/admin-routes.ts";
+import type { OidcClient } from "./auth/oidc/client.ts";
+import type { KominnFederation } from "../federation/index.ts";
+import type { SearchService } from "../search/service.ts";
 import { t } from "../web/texts.ts";
 
 export const bodyLimit = "1mb";
 
-export interface AppExtensions {
-  /** Mounted before everything else (Fedify answers ActivityPub requests, passes the rest on). */
-  before?: RequestHandler[];
-  /** Extra API routers mounted under /api/v1 (search, follows, …). */
-  api?: express.Router[];
-  /** Extra HTML routers (search page, federation admin, …); they get sessions and CSRF checks. */
-  pages?: express.Router[];
+/** The parts server/instance.ts builds beside the context, each mounted here. */
+export interface AppParts {
+  /** Fedify in front of everything, the follows API and the federation admin page. */
+  federation: KominnFederation;
+  /** `GET /api/v1/search` and `/sok`. */
+  search: SearchService;
+  /** Staff sign-in through the municipality's identity provider, and its admin page. */
+  oidc: OidcClient;
 }
 
 /** Builds the Express app from its dependencies, so tests can start real instances side by side. */
-export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Express {
+export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", ctx.config.trustProxy);
   app.set("query parser", "simple");
 
   app.use(securityHeaders({ https: ctx.config.secureCookies }));
-  for (const handler of ext.before ?? []) app.use(handler);
+  // Fedify answers ActivityPub requests and passes the rest on.
+  app.use(parts.federation.middleware);
 
   app.use(
     "/static",
@@ -57,7 +68,8 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   api.use(apiCollaborationRoutes(ctx));
   api.use(apiOverviewRoutes(ctx));
   api.use(apiExportRoutes(ctx));
-  for (const router of ext.api ?? []) api.use(router);
+  api.use(apiFollowRoutes(ctx, parts.federation.follows));
+  api.use(searchApiRoutes(ctx, parts.search));
   api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
   app.use("/api/v1", api);
   app.use("/api", (req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
@@ -68,7 +80,9 @@ export function createApp(ctx: AppContext, ext: AppExtensions = {}): express.Exp
   app.use(aggregatorPageRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use(overviewPageRoutes(ctx));
-  for (const router of ext.pages ?? []) app.use(router);
+  app.use(federationAdminRoutes(ctx, parts.federation));
+  app.use(searchPageRoutes(ctx, parts.search));
+  app.use(oidcRoutes(ctx, parts.oidc), oidcAdminRoutes(ctx, parts.oidc));
 
   app.use((_req, _res, next) => next(new HttpError(404, t.errors.notFound)));
   app.use(errorHandler(ctx.logger));

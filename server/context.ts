@@ -22,8 +22,8 @@ export interface AppContext {
   collaboration: CollaborationService;
   /** Overview figures by filter, recomputed whenever the content version moves. */
   overviewCache: DerivedCache<OverviewStats>;
-  /** Fetches and caches a project from another instance by its URL (set when federation is attached). */
-  resolveRemoteProject?: (url: string) => Promise<Project | undefined>;
+  /** Finds a project by its URL, fetching and caching it from another instance when we do not hold it (federation's, given at composition). */
+  readonly resolveRemoteProject: (url: string) => Promise<Project | undefined>;
   /** Seals secrets kept in the database (server/secret-box.ts). */
   secrets: SecretBox;
   /** Key for CSRF tokens; generated on first start and kept in the database. */

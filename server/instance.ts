@@ -4,7 +4,7 @@ import type express from "express";
 import { openDatabase, type Database } from "../db/client.ts";
 import { newSecret } from "../db/ids.ts";
 import { getOrInitSetting } from "../db/settings.ts";
-import { createApp, type AppExtensions } from "./app.ts";
+import { createApp } from "./app.ts";
 import type { Config } from "../core/config.ts";
 import type { AppContext } from "./context.ts";
 import { EventBus } from "../core/events.ts";
@@ -15,11 +15,11 @@ import { ImitationService } from "../services/imitations.ts";
 import { CollaborationService } from "../services/collaboration.ts";
 import { DerivedCache } from "../services/derived-cache.ts";
 import { loadSecretKey, secretBox } from "./secret-box.ts";
-import { attachFederation, type AttachedFederation } from "../federation/attach.ts";
-import type { FederationTuning } from "../federation/index.ts";
-import { attachSearch } from "../search/attach.ts";
-import type { Search } from "../search/index.ts";
-import { attachOidc } from "./auth/oidc/attach.ts";
+import type { FederationDeps } from "../federation/deps.ts";
+import { buildFederation, startFederation, type FederationTuning, type KominnFederation } from "../federation/index.ts";
+import type { SearchDeps } from "../search/deps.ts";
+import { startSearch, type Search } from "../search/index.ts";
+import { startOidc } from "./auth/oidc/start.ts";
 
 export interface BuildOptions {
   logger?: Logger;
@@ -29,7 +29,10 @@ export interface BuildOptions {
   federation?: FederationTuning;
 }
 
-/** Opens the database and builds everything a request needs; no network yet. */
+/** Without federation (the CLI), no project is fetched from another instance. */
+const noRemoteProjects = async (): Promise<undefined> => undefined;
+
+/** Opens the database and builds everything a request needs; no network yet, and no remote projects (startInstance adds federation's). */
 export async function buildContext(config: Config, options: BuildOptions = {}): Promise<{ ctx: AppContext; database: Database }> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({
@@ -52,6 +55,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,
     loginLimits: createLoginLimits(options.now),
+    resolveRemoteProject: noRemoteProjects,
   };
   return { ctx, database };
 }
@@ -62,19 +66,23 @@ export interface Instance {
   server: Server;
   /** Where it listens, e.g. http://127.0.0.1:41234 */
   url: string;
-  federation: AttachedFederation;
+  federation: KominnFederation;
   search: Search;
   close(): Promise<void>;
 }
 
 /** Starts a whole instance: database, app and HTTP server. */
 export async function startInstance(config: Config, options: BuildOptions = {}): Promise<Instance> {
-  const { ctx, database } = await buildContext(config, options);
-  const extensions: AppExtensions = {};
-  const federation = attachFederation(ctx, extensions, options.federation);
-  const search = attachSearch(ctx, extensions);
-  attachOidc(ctx, extensions);
-  const app = createApp(ctx, extensions);
+  const { ctx: base, database } = await buildContext(config, options);
+  const { db, events, logger, projects, imitations, collaboration } = base;
+  const federationDeps: FederationDeps = { config, db, logger, events, projects, imitations, collaboration };
+  const federation = buildFederation(federationDeps, options.federation);
+  const stopFederation = startFederation(federationDeps, federation);
+  const ctx: AppContext = { ...base, resolveRemoteProject: federation.resolveRemoteProject };
+  const searchDeps: SearchDeps = { config, db, logger, events };
+  const search = startSearch(searchDeps);
+  const oidc = startOidc(ctx);
+  const app = createApp(ctx, { federation, search: search.service, oidc });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -94,7 +102,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
         server.closeAllConnections();
       });
       await ctx.events.settled();
-      await federation.stop();
+      await stopFederation();
       await search.close();
       await database.close();
     },

@@ -1,16 +1,12 @@
-import type { AppExtensions } from "../../app.ts";
 import type { AppContext } from "../../context.ts";
-import { oidcAdminRoutes } from "./admin-routes.ts";
 import { OidcClient, OidcProblem } from "./client.ts";
-import { oidcRoutes } from "./routes.ts";
 import { effectiveOidc } from "./settings.ts";
 
-/** Adds staff sign-in through the municipality's identity provider to an instance. */
-export function attachOidc(ctx: AppContext, extensions: AppExtensions): { client: OidcClient } {
+/** The client for staff sign-in through the municipality's identity provider; checks at start that the provider answers. */
+export function startOidc(ctx: AppContext): OidcClient {
   const client = new OidcClient();
-  (extensions.pages ??= []).push(oidcRoutes(ctx, client), oidcAdminRoutes(ctx, client));
   void checkAtStart(ctx, client);
-  return { client };
+  return client;
 }
 
 /** Tells the operator at start whether the provider answers; never stops the instance (password sign-in still works). */
