@@ -119,7 +119,6 @@ export const taxonomies = {
   benefitKinds,
 } as const;
 
-export type TaxonomyName = keyof typeof taxonomies;
 type SlugOf<T extends readonly Term[]> = T[number]["slug"];
 
 export type Phase = SlugOf<typeof phases>;
@@ -127,11 +126,7 @@ export type N3Stage = SlugOf<typeof n3Stages>;
 export type InnovationType = SlugOf<typeof innovationTypes>;
 export type Scale = SlugOf<typeof scales>;
 export type ServiceArea = SlugOf<typeof serviceAreas>;
-export type MunicipalRole = SlugOf<typeof municipalRoles>;
-export type PartnerType = SlugOf<typeof partnerTypes>;
-export type FundingSource = SlugOf<typeof fundingSources>;
 export type Method = SlugOf<typeof methods>;
-export type BenefitKind = SlugOf<typeof benefitKinds>;
 
 export function slugsOf<T extends readonly Term[]>(list: T): [SlugOf<T>, ...SlugOf<T>[]] {
   return list.map((t) => t.slug) as [SlugOf<T>, ...SlugOf<T>[]];
@@ -140,9 +135,4 @@ export function slugsOf<T extends readonly Term[]>(list: T): [SlugOf<T>, ...Slug
 /** The bokmål label of a slug, or the slug itself when unknown (e.g. from a newer peer). */
 export function labelOf(list: readonly Term[], slug: string): string {
   return list.find((t) => t.slug === slug)?.label ?? slug;
-}
-
-/** Everyday innovation covers the first two steps of the scale; the last is radical. */
-export function isRadical(scale: Scale | null): boolean {
-  return scale === "samskaping";
 }

@@ -11,10 +11,6 @@ export async function listFollowers(db: Db, status?: FollowerStatus): Promise<Fo
     .orderBy(asc(followers.createdAt), asc(followers.id));
 }
 
-export async function countFollowers(db: Db): Promise<number> {
-  return (await listFollowers(db, "accepted")).length;
-}
-
 export async function getFollower(db: Db, id: string): Promise<FollowerRow | undefined> {
   const [row] = await db.select().from(followers).where(eq(followers.id, id));
   return row;
@@ -55,10 +51,6 @@ export async function acceptFollower(db: Db, id: string): Promise<FollowerRow | 
 export async function removeFollower(db: Db, id: string): Promise<FollowerRow | undefined> {
   const [row] = await db.delete(followers).where(eq(followers.id, id)).returning();
   return row;
-}
-
-export async function removeFollowerByActor(db: Db, actorUrl: string): Promise<number> {
-  return (await db.delete(followers).where(eq(followers.actorUrl, actorUrl)).returning()).length;
 }
 
 /** Removes followers whose actor or inbox is one of these URLs (an inbox answered 404/410). */

@@ -9,11 +9,6 @@ export async function getLocalMunicipality(db: Db): Promise<Municipality | undef
   return row;
 }
 
-export async function getMunicipality(db: Db, id: string): Promise<Municipality | undefined> {
-  const [row] = await db.select().from(municipalities).where(eq(municipalities.id, id));
-  return row;
-}
-
 export async function getMunicipalityByActorUrl(db: Db, actorUrl: string): Promise<Municipality | undefined> {
   const [row] = await db.select().from(municipalities).where(eq(municipalities.actorUrl, actorUrl));
   return row;

@@ -8,7 +8,7 @@ interface StoredKeyPair {
 }
 
 const settingKey = "federation.keys";
-let cache = new WeakMap<Db, Promise<CryptoKeyPair[]>>();
+const cache = new WeakMap<Db, Promise<CryptoKeyPair[]>>();
 
 /**
  * The instance actor's key pairs: RSA for HTTP signatures (what Mastodon
@@ -44,9 +44,4 @@ async function load(db: Db): Promise<CryptoKeyPair[]> {
   return Promise.all(
     stored.map(async (s) => ({ publicKey: await importJwk(s.publicKey, "public"), privateKey: await importJwk(s.privateKey, "private") })),
   );
-}
-
-/** Tests that reopen a database get fresh reads. */
-export function forgetKeyCache(): void {
-  cache = new WeakMap();
 }

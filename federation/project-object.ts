@@ -18,7 +18,6 @@ import {
   type Project,
   type ProjectContent,
 } from "../core/project.ts";
-import { labelOf, serviceAreas } from "../core/taxonomies.ts";
 import { stripControlCharacters } from "../core/text.ts";
 import { renderMarkdown } from "../core/markdown.ts";
 
@@ -257,9 +256,4 @@ function slugFromUrl(url: string): string {
 
 function escapeText(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
-
-/** For display: the label of a service area hashtag. */
-export function serviceAreaLabel(slug: string): string {
-  return labelOf(serviceAreas, slug);
 }

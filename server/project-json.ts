@@ -61,4 +61,3 @@ export function projectJson(p: Project, imitations: readonly ImitationLink[] = [
     publishedAt: p.publishedAt?.toISOString() ?? null,
   };
 }
-export type ProjectJson = ReturnType<typeof projectJson>;
