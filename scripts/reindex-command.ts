@@ -1,9 +1,9 @@
 // `npm run kominn -- reindex`: rebuilds the search index from the database,
-// with a progress bar. Add `reindex: reindexCommand` to scripts/cli-extensions.ts.
+// with a progress bar (listed in scripts/cli-extensions.ts).
 import { loadConfig } from "../core/config.ts";
 import { buildContext } from "../server/instance.ts";
-import { reindexAll } from "./index.ts";
-import { progress } from "../scripts/progress.ts";
+import { reindexAll } from "../search/index.ts";
+import { progress } from "./progress.ts";
 
 export const reindexCommand = {
   summary: "Bygg søkeindeksen på nytt fra databasen (PostgreSQL eller Meilisearch)",
