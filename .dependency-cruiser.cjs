@@ -1,4 +1,4 @@
-// Layer rules of DESIGN.md (docs/adr/0001-layers.md): each folder may import
+// Layer rules of DESIGN.md (docs/adr/0002-layers.md): each folder may import
 // only the layers below it. `npm run lint:layers` checks them; npm test runs it.
 const layers = {
   core: [],
