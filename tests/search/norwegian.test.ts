@@ -37,7 +37,14 @@ describe("Norwegian text handling for search", () => {
     expect(parseQuery("og i på").hasContent).toBe(false);
     expect(parseQuery('"digitalt tilsyn" eldre').phrases).toEqual([["digitalt", "tilsyn"]]);
     expect(parseQuery("fall & | ! sensor:*").terms).toEqual(["fall", "sensor"]);
-    expect(parseQuery("x ".repeat(100)).terms.length).toBeLessThanOrEqual(12);
+  });
+
+  it("keeps the first 12 different words of a query; a repeated word takes one place", () => {
+    const words = "barnehage skole sykehjem helse vann avløp vei brann kultur idrett bibliotek havn park bolig energi klima".split(" ");
+    const parsed = parseQuery(words.join(" "));
+    expect(parsed.groups).toHaveLength(12);
+    expect(parsed.terms).toEqual(words.slice(0, 12).map(fold));
+    expect(parseQuery(`${"skole ".repeat(100)}klima`).terms).toEqual(["skole", "klima"]);
   });
 
   it("marks matches in snippets and escapes everything else", () => {
