@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { instanceRoles } from "./municipality.ts";
-import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "../server/auth/oidc/config.ts";
-import { parseSecretKey } from "../server/secret-box.ts";
-import { normaliseAllowEntry } from "../federation/address-policy.ts";
+import { checkOidcEnv, oidcEnvShape, oidcFromEnv, type OidcSettings } from "./oidc-config.ts";
+import { normaliseAllowEntry } from "./address-policy.ts";
 import { isIP } from "node:net";
+
+/** A 32-byte key in base64 (`openssl rand -base64 32`), as KOMINN_SECRET_KEY and the key file hold it. */
+export function parseSecretKey(value: string): Buffer | undefined {
+  const key = Buffer.from(value.trim(), "base64");
+  return key.length === 32 ? key : undefined;
+}
 
 /** A resolver address as node:dns takes it: `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`. */
 function isDnsServer(entry: string): boolean {
@@ -74,7 +79,7 @@ export interface Config {
   /**
    * KOMINN_ALLOW_HOSTS: `host` or `host:port` entries whose private addresses
    * outgoing requests may reach (tests and the demo name 127.0.0.1); every other
-   * host keeps the full address policy (federation/address-policy.ts).
+   * host keeps the full address policy (core/address-policy.ts).
    */
   allowHosts: string[];
   /** KOMINN_DNS_SERVERS: resolvers for outgoing requests instead of the system's (tests use their own). */

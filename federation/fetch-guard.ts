@@ -1,7 +1,7 @@
 // Every outgoing request that remote input can steer goes through one
 // "network" per instance: an undici Agent whose connector resolves the host
 // name once, checks every address against the address policy
-// (address-policy.ts) and connects to the address it checked. Nothing resolves
+// (core/address-policy.ts) and connects to the address it checked. Nothing resolves
 // the name a second time, so DNS rebinding has nothing to race, and every hop
 // of a redirect is a new connection, checked the same way.
 //
@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { lookup, Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { Agent, buildConnector, type Dispatcher } from "undici";
-import { AddressPolicy } from "./address-policy.ts";
+import { AddressPolicy } from "../core/address-policy.ts";
 
 /** Limits on every remote fetch we make. */
 export const fetchLimits = {

@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseSecretKey } from "../core/config.ts";
 
 const prefix = "sealed:v1:";
 
@@ -12,12 +13,6 @@ export interface SecretBox {
   seal(plain: string): Promise<string>;
   /** The plain text, or undefined when it was sealed with another key or is damaged. */
   open(sealed: string): Promise<string | undefined>;
-}
-
-/** A 32-byte key in base64 (`openssl rand -base64 32`). */
-export function parseSecretKey(value: string): Buffer | undefined {
-  const key = Buffer.from(value.trim(), "base64");
-  return key.length === 32 ? key : undefined;
 }
 
 /** Loads the key on first use only, so an instance that never stores a secret makes no key file. */

@@ -3,7 +3,7 @@
 // the pure classification sees the non-loopback forms; every request made
 // here goes to a loopback address.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AddressPolicy, isPublicAddress } from "../../federation/address-policy.ts";
+import { AddressPolicy, isPublicAddress } from "../../core/address-policy.ts";
 import { fetchActivityJson } from "../../federation/fetch-guard.ts";
 import { ConfigError, loadConfig } from "../../core/config.ts";
 import { startCanary, type Canary } from "./network-peer.ts";

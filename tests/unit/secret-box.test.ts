@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSecretKey, parseSecretKey, secretBox } from "../../server/secret-box.ts";
+import { parseSecretKey } from "../../core/config.ts";
+import { loadSecretKey, secretBox } from "../../server/secret-box.ts";
 import { loadConfig } from "../../core/config.ts";
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { one, parseForm, type FormBody, type FormErrors, type FormResult } from "../../forms/issues.ts";
-import { oidcProblems, splitGroups, type OidcSettings } from "./config.ts";
+import { oidcProblems, splitGroups, type OidcSettings } from "../../../core/oidc-config.ts";
 
 /** The admin form's values as typed, to show again after an error (never the secret). */
 export interface OidcFormValues {

@@ -8,7 +8,7 @@ import { t } from "../../../web/texts.ts";
 import { oidcAdminPage, type OidcAdminProps } from "../../../web/views/oidc-admin.ts";
 import { oidcFormValues, parseOidcForm, type OidcFormValues } from "./admin-form.ts";
 import type { OidcClient } from "./client.ts";
-import { namesHost } from "../../../federation/address-policy.ts";
+import { namesHost } from "../../../core/address-policy.ts";
 import { effectiveOidc, saveOidcSettings, type EffectiveOidc } from "./settings.ts";
 
 const notices: Record<string, string> = { lagret: t.oidc.admin.saved, miljo: t.oidc.admin.usingEnvironment };

@@ -1,5 +1,5 @@
 import * as oidc from "openid-client";
-import type { OidcSettings } from "./config.ts";
+import type { OidcSettings } from "../../../core/oidc-config.ts";
 
 /** Why a sign-in through the identity provider did not go through; each has its own bokmål text. */
 export type OidcProblemKind =

@@ -1,6 +1,6 @@
 import { getSetting, setSetting } from "../../../db/settings.ts";
 import type { AppContext } from "../../context.ts";
-import type { OidcSettings } from "./config.ts";
+import type { OidcSettings } from "../../../core/oidc-config.ts";
 
 const settingKey = "oidc";
 

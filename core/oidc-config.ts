@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { namesHost } from "../../../federation/address-policy.ts";
+import { namesHost } from "./address-policy.ts";
 
 /** What the portal needs to sign staff in through the municipality's OpenID provider. */
 export interface OidcSettings {

@@ -2,7 +2,7 @@
 // Public unicast addresses are allowed; everything else (private, loopback,
 // link-local, shared, documentation, multicast, and IPv6 forms that embed such
 // an IPv4 address) is refused, unless KOMINN_ALLOW_HOSTS names the host.
-// fetch-guard.ts applies it to the address each connection is actually made to.
+// federation/fetch-guard.ts applies it to the address each connection is actually made to.
 import { BlockList, isIP } from "node:net";
 
 const v4 = new BlockList();
