@@ -1,6 +1,7 @@
 // The relevance set: 56 Norwegian queries over a fixed corpus of 324 projects
-// (tests/fixtures/search-corpus.ts). Prints recall@10 and MRR per backend;
-// fails if recall@10 on PostgreSQL full-text falls below 0.9.
+// (tests/fixtures/search-corpus.ts). Prints recall@10 and MRR per backend and
+// fails if recall@10 falls below 0.9 on any of them: PostgreSQL full-text on
+// PGlite always, on PostgreSQL with TEST_DATABASE_URL, Meilisearch with MEILI_URL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchDocument } from "../../search/document.ts";
 import { defaultRegions } from "../../core/regions.ts";
@@ -29,6 +30,12 @@ describe.each(backendFactories)("relevance on $name", (factory) => {
       `[relevance] ${factory.name}: recall@10 = ${report.recallAt10.toFixed(3)}, MRR = ${report.mrr.toFixed(3)} ` +
         `(${relevanceQueries.length} queries, ${corpus.length} projects)\n${weak.join("\n")}`,
     );
-    if (factory.kind === "postgres") expect(report.recallAt10).toBeGreaterThanOrEqual(0.9);
+    expect(report.recallAt10, `recall@10 on ${factory.name}`).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+if (!backendFactories.some((f) => f.kind === "meilisearch")) {
+  describe("relevance on meilisearch", () => {
+    it.skip("skipped: MEILI_URL is not set (set MEILI_URL, and MEILI_MASTER_KEY if the server needs one, to run it)", () => {});
+  });
+}
