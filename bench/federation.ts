@@ -118,7 +118,7 @@ async function fanOut(sender: TestInstance, o: Required<FederationBenchOptions>)
 async function backfill(source: Origin, receiver: TestInstance, count: number): Promise<Row[]> {
   await updateFederationSettings(receiver.ctx.db, { backfillLimit: count });
   const started = Date.now();
-  await receiver.federation.follows.follow(source.actorUrl);
+  await receiver.federation.following.follow(source.actorUrl);
   let stored = 0;
   const done = await waitFor(async () => {
     const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.actorUrl);

@@ -1,4 +1,4 @@
-import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Context, type Federation } from "@fedify/fedify";
 import type { RequestHandler } from "express";
 import type { Project } from "../core/project.ts";
 import { forgetProcessedBefore } from "../db/delivery-state.ts";
@@ -9,7 +9,10 @@ import { registerCollections } from "./collections.ts";
 import { deliveryObservers } from "./delivery-health.ts";
 import { installFetchGuard, runWithNetwork } from "./fetch-guard.ts";
 import { federationLoaders } from "./loaders.ts";
-import { FollowService } from "./follow-service.ts";
+import { DomainBlocks } from "./domain-blocks.ts";
+import { Followers } from "./followers.ts";
+import { Following } from "./following.ts";
+import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
@@ -62,7 +65,15 @@ const defaults: Required<FederationTuning> = {
 
 export interface KominnFederation {
   federation: Federation<FederationDeps>;
-  follows: FollowService;
+  /** A context outside any request, for work started here (following, backfills). */
+  context(): Context<FederationDeps>;
+  /** The municipalities we follow. */
+  following: Following;
+  /** Those who follow us. */
+  followers: Followers;
+  domainBlocks: DomainBlocks;
+  /** Asks every followed municipality whether it is still there (peer-check.ts). */
+  checkPeers(): Promise<PeerCheck[]>;
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
   /** Sends what a crash held back from our followers and peers (see outbox.ts, collaboration.ts). */
@@ -122,14 +133,19 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     await outbox.catchUp();
     await collaboration.catchUp();
   };
+  const context = () => federation.createContext(new URL(app.config.origin), app);
   const resolve = (url: string) =>
-    resolveRemoteProject(federation.createContext(new URL(app.config.origin), app), url).catch((error) => {
+    resolveRemoteProject(context(), url).catch((error) => {
       app.logger.warn(`could not fetch the project ${url}`, error);
       return undefined;
     });
   return {
     federation,
-    follows: new FollowService(app, federation),
+    context,
+    following: new Following(context),
+    followers: new Followers(context),
+    domainBlocks: new DomainBlocks(app),
+    checkPeers: () => checkPeers(app),
     queue,
     kv,
     catchUp,
@@ -157,7 +173,7 @@ export function startFederation(app: FederationDeps, kf: KominnFederation): () =
   // The national instance looks in on the municipalities it follows: one that has gone (410) leaves the overview.
   const peerCheck =
     app.config.role === "aggregator"
-      ? setInterval(() => void kf.follows.checkFollowed().catch((e) => app.logger.warn("peer check failed", e)), 6 * 60 * 60_000)
+      ? setInterval(() => void kf.checkPeers().catch((e) => app.logger.warn("peer check failed", e)), 6 * 60 * 60_000)
       : undefined;
   peerCheck?.unref();
   return async () => {

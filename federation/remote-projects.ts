@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
+import { listProjects } from "../db/projects.ts";
 import { removeRemoteProject, upsertRemoteProject } from "../db/remote-projects.ts";
 import type { Municipality } from "../db/schema.ts";
 import type { FederationDeps } from "./deps.ts";
@@ -64,3 +65,14 @@ export async function knownMunicipality(db: Db, actorUrl: URL | null): Promise<M
 }
 
 export { NotAProjectError };
+
+/** Drops every cached project of a peer (we stopped following it, it is gone, or its domain is blocked). */
+export async function removeProjectsOf(app: FederationDeps, actorUrl: string): Promise<void> {
+  const m = await getMunicipalityByActorUrl(app.db, actorUrl);
+  if (!m || m.local) return;
+  for (;;) {
+    const page = await listProjects(app.db, { origin: "remote", municipalityId: m.id }, { perPage: 100 });
+    if (page.items.length === 0) return;
+    for (const p of page.items) await removeProject(app, m, p.url);
+  }
+}

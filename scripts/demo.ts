@@ -73,7 +73,7 @@ for (const [from, to] of follows) {
   const follower = instances.get(from)!;
   const target = (await getLocalMunicipality(instances.get(to)!.ctx.db))!;
   const existing = await getFollowByTarget(follower.ctx.db, target.actorUrl);
-  if (!existing || existing.status === "rejected") await follower.federation.follows.follow(target.actorUrl);
+  if (!existing || existing.status === "rejected") await follower.federation.following.follow(target.actorUrl);
 }
 
 // Wait (briefly) until every follow is accepted and backfilled.

@@ -68,7 +68,7 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   api.use(apiCollaborationRoutes(ctx));
   api.use(apiOverviewRoutes(ctx));
   api.use(apiExportRoutes(ctx));
-  api.use(apiFollowRoutes(ctx, parts.federation.follows));
+  api.use(apiFollowRoutes(ctx, parts.federation.following));
   api.use(searchApiRoutes(ctx, parts.search));
   api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
   app.use("/api/v1", api);

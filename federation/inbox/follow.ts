@@ -6,7 +6,7 @@ import { upsertFollower } from "../../db/followers.ts";
 import { newId } from "../../db/ids.ts";
 import type { FederationDeps } from "../deps.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
-import { sendFollow } from "../follow-service.ts";
+import { sendFollow } from "../following.ts";
 import { DrizzleKvStore } from "../kv.ts";
 import { getFederationSettings } from "../settings.ts";
 

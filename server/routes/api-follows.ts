@@ -2,7 +2,8 @@ import { Router, type Request } from "express";
 import { z } from "zod";
 import { getFollow, listFollows } from "../../db/follows.ts";
 import type { FollowRow } from "../../db/schema-federation.ts";
-import { FollowError, type FollowService } from "../../federation/follow-service.ts";
+import { FollowError } from "../../federation/follow-error.ts";
+import type { Following } from "../../federation/following.ts";
 import type { AppContext } from "../context.ts";
 import { requireApi } from "../http/api-auth.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
@@ -45,7 +46,7 @@ function requireJson(req: Request): void {
 }
 
 /** `/api/v1/follows`: the municipalities this instance follows (administrators, with a token). */
-export function apiFollowRoutes(ctx: AppContext, follows: FollowService): Router {
+export function apiFollowRoutes(ctx: AppContext, follows: Following): Router {
   const router = Router();
   const admin = requireApi("federation.manage");
 

@@ -6,7 +6,9 @@ import type { PendingDeliveries } from "../../federation/queue.ts";
 import { listDomainBlocks } from "../../db/domain-blocks.ts";
 import { listFollowers } from "../../db/followers.ts";
 import { listFollows } from "../../db/follows.ts";
-import { FollowError, type BulkFollowResult, type PeerCheck } from "../../federation/follow-service.ts";
+import { FollowError } from "../../federation/follow-error.ts";
+import type { BulkFollowResult } from "../../federation/following.ts";
+import type { PeerCheck } from "../../federation/peer-check.ts";
 import type { KominnFederation } from "../../federation/index.ts";
 import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
@@ -91,7 +93,7 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
     const target = field(req, "target").trim();
     try {
       if (!target) throw new FollowError(400, "target", "kan ikke være tom");
-      await kf.follows.follow(target);
+      await kf.following.follow(target);
     } catch (error) {
       if (!(error instanceof FollowError)) throw error;
       return render(req, res, { errors: { [error.field]: error.message }, values: { target } }, error.status === 422 ? 422 : 400);
@@ -104,29 +106,29 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
     const lines = text.split(/\r?\n/).filter((l) => l.trim());
     const error = lines.length === 0 ? t.bulkFollow.empty : lines.length > 1000 ? t.bulkFollow.tooMany : undefined;
     if (error) return render(req, res, { errors: { targets: error }, values: { targets: text } }, 400);
-    const bulkResults = await kf.follows.bulkFollow(lines);
+    const bulkResults = await kf.following.bulkFollow(lines);
     const failed = bulkResults.filter((r) => r.outcome === "error").map((r) => r.target);
     // The lines that failed stay in the field, to correct and send again.
     await render(req, res, { bulkResults, values: { targets: failed.join("\n") } });
   });
 
   router.post(`${base}/sjekk`, async (req, res) => {
-    const peerCheck = await kf.follows.checkFollowed();
+    const peerCheck = await kf.checkPeers();
     await render(req, res, { peerCheck });
   });
 
   router.post(`${base}/folger/:id/avslutt`, async (req, res) => {
-    if (!(await kf.follows.unfollow(id(req)))) throw new HttpError(404, t.errors.notFound);
+    if (!(await kf.following.unfollow(id(req)))) throw new HttpError(404, t.errors.notFound);
     done(res, "unfollowed");
   });
 
   router.post(`${base}/folgere/:id/godkjenn`, async (req, res) => {
-    if (!(await kf.follows.approveFollower(id(req)))) throw new HttpError(404, t.errors.notFound);
+    if (!(await kf.followers.approve(id(req)))) throw new HttpError(404, t.errors.notFound);
     done(res, "approved");
   });
 
   router.post(`${base}/folgere/:id/fjern`, async (req, res) => {
-    if (!(await kf.follows.removeFollower(id(req)))) throw new HttpError(404, t.errors.notFound);
+    if (!(await kf.followers.remove(id(req)))) throw new HttpError(404, t.errors.notFound);
     done(res, "removed");
   });
 
@@ -145,7 +147,7 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
     const domain = field(req, "domain");
     const reason = field(req, "reason");
     try {
-      await kf.follows.blockDomain(domain, reason);
+      await kf.domainBlocks.block(domain, reason);
     } catch (error) {
       if (!(error instanceof FollowError)) throw error;
       return render(req, res, { errors: { domain: error.message }, values: { domain, reason } }, 400);
@@ -154,13 +156,13 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   });
 
   router.post(`${base}/blokker/:domain/opphev`, async (req, res) => {
-    if (!(await kf.follows.unblockDomain(String(req.params.domain)))) throw new HttpError(404, t.errors.notFound);
+    if (!(await kf.domainBlocks.unblock(String(req.params.domain)))) throw new HttpError(404, t.errors.notFound);
     done(res, "unblocked");
   });
 
   router.post(`${base}/blokker/import`, async (req, res) => {
     const csv = field(req, "csv");
-    const result = await kf.follows.importBlocksCsv(csv);
+    const result = await kf.domainBlocks.importCsv(csv);
     if (result.invalid.length > 0) {
       return render(req, res, { errors: { csv: t.federation.invalidLines(result.invalid.join("; ")) }, values: { csv } }, 400);
     }
@@ -168,7 +170,7 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   });
 
   router.get(`${base}/blokkeringer.csv`, async (_req, res) => {
-    res.type("text/csv; charset=utf-8").attachment("blokkerte-domener.csv").send(await kf.follows.exportBlocksCsv());
+    res.type("text/csv; charset=utf-8").attachment("blokkerte-domener.csv").send(await kf.domainBlocks.exportCsv());
   });
 
   return router;

@@ -60,7 +60,7 @@ describe("a municipality that disappears and comes back (pglite)", () => {
 
     // Gone: 410 for its actor. Its follow and projects leave the overview; the others' stay.
     const gone = await goneServer(port);
-    const checks = await ks.federation.follows.checkFollowed();
+    const checks = await ks.federation.checkPeers();
     expect(checks.find((c) => c.actorUrl === a.municipality!.actorUrl)?.state).toBe("gone");
     await new Promise<void>((r) => gone.close(() => r()));
     expect(await overviewOf(ks)).toMatchObject({ projects: 1, municipalities: 1, byPhase: { ide: 1 } });
@@ -78,7 +78,7 @@ describe("a municipality that disappears and comes back (pglite)", () => {
     expect(again.json.results.map((r: any) => r.outcome)).toEqual(["followed", "already"]);
     await expectOverviewMatches(ks, [a, b]);
     expect(await overviewOf(ks)).toMatchObject({ projects: 5, municipalities: 2 });
-    expect((await ks.federation.follows.checkFollowed()).map((c) => c.state)).toEqual(["ok", "ok"]);
+    expect((await ks.federation.checkPeers()).map((c) => c.state)).toEqual(["ok", "ok"]);
     expect(await (await fetch(`${ks.url}/kommuner`)).text()).not.toContain("ikke nådd");
     const after = await aggregatedUrls(ks);
     expect(after).toHaveLength(5);

@@ -32,7 +32,7 @@ describe("backfill after a follow", () => {
 
   it("never duplicates: a second backfill and a redelivered Create leave one copy each", async () => {
     const row = (await getFollowByTarget(b.ctx.db, a.municipality!.actorUrl))!;
-    const ctx = b.federation.follows.context();
+    const ctx = b.federation.context();
     expect(await backfill(ctx, row, 10)).toMatchObject({ seen: 5, stored: 2, failed: 0 });
     expect(await backfill(ctx, row, 10)).toMatchObject({ seen: 5, stored: 0, failed: 0 });
 

@@ -89,7 +89,7 @@ describe.each(drivers)("collaboration requests between instances (%s)", (driver)
     expect(unsigned.status).toBe(401);
 
     const before = (await incoming()).length;
-    await a.federation.follows.blockDomain(new URL(b.url).host, "test");
+    await a.federation.domainBlocks.block(new URL(b.url).host, "test");
     expect((await api(b, "POST", "/api/v1/collaboration-requests", { project: project.url, ...ask, message: "Etter blokkering" })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 1500));
     await b.ctx.events.settled();

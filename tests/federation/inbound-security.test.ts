@@ -113,7 +113,7 @@ describe.each(drivers)("inbound activities are verified before anything is store
     await follow(a, b);
     const followersBefore = await (await fetch(`${b.municipality!.actorUrl}/followers`, { headers: { accept: "application/activity+json" } })).json();
     expect(followersBefore.totalItems).toBe(1);
-    const result = await b.federation.follows.blockDomain(host, "test");
+    const result = await b.federation.domainBlocks.block(host, "test");
     expect(result).toEqual({ added: true, followersRemoved: 1 });
     expect((await api(b, "GET", "/api/v1/follows")).json.items.map((f: any) => f.actorUrl)).toEqual([c.municipality!.actorUrl]);
     expect(await remoteProjects(b)).toEqual([]);
@@ -126,12 +126,12 @@ describe.each(drivers)("inbound activities are verified before anything is store
     expect(refollow.status).toBe(422);
     expect(refollow.json.error.fields[0]).toMatchObject({ field: "target" });
 
-    const csv = await b.federation.follows.exportBlocksCsv();
+    const csv = await b.federation.domainBlocks.exportCsv();
     expect(csv).toBe(`domain,reason\n${host},test\n`);
-    const bad = await b.federation.follows.importBlocksCsv("domain,reason\nspam.example,søppel\nikke et domene!,x\n");
+    const bad = await b.federation.domainBlocks.importCsv("domain,reason\nspam.example,søppel\nikke et domene!,x\n");
     expect(bad).toEqual({ added: 0, invalid: ["linje 3: ikke et domene!,x"] });
-    expect(await b.federation.follows.exportBlocksCsv()).toBe(`domain,reason\n${host},test\n`);
-    expect(await b.federation.follows.importBlocksCsv("spam.example,søppel\n")).toEqual({ added: 1, invalid: [] });
+    expect(await b.federation.domainBlocks.exportCsv()).toBe(`domain,reason\n${host},test\n`);
+    expect(await b.federation.domainBlocks.importCsv("spam.example,søppel\n")).toEqual({ added: 1, invalid: [] });
   });
 });
 
