@@ -1,4 +1,4 @@
-import type { Project, ProjectContent } from "./project.ts";
+import type { Benefit, Project, ProjectContent } from "./project.ts";
 
 /**
  * What an imitation starts from: the original's texts and classifications as
@@ -45,4 +45,35 @@ export function missingAdaptation(p: Pick<Project, "imitationOf" | "adaptation">
 /** Would linking `copyUrl` under `originalUrl` close a loop, given the known ancestry of the original? */
 export function closesCycle(copyUrl: string, originalUrl: string, ancestorsOfOriginal: readonly string[]): boolean {
   return originalUrl === copyUrl || ancestorsOfOriginal.includes(copyUrl);
+}
+
+/** One project in a lineage, as pages and the API show it. */
+export interface LineageNode {
+  url: string;
+  title: string;
+  municipalityName: string;
+  phase: string | null;
+  /** Where to read it: a page here when this instance holds it, else its own URL. */
+  href: string;
+  depth: number;
+}
+
+export interface Lineage {
+  /** Original first, the direct parent last. */
+  ancestors: LineageNode[];
+  /** Every known imitation below, nearest first. */
+  descendants: LineageNode[];
+}
+
+/** What an adopting municipality reports back about its copy. */
+export interface AdopterReport {
+  url: string;
+  title: string;
+  phase: string;
+  href: string;
+  municipality: { name: string; kommunenummer: string | null; fylke: string | null; actorUrl: string };
+  realisedBenefits: Benefit[];
+  lessons: string;
+  lessonsFailed: string;
+  adaptation: string;
 }

@@ -50,3 +50,18 @@ export const exampleStrategicAreas: StrategicArea[] = [
   { slug: "gront-skifte", label: "Grønt skifte" },
   { slug: "helse-i-alt", label: "Helse i alt" },
 ];
+
+/** A municipality's public profile: its page, the feed and every page's header show it. */
+export interface MunicipalityProfile {
+  readonly name: string;
+  readonly handle: string;
+  readonly actorUrl: string;
+  readonly kommunenummer: string | null;
+  readonly fylke: string | null;
+  readonly region: string | null;
+  readonly website: string | null;
+  readonly logoUrl: string | null;
+  readonly description: string;
+  readonly strategicAreas: readonly StrategicArea[];
+  readonly updatedAt: Date;
+}

@@ -8,43 +8,18 @@ import {
   upsertImitationLink,
 } from "../db/imitations.ts";
 import { getProjectByUrl, projectRefsByUrls, type ProjectRef } from "../db/projects.ts";
-import { closesCycle, imitationStartingPoint } from "../core/imitation.ts";
-import type { Benefit, Project } from "../core/project.ts";
+import {
+  closesCycle,
+  imitationStartingPoint,
+  type AdopterReport,
+  type Lineage,
+  type LineageNode,
+} from "../core/imitation.ts";
+import type { Project } from "../core/project.ts";
 import type { EventBus } from "../core/events.ts";
 import type { Logger } from "../core/logger.ts";
 import { paths } from "../core/urls.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
-
-/** One project in a lineage, as pages and the API show it. */
-export interface LineageNode {
-  url: string;
-  title: string;
-  municipalityName: string;
-  phase: string | null;
-  /** Where to read it: a page here when this instance holds it, else its own URL. */
-  href: string;
-  depth: number;
-}
-
-export interface Lineage {
-  /** Original first, the direct parent last. */
-  ancestors: LineageNode[];
-  /** Every known imitation below, nearest first. */
-  descendants: LineageNode[];
-}
-
-/** What an adopting municipality reports back about its copy. */
-export interface AdopterReport {
-  url: string;
-  title: string;
-  phase: string;
-  href: string;
-  municipality: { name: string; kommunenummer: string | null; fylke: string | null; actorUrl: string };
-  realisedBenefits: Benefit[];
-  lessons: string;
-  lessonsFailed: string;
-  adaptation: string;
-}
 
 function hrefOf(url: string, ref: ProjectRef | undefined): string {
   if (!ref || !ref.published) return url;

@@ -1,4 +1,4 @@
-import type { Account } from "../db/schema.ts";
+import type { SignedIn } from "../core/staff-account.ts";
 import { may } from "../core/rules.ts";
 import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
@@ -8,7 +8,7 @@ export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "n
 export interface LayoutProps {
   readonly title: string;
   readonly body: Html;
-  readonly account?: Account;
+  readonly account?: SignedIn;
   readonly description?: string;
   /** CSRF token for the sign-out form; without it the header links to the sign-out page. */
   readonly csrf?: string;

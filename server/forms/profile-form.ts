@@ -3,17 +3,8 @@ import { profileSchema, setupSchema, type ProfileInput, type SetupInput } from "
 import { slugify } from "../../core/rules.ts";
 import { one, orNull, parseForm, type FormBody, type FormResult } from "./issues.ts";
 import { t } from "../../web/texts.ts";
+import type { ProfileFormValues, SetupFormValues } from "../../web/form-values.ts";
 
-export interface ProfileFormValues {
-  name: string;
-  kommunenummer: string;
-  fylke: string;
-  region: string;
-  website: string;
-  logoUrl: string;
-  description: string;
-  strategicAreas: { slug: string; label: string }[];
-}
 
 const maxAreaRows = 40;
 
@@ -79,8 +70,6 @@ export function parseProfileForm(values: ProfileFormValues): FormResult<ProfileI
   }
   return result;
 }
-
-export type SetupFormValues = Record<"name" | "kommunenummer" | "fylke" | "handle" | "adminName" | "adminEmail", string>;
 
 export function setupValuesFromBody(body: FormBody = {}): SetupFormValues {
   return {

@@ -1,25 +1,15 @@
 import { limits, projectCreateSchema, type Project, type ProjectCreate } from "../../core/project.ts";
 import { many, one, orNull, parseForm, type FormBody, type FormResult } from "./issues.ts";
+import {
+  projectMultiFields as multiFields,
+  projectRowFields as rowFields,
+  projectTextFields as textFields,
+  type FormRow as Row,
+  type ProjectFormValues,
+  type ProjectRowList as RowList,
+} from "../../web/form-values.ts";
 
-const textFields = [
-  "title", "summary", "description", "floke", "behov", "phase", "n3Stage", "scale",
-  "lessons", "lessonsFailed", "risk", "cost", "startDate", "endDate", "adaptation",
-] as const;
-const multiFields = ["innovationTypes", "serviceAreas", "strategicAreas", "municipalRoles", "funding", "methods"] as const;
-
-export const rowFields = {
-  plannedBenefits: ["kind", "description"],
-  realisedBenefits: ["kind", "description"],
-  partners: ["type", "name"],
-  contacts: ["name", "role", "email"],
-} as const;
-type RowList = keyof typeof rowFields;
-type Row = Record<string, string>;
-
-/** The form's values as typed, kept as they are so an invalid form can be shown again. */
-export type ProjectFormValues = Record<(typeof textFields)[number], string> &
-  Record<(typeof multiFields)[number], string[]> &
-  Record<RowList, Row[]> & { seekingPartners: boolean };
+export type { ProjectFormValues };
 
 /** Rows beyond this index are ignored; the form never shows that many. */
 const maxRowIndex = limits.listItems + 20;

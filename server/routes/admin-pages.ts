@@ -88,8 +88,17 @@ export function adminPageRoutes(ctx: AppContext): Router {
   ) {
     const municipality = await requireLocalMunicipality(ctx);
     const [accounts, identities] = await Promise.all([listAccounts(ctx.db), identitySignIns(ctx.db)]);
-    const viaProvider = new Set(identities.keys());
-    sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts, viaProvider, ...extra }), status);
+    const staff = accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      email: a.email,
+      role: a.role,
+      disabledAt: a.disabledAt,
+      lastLoginAt: a.lastLoginAt,
+      hasPassword: Boolean(a.passwordHash),
+      viaProvider: identities.has(a.id),
+    }));
+    sendPage(res, adminStaffPage({ chrome: { ...formChrome(ctx, req, res, municipality), account: me(res) }, accounts: staff, ...extra }), status);
   }
 
   function targetId(id: unknown): string {

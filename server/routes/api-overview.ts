@@ -3,6 +3,7 @@ import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { overviewQuerySchema } from "../../core/overview-query.ts";
+import { reuseShare } from "../../core/overview.ts";
 
 export function apiOverviewRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -14,10 +15,10 @@ export function apiOverviewRoutes(ctx: AppContext): Router {
       filter: query,
       ...stats,
       reuseShare: {
-        share: stats.projects ? stats.imitations / stats.projects : 0,
+        share: reuseShare(stats),
         imitations: stats.imitations,
         projects: stats.projects,
-        overTime: stats.reuseOverTime.map((p) => ({ ...p, share: p.projects ? p.imitations / p.projects : 0 })),
+        overTime: stats.reuseOverTime.map((p) => ({ ...p, share: reuseShare(p) })),
       },
     });
   });

@@ -3,6 +3,7 @@ import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
 import { overviewQuerySchema } from "../../core/overview-query.ts";
+import { reuseShare } from "../../core/overview.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { overviewPage } from "../../web/views/overview-page.ts";
 import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
@@ -13,7 +14,12 @@ export async function sendOverview(ctx: AppContext, req: Request, res: Response)
   const municipality = await getLocalMunicipality(ctx.db);
   const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
   const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
-  sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats, query, title }));
+  const figures = {
+    ...stats,
+    reuseShare: reuseShare(stats),
+    reuseOverTime: stats.reuseOverTime.map((p) => ({ period: p.period, share: reuseShare(p) })),
+  };
+  sendPage(res, overviewPage({ chrome: chromeOf(ctx, req, res, municipality), stats: figures, query, title }));
 }
 
 /** The national overview page; the aggregator's front page shows the same. */

@@ -1,4 +1,4 @@
-import type { AdopterReport, Lineage, LineageNode } from "../../services/imitations.ts";
+import type { AdopterReport, Lineage, LineageNode } from "../../core/imitation.ts";
 import { benefitKinds, labelOf, phases } from "../../core/taxonomies.ts";
 import { safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";

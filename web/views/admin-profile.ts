@@ -1,4 +1,4 @@
-import type { ProfileFormValues } from "../../server/forms/profile-form.ts";
+import type { ProfileFormValues } from "../form-values.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { html, type Html } from "../../core/html.ts";

@@ -1,4 +1,4 @@
-import type { Account } from "../../db/schema.ts";
+import type { SignedIn, StaffAccount } from "../../core/staff-account.ts";
 import { roleLabels, roles } from "../../core/rules.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, selectField, textField, type FormErrors } from "../components/form-fields.ts";
@@ -10,10 +10,8 @@ import type { Chrome } from "./chrome.ts";
 import { signInMethod } from "./oidc-login.ts";
 
 export interface AdminStaffProps {
-  readonly chrome: Chrome & { readonly csrf: string; readonly account: Account };
-  readonly accounts: readonly Account[];
-  /** Ids of accounts that have signed in through the identity provider. */
-  readonly viaProvider?: ReadonlySet<string>;
+  readonly chrome: Chrome & { readonly csrf: string; readonly account: SignedIn };
+  readonly accounts: readonly StaffAccount[];
   readonly values?: Partial<Record<"email" | "name" | "role", string>>;
   readonly errors?: FormErrors;
   readonly notice?: string;
@@ -29,7 +27,7 @@ const labels: Record<string, string> = {
   password: t.admin.initialPassword,
 };
 
-function accountRow(a: Account, csrf: string, self: Account, viaProvider: boolean): Html {
+function accountRow(a: StaffAccount, csrf: string, self: SignedIn): Html {
   const roleId = `rolle-${a.id}`;
   return html`<tr>
 <td>${a.name}</td><td>${a.email}</td>
@@ -37,7 +35,7 @@ function accountRow(a: Account, csrf: string, self: Account, viaProvider: boolea
 <label class="visually-hidden" for="${roleId}">${t.admin.role} for ${a.name}</label>
 <select id="${roleId}" name="role">${roleTerms.map((r) => html`<option value="${r.slug}"${r.slug === a.role ? html` selected` : ""}>${r.label}</option>`)}</select>
 <button type="submit" class="button-small">${t.admin.changeRole}<span class="visually-hidden"> for ${a.name}</span></button></form></td>
-<td>${signInMethod(a, viaProvider)}</td>
+<td>${signInMethod(a)}</td>
 <td>${a.disabledAt ? t.admin.disabled : t.admin.active}</td>
 <td>${a.lastLoginAt ? formatDateTime(a.lastLoginAt) : t.admin.never}</td>
 <td>${a.id === self.id
@@ -47,7 +45,7 @@ function accountRow(a: Account, csrf: string, self: Account, viaProvider: boolea
 </tr>`;
 }
 
-export function adminStaffPage({ chrome, accounts, viaProvider, values = {}, errors: e, notice: message, problem }: AdminStaffProps): Html {
+export function adminStaffPage({ chrome, accounts, values = {}, errors: e, notice: message, problem }: AdminStaffProps): Html {
   return layout({
     ...chrome,
     title: e || problem ? `${t.form.errorPrefix}${t.admin.staffTitle}` : t.admin.staffTitle,
@@ -62,7 +60,7 @@ ${problem ? html`<div class="error-summary" role="alert"><p>${problem}</p></div>
 <div class="table-scroll"><table>
 <caption class="visually-hidden">${t.admin.staffTitle}</caption>
 <thead><tr><th scope="col">${t.admin.name}</th><th scope="col">${t.admin.email}</th><th scope="col">${t.admin.role}</th><th scope="col">${t.oidc.methods.label}</th><th scope="col">${t.admin.state}</th><th scope="col">${t.admin.lastLogin}</th><th scope="col">${t.staff.actions}</th></tr></thead>
-<tbody>${accounts.map((a) => accountRow(a, chrome.csrf, chrome.account, viaProvider?.has(a.id) ?? false))}</tbody>
+<tbody>${accounts.map((a) => accountRow(a, chrome.csrf, chrome.account))}</tbody>
 </table></div>
 <section aria-labelledby="ny-ansatt" class="form-section">
 <h2 id="ny-ansatt">${t.admin.newAccount}</h2>

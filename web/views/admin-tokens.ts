@@ -1,4 +1,3 @@
-import type { ApiToken } from "../../db/schema.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { csrfField, errorSummary, hasErrors, notice, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime } from "../format.ts";
@@ -7,9 +6,19 @@ import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
 
+/** An API token as its list shows it: the prefix, never the token or its hash. */
+export interface TokenSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
 export interface AdminTokensProps {
   readonly chrome: Chrome & { readonly csrf: string };
-  readonly tokens: readonly ApiToken[];
+  readonly tokens: readonly TokenSummary[];
   /** The token just created, shown this once. */
   readonly created?: string;
   readonly errors?: FormErrors;

@@ -1,11 +1,11 @@
-import type { Municipality } from "../../db/schema.ts";
+import type { MunicipalityProfile } from "../../core/municipality.ts";
 import type { Project } from "../../core/project.ts";
 import { Html, html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
 export interface AtomFeedProps {
   readonly origin: string;
-  readonly municipality: Municipality;
+  readonly municipality: Pick<MunicipalityProfile, "name" | "actorUrl" | "updatedAt">;
   readonly projects: readonly Project[];
 }
 

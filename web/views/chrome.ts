@@ -1,8 +1,8 @@
-import type { Account } from "../../db/schema.ts";
+import type { SignedIn } from "../../core/staff-account.ts";
 
 /** What the page shell needs on every page: who is signed in, the sign-out token, the site's name. */
 export interface Chrome {
-  readonly account?: Account;
+  readonly account?: SignedIn;
   readonly csrf?: string;
   readonly siteName?: string;
   /** The municipality's handle, for the link to its profile. */

@@ -1,4 +1,3 @@
-import type { CollaborationRequest } from "../../db/schema.ts";
 import { csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDateTime, isoDate } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
@@ -38,14 +37,26 @@ ${textField({ name: "contactEmail", label: t.imitation.contactEmail, value: valu
   });
 }
 
+/** A request to collaborate on a project, sent or received. */
+export interface CollaborationRequestView {
+  readonly id: string;
+  readonly projectTitle: string;
+  readonly fromMunicipalityName: string;
+  readonly message: string;
+  readonly contactName: string;
+  readonly contactEmail: string;
+  readonly status: "pending" | "accepted" | "declined";
+  readonly createdAt: Date;
+}
+
 export interface CollaborationListProps {
   readonly chrome: Chrome & { csrf: string };
-  readonly incoming: readonly (CollaborationRequest & { projectTitle: string })[];
-  readonly outgoing: readonly (CollaborationRequest & { projectTitle: string })[];
+  readonly incoming: readonly CollaborationRequestView[];
+  readonly outgoing: readonly CollaborationRequestView[];
   readonly message?: string;
 }
 
-function requestRow(r: CollaborationRequest & { projectTitle: string }, csrf: string, answerable: boolean): Html {
+function requestRow(r: CollaborationRequestView, csrf: string, answerable: boolean): Html {
   return html`<li class="request">
 <p><strong>${r.projectTitle}</strong> – ${r.fromMunicipalityName}, <time datetime="${isoDate(r.createdAt)}">${formatDateTime(r.createdAt)}</time></p>
 <blockquote>${r.message}</blockquote>

@@ -1,4 +1,4 @@
-import type { Account } from "../../db/schema.ts";
+import type { SignedIn } from "../../core/staff-account.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -7,7 +7,7 @@ export interface ErrorPageProps {
   readonly status: number;
   readonly message: string;
   readonly fields?: readonly { field: string; message: string }[];
-  readonly account?: Account;
+  readonly account?: SignedIn;
 }
 
 const explanations: Record<number, string> = {

@@ -1,6 +1,3 @@
-import type { DomainBlock, FollowerRow, FollowRow } from "../../db/schema-federation.ts";
-import type { DeliveryProblem } from "../../federation/delivery-health.ts";
-import type { FederationSettings } from "../../federation/settings.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { bulkFollowSection, type BulkFollowResult } from "../components/bulk-follow.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
@@ -15,12 +12,41 @@ export interface PeerCheck {
   readonly state: "ok" | "unreachable" | "gone";
 }
 
+/** A municipality (or any actor) we follow. */
+export interface FollowView {
+  readonly id: string;
+  readonly targetHandle: string;
+  readonly targetName: string | null;
+  readonly targetActorUrl: string;
+  readonly status: keyof typeof t.federation.followStatus;
+  readonly createdAt: Date;
+  readonly acceptedAt: Date | null;
+}
+
+/** An actor that follows us, or asks to. */
+export interface FollowerView {
+  readonly id: string;
+  readonly handle: string;
+  readonly name: string | null;
+  readonly actorUrl: string;
+  readonly status: keyof typeof t.federation.followerStatus;
+  readonly createdAt: Date;
+}
+
+/** A blocked domain. */
+export interface DomainBlockView {
+  readonly domain: string;
+  readonly reason: string;
+  readonly createdAt: Date;
+}
+
 /** One receiving host whose deliveries failed lately, as the administrator sees it. */
 export interface DeliveryHealthRow {
   readonly host: string;
   /** paused: circuit open, everything waits; probing: one delivery is being tried; retrying: failed ones come back later; idle: nothing waits. */
   readonly state: "paused" | "probing" | "retrying" | "idle";
-  readonly problem?: DeliveryProblem;
+  /** Why the last delivery failed: a kind (federation/delivery-health.ts) and, for kind "http", the status. */
+  readonly problem?: { readonly kind: string; readonly status?: number };
   readonly failures: number;
   readonly lastFailureAt: Date;
   readonly nextAttemptAt?: Date;
@@ -33,11 +59,11 @@ export interface FederationAdminProps {
   readonly chrome: Chrome & { readonly csrf: string };
   readonly handle: string;
   readonly domain: string;
-  readonly follows: readonly FollowRow[];
-  readonly followers: readonly FollowerRow[];
-  readonly blocks: readonly DomainBlock[];
+  readonly follows: readonly FollowView[];
+  readonly followers: readonly FollowerView[];
+  readonly blocks: readonly DomainBlockView[];
   readonly failures: readonly DeliveryHealthRow[];
-  readonly settings: FederationSettings;
+  readonly settings: { readonly approveFollowers: boolean; readonly backfillLimit: number };
   readonly errors?: FormErrors;
   readonly values?: Readonly<Record<string, string>>;
   readonly notice?: string;
@@ -53,7 +79,7 @@ function postButton(action: string, csrf: string, label: string, hidden: string,
   return html`<form method="post" action="${action}" class="inline-form">${csrfField(csrf)}<button type="submit" class="button-small${secondary ? " button-secondary" : ""}">${label}<span class="visually-hidden"> ${hidden}</span></button></form>`;
 }
 
-function followsTable(rows: readonly FollowRow[], csrf: string): Html {
+function followsTable(rows: readonly FollowView[], csrf: string): Html {
   if (rows.length === 0) return html`<p>${f().noFollows}</p>`;
   return html`<div class="table-scroll"><table>
 <caption class="visually-hidden">${f().followsTitle}</caption>
@@ -72,7 +98,7 @@ function peerCheckResult(checks: readonly PeerCheck[]): Html {
 ${problems.length > 0 ? html`<ul>${problems.map((c) => html`<li>${c.handle}: ${f().checkStates[c.state]}</li>`)}</ul>` : ""}</div>`;
 }
 
-function followersTable(rows: readonly FollowerRow[], csrf: string): Html {
+function followersTable(rows: readonly FollowerView[], csrf: string): Html {
   if (rows.length === 0) return html`<p>${f().noFollowers}</p>`;
   return html`<div class="table-scroll"><table>
 <caption class="visually-hidden">${f().followersTitle}</caption>
@@ -85,7 +111,7 @@ ${postButton(`/admin/foderasjon/folgere/${r.id}/fjern`, csrf, f().removeFollower
 )}</tbody></table></div>`;
 }
 
-function blocksSection(rows: readonly DomainBlock[], csrf: string, e: FormErrors | undefined, values: Readonly<Record<string, string>>): Html {
+function blocksSection(rows: readonly DomainBlockView[], csrf: string, e: FormErrors | undefined, values: Readonly<Record<string, string>>): Html {
   return html`<section aria-labelledby="blokkeringer" class="form-section">
 <h2 id="blokkeringer">${f().blocksTitle}</h2>
 <p>${f().blocksIntro}</p>

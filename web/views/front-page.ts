@@ -1,4 +1,4 @@
-import type { Municipality } from "../../db/schema.ts";
+import type { MunicipalityProfile } from "../../core/municipality.ts";
 import type { Project } from "../../core/project.ts";
 import { projectCards } from "../components/project-card.ts";
 import { html, type Html } from "../../core/html.ts";
@@ -8,7 +8,7 @@ import type { Chrome } from "./chrome.ts";
 
 export interface FrontPageProps {
   readonly chrome: Chrome;
-  readonly municipality: Municipality;
+  readonly municipality: Pick<MunicipalityProfile, "name">;
   readonly newest: readonly Project[];
   readonly updated: readonly Project[];
 }

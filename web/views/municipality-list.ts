@@ -1,13 +1,28 @@
-import type { Participant } from "../../db/participants.ts";
 import { formatDate } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
 
+/** A participating municipality and its figures, as the list and its own page show them. */
+export interface ParticipantSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly fylke: string | null;
+  readonly actorUrl: string;
+  /** Published projects. */
+  readonly projects: number;
+  /** Its published projects that imitate another project. */
+  readonly imitationsMade: number;
+  /** Published imitations (by anyone) of its projects. */
+  readonly timesImitated: number;
+  /** Set while the national instance cannot reach it. */
+  readonly unreachableSince: Date | null;
+}
+
 export interface MunicipalityListProps {
   readonly chrome: Chrome;
-  readonly participants: readonly Participant[];
+  readonly participants: readonly ParticipantSummary[];
 }
 
 export const municipalityPath = (id: string) => `/kommuner/${id}`;

@@ -1,4 +1,3 @@
-import type { MadeImitation, Participant, ReceivedImitation } from "../../db/participants.ts";
 import type { Project } from "../../core/project.ts";
 import { paths } from "../../core/urls.ts";
 import { pagination } from "../components/pagination.ts";
@@ -8,10 +7,35 @@ import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
+import type { ParticipantSummary } from "./municipality-list.ts";
+
+/** One of the municipality's projects that imitates another, with what we know of the original. */
+export interface MadeImitation {
+  readonly title: string;
+  readonly projectId: string;
+  readonly local: boolean;
+  readonly slug: string;
+  readonly originalUrl: string;
+  /** Empty when the original is not known here. */
+  readonly originalTitle: string;
+  readonly originalMunicipality: string;
+}
+
+/** An imitation, by anyone, of one of the municipality's projects. */
+export interface ReceivedImitation {
+  readonly originalTitle: string;
+  readonly originalId: string;
+  readonly originalLocal: boolean;
+  readonly originalSlug: string;
+  readonly copyUrl: string;
+  readonly copyTitle: string;
+  readonly copyMunicipality: string;
+  readonly copyFylke: string | null;
+}
 
 export interface MunicipalityPageProps {
   readonly chrome: Chrome;
-  readonly municipality: Participant;
+  readonly municipality: ParticipantSummary;
   readonly projects: readonly Project[];
   readonly page: number;
   readonly pages: number;

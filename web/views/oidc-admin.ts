@@ -1,4 +1,3 @@
-import type { Account } from "../../db/schema.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { html, type Html } from "../../core/html.ts";
@@ -7,7 +6,7 @@ import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
 
 export interface OidcAdminProps {
-  readonly chrome: Chrome & { readonly csrf: string; readonly account: Account };
+  readonly chrome: Chrome & { readonly csrf: string };
   /** Where the current settings come from, and whether sign-in through the provider is on. */
   readonly status: "environment" | "admin" | "adminOff" | "off";
   readonly values: {

@@ -1,6 +1,6 @@
 // The pieces sign-in with the municipality's identity provider adds to pages
 // owned elsewhere: the login page, the sign-out page and the staff list.
-import type { Account } from "../../db/schema.ts";
+import type { StaffAccount } from "../../core/staff-account.ts";
 import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
@@ -41,7 +41,7 @@ export function oidcSignOutOption(csrf: string): Html {
 }
 
 /** How a staff member signs in: password, the municipality's account, or both. */
-export function signInMethod(account: Account, viaProvider: boolean): string {
-  if (viaProvider && account.passwordHash) return t.oidc.methods.both;
-  return viaProvider ? t.oidc.methods.oidc : t.oidc.methods.password;
+export function signInMethod(account: Pick<StaffAccount, "hasPassword" | "viaProvider">): string {
+  if (account.viaProvider && account.hasPassword) return t.oidc.methods.both;
+  return account.viaProvider ? t.oidc.methods.oidc : t.oidc.methods.password;
 }

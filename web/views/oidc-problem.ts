@@ -1,8 +1,10 @@
-import type { OidcProblemKind } from "../../server/auth/oidc/client.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
+
+/** Why sign-in through the identity provider stopped: each kind has its own text. */
+type OidcProblemKind = keyof typeof t.oidc.problems;
 
 export interface OidcProblemPageProps {
   readonly chrome: Chrome;

@@ -1,4 +1,3 @@
-import type { OverviewStats } from "../../db/overview.ts";
 import type { OverviewQuery } from "../../core/overview-query.ts";
 import { defaultRegions, fylker } from "../../core/regions.ts";
 import { innovationTypes, labelOf, phases, serviceAreas, type Term } from "../../core/taxonomies.ts";
@@ -7,16 +6,39 @@ import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import type { Chrome } from "./chrome.ts";
 
+/** The overview's figures for one selection, shares already computed. */
+export interface OverviewFigures {
+  readonly municipalities: number;
+  readonly projects: number;
+  readonly seekingPartners: number;
+  /** Share of the projects that imitate another (0–1). */
+  readonly reuseShare: number;
+  readonly byFylke: Readonly<Record<string, number>>;
+  readonly byServiceArea: Readonly<Record<string, number>>;
+  readonly byPhase: Readonly<Record<string, number>>;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly mostImitated: readonly {
+    readonly url: string;
+    readonly title: string;
+    readonly municipality: string;
+    readonly municipalities: number;
+    readonly fylker: number;
+    readonly daysToFirstImitation: number | null;
+  }[];
+  /** The reuse share per quarter. */
+  readonly reuseOverTime: readonly { readonly period: string; readonly share: number }[];
+}
+
 export interface OverviewPageProps {
   readonly chrome: Chrome;
-  readonly stats: OverviewStats;
+  readonly stats: OverviewFigures;
   readonly query: OverviewQuery;
   readonly title: string;
 }
 
 const percent = (share: number) => `${(share * 100).toLocaleString("nb-NO", { maximumFractionDigits: 1 })} %`;
 
-function barsOf(counts: Record<string, number>, terms?: readonly Term[]): Bar[] {
+function barsOf(counts: Readonly<Record<string, number>>, terms?: readonly Term[]): Bar[] {
   const bars = Object.entries(counts).map(([key, value]) => ({ label: terms ? labelOf(terms, key) : key, value }));
   return bars.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, "nb"));
 }
@@ -40,8 +62,7 @@ ${select("serviceArea", "Tjenesteområde", serviceAreas.map((s) => ({ value: s.s
 }
 
 export function overviewPage({ chrome, stats, query, title }: OverviewPageProps): Html {
-  const reuse = stats.projects ? stats.imitations / stats.projects : 0;
-  const overTime = stats.reuseOverTime.map((p) => ({ label: p.period, value: p.projects ? p.imitations / p.projects : 0 }));
+  const overTime = stats.reuseOverTime.map((p) => ({ label: p.period, value: p.share }));
   return layout({
     ...chrome,
     title,
@@ -54,7 +75,7 @@ ${filters(query)}
 <dl class="key-figures">
 <div><dt>Kommuner med prosjekter</dt><dd>${stats.municipalities}</dd></div>
 <div><dt>Prosjekter</dt><dd>${stats.projects}</dd></div>
-<div><dt>Andel gjenbruk (imitasjoner)</dt><dd>${percent(reuse)}</dd></div>
+<div><dt>Andel gjenbruk (imitasjoner)</dt><dd>${percent(stats.reuseShare)}</dd></div>
 <div><dt>Søker samarbeidspartnere</dt><dd><a href="/prosjekter?seekingPartners=true">${stats.seekingPartners}</a></dd></div>
 </dl></section>
 <section aria-labelledby="mest-imitert"><h2 id="mest-imitert">Mest imiterte løsninger</h2>

@@ -1,4 +1,4 @@
-import type { Municipality } from "../../db/schema.ts";
+import type { MunicipalityProfile } from "../../core/municipality.ts";
 import type { Project } from "../../core/project.ts";
 import { projectCards } from "../components/project-card.ts";
 import { paragraphs } from "../components/paragraphs.ts";
@@ -10,7 +10,7 @@ import type { Chrome } from "./chrome.ts";
 
 export interface ProfilePageProps {
   readonly chrome: Chrome;
-  readonly municipality: Municipality;
+  readonly municipality: MunicipalityProfile;
   readonly projects: readonly Project[];
   readonly total: number;
 }

@@ -13,7 +13,7 @@ import {
   serviceAreas,
   type Term,
 } from "../../core/taxonomies.ts";
-import type { ProjectFormValues } from "../../server/forms/project-form.ts";
+import type { ProjectFormValues } from "../form-values.ts";
 import {
   checkbox,
   checkboxGroup,

@@ -1,5 +1,5 @@
-import type { ProjectPage } from "../../db/projects.ts";
 import type { StrategicArea } from "../../core/municipality.ts";
+import type { Project } from "../../core/project.ts";
 import type { ProjectQuery } from "../../core/project-query.ts";
 import { phases, serviceAreas, type Term } from "../../core/taxonomies.ts";
 import { checkbox, selectField } from "../components/form-fields.ts";
@@ -10,10 +10,18 @@ import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
 
+/** One page of a list of projects, and how many there are in all. */
+export interface ProjectListPage {
+  readonly items: readonly Project[];
+  readonly total: number;
+  readonly page: number;
+  readonly perPage: number;
+}
+
 export interface ProjectListProps {
   readonly chrome: Chrome;
   readonly query: ProjectQuery;
-  readonly result: ProjectPage;
+  readonly result: ProjectListPage;
   readonly strategicAreas: readonly StrategicArea[];
   readonly href: (page: number) => string;
 }

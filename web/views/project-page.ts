@@ -1,4 +1,4 @@
-import type { ProjectRevision } from "../../db/schema.ts";
+import type { AdopterReport, Lineage } from "../../core/imitation.ts";
 import type { StrategicArea } from "../../core/municipality.ts";
 import type { Benefit, Project, ProjectContent } from "../../core/project.ts";
 import {
@@ -18,12 +18,19 @@ import {
 import { paths } from "../../core/urls.ts";
 import { paragraphs } from "../components/paragraphs.ts";
 import { evidenceSection, imitateForm, imitatedBySection, lineageSection } from "../components/imitation.ts";
-import type { AdopterReport, Lineage } from "../../services/imitations.ts";
 import { formatDate, formatDateTime, isoDate, safeHttpUrl } from "../format.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
+
+/** One change in a project's history. */
+export interface RevisionView {
+  readonly at: Date;
+  readonly actorName: string;
+  readonly action: string;
+  readonly changedFields: readonly string[];
+}
 
 export interface ProjectPageProps {
   readonly chrome: Chrome;
@@ -31,7 +38,7 @@ export interface ProjectPageProps {
   /** The owning municipality's strategic areas, for their labels. */
   readonly strategicAreas: readonly StrategicArea[];
   /** Shown to signed-in staff only; undefined for the public. */
-  readonly history?: readonly ProjectRevision[];
+  readonly history?: readonly RevisionView[];
   /** Staff may edit local projects. */
   readonly editHref?: string;
   /** Who imitated it and what they report back, and its lineage. */
@@ -68,7 +75,7 @@ function section(id: string, title: string, content: Html): Html {
   return html`<section class="project-section" aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${content}</section>`;
 }
 
-function historyTable(history: readonly ProjectRevision[]): Html {
+function historyTable(history: readonly RevisionView[]): Html {
   return section("historikk", t.project.history, html`<p class="hint">${t.project.historyNote}</p>
 <div class="table-scroll"><table>
 <thead><tr><th scope="col">${t.project.historyWhen}</th><th scope="col">${t.project.historyWho}</th><th scope="col">${t.project.historyWhat}</th><th scope="col">${t.project.changed}</th></tr></thead>

@@ -1,6 +1,3 @@
-import type { FacetName } from "../../search/backend.ts";
-import type { SearchParams } from "../../search/params.ts";
-import type { SearchAnswer, SearchHit } from "../../search/service.ts";
 import { fylker, type Region } from "../../core/regions.ts";
 import {
   innovationTypes,
@@ -16,6 +13,43 @@ import { pagination } from "../components/pagination.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import type { Chrome } from "./chrome.ts";
+
+/** The facets the page offers, in the order it shows them. */
+const facetOrder = [
+  "region", "fylke", "municipality", "serviceArea", "phase", "innovationType", "scale", "n3Stage", "method",
+  "seekingPartners", "imitated",
+] as const;
+type FacetName = (typeof facetOrder)[number];
+
+/** What was asked: the words, the scope, and the values chosen in each facet. */
+export type SearchRequestView = { readonly q: string; readonly scope: string } & {
+  readonly [F in FacetName]?: readonly string[];
+};
+
+/** One hit as the page lists it. */
+export interface SearchHitView {
+  /** Where to read it on this instance. */
+  readonly path: string;
+  readonly title: string;
+  readonly municipality: { readonly name: string };
+  readonly phase: string;
+  /** Escaped text with <mark> around the words that matched. */
+  readonly snippet: string;
+  readonly imitationCount: number;
+  readonly hasRealisedBenefits: boolean;
+  readonly seekingPartners: boolean;
+}
+
+/** One page of hits, the counts per facet value, and a suggestion when nothing matched. */
+export interface SearchResultsView {
+  readonly total: number;
+  readonly page: number;
+  readonly perPage: number;
+  readonly pages: number;
+  readonly hits: readonly SearchHitView[];
+  readonly facets: { readonly [F in FacetName]?: Readonly<Record<string, number>> };
+  readonly suggestion?: string;
+}
 
 // The search page's bokmål texts (kept beside the view until they move into texts.ts).
 export const searchTexts = {
@@ -58,8 +92,8 @@ export const searchTexts = {
 
 export interface SearchPageProps {
   readonly chrome: Chrome;
-  readonly params: SearchParams;
-  readonly answer: SearchAnswer;
+  readonly params: SearchRequestView;
+  readonly answer: SearchResultsView;
   readonly regions: readonly Region[];
   /** This instance's region and county, for the scope choice. */
   readonly home: { region?: string; fylke?: string };
@@ -133,7 +167,7 @@ ${options.map((o) => html`<span class="scope-option"><input type="radio" name="s
 </fieldset>`;
 }
 
-function hitItem(hit: SearchHit): Html {
+function hitItem(hit: SearchHitView): Html {
   return html`<li class="card search-hit">
 <h3 class="card-title"><a href="${hit.path}">${hit.title}</a></h3>
 <p class="card-meta">${hit.municipality.name} · ${labelOf(phases, hit.phase)}</p>
@@ -145,11 +179,6 @@ ${hit.seekingPartners ? html`<li class="tag tag-seeking">${searchTexts.seekingPa
 </ul>
 </li>`;
 }
-
-const facetOrder: FacetName[] = [
-  "region", "fylke", "municipality", "serviceArea", "phase", "innovationType", "scale", "n3Stage", "method",
-  "seekingPartners", "imitated",
-];
 
 export function searchPage(props: SearchPageProps): Html {
   const { params, answer } = props;

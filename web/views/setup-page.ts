@@ -2,13 +2,12 @@ import { csrfField, errorSummary, hasErrors, textField, type FormErrors } from "
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
+import type { SetupFormValues } from "../form-values.ts";
 import type { Chrome } from "./chrome.ts";
-
-export type SetupValues = Partial<Record<"name" | "kommunenummer" | "fylke" | "handle" | "adminName" | "adminEmail", string>>;
 
 export interface SetupPageProps {
   readonly chrome: Chrome & { readonly csrf: string };
-  readonly values: SetupValues;
+  readonly values: Partial<SetupFormValues>;
   readonly errors?: FormErrors;
   /** Aggregator instances (KS) have no kommunenummer. */
   readonly kommunenummerRequired: boolean;

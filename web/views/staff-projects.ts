@@ -1,4 +1,3 @@
-import type { ProjectPage } from "../../db/projects.ts";
 import type { Project } from "../../core/project.ts";
 import { labelOf, phases } from "../../core/taxonomies.ts";
 import { csrfField, notice } from "../components/form-fields.ts";
@@ -9,10 +8,11 @@ import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
 import type { Chrome } from "./chrome.ts";
+import type { ProjectListPage } from "./project-list.ts";
 
 export interface StaffProjectsProps {
   readonly chrome: Chrome;
-  readonly result: ProjectPage;
+  readonly result: ProjectListPage;
   readonly notice?: string;
 }
 
