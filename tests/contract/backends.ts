@@ -12,7 +12,7 @@ import { PostgresSearchBackend } from "../../search/postgres.ts";
 import { SearchService } from "../../search/service.ts";
 import { recordTerms } from "../../search/suggestions.ts";
 import { defaultRegions } from "../../core/regions.ts";
-import { freshPostgresDatabase, testDatabaseUrl } from "../helpers/databases.ts";
+import { openTestDatabase, testDatabaseUrl } from "../helpers/databases.ts";
 
 export interface BackendUnderTest {
   name: string;
@@ -101,9 +101,8 @@ if (testDatabaseUrl) {
     name: "postgres-fts on PostgreSQL",
     kind: "postgres",
     async start() {
-      const pg = await freshPostgresDatabase();
-      const database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
-      return wrap(this.name, { ...database, close: async () => { await database.close(); await pg.drop(); } }, new PostgresSearchBackend(database.db), async () => {});
+      const database = await openTestDatabase("postgres", { poolSize: 4 });
+      return wrap(this.name, database, new PostgresSearchBackend(database.db), async () => {});
     },
   });
 }

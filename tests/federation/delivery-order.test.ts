@@ -3,37 +3,27 @@ import { Temporal } from "@js-temporal/polyfill";
 import { SendActivityError } from "@fedify/fedify";
 import { FetchError } from "@fedify/vocab-runtime";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../db/client.ts";
+import type { Database } from "../../db/client.ts";
 import { describeDeliveryError, deliveryTarget, formatDeliveryProblem, parseDeliveryProblem } from "../../federation/delivery-health.ts";
 import { DrizzleKvStore } from "../../federation/kv.ts";
 import { currentQueueMessage, DrizzleMessageQueue } from "../../federation/queue.ts";
-import { drivers, freshPostgresDatabase } from "../helpers/databases.ts";
+import { drivers, openTestDatabase } from "../helpers/databases.ts";
 import { freePort } from "../helpers/instance.ts";
 import { eventually } from "./helpers.ts";
-
-async function open(driver: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
-  if (driver === "postgres") {
-    const pg = await freshPostgresDatabase();
-    const database = await openDatabase({ databaseUrl: pg.url });
-    return { database, cleanup: async () => { await database.close(); await pg.drop(); } };
-  }
-  const database = await openDatabase({ dataDir: "memory://" });
-  return { database, cleanup: () => database.close() };
-}
 
 // The polyfill's Duration, which Fedify's types name by the global Temporal.
 const ms = (milliseconds: number) => Temporal.Duration.from({ milliseconds }) as never;
 
 describe.each(drivers)("delivery order and circuit state on the database (%s)", (driver) => {
-  const opened: { cleanup(): Promise<void> }[] = [];
+  const opened: Database[] = [];
   afterAll(async () => {
-    for (const o of opened) await o.cleanup();
+    for (const database of opened) await database.close();
   });
 
   it("keeps a retried message ahead of the later ones with its ordering key", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const queue = new DrizzleMessageQueue(o.database.db, { pollMs: 20, workers: 8 });
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const queue = new DrizzleMessageQueue(database.db, { pollMs: 20, workers: 8 });
     const seen: string[] = [];
     const inboxes: unknown[] = [];
     const controller = new AbortController();
@@ -63,9 +53,9 @@ describe.each(drivers)("delivery order and circuit state on the database (%s)", 
   });
 
   it("writes what a fan-out queues when it is done, every delivery once and in order", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const queue = new DrizzleMessageQueue(o.database.db, { pollMs: 20, workers: 8 });
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const queue = new DrizzleMessageQueue(database.db, { pollMs: 20, workers: 8 });
     const seen: string[] = [];
     const controller = new AbortController();
     const listening = queue.listen(
@@ -98,9 +88,9 @@ describe.each(drivers)("delivery order and circuit state on the database (%s)", 
   });
 
   it("tells per host how many deliveries wait and when the next is due", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const queue = new DrizzleMessageQueue(o.database.db);
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const queue = new DrizzleMessageQueue(database.db);
     const outbox = (inbox: string) => ({ type: "outbox", id: crypto.randomUUID(), inbox });
     await queue.enqueue(outbox("http://127.0.0.1:4100/users/a/inbox"), { delay: ms(60_000) });
     await queue.enqueue(outbox("http://127.0.0.1:4100/inbox"), { delay: ms(30_000) });
@@ -115,9 +105,9 @@ describe.each(drivers)("delivery order and circuit state on the database (%s)", 
   });
 
   it("closes a circuit: compare-and-swap to nothing removes the state", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const kv = new DrizzleKvStore(o.database.db);
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const kv = new DrizzleKvStore(database.db);
     const key = ["_fedify", "circuit", "b.example"] as const;
     const halfOpen = { state: "half-open", failures: [], halfOpened: "2026-12-01T00:00:00Z" };
     await kv.set(key, halfOpen);

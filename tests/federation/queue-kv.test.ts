@@ -1,44 +1,34 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Temporal } from "@js-temporal/polyfill";
 import { testMessageQueue } from "@fedify/testing";
-import { openDatabase, type Database } from "../../db/client.ts";
-import { freshPostgresDatabase, drivers } from "../helpers/databases.ts";
+import type { Database } from "../../db/client.ts";
+import { drivers, openTestDatabase } from "../helpers/databases.ts";
 import { DrizzleMessageQueue } from "../../federation/queue.ts";
 import { DrizzleKvStore } from "../../federation/kv.ts";
 
 // Fedify's conformance suite uses the global Temporal, which Node 24 lacks.
 (globalThis as { Temporal?: unknown }).Temporal ??= Temporal;
 
-async function open(driver: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
-  if (driver === "postgres") {
-    const pg = await freshPostgresDatabase();
-    const database = await openDatabase({ databaseUrl: pg.url });
-    return { database, cleanup: async () => { await database.close(); await pg.drop(); } };
-  }
-  const database = await openDatabase({ dataDir: "memory://" });
-  return { database, cleanup: () => database.close() };
-}
-
 describe.each(drivers)("database-backed Fedify queue and key-value store (%s)", (driver) => {
-  const opened: { cleanup(): Promise<void> }[] = [];
+  const opened: Database[] = [];
   afterAll(async () => {
-    for (const o of opened) await o.cleanup();
+    for (const database of opened) await database.close();
   });
 
   it("passes Fedify's message queue conformance test, ordering keys included", async () => {
-    const o = await open(driver);
-    opened.push(o);
+    const database = await openTestDatabase(driver);
+    opened.push(database);
     await testMessageQueue(
-      () => new DrizzleMessageQueue(o.database.db, { pollMs: 50 }),
+      () => new DrizzleMessageQueue(database.db, { pollMs: 50 }),
       async ({ controller }) => controller.abort(),
       { testOrderingKey: true },
     );
   }, 120_000);
 
   it("keeps values, lists by prefix, expires by ttl and compares-and-swaps", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const kv = new DrizzleKvStore(o.database.db);
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const kv = new DrizzleKvStore(database.db);
     await kv.set(["a", "b", "1"], { n: 1 });
     await kv.set(["a", "b", "2"], "two");
     await kv.set(["a", "bc"], 3);
@@ -58,9 +48,9 @@ describe.each(drivers)("database-backed Fedify queue and key-value store (%s)", 
   });
 
   it("serves a peer's cached key from memory yet never an old or expired one", async () => {
-    const o = await open(driver);
-    opened.push(o);
-    const kv = new DrizzleKvStore(o.database.db);
+    const database = await openTestDatabase(driver);
+    opened.push(database);
+    const kv = new DrizzleKvStore(database.db);
     const key = ["_fedify", "publicKey", "https://sarpsborg.example/kommune/sarpsborg#main-key"] as const;
     await kv.set(key, { n: 1 });
     expect(await kv.get(key)).toEqual({ n: 1 });

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { openDatabase, type Database } from "../../db/client.ts";
 import { newId } from "../../db/ids.ts";
 
 export type Driver = "pglite" | "postgres";
@@ -37,6 +38,20 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+/** An empty, migrated database: PGlite in memory, or a fresh PostgreSQL database that `close()` also drops. */
+export async function openTestDatabase(driver: Driver, options: { poolSize?: number } = {}): Promise<Database> {
+  if (driver === "pglite") return openDatabase({ dataDir: "memory://" });
+  const fresh = await freshPostgresDatabase();
+  const database = await openDatabase({ databaseUrl: fresh.url, ...options });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await fresh.drop();
     },
   };
 }
