@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { getLocalMunicipality, upsertRemoteMunicipality } from "../db/municipalities.ts";
 import type { Municipality } from "../db/schema.ts";
 import type { FederationDeps } from "./deps.ts";
+import { escapeHtml } from "../core/html.ts";
 import { htmlToText, sanitize } from "../core/markdown.ts";
 import { stripControlCharacters } from "../core/text.ts";
 import { actorKeyPairs } from "./keys.ts";
@@ -42,7 +43,7 @@ async function buildActor(ctx: Context<FederationDeps>, m: Municipality): Promis
     id: ctx.getActorUri(m.handle),
     preferredUsername: m.handle,
     name: m.name,
-    summary: m.description ? `<p>${escape(m.description)}</p>` : null,
+    summary: m.description ? `<p>${escapeHtml(m.description)}</p>` : null,
     url: ctx.getActorUri(m.handle),
     inbox: ctx.getInboxUri(m.handle),
     outbox: ctx.getOutboxUri(m.handle),
@@ -76,10 +77,6 @@ export function registerActor(federation: Federation<FederationDeps>): void {
 export async function localActor(ctx: Context<FederationDeps>): Promise<Organization | Service | undefined> {
   const m = await getLocalMunicipality(ctx.data.db);
   return m ? buildActor(ctx, m) : undefined;
-}
-
-function escape(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
 /** `@handle@host` of any actor. */

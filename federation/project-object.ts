@@ -19,6 +19,7 @@ import {
   type ProjectContent,
 } from "../core/project.ts";
 import { stripControlCharacters } from "../core/text.ts";
+import { escapeHtml } from "../core/html.ts";
 import { renderMarkdown } from "../core/markdown.ts";
 
 export const kominnNamespace = "https://kominn.no/ns#";
@@ -86,7 +87,7 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
     attributedTo: project.municipality.actorUrl,
     name: project.title,
     summary: project.summary,
-    content: project.descriptionHtml || `<p>${escapeText(project.summary)}</p>`,
+    content: project.descriptionHtml || `<p>${escapeHtml(project.summary)}</p>`,
     mediaType: "text/html",
     source: { content: project.description, mediaType: "text/markdown" },
     url: project.url,
@@ -154,7 +155,7 @@ export function projectArticle(project: Project, options: { followersUrl: string
     attribution: new URL(project.municipality.actorUrl),
     name: project.title,
     summary: project.summary,
-    content: project.descriptionHtml || `<p>${escapeText(project.summary)}</p>`,
+    content: project.descriptionHtml || `<p>${escapeHtml(project.summary)}</p>`,
     mediaType: "text/html",
     source: new Source({ content: project.description, mediaType: "text/markdown" }),
     url: new URL(project.url),
@@ -254,6 +255,3 @@ function slugFromUrl(url: string): string {
   }
 }
 
-function escapeText(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
