@@ -4,13 +4,13 @@
 // facets) on PGlite and, when a URL is given, PostgreSQL.
 //   node bench/search.ts [projects]          (BENCH_DATABASE_URL / TEST_DATABASE_URL for PostgreSQL)
 import { performance } from "node:perf_hooks";
-import { openDatabase, type Database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { SearchIndexer } from "../search/indexer.ts";
 import { PostgresSearchBackend } from "../search/postgres.ts";
 import { SearchService, type SearchInput } from "../search/service.ts";
 import { createLogger } from "../core/logger.ts";
 import { defaultRegions } from "../core/regions.ts";
-import { freshPostgresDatabase } from "../tests/helpers/databases.ts";
+import { openTestDatabase, type Driver } from "../tests/helpers/databases.ts";
 import { seedNetwork } from "./seed.ts";
 import { percentile } from "./load.ts";
 import { printTable, progress, type Row } from "./measure.ts";
@@ -89,22 +89,13 @@ async function measureDriver(label: string, database: Database, options: SearchB
 /** Runs the benchmark on PGlite and (with a URL) PostgreSQL; returns one row per database. */
 export async function benchSearch(options: SearchBenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
-  {
-    const database = await openDatabase({});
+  const drivers: Driver[] = options.postgresUrl ? ["pglite", "postgres"] : ["pglite"];
+  for (const driver of drivers) {
+    const database = await openTestDatabase(driver, { poolSize: 4 });
     try {
-      rows.push(await measureDriver("PGlite", database, options));
+      rows.push(await measureDriver(driver === "pglite" ? "PGlite" : "PostgreSQL", database, options));
     } finally {
       await database.close();
-    }
-  }
-  if (options.postgresUrl) {
-    const fresh = await freshPostgresDatabase();
-    const database = await openDatabase({ databaseUrl: fresh.url, poolSize: 4 });
-    try {
-      rows.push(await measureDriver("PostgreSQL", database, options));
-    } finally {
-      await database.close();
-      await fresh.drop();
     }
   }
   return rows;
