@@ -1,15 +1,15 @@
 import type { Federation } from "@fedify/fedify";
-import { Create, PUBLIC_COLLECTION, type Recipient } from "@fedify/vocab";
+import { Create, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { instant } from "./time.ts";
 import { count, and, eq } from "drizzle-orm";
 import { listFollowers } from "../db/followers.ts";
 import { listFollows } from "../db/follows.ts";
-import { listProjects } from "../db/projects.ts";
 import { projects } from "../db/schema.ts";
 import type { Project } from "../core/project.ts";
 import type { FederationDeps } from "./deps.ts";
 import { actorPaths, localActorRow } from "./actor.ts";
 import { projectArticle } from "./project-object.ts";
+import { recipientOf } from "./recipients.ts";
 
 export const outboxPageSize = 50;
 
@@ -39,17 +39,11 @@ async function countPublishedLocal(ctx: FederationDeps): Promise<number> {
 
 export function registerCollections(federation: Federation<FederationDeps>): void {
   federation
-    .setOutboxDispatcher(actorPaths.outbox, async (ctx, identifier, cursor) => {
-      if (!(await localActorRow(ctx.data.db, identifier)) || cursor === null) return null;
-      const page = Math.max(1, Number.parseInt(cursor, 10) || 1);
-      const result = await listProjects(ctx.data.db, { origin: "local" }, { page, perPage: outboxPageSize, order: "newest" });
-      const followersUrl = ctx.getFollowersUri(identifier);
-      return {
-        items: result.items.map((p) => createActivity(p, followersUrl)),
-        nextCursor: page * outboxPageSize < result.total ? String(page + 1) : null,
-        prevCursor: page > 1 ? String(page - 1) : null,
-      };
-    })
+    // Fedify serves the collection itself (its count and first page); the pages
+    // are built once, in middleware.ts, with each Article as we write it (Fedify
+    // would re-compact them and drop our JSON-LD terms). A page it does not
+    // serve (a malformed cursor, another handle) is not found here either.
+    .setOutboxDispatcher(actorPaths.outbox, async () => null)
     .setCounter((ctx, identifier) => localActorRow(ctx.data.db, identifier).then((m) => (m ? countPublishedLocal(ctx.data) : null)))
     .setFirstCursor(() => "1");
 
@@ -57,12 +51,7 @@ export function registerCollections(federation: Federation<FederationDeps>): voi
     .setFollowersDispatcher(actorPaths.followers, async (ctx, identifier) => {
       if (!(await localActorRow(ctx.data.db, identifier))) return null;
       const rows = await listFollowers(ctx.data.db, "accepted");
-      const items: Recipient[] = rows.map((f) => ({
-        id: new URL(f.actorUrl),
-        inboxId: new URL(f.inboxUrl),
-        endpoints: f.sharedInboxUrl ? { sharedInbox: new URL(f.sharedInboxUrl) } : null,
-      }));
-      return { items };
+      return { items: rows.map((f) => recipientOf(f)) };
     })
     .setCounter(async (ctx, identifier) =>
       (await localActorRow(ctx.data.db, identifier)) ? (await listFollowers(ctx.data.db, "accepted")).length : null,

@@ -13,6 +13,7 @@ import { rememberActor } from "./actor.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { lookupByUrl } from "./loaders.ts";
 import { projectFromArticleJson } from "./project-object.ts";
+import { recipientOf } from "./recipients.ts";
 import { RefusedError, storeProjectDocument } from "./remote-projects.ts";
 
 /** The inboxes of the municipalities owning the projects this one descends from (not ourselves). */
@@ -24,12 +25,8 @@ export async function ancestorRecipients(app: FederationDeps, project: Project):
     const known = await getProjectByUrl(app.db, ancestor.url);
     if (!known || known.local) continue;
     const owner = await getMunicipalityByActorUrl(app.db, known.municipality.actorUrl);
-    if (!owner?.inboxUrl) continue;
-    recipients.set(owner.actorUrl, {
-      id: new URL(owner.actorUrl),
-      inboxId: new URL(owner.inboxUrl),
-      endpoints: owner.sharedInboxUrl ? { sharedInbox: new URL(owner.sharedInboxUrl) } : null,
-    });
+    const recipient = owner && recipientOf(owner);
+    if (recipient) recipients.set(owner.actorUrl, recipient);
   }
   return [...recipients.values()];
 }

@@ -87,9 +87,9 @@ function problem(res: ExpressResponse, status: number, message: string): void {
 }
 
 /**
- * Outbox pages are served here too (Fedify serves the collection itself), with
- * the full Articles inside: a new follower backfills from a few pages instead
- * of one request per project.
+ * Outbox pages are served here, and only here (Fedify serves the collection
+ * itself), with the full Articles inside: a new follower backfills from a few
+ * pages instead of one request per project.
  */
 async function serveOutboxPage(app: FederationDeps, handle: string, cursor: string, res: ExpressResponse): Promise<boolean> {
   const local = await getLocalMunicipality(app.db);
@@ -118,7 +118,7 @@ export function federationMiddleware(federation: Federation<FederationDeps>, app
       }
       return next();
     }
-    const outbox = req.method === "GET" && typeof req.query.cursor === "string" ? outboxPath.exec(req.path) : null;
+    const outbox = (req.method === "GET" || req.method === "HEAD") && typeof req.query.cursor === "string" ? outboxPath.exec(req.path) : null;
     if (outbox && wantsActivityJson(req.get("accept"))) {
       try {
         if (await serveOutboxPage(app, outbox[1], String(req.query.cursor), res)) return;

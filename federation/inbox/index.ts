@@ -2,27 +2,32 @@ import type { Federation } from "@fedify/fedify";
 import { Accept, Create, Delete, Follow, Join, Reject, Undo, Update } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
 import { actorPaths } from "../actor.ts";
-import { onAccept } from "./accept.ts";
-import { onCreate } from "./create.ts";
-import { onDelete } from "./delete.ts";
-import { onFollow } from "./follow.ts";
+import { answersOurRequest, onCollaborationAnswered } from "./collaboration-answered.ts";
+import { onCollaborationRequested } from "./collaboration-requested.ts";
+import { onFollowAccepted } from "./follow-accepted.ts";
+import { onFollowRejected } from "./follow-rejected.ts";
+import { onFollowed } from "./followed.ts";
 import { handler } from "./guards.ts";
-import { onReject } from "./reject.ts";
-import { onUndo } from "./undo.ts";
-import { onUpdate } from "./update.ts";
-import { onJoin } from "../collaboration.ts";
+import { isProfileUpdate, onProfileUpdated } from "./profile-updated.ts";
+import { onProjectCreated } from "./project-created.ts";
+import { onProjectDeleted } from "./project-deleted.ts";
+import { onProjectUpdated } from "./project-updated.ts";
+import { onUnfollowed } from "./unfollowed.ts";
 
+/** One handler per thing that happened; an activity type that means two things is told apart here. */
 export function registerInbox(federation: Federation<FederationDeps>): void {
   federation
     .setInboxListeners(actorPaths.inbox, actorPaths.sharedInbox)
-    .on(Follow, handler("Follow", onFollow))
-    .on(Accept, handler("Accept", onAccept))
-    .on(Reject, handler("Reject", onReject))
-    .on(Undo, handler("Undo", onUndo))
-    .on(Create, handler("Create", onCreate))
-    .on(Update, handler("Update", onUpdate))
-    .on(Delete, handler("Delete", onDelete))
-    .on(Join, handler("Join", onJoin))
+    .on(Follow, handler("Follow", onFollowed))
+    .on(Undo, handler("Undo", onUnfollowed))
+    .on(Accept, handler("Accept", (ctx, accept) =>
+      answersOurRequest(ctx.data, accept) ? onCollaborationAnswered(ctx, accept, true) : onFollowAccepted(ctx, accept)))
+    .on(Reject, handler("Reject", (ctx, reject) =>
+      answersOurRequest(ctx.data, reject) ? onCollaborationAnswered(ctx, reject, false) : onFollowRejected(ctx, reject)))
+    .on(Create, handler("Create", onProjectCreated))
+    .on(Update, handler("Update", (ctx, update) => (isProfileUpdate(update) ? onProfileUpdated(ctx, update) : onProjectUpdated(ctx, update))))
+    .on(Delete, handler("Delete", onProjectDeleted))
+    .on(Join, handler("Join", onCollaborationRequested))
     // Every handler first checks that the actor really sent the activity, then
     // claims its id in our database (and gives it back if the handler refuses
     // or fails: see guards.ts), so Fedify's own record is not kept too.

@@ -4,12 +4,10 @@ import { getFollowByActivity, getFollowByTarget, setFollowStatus } from "../../d
 import type { FederationDeps } from "../deps.ts";
 import { rememberActor } from "../actor.ts";
 import { startBackfill } from "../backfill.ts";
-import { onCollaborationAnswer } from "../collaboration.ts";
 
-/** A municipality accepted our follow (remember it, fetch what it has published) or our collaboration request. */
-export async function onAccept(ctx: InboxContext<FederationDeps>, accept: Accept): Promise<void> {
+/** A municipality accepted our follow: remember it, fetch what it has published. */
+export async function onFollowAccepted(ctx: InboxContext<FederationDeps>, accept: Accept): Promise<void> {
   const app = ctx.data;
-  if (await onCollaborationAnswer(ctx, accept, true)) return;
   // The Follow is named by id (accept.objectId), never re-fetched: its id is a fragment of our actor.
   const follow =
     (accept.objectId && (await getFollowByActivity(app.db, accept.objectId.href))) ||

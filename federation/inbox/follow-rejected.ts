@@ -2,12 +2,10 @@ import type { InboxContext } from "@fedify/fedify";
 import type { Reject } from "@fedify/vocab";
 import { getFollowByActivity, getFollowByTarget, setFollowStatus } from "../../db/follows.ts";
 import type { FederationDeps } from "../deps.ts";
-import { onCollaborationAnswer } from "../collaboration.ts";
 
-/** Our follow was refused (or the municipality removed us as a follower), or our collaboration request declined. */
-export async function onReject(ctx: InboxContext<FederationDeps>, reject: Reject): Promise<void> {
+/** Our follow was refused, or the municipality removed us as a follower. */
+export async function onFollowRejected(ctx: InboxContext<FederationDeps>, reject: Reject): Promise<void> {
   const app = ctx.data;
-  if (await onCollaborationAnswer(ctx, reject, false)) return;
   const follow =
     (reject.objectId && (await getFollowByActivity(app.db, reject.objectId.href))) ||
     (reject.actorId && (await getFollowByTarget(app.db, reject.actorId.href)));

@@ -5,7 +5,7 @@ import { knownMunicipality, removeProject } from "../remote-projects.ts";
 import { forgetRemoteImitation } from "../imitations.ts";
 
 /** A municipality deleted or unpublished a project: drop our copy or its imitation link (only its own). */
-export async function onDelete(ctx: InboxContext<FederationDeps>, del: Delete): Promise<void> {
+export async function onProjectDeleted(ctx: InboxContext<FederationDeps>, del: Delete): Promise<void> {
   const app = ctx.data;
   if (!del.objectId || !del.actorId) return;
   if (del.objectId.origin !== del.actorId.origin) return;

@@ -19,7 +19,7 @@ const acceptWindow = Polyfill.Duration.from({ minutes: 10 }) as unknown as Tempo
 const acceptsPerWindow = 3;
 
 /** Someone follows us: accept at once, or hold it for an administrator (a setting). */
-export async function onFollow(ctx: InboxContext<FederationDeps>, follow: Follow): Promise<void> {
+export async function onFollowed(ctx: InboxContext<FederationDeps>, follow: Follow): Promise<void> {
   const app = ctx.data;
   if (!follow.id || !follow.objectId) return;
   const target = ctx.parseUri(follow.objectId);

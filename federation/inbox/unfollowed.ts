@@ -4,7 +4,7 @@ import { getFollowerByActor, removeFollower } from "../../db/followers.ts";
 import type { FederationDeps } from "../deps.ts";
 
 /** An Undo of a Follow: the actor stops following us. */
-export async function onUndo(ctx: InboxContext<FederationDeps>, undo: Undo): Promise<void> {
+export async function onUnfollowed(ctx: InboxContext<FederationDeps>, undo: Undo): Promise<void> {
   const app = ctx.data;
   if (!undo.actorId) return;
   const follower = await getFollowerByActor(app.db, undo.actorId.href);

@@ -6,7 +6,7 @@ import { fetchAndStoreProject } from "../remote-projects.ts";
 import { recordRemoteImitation } from "../imitations.ts";
 
 /** A followed municipality published a project, or anyone published an imitation of one in our lineage. */
-export async function onCreate(ctx: InboxContext<FederationDeps>, create: Create): Promise<void> {
+export async function onProjectCreated(ctx: InboxContext<FederationDeps>, create: Create): Promise<void> {
   const app = ctx.data;
   if (!create.objectId || !create.actorId) return;
   const municipality = await getFollowedMunicipality(app.db, create.actorId.href);
