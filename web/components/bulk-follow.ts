@@ -2,7 +2,7 @@ import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 import { csrfField, textArea, type FormErrors } from "./form-fields.ts";
 
-/** One line's outcome (the shape FollowService.bulkFollow returns). */
+/** One line's outcome (the shape Following.bulkFollow in federation/following.ts returns). */
 export interface BulkFollowResult {
   readonly target: string;
   readonly outcome: "followed" | "already" | "error";
