@@ -46,6 +46,18 @@ describe.each(drivers)("overview and exports (%s)", (driver) => {
     expect(overview.reuseShare.overTime.reduce((n: number, p: { projects: number }) => n + p.projects, 0)).toBe(all.length);
   });
 
+  it("shows the same reuse share on the overview page as the API gives, overall and per quarter", async () => {
+    const overview = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
+    const page = (await request(inst.app).get("/oversikt").expect(200)).text;
+    const percent = (share: number) => `${(share * 100).toLocaleString("nb-NO", { maximumFractionDigits: 1 })} %`;
+    expect(overview.reuseShare.share).toBeCloseTo(1 / 3);
+    expect(page).toMatch(new RegExp(`<dt>Andel gjenbruk \\(imitasjoner\\)</dt><dd>${percent(overview.reuseShare.share)}</dd>`));
+    const quarters = page.slice(page.indexOf('id="gjenbruk-tittel"'));
+    for (const p of overview.reuseShare.overTime) {
+      expect(quarters).toContain(`<tr><th scope="row">${p.period}</th><td class="num">${percent(p.share)}</td></tr>`);
+    }
+  });
+
   it("reflects every change at once, also through its cache", async () => {
     const before = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
     const again = (await request(inst.app).get("/api/v1/overview").expect(200)).body;
