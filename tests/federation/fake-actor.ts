@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
+import { createServer, type Server } from "node:http";
+import { generateCryptoKeyPair } from "@fedify/fedify";
+import { postSigned, publicKeyPem, readPosted } from "./signed-http.ts";
 
 /**
  * A bare ActivityPub server on 127.0.0.1 (its own port, so its own origin)
@@ -24,31 +25,15 @@ export interface FakeActor {
   close(): Promise<void>;
 }
 
-async function pem(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await crypto.subtle.exportKey("spki", key)).toString("base64");
-  return `-----BEGIN PUBLIC KEY-----\n${der.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
   const keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
-  const publicKeyPem = await pem(keys.publicKey);
+  const pem = await publicKeyPem(keys.publicKey);
   const documents = new Map<string, unknown>();
   const received: any[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (req.method === "POST" && path === "/inbox") {
-      const text = await readBody(req);
-      try {
-        received.push(JSON.parse(text));
-      } catch {
-        received.push(text);
-      }
+      received.push(await readPosted(req));
       res.writeHead(202).end();
       return;
     }
@@ -72,27 +57,17 @@ export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
     inbox: `${origin}/inbox`,
     outbox: `${origin}/outbox`,
     followers: `${origin}/followers`,
-    publicKey: { id: keyId, type: "CryptographicKey", owner: actorUrl, publicKeyPem },
+    publicKey: { id: keyId, type: "CryptographicKey", owner: actorUrl, publicKeyPem: pem },
   });
   return {
     origin,
     actorUrl,
     keyId,
     privateKey: keys.privateKey,
-    publicKeyPem,
+    publicKeyPem: pem,
     received,
     serve: (path, document) => void documents.set(path, document),
-    async post(inbox, activity, signingKeyId = keyId) {
-      const body = typeof activity === "string" ? activity : JSON.stringify(activity);
-      const request = await signRequest(
-        new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body }),
-        keys.privateKey,
-        new URL(signingKeyId),
-        { spec: "draft-cavage-http-signatures-12" },
-      );
-      const response = await fetch(request);
-      return { status: response.status, text: await response.text() };
-    },
+    post: (inbox, activity, signingKeyId = keyId) => postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: signingKeyId }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

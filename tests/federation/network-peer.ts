@@ -4,9 +4,10 @@
 //   pointing at it is a consistent actor), with an RSA key to sign requests;
 // - a canary: a TCP server that only counts connections, standing in for an
 //   internal service that nothing of ours may ever reach.
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer } from "node:net";
-import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
+import { generateCryptoKeyPair } from "@fedify/fedify";
+import { postSigned, publicKeyPem, readPosted } from "./signed-http.ts";
 
 export interface TestPeer {
   port: number;
@@ -26,17 +27,6 @@ export interface TestPeer {
   close(): Promise<void>;
 }
 
-async function pem(key: CryptoKey): Promise<string> {
-  const der = Buffer.from(await crypto.subtle.exportKey("spki", key)).toString("base64");
-  return `-----BEGIN PUBLIC KEY-----\n${der.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 function close(server: Server): Promise<void> {
   server.closeAllConnections?.();
   return new Promise((resolve) => server.close(() => resolve()));
@@ -45,7 +35,7 @@ function close(server: Server): Promise<void> {
 /** A peer listening on `address` (127.0.0.1 by default) and `port` (free by default). */
 export async function startTestPeer(options: { address?: string; port?: number } = {}): Promise<TestPeer> {
   const keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
-  const publicKeyPem = await pem(keys.publicKey);
+  const pem = await publicKeyPem(keys.publicKey);
   const overrides = new Map<string, Record<string, unknown>>();
   const documents = new Map<string, unknown>();
   const requests: string[] = [];
@@ -62,7 +52,7 @@ export async function startTestPeer(options: { address?: string; port?: number }
       inbox: `${origin}/inbox`,
       outbox: `${origin}/outbox`,
       followers: `${origin}/followers`,
-      publicKey: { id: `${origin}/actor#main-key`, type: "Key", owner: `${origin}/actor`, publicKeyPem },
+      publicKey: { id: `${origin}/actor#main-key`, type: "Key", owner: `${origin}/actor`, publicKeyPem: pem },
       ...overrides.get(host),
     };
   };
@@ -74,12 +64,7 @@ export async function startTestPeer(options: { address?: string; port?: number }
     requests.push(`${req.method} ${host}${url.pathname}`);
     userAgents.push(req.headers["user-agent"] ?? "");
     if (req.method === "POST") {
-      const text = await readBody(req);
-      try {
-        received.push(JSON.parse(text));
-      } catch {
-        received.push(text);
-      }
+      received.push(await readPosted(req));
       res.writeHead(202).end();
       return;
     }
@@ -104,18 +89,7 @@ export async function startTestPeer(options: { address?: string; port?: number }
     actorOverrides: (host, fields) => void overrides.set(host, fields),
     serve: (path, document) => void documents.set(path, document),
     actorUrl: (host) => `http://${host}/actor`,
-    async post(host, inbox, activity) {
-      const request = new Request(inbox, {
-        method: "POST",
-        headers: { "content-type": "application/activity+json" },
-        body: JSON.stringify(activity),
-      });
-      const signed = await signRequest(request, keys.privateKey, new URL(`http://${host}/actor#main-key`), {
-        spec: "draft-cavage-http-signatures-12",
-      });
-      const response = await fetch(signed);
-      return { status: response.status, text: await response.text() };
-    },
+    post: (host, inbox, activity) => postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: `http://${host}/actor#main-key` }),
     close: () => close(server),
   };
 }
