@@ -11,7 +11,7 @@ import { getFollowByTarget } from "../db/follows.ts";
 import { countRemoteProjects } from "../db/remote-projects.ts";
 import { getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { listProjects } from "../db/projects.ts";
-import { updateFederationSettings } from "../federation/settings.ts";
+import { updateFederationSettings } from "../db/federation-settings.ts";
 import { freePort, startTestInstance, type TestInstance } from "../tests/helpers/instance.ts";
 import { spawnReady } from "../tests/helpers/instance-process.ts";
 import type { Row } from "./measure.ts";

@@ -1,6 +1,7 @@
 import type { Project } from "./project.ts";
 import type { CollaborationRequest } from "../db/schema.ts";
 import type { Logger } from "./logger.ts";
+import type { FederationSettings } from "./federation-settings.ts";
 
 /**
  * Domain events, emitted after the write has committed. Federation and search
@@ -12,6 +13,8 @@ export interface DomainEvents {
   "project.unpublished": { project: Project };
   "project.deleted": { project: Project };
   "profile.updated": { municipalityId: string };
+  /** The administrator changed federation settings; `changed` names them (our actor shows `approveFollowers`). */
+  "federation.settings.updated": { changed: (keyof FederationSettings)[] };
   /** A project received from, changed by or removed by a peer. */
   "remote.project.upserted": { project: Project };
   "remote.project.removed": { projectId: string; url: string };

@@ -13,6 +13,11 @@ export const paths = {
   oidcSignOut: "/logg-inn/oidc/logg-ut",
 } as const;
 
+/** Where a project is read here: its own page, or the cached copy of another municipality's. */
+export function projectPath(project: { local: boolean; slug: string; id: string }): string {
+  return project.local ? paths.project(project.slug) : paths.remoteProject(project.id);
+}
+
 export function actorUrl(origin: string, handle: string): string {
   return `${origin}${paths.actor(handle)}`;
 }

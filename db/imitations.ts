@@ -41,9 +41,10 @@ export async function imitationsOfMany(db: Db, originalUrls: string[]): Promise<
   return out;
 }
 
-/** How many municipalities have imitated each of these projects directly. */
-export async function imitationCounts(db: Db, originalUrls: string[]): Promise<Map<string, number>> {
-  if (originalUrls.length === 0) return new Map();
+/** How many municipalities have imitated each of these projects directly, by project id (0 when none). */
+export async function imitatingMunicipalityCountsById(db: Db, list: readonly { id: string; url: string }[]): Promise<Map<string, number>> {
+  if (list.length === 0) return new Map();
+  const originalUrls = list.map((p) => p.url);
   const rows = await db
     .select({
       url: imitationLinks.originalUrl,
@@ -52,7 +53,8 @@ export async function imitationCounts(db: Db, originalUrls: string[]): Promise<M
     .from(imitationLinks)
     .where(inArray(imitationLinks.originalUrl, originalUrls))
     .groupBy(imitationLinks.originalUrl);
-  return new Map(rows.map((r) => [r.url, r.n]));
+  const byUrl = new Map(rows.map((r) => [r.url, r.n]));
+  return new Map(list.map((p) => [p.id, byUrl.get(p.url) ?? 0]));
 }
 
 export interface AncestorRow {

@@ -1,4 +1,4 @@
-import { and, arrayContains, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, inArray, isNotNull, isNull, max, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { municipalityRef } from "./municipalities.ts";
@@ -333,4 +333,10 @@ export async function* publishedProjectBatches(db: Db, batchSize = 500): AsyncGe
     yield rows.map((r) => toProject(r, owners.get(r.municipalityId)!));
     after = rows[rows.length - 1].id;
   }
+}
+
+/** When any project here last changed (the catalogue's `modified`); null with no projects. */
+export async function lastProjectChange(db: Db): Promise<Date | null> {
+  const [{ modified }] = await db.select({ modified: max(projects.updatedAt) }).from(projects);
+  return modified;
 }

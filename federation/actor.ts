@@ -8,7 +8,7 @@ import { escapeHtml } from "../core/html.ts";
 import { htmlToText, sanitize } from "../core/markdown.ts";
 import { stripControlCharacters } from "../core/text.ts";
 import { actorKeyPairs } from "./keys.ts";
-import { getFederationSettings } from "./settings.ts";
+import { getFederationSettings } from "../db/federation-settings.ts";
 
 /** Profile fields carried as schema.org PropertyValues (Mastodon shows them as profile metadata). */
 export const profileFieldNames = {

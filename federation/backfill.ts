@@ -9,7 +9,7 @@ import { eachLimited } from "./each-limited.ts";
 import { fetchActivityJson } from "./fetch-guard.ts";
 import { lookupByUrl } from "./loaders.ts";
 import { fetchAndStoreProject, storeProjectDocument } from "./remote-projects.ts";
-import { getFederationSettings } from "./settings.ts";
+import { getFederationSettings } from "../db/federation-settings.ts";
 
 const concurrency = 8;
 const maxPages = 100;

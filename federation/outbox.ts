@@ -136,6 +136,9 @@ export function subscribeOutbox(app: FederationDeps, federation: Federation<Fede
   }
 
   app.events.on("profile.updated", () => inOrder("profile", () => announceProfile(true)));
+  // Whether follows need approval shows on our actor; the other settings are ours alone.
+  app.events.on("federation.settings.updated", ({ changed }) =>
+    changed.includes("approveFollowers") ? inOrder("profile", () => announceProfile(false)) : undefined);
 
   return {
     async catchUp() {

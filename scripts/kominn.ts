@@ -17,7 +17,7 @@ interface Command {
 const { buildContext } = await import("../server/instance.ts");
 const { setupSchema } = await import("../core/municipality.ts");
 const { fieldIssues } = await import("../server/http/errors.ts");
-const { setupInstance, AlreadySetUpError } = await import("../services/setup.ts");
+const { AlreadySetUpError } = await import("../services/setup.ts");
 const { ValidationError } = await import("../services/projects.ts");
 const accounts = await import("../db/accounts.ts");
 const staff = await import("../services/staff.ts");
@@ -66,10 +66,7 @@ const commands: Record<string, Command> = {
         throw new UsageError(`Ugyldige verdier:\n${lines.join("\n")}`);
       }
       await withContext(async (ctx) => {
-        const { municipality, admin } = await setupInstance(ctx.db, parsed.data, {
-          origin: ctx.config.origin,
-          role: ctx.config.role,
-        });
+        const { municipality, admin } = await ctx.profile.setup(parsed.data);
         console.log(`Satt opp ${municipality.name} (@${municipality.handle}) på ${ctx.config.origin}`);
         console.log(`Administrator: ${admin.email}`);
       });
@@ -87,7 +84,7 @@ const commands: Record<string, Command> = {
         await withContext(async (ctx) => {
           const account = await accounts.getAccountByEmail(ctx.db, email);
           if (!account || account.disabledAt) throw new UsageError(`Fant ingen aktiv ansatt med e-post ${email}`);
-          const { token, record } = await accounts.createApiToken(ctx.db, account.id, str(v.name) ?? "kommandolinje");
+          const { token, record } = await staff.issueApiToken(ctx.db, account, str(v.name) ?? "kommandolinje");
           console.log(`API-nøkkel ${record.id} for ${account.email} (${account.role}). Vises bare denne ene gangen:`);
           console.log(token);
         });
@@ -107,7 +104,7 @@ const commands: Record<string, Command> = {
         const id = str(v.id);
         if (!id) throw new UsageError("--id mangler");
         await withContext(async (ctx) => {
-          if (!(await accounts.revokeApiToken(ctx.db, id))) throw new UsageError(`Fant ingen aktiv API-nøkkel med id ${id}`);
+          if (!(await staff.revokeApiToken(ctx.db, id))) throw new UsageError(`Fant ingen aktiv API-nøkkel med id ${id}`);
           console.log(`API-nøkkel ${id} er trukket tilbake.`);
         });
       } else {

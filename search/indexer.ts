@@ -13,7 +13,7 @@ import type { EventBus } from "../core/events.ts";
 import type { Logger } from "../core/logger.ts";
 import type { SearchBackend, SearchDocument } from "./backend.ts";
 import { searchDocument } from "./document.ts";
-import { imitationCounts } from "./signals.ts";
+import { imitatingMunicipalityCountsById } from "../db/imitations.ts";
 import { recordTerms } from "./suggestions.ts";
 
 export interface IndexerOptions {
@@ -187,7 +187,7 @@ export class SearchIndexer {
 
   /** Analyses one project at a time, giving the event loop a turn between them. */
   async #documents(list: Project[]): Promise<SearchDocument[]> {
-    const counts = await imitationCounts(this.#db, list);
+    const counts = await imitatingMunicipalityCountsById(this.#db, list);
     const docs: SearchDocument[] = [];
     for (const p of list) {
       if (docs.length > 0) await turn();

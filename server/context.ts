@@ -7,6 +7,8 @@ import type { LoginLimits } from "./http/rate-limit.ts";
 import type { ProjectService } from "../services/projects.ts";
 import type { ImitationService } from "../services/imitations.ts";
 import type { CollaborationService } from "../services/collaboration.ts";
+import type { ProfileService } from "../services/profile.ts";
+import type { FederationSettingsService } from "../services/federation-settings.ts";
 import type { DerivedCache } from "../services/derived-cache.ts";
 import type { OverviewStats } from "../db/overview.ts";
 import type { SecretBox } from "./secret-box.ts";
@@ -20,6 +22,8 @@ export interface AppContext {
   projects: ProjectService;
   imitations: ImitationService;
   collaboration: CollaborationService;
+  profile: ProfileService;
+  federationSettings: FederationSettingsService;
   /** Overview figures by filter, recomputed whenever the content version moves. */
   overviewCache: DerivedCache<OverviewStats>;
   /** Finds a project by its URL, fetching and caching it from another instance when we do not hold it (federation's, given at composition). */

@@ -13,6 +13,8 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { ProjectService } from "../services/projects.ts";
 import { ImitationService } from "../services/imitations.ts";
 import { CollaborationService } from "../services/collaboration.ts";
+import { ProfileService } from "../services/profile.ts";
+import { FederationSettingsService } from "../services/federation-settings.ts";
 import { DerivedCache } from "../services/derived-cache.ts";
 import { loadSecretKey, secretBox } from "./secret-box.ts";
 import type { FederationDeps } from "../federation/deps.ts";
@@ -42,7 +44,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
   });
   const events = new EventBus(logger);
   const secret = await getOrInitSetting(database.db, "secret", newSecret);
-  const projects = new ProjectService(database.db, events, config.origin);
+  const projects = new ProjectService(database.db, events, { origin: config.origin, role: config.role });
   const ctx: AppContext = {
     config,
     db: database.db,
@@ -51,6 +53,8 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     projects,
     imitations: new ImitationService(database.db, events, projects, logger),
     collaboration: new CollaborationService(database.db, events, projects),
+    profile: new ProfileService(database.db, events, { origin: config.origin, role: config.role }),
+    federationSettings: new FederationSettingsService(database.db, events),
     overviewCache: new DerivedCache(database.db),
     secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,

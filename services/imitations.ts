@@ -18,12 +18,12 @@ import {
 import type { Project } from "../core/project.ts";
 import type { EventBus } from "../core/events.ts";
 import type { Logger } from "../core/logger.ts";
-import { paths } from "../core/urls.ts";
+import { projectPath } from "../core/urls.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
 
 function hrefOf(url: string, ref: ProjectRef | undefined): string {
   if (!ref || !ref.published) return url;
-  return ref.local ? paths.project(ref.slug) : paths.remoteProject(ref.id);
+  return projectPath(ref);
 }
 
 export class ImitationService {

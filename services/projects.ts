@@ -19,6 +19,7 @@ import {
 import { slugify } from "../core/rules.ts";
 import { missingAdaptation } from "../core/imitation.ts";
 import type { EventBus } from "../core/events.ts";
+import type { InstanceRole } from "../core/municipality.ts";
 import { markdownTooComplex, maxMarkdownNesting, renderMarkdown } from "../core/markdown.ts";
 
 export interface Actor {
@@ -32,6 +33,17 @@ export class ValidationError extends Error {
   constructor(issues: { field: string; message: string }[]) {
     super(issues.map((i) => `${i.field}: ${i.message}`).join("; "));
     this.issues = issues;
+  }
+}
+
+/**
+ * The aggregator (the national instance) follows municipalities and publishes
+ * no projects of its own: creating or changing one there is refused. Routes
+ * answer 409.
+ */
+export class AggregatorPublishesNoProjectsError extends Error {
+  constructor() {
+    super("an aggregator publishes no projects of its own");
   }
 }
 
@@ -93,11 +105,23 @@ export class ProjectService {
   readonly #db: Db;
   readonly #events: EventBus;
   readonly #origin: string;
+  readonly #role: InstanceRole;
 
-  constructor(db: Db, events: EventBus, origin: string) {
+  constructor(db: Db, events: EventBus, options: { origin: string; role: InstanceRole }) {
     this.#db = db;
     this.#events = events;
-    this.#origin = origin;
+    this.#origin = options.origin;
+    this.#role = options.role;
+  }
+
+  /** Whether this instance keeps projects of its own (a municipality does; the aggregator does not). */
+  get publishesProjects(): boolean {
+    return this.#role !== "aggregator";
+  }
+
+  /** Throws `AggregatorPublishesNoProjectsError` on the aggregator: the one place that rule lives. */
+  checkPublishesProjects(): void {
+    if (!this.publishesProjects) throw new AggregatorPublishesNoProjectsError();
   }
 
   async create(
@@ -106,6 +130,7 @@ export class ProjectService {
     actor: Actor,
     options: { imitationOf?: string } = {},
   ): Promise<Project> {
+    this.checkPublishesProjects();
     checkStrategicAreas(municipality, input.strategicAreas);
     const { published = false, ...fields } = input;
     const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
@@ -128,6 +153,7 @@ export class ProjectService {
   }
 
   async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
+    this.checkPublishesProjects();
     checkStrategicAreas(municipality, patch.strategicAreas);
     // Only a changed text is checked, so other fields of an older project stay editable.
     if (patch.description !== undefined && patch.description !== current.description) checkMarkdown(patch.description);

@@ -4,17 +4,19 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import {
   createAccount,
+  createApiToken,
   deleteSessionsOf,
   getAccount,
   getAccountByEmail,
   lockActiveAdmins,
+  revokeApiToken as revokeApiTokenRow,
   updateAccount,
 } from "../db/accounts.ts";
-import type { Account } from "../db/schema.ts";
+import type { Account, ApiToken } from "../db/schema.ts";
 import type { Role } from "../core/rules.ts";
-import { hashPassword } from "./passwords.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./passwords.ts";
 
-export type StaffRefusal = "notFound" | "forbidden" | "self" | "lastAdmin";
+export type StaffRefusal = "notFound" | "forbidden" | "self" | "lastAdmin" | "emailTaken";
 
 /** A staff change the rules refuse; `reason` says which rule. */
 export class StaffRuleError extends Error {
@@ -48,6 +50,40 @@ async function asAdmin<T>(
     if (admins.includes(target.id) && removesAdmin && admins.length <= 1) throw new StaffRuleError("lastAdmin");
     return change(t, target);
   });
+}
+
+/** A new staff account with a password; refuses (`emailTaken`) an address another account has. */
+export async function createStaffAccount(
+  db: Db,
+  input: { name: string; email: string; role: Role; password: string },
+): Promise<Account> {
+  if (await getAccountByEmail(db, input.email)) throw new StaffRuleError("emailTaken");
+  return createAccount(db, { name: input.name, email: input.email, role: input.role, passwordHash: await hashPassword(input.password) });
+}
+
+/**
+ * The active account with this e-mail and password, its sign-in recorded; else
+ * undefined, after as much work as a right guess (no timing tells whether the
+ * address exists).
+ */
+export async function signInWithPassword(db: Db, email: string, password: string): Promise<Account | undefined> {
+  const account = await getAccountByEmail(db, email);
+  const ok = account && !account.disabledAt
+    ? await verifyPassword(account.passwordHash, password)
+    : (await verifyPassword(await dummyHash(), password), false);
+  if (!account || !ok) return undefined;
+  return (await updateAccount(db, account.id, { lastLoginAt: new Date() })) ?? account;
+}
+
+/** A new API token for an active account; the token itself is returned only here. */
+export async function issueApiToken(db: Db, account: Account, name: string): Promise<{ token: string; record: ApiToken }> {
+  if (account.disabledAt) throw new StaffRuleError("notFound");
+  return createApiToken(db, account.id, name);
+}
+
+/** Revokes a token (only the owner's, when `ownerId` is given); false when there was none to revoke. */
+export function revokeApiToken(db: Db, id: string, ownerId?: string): Promise<boolean> {
+  return revokeApiTokenRow(db, id, ownerId);
 }
 
 export function changeRole(db: Db, actor: Account, targetId: string, role: Role): Promise<Account> {

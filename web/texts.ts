@@ -463,6 +463,8 @@ export const t = {
   },
   federation: {
     title: "Føderasjon",
+    backfillLimitRange: "må være et heltall mellom 0 og 1000",
+    targetEmpty: "kan ikke være tom",
     intro: (handle: string) => `Kommunen er ${handle} i fødiverset. Her følger dere andre kommuner, styrer hvem som følger dere, og ser leveranser som feiler.`,
     followTitle: "Følg en kommune",
     target: "Kommunens adresse",
@@ -614,5 +616,34 @@ export const t = {
     outcomes: { followed: "Forespørsel sendt", already: "Følges allerede", error: "Feil" },
     summary: (followed: number, already: number, failed: number) =>
       `${followed} forespørsler sendt, ${already} fulgte dere allerede, ${failed} linjer med feil.`,
+  },
+  overview: {
+    titleNational: "Nasjonal oversikt over kommunal innovasjon",
+    titleLocal: "Oversikt over prosjektene vi kjenner",
+  },
+  /** Answers of the JSON API (`/api/v1`): messages, and what is wrong with a field. */
+  api: {
+    jsonRequired: "Content-Type må være application/json",
+    jsonRequiredField: "må være application/json",
+    notSetUp: "Instansen er ikke satt opp ennå (npm run kominn -- setup)",
+    onlyMunicipalitiesImitate: "Bare en kommune kan imitere prosjekter",
+    projectNotFound: "Fant ikke prosjektet",
+    originalNotFound: "Fant ikke originalen",
+    requestNotFound: "Fant ikke forespørselen",
+    followNotFound: "Fant ikke følgingen",
+    editElsewhere: "Prosjekter fra andre kommuner kan bare endres der de hører hjemme",
+    deleteElsewhere: "Prosjekter fra andre kommuner kan bare slettes der de hører hjemme",
+    fields: {
+      doesNotExist: "finnes ikke",
+      originalGone: "finnes ikke, er slettet eller er et utkast",
+      projectIdUrl: "må være prosjektets id-URL",
+      originalIdUrl: "må være prosjektets id-URL (http eller https)",
+      followTarget: "må være @navn@domene eller en actor-URL",
+      empty: "kan ikke være tom",
+      lineText: "hver linje må være tekst",
+      lineTooLong: "en linje kan ha høyst 500 tegn",
+      followTargets: "må være en liste med @navn@domene eller actor-URL-er",
+      atMostThousand: "høyst 1000 om gangen",
+    },
   },
 } as const;

@@ -8,7 +8,7 @@ import type { FederationDeps } from "../deps.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
 import { sendFollow } from "../following.ts";
 import { DrizzleKvStore } from "../kv.ts";
-import { getFederationSettings } from "../settings.ts";
+import { getFederationSettings } from "../../db/federation-settings.ts";
 
 /**
  * A follower who follows again (a peer that lost our Accept, or dropped its

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from "express";
 import { z } from "zod";
-import { ValidationError } from "../../services/projects.ts";
+import { AggregatorPublishesNoProjectsError, ValidationError } from "../../services/projects.ts";
 import type { Logger } from "../../core/logger.ts";
 import { t } from "../../web/texts.ts";
 import { errorPage } from "../../web/views/error-page.ts";
@@ -57,6 +57,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let fields: FieldIssue[] = [];
     if (err instanceof HttpError) {
       ({ status, message, fields } = err);
+    } else if (err instanceof AggregatorPublishesNoProjectsError) {
+      status = 409;
+      message = t.staff.aggregator;
     } else if (err instanceof ValidationError) {
       status = 422;
       message = "Ugyldige verdier";

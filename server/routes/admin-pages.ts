@@ -1,20 +1,11 @@
 import { Router, type Request, type Response } from "express";
-import {
-  createAccount,
-  createApiToken,
-  getAccountByEmail,
-  listAccounts,
-  listApiTokens,
-  revokeApiToken,
-} from "../../db/accounts.ts";
+import { listAccounts, listApiTokens } from "../../db/accounts.ts";
 import { identitySignIns } from "../../db/account-identities.ts";
-import { updateMunicipality } from "../../db/municipalities.ts";
 import type { Account } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
-import { hashPassword } from "../../services/passwords.ts";
-import { changeRole, setDisabled, StaffRuleError } from "../../services/staff.ts";
+import { changeRole, createStaffAccount, issueApiToken, revokeApiToken, setDisabled, StaffRuleError } from "../../services/staff.ts";
 import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { parseProfileForm, profileValuesFromBody, profileValuesFromMunicipality } from "../forms/profile-form.ts";
 import { parseNewAccountForm, roleSchema, tokenNameSchema } from "../forms/staff-form.ts";
@@ -22,7 +13,7 @@ import { t } from "../../web/texts.ts";
 import { adminProfilePage } from "../../web/views/admin-profile.ts";
 import { adminStaffPage } from "../../web/views/admin-staff.ts";
 import { adminTokensPage } from "../../web/views/admin-tokens.ts";
-import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
 
 const notices: Record<string, string> = {
@@ -63,18 +54,8 @@ export function adminPageRoutes(ctx: AppContext): Router {
     if (!parsed.ok) {
       return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors }), 400);
     }
-    const p = parsed.data;
-    await updateMunicipality(ctx.db, municipality.id, {
-      name: p.name,
-      kommunenummer: p.kommunenummer ?? null,
-      fylke: p.fylke ?? null,
-      region: p.region ?? null,
-      website: p.website || null,
-      logoUrl: p.logoUrl || null,
-      description: p.description ?? "",
-      strategicAreas: p.strategicAreas ?? [],
-    });
-    ctx.events.emit("profile.updated", { municipalityId: municipality.id });
+    await ctx.profile.update(municipality, parsed.data);
+    forgetLocalMunicipality(ctx);
     res.redirect(303, "/admin/kommune?melding=lagret");
   });
 
@@ -123,15 +104,12 @@ export function adminPageRoutes(ctx: AppContext): Router {
     const values = { name: one(body, "name"), email: one(body, "email"), role: one(body, "role") };
     const parsed = parseNewAccountForm(body);
     if (!parsed.ok) return renderStaff(req, res, 400, { values, errors: parsed.errors });
-    if (await getAccountByEmail(ctx.db, parsed.data.email)) {
+    try {
+      await createStaffAccount(ctx.db, parsed.data);
+    } catch (error) {
+      if (!(error instanceof StaffRuleError && error.reason === "emailTaken")) throw error;
       return renderStaff(req, res, 422, { values, errors: { email: t.admin.emailTaken } });
     }
-    await createAccount(ctx.db, {
-      name: parsed.data.name,
-      email: parsed.data.email,
-      role: parsed.data.role,
-      passwordHash: await hashPassword(parsed.data.password),
-    });
     res.redirect(303, "/admin/ansatte?melding=opprettet");
   });
 
@@ -174,7 +152,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
   router.post("/admin/nokler", async (req, res) => {
     const parsed = parseForm(tokenNameSchema, { name: one(req.body as FormBody, "name") });
     if (!parsed.ok) return renderTokens(req, res, 400, { errors: parsed.errors });
-    const { token } = await createApiToken(ctx.db, me(res).id, parsed.data.name);
+    const { token } = await issueApiToken(ctx.db, me(res), parsed.data.name);
     // The token is shown once, on this response only: never cached.
     res.setHeader("Cache-Control", "no-store");
     await renderTokens(req, res, 201, { created: token });

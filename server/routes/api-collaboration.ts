@@ -1,18 +1,19 @@
 import { Router } from "express";
 import { z } from "zod";
 import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
-import { getProjectByUrl } from "../../db/projects.ts";
 import type { CollaborationRequest } from "../../db/schema.ts";
 import { collaborationRequestSchema } from "../../core/collaboration.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
+import { requireJson } from "../http/json-body.ts";
 import { NotOursToAnswerError } from "../../services/collaboration.ts";
 import { t } from "../../web/texts.ts";
+import { cachedLocalMunicipality } from "./page-helpers.ts";
+import { publishedProjectAt } from "./project-at-url.ts";
 
 const sendSchema = collaborationRequestSchema.extend({
-  project: z.url({ protocol: /^https?$/, error: "må være prosjektets id-URL" }).max(2_000),
+  project: z.url({ protocol: /^https?$/, error: t.api.fields.projectIdUrl }).max(2_000),
 });
 const listQuery = z.strictObject({ status: z.enum(["pending", "accepted", "declined"]).optional() });
 
@@ -37,17 +38,16 @@ export function apiCollaborationRoutes(ctx: AppContext): Router {
 
   router.get("/collaboration-requests", requireApi("project.write"), async (req, res) => {
     const { status } = parseOr400(listQuery, req.query);
-    const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
+    const own = (await cachedLocalMunicipality(ctx))?.actorUrl;
     res.json({ items: (await listCollaborationRequests(ctx.db, { status })).map((r) => requestJson(r, own)) });
   });
 
-  router.post("/collaboration-requests", requireApi("project.write"), async (req, res) => {
-    if (!req.is("application/json")) throw new HttpError(415, "Content-Type må være application/json");
+  router.post("/collaboration-requests", requireApi("project.write"), requireJson, async (req, res) => {
     const { project: url, ...input } = parseOr400(sendSchema, req.body);
-    const project = (await getProjectByUrl(ctx.db, url)) ?? (await ctx.resolveRemoteProject?.(url));
-    if (!project || !project.published) throw new HttpError(404, "Fant ikke prosjektet", [{ field: "project", message: "finnes ikke" }]);
+    const project = await publishedProjectAt(ctx, url);
+    if (!project) throw new HttpError(404, t.api.projectNotFound, [{ field: "project", message: t.api.fields.doesNotExist }]);
     const stored = await ctx.collaboration.send(project, input);
-    const own = (await getLocalMunicipality(ctx.db))?.actorUrl;
+    const own = (await cachedLocalMunicipality(ctx))?.actorUrl;
     res.status(project.local ? 201 : 202).json(requestJson({ ...stored, projectTitle: project.title }, own));
   });
 
@@ -58,8 +58,8 @@ export function apiCollaborationRoutes(ctx: AppContext): Router {
         .catch((error: unknown) => {
           throw error instanceof NotOursToAnswerError ? new HttpError(409, t.imitation.notOursToAnswer) : error;
         });
-      if (!decided) throw new HttpError(404, "Fant ikke forespørselen");
-      res.json(requestJson(decided, (await getLocalMunicipality(ctx.db))?.actorUrl));
+      if (!decided) throw new HttpError(404, t.api.requestNotFound);
+      res.json(requestJson(decided, (await cachedLocalMunicipality(ctx))?.actorUrl));
     });
   }
 

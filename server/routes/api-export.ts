@@ -1,12 +1,10 @@
 import { Router, type Response } from "express";
-import { max } from "drizzle-orm";
 import { imitationsOfMany } from "../../db/imitations.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
-import { publishedProjectBatches } from "../../db/projects.ts";
-import { projects } from "../../db/schema.ts";
+import { lastProjectChange, publishedProjectBatches } from "../../db/projects.ts";
 import type { AppContext } from "../context.ts";
 import { csvColumns, csvRow, dcatCatalogue } from "../export-formats.ts";
 import { projectJson } from "../project-json.ts";
+import { cachedLocalMunicipality } from "./page-helpers.ts";
 
 /** Writes respecting back-pressure, so a slow client never makes us buffer the whole catalogue. */
 async function write(res: Response, chunk: string): Promise<void> {
@@ -39,8 +37,8 @@ export function apiExportRoutes(ctx: AppContext): Router {
   });
 
   router.get("/catalog", async (_req, res) => {
-    const local = await getLocalMunicipality(ctx.db);
-    const [{ modified }] = await ctx.db.select({ modified: max(projects.updatedAt) }).from(projects);
+    const local = await cachedLocalMunicipality(ctx);
+    const modified = await lastProjectChange(ctx.db);
     res.type("application/ld+json").json(
       dcatCatalogue({
         origin: ctx.config.origin,

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import { getFollow, listFollows } from "../../db/follows.ts";
 import type { FollowRow } from "../../db/schema-federation.ts";
@@ -7,18 +7,20 @@ import type { Following } from "../../federation/following.ts";
 import type { AppContext } from "../context.ts";
 import { requireApi } from "../http/api-auth.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
+import { requireJson } from "../http/json-body.ts";
+import { t } from "../../web/texts.ts";
 import { isId } from "../../db/ids.ts";
 
 const followInput = z.strictObject({
-  target: z.string({ error: "må være @navn@domene eller en actor-URL" }).trim().min(3, { error: "kan ikke være tom" }).max(500),
+  target: z.string({ error: t.api.fields.followTarget }).trim().min(3, { error: t.api.fields.empty }).max(500),
 });
 const bulkFollowInput = z.strictObject({
   targets: z
-    .array(z.string({ error: "hver linje må være tekst" }).max(500, { error: "en linje kan ha høyst 500 tegn" }), {
-      error: "må være en liste med @navn@domene eller actor-URL-er",
+    .array(z.string({ error: t.api.fields.lineText }).max(500, { error: t.api.fields.lineTooLong }), {
+      error: t.api.fields.followTargets,
     })
-    .min(1, { error: "kan ikke være tom" })
-    .max(1000, { error: "høyst 1000 om gangen" }),
+    .min(1, { error: t.api.fields.empty })
+    .max(1000, { error: t.api.fields.atMostThousand }),
 });
 export function followJson(f: FollowRow) {
   return {
@@ -39,12 +41,6 @@ export function asHttpError(error: unknown): unknown {
     : error;
 }
 
-function requireJson(req: Request): void {
-  if (!req.is("application/json")) {
-    throw new HttpError(415, "Content-Type må være application/json", [{ field: "Content-Type", message: "må være application/json" }]);
-  }
-}
-
 /** `/api/v1/follows`: the municipalities this instance follows (administrators, with a token). */
 export function apiFollowRoutes(ctx: AppContext, follows: Following): Router {
   const router = Router();
@@ -54,8 +50,7 @@ export function apiFollowRoutes(ctx: AppContext, follows: Following): Router {
     res.json({ items: (await listFollows(ctx.db)).map(followJson) });
   });
 
-  router.post("/follows", admin, async (req, res) => {
-    requireJson(req);
+  router.post("/follows", admin, requireJson, async (req, res) => {
     const { target } = parseOr400(followInput, req.body);
     try {
       const row = await follows.follow(target);
@@ -65,8 +60,7 @@ export function apiFollowRoutes(ctx: AppContext, follows: Following): Router {
     }
   });
 
-  router.post("/follows/bulk", admin, async (req, res) => {
-    requireJson(req);
+  router.post("/follows/bulk", admin, requireJson, async (req, res) => {
     const { targets } = parseOr400(bulkFollowInput, req.body);
     const results = await follows.bulkFollow(targets);
     res.json({ results });
@@ -75,14 +69,14 @@ export function apiFollowRoutes(ctx: AppContext, follows: Following): Router {
   router.get("/follows/:id", admin, async (req, res) => {
     const id = req.params.id;
     const row = isId(id) ? await getFollow(ctx.db, id) : undefined;
-    if (!row) throw new HttpError(404, "Fant ikke følgingen");
+    if (!row) throw new HttpError(404, t.api.followNotFound);
     res.json(followJson(row));
   });
 
   router.delete("/follows/:id", admin, async (req, res) => {
     const id = req.params.id;
     const row = isId(id) ? await follows.unfollow(id).catch((e) => Promise.reject(asHttpError(e))) : undefined;
-    if (!row) throw new HttpError(404, "Fant ikke følgingen");
+    if (!row) throw new HttpError(404, t.api.followNotFound);
     res.status(204).end();
   });
 

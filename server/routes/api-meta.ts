@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { taxonomies } from "../../core/taxonomies.ts";
 import type { AppContext } from "../context.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { cachedLocalMunicipality } from "./page-helpers.ts";
 import { openApiDocument } from "../openapi.ts";
 
 export function apiMetaRoutes(ctx: AppContext): Router {
@@ -9,7 +9,7 @@ export function apiMetaRoutes(ctx: AppContext): Router {
   let openapi: unknown;
 
   router.get("/taxonomies", async (_req, res) => {
-    const local = await getLocalMunicipality(ctx.db);
+    const local = await cachedLocalMunicipality(ctx);
     res.json({ ...taxonomies, strategicAreas: local?.strategicAreas ?? [] });
   });
 

@@ -1,36 +1,30 @@
 import { Router, type Request } from "express";
 import { getProject, listProjects } from "../../db/projects.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { projectCreateSchema, projectPatchSchema, type Project } from "../../core/project.ts";
 import { projectQuerySchema } from "../../core/project-query.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError, parseOr400 } from "../http/errors.ts";
 import { requireApi } from "../http/api-auth.ts";
+import { requireJson } from "../http/json-body.ts";
 import { projectJson } from "../project-json.ts";
 import { imitationsOf, imitationsOfMany } from "../../db/imitations.ts";
 import { isId } from "../../db/ids.ts";
-
-function requireJson(req: Request): void {
-  if (!req.is("application/json")) {
-    throw new HttpError(415, "Content-Type må være application/json", [
-      { field: "Content-Type", message: "må være application/json" },
-    ]);
-  }
-}
+import { t } from "../../web/texts.ts";
+import { cachedLocalMunicipality } from "./page-helpers.ts";
 
 export function apiProjectRoutes(ctx: AppContext): Router {
   const router = Router();
 
   async function findProject(id: string, signedIn: boolean): Promise<Project> {
     const project = isId(id) ? await getProject(ctx.db, id) : undefined;
-    if (!project || (!project.published && !signedIn)) throw new HttpError(404, "Fant ikke prosjektet");
+    if (!project || (!project.published && !signedIn)) throw new HttpError(404, t.api.projectNotFound);
     return project;
   }
 
+  /** The municipality whose projects we write (the project service refuses on the aggregator: 409). */
   async function ownMunicipality() {
-    const municipality = await getLocalMunicipality(ctx.db);
-    if (!municipality) throw new HttpError(409, "Instansen er ikke satt opp ennå (npm run kominn -- setup)");
-    if (ctx.config.role === "aggregator") throw new HttpError(409, "En samleinstans publiserer ikke egne prosjekter");
+    const municipality = await cachedLocalMunicipality(ctx);
+    if (!municipality) throw new HttpError(409, t.api.notSetUp);
     return municipality;
   }
 
@@ -75,17 +69,15 @@ export function apiProjectRoutes(ctx: AppContext): Router {
     res.json(await ctx.imitations.lineage(project));
   });
 
-  router.post("/projects", requireApi("project.write"), async (req, res) => {
-    requireJson(req);
+  router.post("/projects", requireApi("project.write"), requireJson, async (req, res) => {
     const input = parseOr400(projectCreateSchema, req.body);
     const project = await ctx.projects.create(await ownMunicipality(), input, actorOf(req));
     res.status(201).location(`/api/v1/projects/${project.id}`).json(projectJson(project));
   });
 
-  router.patch("/projects/:id", requireApi("project.write"), async (req, res) => {
-    requireJson(req);
+  router.patch("/projects/:id", requireApi("project.write"), requireJson, async (req, res) => {
     const current = await findProject(String(req.params.id), true);
-    if (!current.local) throw new HttpError(403, "Prosjekter fra andre kommuner kan bare endres der de hører hjemme");
+    if (!current.local) throw new HttpError(403, t.api.editElsewhere);
     const patch = parseOr400(projectPatchSchema, req.body);
     const updated = await ctx.projects.update(await ownMunicipality(), current, patch, actorOf(req));
     res.json(projectJson(updated, await imitationsOf(ctx.db, updated.url)));
@@ -93,7 +85,7 @@ export function apiProjectRoutes(ctx: AppContext): Router {
 
   router.delete("/projects/:id", requireApi("project.write"), async (req, res) => {
     const current = await findProject(String(req.params.id), true);
-    if (!current.local) throw new HttpError(403, "Prosjekter fra andre kommuner kan bare slettes der de hører hjemme");
+    if (!current.local) throw new HttpError(403, t.api.deleteElsewhere);
     await ctx.projects.delete(current);
     res.status(204).end();
   });

@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from "express";
-import { getAccountByEmail, normaliseEmail, updateAccount } from "../../db/accounts.ts";
+import { normaliseEmail } from "../../db/accounts.ts";
 import type { AppContext } from "../context.ts";
 import { endSession, knownDevice, rememberDevice, startSession } from "../http/session.ts";
 import { refundAll, takeAll, type LimitKey } from "../http/rate-limit.ts";
-import { dummyHash, verifyPassword } from "../../services/passwords.ts";
+import { signInWithPassword } from "../../services/staff.ts";
 import { oidcLoginOptions } from "../auth/oidc/settings.ts";
 import { one, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
@@ -66,15 +66,11 @@ export function authPageRoutes(ctx: AppContext): Router {
       return render(req, res, 429, { email, next, problem: t.login.limited(wait) });
     }
 
-    const account = await getAccountByEmail(ctx.db, email);
-    const ok = account && !account.disabledAt
-      ? await verifyPassword(account.passwordHash, password)
-      : (await verifyPassword(await dummyHash(), password), false);
-    if (!account || !ok) return render(req, res, 401, { email, next, problem: t.login.failed });
+    const account = await signInWithPassword(ctx.db, email, password);
+    if (!account) return render(req, res, 401, { email, next, problem: t.login.failed });
 
     refundAll(limits);
     perAccountAtIp.reset(`${normalised} ${ip}`);
-    await updateAccount(ctx.db, account.id, { lastLoginAt: new Date() });
     await startSession(ctx, res, account.id);
     rememberDevice(ctx, res, normalised);
     res.redirect(303, next ?? afterSignIn);

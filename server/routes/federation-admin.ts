@@ -10,7 +10,8 @@ import { FollowError } from "../../federation/follow-error.ts";
 import type { BulkFollowResult } from "../../federation/following.ts";
 import type { PeerCheck } from "../../federation/peer-check.ts";
 import type { KominnFederation } from "../../federation/index.ts";
-import { getFederationSettings, updateFederationSettings } from "../../federation/settings.ts";
+import { getFederationSettings } from "../../db/federation-settings.ts";
+import { maxBackfillLimit } from "../../core/federation-settings.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
 import { t } from "../../web/texts.ts";
 import { federationAdminPage, type DeliveryHealthRow } from "../../web/views/federation-admin.ts";
@@ -92,7 +93,7 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   router.post(`${base}/folg`, async (req, res) => {
     const target = field(req, "target").trim();
     try {
-      if (!target) throw new FollowError(400, "target", "kan ikke være tom");
+      if (!target) throw new FollowError(400, "target", t.federation.targetEmpty);
       await kf.following.follow(target);
     } catch (error) {
       if (!(error instanceof FollowError)) throw error;
@@ -135,11 +136,10 @@ export function federationAdminRoutes(ctx: AppContext, kf: KominnFederation): Ro
   router.post(`${base}/innstillinger`, async (req, res) => {
     const raw = field(req, "backfillLimit").trim();
     const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(limit >= 0 && limit <= 1000)) {
-      return render(req, res, { errors: { backfillLimit: "må være et heltall mellom 0 og 1000" }, values: { backfillLimit: raw } }, 400);
+    if (!(limit >= 0 && limit <= maxBackfillLimit)) {
+      return render(req, res, { errors: { backfillLimit: t.federation.backfillLimitRange }, values: { backfillLimit: raw } }, 400);
     }
-    await updateFederationSettings(ctx.db, { approveFollowers: field(req, "approveFollowers") === "ja", backfillLimit: limit });
-    ctx.events.emit("profile.updated", { municipalityId: (await requireLocalMunicipality(ctx)).id });
+    await ctx.federationSettings.save({ approveFollowers: field(req, "approveFollowers") === "ja", backfillLimit: limit });
     done(res, "saved");
   });
 

@@ -1,19 +1,19 @@
 import { Router, type Request, type Response } from "express";
 import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
 import { overviewQuerySchema } from "../../core/overview-query.ts";
 import { reuseShare } from "../../core/overview.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { overviewPage } from "../../web/views/overview-page.ts";
-import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { t } from "../../web/texts.ts";
+import { cachedLocalMunicipality, chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 /** Renders the overview for a request's filters: `/oversikt`, and the aggregator's front page. */
 export async function sendOverview(ctx: AppContext, req: Request, res: Response): Promise<void> {
   const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
-  const municipality = await getLocalMunicipality(ctx.db);
+  const municipality = await cachedLocalMunicipality(ctx);
   const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
-  const title = ctx.config.role === "aggregator" ? "Nasjonal oversikt over kommunal innovasjon" : "Oversikt over prosjektene vi kjenner";
+  const title = ctx.config.role === "aggregator" ? t.overview.titleNational : t.overview.titleLocal;
   const figures = {
     ...stats,
     reuseShare: reuseShare(stats),

@@ -55,6 +55,11 @@ export function cachedLocalMunicipality(ctx: AppContext): Promise<Municipality |
   return value;
 }
 
+/** After this request changed the profile (or set the instance up): the next read sees it. */
+export function forgetLocalMunicipality(ctx: AppContext): void {
+  profileCache.delete(ctx);
+}
+
 export async function requireLocalMunicipality(ctx: AppContext): Promise<Municipality> {
   const municipality = await cachedLocalMunicipality(ctx);
   if (!municipality) throw new HttpError(404, t.errors.notFound);

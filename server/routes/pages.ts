@@ -3,7 +3,7 @@ import type { AppContext } from "../context.ts";
 import { adminPageRoutes } from "./admin-pages.ts";
 import { authPageRoutes } from "./auth-pages.ts";
 import { feedRoutes } from "./feed.ts";
-import { imitationPageRoutes } from "./imitation-pages.ts";
+import { collaborationPageRoutes } from "./collaboration-pages.ts";
 import { publicPageRoutes } from "./public-pages.ts";
 import { setupPageRoutes } from "./setup-page.ts";
 import { staffProjectRoutes } from "./staff-projects.ts";
@@ -23,6 +23,6 @@ export function pageRoutes(ctx: AppContext): Router {
   router.use(authPageRoutes(ctx));
   router.use(staffProjectRoutes(ctx));
   router.use(adminPageRoutes(ctx));
-  router.use(imitationPageRoutes(ctx));
+  router.use(collaborationPageRoutes(ctx));
   return router;
 }

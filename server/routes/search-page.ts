@@ -1,12 +1,11 @@
 import { Router, type Request } from "express";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { filtersOf, searchParamsSchema } from "../../search/params.ts";
 import type { SearchService } from "../../search/service.ts";
 import { fylker } from "../../core/regions.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { searchPage } from "../../web/views/search-page.ts";
-import { chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 export const searchPath = "/sok";
 
@@ -32,7 +31,7 @@ export function searchPageRoutes(ctx: AppContext, search: SearchService): Router
     const [answer, home, municipality] = await Promise.all([
       search.search({ q: params.q, scope: params.scope, filters: filtersOf(params), page: params.page, perPage: params.perPage }),
       search.home(),
-      getLocalMunicipality(ctx.db),
+      cachedLocalMunicipality(ctx),
     ]);
     const names = await search.municipalityNames(Object.keys(answer.facets.municipality ?? {}).concat(params.municipality ?? []));
     res.setHeader("Cache-Control", "no-cache");

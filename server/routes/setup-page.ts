@@ -1,15 +1,14 @@
 import { Router, type Request, type Response } from "express";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { startSession } from "../http/session.ts";
-import { AlreadySetUpError, setupInstance } from "../../services/setup.ts";
+import { AlreadySetUpError } from "../../services/setup.ts";
 import { ValidationError } from "../../services/projects.ts";
 import { parseSetupForm, setupValuesFromBody } from "../forms/profile-form.ts";
 import type { FormBody, FormErrors } from "../forms/issues.ts";
 import { t } from "../../web/texts.ts";
 import { setupPage } from "../../web/views/setup-page.ts";
-import { formChrome, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, forgetLocalMunicipality, formChrome, sendPage } from "./page-helpers.ts";
 
 /** First run: the municipality's profile and its first administrator. Gone once set up. */
 export function setupPageRoutes(ctx: AppContext): Router {
@@ -17,7 +16,7 @@ export function setupPageRoutes(ctx: AppContext): Router {
   const kommunenummerRequired = ctx.config.role === "municipality";
 
   async function notSetUp(): Promise<void> {
-    if (await getLocalMunicipality(ctx.db)) throw new HttpError(404, t.errors.notFound);
+    if (await cachedLocalMunicipality(ctx)) throw new HttpError(404, t.errors.notFound);
   }
 
   function render(req: Request, res: Response, status: number, body?: FormBody, errors?: FormErrors) {
@@ -36,8 +35,8 @@ export function setupPageRoutes(ctx: AppContext): Router {
     const parsed = parseSetupForm(body, { kommunenummerRequired });
     if (!parsed.ok) return render(req, res, 400, body, parsed.errors);
     try {
-      const { municipality, admin } = await setupInstance(ctx.db, parsed.data, { origin: ctx.config.origin, role: ctx.config.role });
-      ctx.events.emit("profile.updated", { municipalityId: municipality.id });
+      const { admin } = await ctx.profile.setup(parsed.data);
+      forgetLocalMunicipality(ctx);
       await startSession(ctx, res, admin.id);
       res.redirect(303, "/admin/prosjekter");
     } catch (error) {

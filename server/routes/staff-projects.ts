@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import { getLocalMunicipality } from "../../db/municipalities.ts";
 import { getProject, listProjects } from "../../db/projects.ts";
 import type { Municipality } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
@@ -18,7 +17,8 @@ import {
 import { t } from "../../web/texts.ts";
 import { projectFormPage } from "../../web/views/project-form.ts";
 import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";
-import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+import { publishedProjectAt } from "./project-at-url.ts";
 import { isId } from "../../db/ids.ts";
 
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
@@ -36,11 +36,10 @@ export function staffProjectRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use("/admin/prosjekter", requireStaff("project.write"));
 
+  /** The municipality whose projects these pages edit; the aggregator has none (409 from the project service). */
   async function ownMunicipality(): Promise<Municipality> {
-    const municipality = await getLocalMunicipality(ctx.db);
-    if (!municipality) throw new HttpError(404, t.errors.notFound);
-    if (ctx.config.role === "aggregator") throw new HttpError(409, t.staff.aggregator);
-    return municipality;
+    ctx.projects.checkPublishesProjects();
+    return requireLocalMunicipality(ctx);
   }
 
   async function localProject(id: unknown): Promise<Project> {
@@ -138,6 +137,15 @@ export function staffProjectRoutes(ctx: AppContext): Router {
       res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=${published ? "publisert" : "avpublisert"}`);
     });
   }
+
+  // Imitating: a draft here that starts from another project (ours or another municipality's), then its edit form.
+  router.post("/admin/imitasjoner", requireStaff("project.write"), async (req, res) => {
+    const municipality = await ownMunicipality();
+    const original = await publishedProjectAt(ctx, one(req.body as FormBody, "original"));
+    if (!original) throw new HttpError(404, t.errors.notFound);
+    const copy = await ctx.imitations.imitate(municipality, original, actorOf(res));
+    res.redirect(303, `/admin/prosjekter/${copy.id}/rediger`);
+  });
 
   router.get("/admin/prosjekter/:id/slett", async (req, res) => {
     const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);

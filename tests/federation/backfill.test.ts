@@ -4,7 +4,7 @@ import type { TestInstance } from "../helpers/instance.ts";
 import { backfill } from "../../federation/backfill.ts";
 import { getFollowByTarget } from "../../db/follows.ts";
 import { actorKeyPairs } from "../../federation/keys.ts";
-import { updateFederationSettings } from "../../federation/settings.ts";
+import { updateFederationSettings } from "../../db/federation-settings.ts";
 import { eventually, follow, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
 describe("backfill after a follow", () => {

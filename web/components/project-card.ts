@@ -1,14 +1,10 @@
 import type { Project } from "../../core/project.ts";
 import { labelOf, phases, serviceAreas } from "../../core/taxonomies.ts";
-import { paths } from "../../core/urls.ts";
+import { projectPath } from "../../core/urls.ts";
 import { formatDate, isoDate } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
 
-/** Where a project is read here: its own page, or the cached copy of a remote one. */
-export function projectHref(project: Pick<Project, "local" | "slug" | "id">): string {
-  return project.local ? paths.project(project.slug) : paths.remoteProject(project.id);
-}
 
 export interface ProjectCardProps {
   readonly project: Project;
@@ -18,7 +14,7 @@ export interface ProjectCardProps {
 
 /** One project in a list: title, summary and a few facts. */
 export function projectCard({ project, level = 3 }: ProjectCardProps): Html {
-  const title = html`<a href="${projectHref(project)}">${project.title}</a>`;
+  const title = html`<a href="${projectPath(project)}">${project.title}</a>`;
   return html`<li class="card">
 ${level === 2 ? html`<h2 class="card-title">${title}</h2>` : html`<h3 class="card-title">${title}</h3>`}
 <p class="card-summary">${project.summary}</p>

@@ -1,3 +1,4 @@
+import type { FederationSettings } from "../../core/federation-settings.ts";
 import { adminNav } from "../components/admin-nav.ts";
 import { bulkFollowSection, type BulkFollowResult } from "../components/bulk-follow.ts";
 import { checkbox, csrfField, errorSummary, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
@@ -63,7 +64,7 @@ export interface FederationAdminProps {
   readonly followers: readonly FollowerView[];
   readonly blocks: readonly DomainBlockView[];
   readonly failures: readonly DeliveryHealthRow[];
-  readonly settings: { readonly approveFollowers: boolean; readonly backfillLimit: number };
+  readonly settings: FederationSettings;
   readonly errors?: FormErrors;
   readonly values?: Readonly<Record<string, string>>;
   readonly notice?: string;

@@ -1,7 +1,7 @@
 import type { Project } from "../../core/project.ts";
-import { paths } from "../../core/urls.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectCards } from "../components/project-card.ts";
+import { projectPath } from "../../core/urls.ts";
 import { formatDate, safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
@@ -45,7 +45,6 @@ export interface MunicipalityPageProps {
 }
 
 const p = () => t.participants;
-const hrefOf = (local: boolean, slug: string, id: string) => (local ? paths.project(slug) : paths.remoteProject(id));
 
 function madeTable(rows: readonly MadeImitation[]): Html {
   if (rows.length === 0) return html`<p>${p().noneMade}</p>`;
@@ -55,7 +54,7 @@ function madeTable(rows: readonly MadeImitation[]): Html {
 <tbody>${rows.map((r) => {
   const original = safeHttpUrl(r.originalUrl);
   const label = r.originalTitle ? html`${r.originalTitle}${r.originalMunicipality ? html` (${r.originalMunicipality})` : ""}` : html`${p().originalUnknown}`;
-  return html`<tr><th scope="row"><a href="${hrefOf(r.local, r.slug, r.projectId)}">${r.title}</a></th>
+  return html`<tr><th scope="row"><a href="${projectPath({ local: r.local, slug: r.slug, id: r.projectId })}">${r.title}</a></th>
 <td>${original ? html`<a href="${original}" rel="nofollow noopener">${label}</a>` : label}</td></tr>`;
 })}</tbody></table></div>`;
 }
@@ -67,7 +66,7 @@ function receivedTable(rows: readonly ReceivedImitation[]): Html {
 <thead><tr><th scope="col">${p().project}</th><th scope="col">${p().copy}</th><th scope="col">${p().by}</th></tr></thead>
 <tbody>${rows.map((r) => {
   const copy = safeHttpUrl(r.copyUrl);
-  return html`<tr><th scope="row"><a href="${hrefOf(r.originalLocal, r.originalSlug, r.originalId)}">${r.originalTitle}</a></th>
+  return html`<tr><th scope="row"><a href="${projectPath({ local: r.originalLocal, slug: r.originalSlug, id: r.originalId })}">${r.originalTitle}</a></th>
 <td>${copy ? html`<a href="${copy}" rel="nofollow noopener">${r.copyTitle}</a>` : r.copyTitle}</td>
 <td>${r.copyMunicipality}${r.copyFylke ? html` (${r.copyFylke})` : ""}</td></tr>`;
 })}</tbody></table></div>`;

@@ -26,7 +26,7 @@ import {
   textField,
   type FormErrors,
 } from "../components/form-fields.ts";
-import { projectHref } from "../components/project-card.ts";
+import { projectPath } from "../../core/urls.ts";
 import { safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
@@ -114,7 +114,7 @@ function statusBox(project: Project, csrf: string): Html {
   const id = project.id;
   return html`<div class="status-box">
 <p>${t.staff.status}: <strong>${project.published ? t.staff.statusPublished : t.staff.statusDraft}</strong>${
-    project.published ? html` · <a href="${projectHref(project)}">${t.staff.view}</a>` : html` · <a href="${projectHref(project)}">${t.staff.preview}</a>`
+    project.published ? html` · <a href="${projectPath(project)}">${t.staff.view}</a>` : html` · <a href="${projectPath(project)}">${t.staff.preview}</a>`
   }</p>
 <form method="post" action="/admin/prosjekter/${id}/${project.published ? "avpubliser" : "publiser"}" class="inline-form">
 ${csrfField(csrf)}<button type="submit"${project.published ? html` class="button-secondary"` : ""}>${project.published ? t.staff.unpublish : t.staff.publish}</button>

@@ -2,7 +2,7 @@ import type { Project } from "../../core/project.ts";
 import { labelOf, phases } from "../../core/taxonomies.ts";
 import { csrfField, notice } from "../components/form-fields.ts";
 import { pagination } from "../components/pagination.ts";
-import { projectHref } from "../components/project-card.ts";
+import { projectPath } from "../../core/urls.ts";
 import { formatDateTime, isoDate } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
@@ -32,7 +32,7 @@ ${result.items.length === 0
 <caption class="visually-hidden">${t.staff.projectsTitle}</caption>
 <thead><tr><th scope="col">${t.fields.title}</th><th scope="col">${t.staff.status}</th><th scope="col">${t.fields.phase}</th><th scope="col">${t.list.updatedAt}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${result.items.map(
-  (p) => html`<tr><td><a href="${projectHref(p)}">${p.title}</a></td><td>${p.published ? t.staff.statusPublished : html`<span class="tag tag-draft">${t.staff.statusDraft}</span>`}</td><td>${labelOf(phases, p.phase)}</td><td><time datetime="${isoDate(p.updatedAt)}">${formatDateTime(p.updatedAt)}</time></td><td><a href="/admin/prosjekter/${p.id}/rediger">${t.staff.edit}<span class="visually-hidden"> ${p.title}</span></a></td></tr>`,
+  (p) => html`<tr><td><a href="${projectPath(p)}">${p.title}</a></td><td>${p.published ? t.staff.statusPublished : html`<span class="tag tag-draft">${t.staff.statusDraft}</span>`}</td><td>${labelOf(phases, p.phase)}</td><td><time datetime="${isoDate(p.updatedAt)}">${formatDateTime(p.updatedAt)}</time></td><td><a href="/admin/prosjekter/${p.id}/rediger">${t.staff.edit}<span class="visually-hidden"> ${p.title}</span></a></td></tr>`,
 )}</tbody></table></div>`}
 ${pagination({ page: result.page, pages, href: (n) => `/admin/prosjekter?side=${n}` })}`,
   });

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from "express";
 import { listCollaborationRequests } from "../../db/collaboration-requests.ts";
-import { getProjectByUrl } from "../../db/projects.ts";
 import type { Project } from "../../core/project.ts";
 import { collaborationRequestSchema } from "../../core/collaboration.ts";
 import type { AppContext } from "../context.ts";
@@ -11,27 +10,21 @@ import { NotOursToAnswerError } from "../../services/collaboration.ts";
 import { one, parseForm, type FormBody } from "../forms/issues.ts";
 import { collaborationFormPage, collaborationListPage } from "../../web/views/collaboration.ts";
 import { t } from "../../web/texts.ts";
-import { cachedLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, formChrome, sendPage } from "./page-helpers.ts";
+import { publishedProjectAt } from "./project-at-url.ts";
 
-/** Staff pages for imitating projects and for collaboration requests. */
-export function imitationPageRoutes(ctx: AppContext): Router {
+/** Staff pages for requests to join projects: ask to join one, and answer those that come in. */
+export function collaborationPageRoutes(ctx: AppContext): Router {
   const router = Router();
   const staff = requireStaff("project.write");
 
   async function projectByUrl(url: string): Promise<Project> {
-    const found = /^https?:\/\//.test(url) ? ((await getProjectByUrl(ctx.db, url)) ?? (await ctx.resolveRemoteProject?.(url))) : undefined;
-    if (!found || !found.published) throw new HttpError(404, t.errors.notFound);
+    const found = await publishedProjectAt(ctx, url);
+    if (!found) throw new HttpError(404, t.errors.notFound);
     return found;
   }
 
   const actorOf = (res: Response) => ({ accountId: res.locals.account!.id, name: res.locals.account!.name });
-
-  router.post("/admin/imitasjoner", staff, async (req, res) => {
-    if (ctx.config.role === "aggregator") throw new HttpError(409, "En samleinstans publiserer ikke egne prosjekter");
-    const original = await projectByUrl(one(req.body as FormBody, "original"));
-    const copy = await ctx.imitations.imitate(await requireLocalMunicipality(ctx), original, actorOf(res));
-    res.redirect(303, `/admin/prosjekter/${copy.id}/rediger`);
-  });
 
   async function listPage(req: Request, res: Response, message?: string) {
     const municipality = await cachedLocalMunicipality(ctx);
