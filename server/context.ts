@@ -9,8 +9,7 @@ import type { ImitationService } from "../services/imitations.ts";
 import type { CollaborationService } from "../services/collaboration.ts";
 import type { ProfileService } from "../services/profile.ts";
 import type { FederationSettingsService } from "../services/federation-settings.ts";
-import type { DerivedCache } from "../services/derived-cache.ts";
-import type { OverviewStats } from "../db/overview.ts";
+import type { OverviewService } from "../services/overview.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
@@ -24,8 +23,8 @@ export interface AppContext {
   collaboration: CollaborationService;
   profile: ProfileService;
   federationSettings: FederationSettingsService;
-  /** Overview figures by filter, recomputed whenever the content version moves. */
-  overviewCache: DerivedCache<OverviewStats>;
+  /** Overview figures and participants, recomputed whenever the content version moves. */
+  overview: OverviewService;
   /** Finds a project by its URL, fetching and caching it from another instance when we do not hold it (federation's, given at composition). */
   readonly resolveRemoteProject: (url: string) => Promise<Project | undefined>;
   /** Seals secrets kept in the database (server/secret-box.ts). */

@@ -15,7 +15,7 @@ import { ImitationService } from "../services/imitations.ts";
 import { CollaborationService } from "../services/collaboration.ts";
 import { ProfileService } from "../services/profile.ts";
 import { FederationSettingsService } from "../services/federation-settings.ts";
-import { DerivedCache } from "../services/derived-cache.ts";
+import { OverviewService } from "../services/overview.ts";
 import { loadSecretKey, secretBox } from "./secret-box.ts";
 import type { FederationDeps } from "../federation/deps.ts";
 import { buildFederation, startFederation, type FederationTuning, type KominnFederation } from "../federation/index.ts";
@@ -55,7 +55,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     collaboration: new CollaborationService(database.db, events, projects),
     profile: new ProfileService(database.db, events, { origin: config.origin, role: config.role }),
     federationSettings: new FederationSettingsService(database.db, events),
-    overviewCache: new DerivedCache(database.db),
+    overview: new OverviewService(database.db),
     secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,
     loginLimits: createLoginLimits(options.now),

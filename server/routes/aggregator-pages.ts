@@ -1,34 +1,18 @@
 import { Router } from "express";
 import { z } from "zod";
-import {
-  followsSignature,
-  getParticipant,
-  imitationsMadeBy,
-  imitationsReceivedBy,
-  listParticipants,
-  type Participant,
-} from "../../db/participants.ts";
+import { getParticipant, imitationsMadeBy, imitationsReceivedBy } from "../../db/participants.ts";
 import { listProjects } from "../../db/projects.ts";
 import { t } from "../../web/texts.ts";
 import { municipalityListPage } from "../../web/views/municipality-list.ts";
 import { municipalityPage } from "../../web/views/municipality-page.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
-import { DerivedCache } from "../../services/derived-cache.ts";
 import { sendOverview } from "./overview-page.ts";
 import { cachedLocalMunicipality, chromeOf, parseQueryOr400, sendPage } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 const perPage = 24;
-
-// The list counts over every project: computed once per content version (and set of follows).
-const caches = new WeakMap<AppContext, DerivedCache<Participant[]>>();
-function participantsCache(ctx: AppContext): DerivedCache<Participant[]> {
-  let cache = caches.get(ctx);
-  if (!cache) caches.set(ctx, (cache = new DerivedCache(ctx.db, 20)));
-  return cache;
-}
 
 /**
  * The national view: on the aggregator the front page is the overview; on
@@ -47,7 +31,7 @@ export function aggregatorPageRoutes(ctx: AppContext): Router {
   router.get("/kommuner", async (req, res) => {
     const municipality = await cachedLocalMunicipality(ctx);
     const includeLocal = ctx.config.role !== "aggregator";
-    const participants = await participantsCache(ctx).get(await followsSignature(ctx.db), () => listParticipants(ctx.db, { includeLocal }));
+    const participants = await ctx.overview.participants(includeLocal);
     sendPage(res, municipalityListPage({ chrome: chromeOf(ctx, req, res, municipality), participants }));
   });
 

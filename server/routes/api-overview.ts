@@ -1,5 +1,4 @@
 import { Router } from "express";
-import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { overviewQuerySchema } from "../../core/overview-query.ts";
@@ -10,7 +9,7 @@ export function apiOverviewRoutes(ctx: AppContext): Router {
 
   router.get("/overview", async (req, res) => {
     const query = parseOr400(overviewQuerySchema, req.query);
-    const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
+    const stats = await ctx.overview.figures(query);
     res.json({
       filter: query,
       ...stats,

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from "express";
-import { overviewFilterOf, overviewStats } from "../../db/overview.ts";
 import type { AppContext } from "../context.ts";
 import { overviewQuerySchema } from "../../core/overview-query.ts";
 import { reuseShare } from "../../core/overview.ts";
@@ -12,7 +11,7 @@ import { cachedLocalMunicipality, chromeOf, sendPage, withoutEmpty } from "./pag
 export async function sendOverview(ctx: AppContext, req: Request, res: Response): Promise<void> {
   const query = parseOr400(overviewQuerySchema, withoutEmpty(req.query));
   const municipality = await cachedLocalMunicipality(ctx);
-  const stats = await ctx.overviewCache.get(JSON.stringify(query), () => overviewStats(ctx.db, overviewFilterOf(query)));
+  const stats = await ctx.overview.figures(query);
   const title = ctx.config.role === "aggregator" ? t.overview.titleNational : t.overview.titleLocal;
   const figures = {
     ...stats,
