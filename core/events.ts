@@ -1,11 +1,12 @@
 import type { Project } from "./project.ts";
-import type { CollaborationRequest } from "../db/schema.ts";
-import type { Logger } from "./logger.ts";
 import type { FederationSettings } from "./federation-settings.ts";
 
 /**
- * Domain events, emitted after the write has committed. Federation and search
- * subscribe here, so a failing subscriber never fails the user's save.
+ * Domain events. A service appends each to the journal (db/journal.ts) in the
+ * transaction of the change it records; the subscribers listed in
+ * server/subscribers.ts read them in order from their last acknowledged
+ * position, so a failing subscriber never fails the user's save, and a crash
+ * never loses an event or repeats one.
  */
 export interface DomainEvents {
   "project.published": { project: Project };
@@ -21,44 +22,19 @@ export interface DomainEvents {
   /** Our staff asked to join another municipality's project (federation delivers it). */
   "collaboration.requested": { requestId: string };
   /** We accepted or declined a request to join one of our projects (federation tells the asker). */
-  "collaboration.decided": { request: CollaborationRequest; projectUrl: string };
+  "collaboration.decided": { request: DecidedRequest; projectUrl: string };
+}
+
+/** What federation needs to answer a collaboration request. */
+export interface DecidedRequest {
+  id: string;
+  status: "pending" | "accepted" | "declined";
+  /** The peer's Join, when the request came over ActivityPub. */
+  activityId: string | null;
+  fromActorUrl: string;
 }
 
 export type EventName = keyof DomainEvents;
-type Handler<E extends EventName> = (payload: DomainEvents[E]) => Promise<void> | void;
 
-export class EventBus {
-  #handlers = new Map<EventName, Handler<never>[]>();
-  #pending = new Set<Promise<void>>();
-  readonly #logger: Logger;
-
-  constructor(logger: Logger) {
-    this.#logger = logger;
-  }
-
-  on<E extends EventName>(name: E, handler: Handler<E>): void {
-    const list = this.#handlers.get(name) ?? [];
-    list.push(handler as Handler<never>);
-    this.#handlers.set(name, list);
-  }
-
-  /** Runs subscribers in the background; errors are logged, never thrown to the emitter. */
-  emit<E extends EventName>(name: E, payload: DomainEvents[E]): void {
-    for (const handler of this.#handlers.get(name) ?? []) {
-      const run = (async () => {
-        try {
-          await (handler as Handler<E>)(payload);
-        } catch (error) {
-          this.#logger.error(`subscriber of ${name} failed`, error);
-        }
-      })();
-      this.#pending.add(run);
-      void run.finally(() => this.#pending.delete(run));
-    }
-  }
-
-  /** Resolves once every subscriber started so far has finished (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-}
+/** One event as the journal holds it: `id` orders every event of the instance. */
+export type JournalEvent = { [E in EventName]: { id: number; name: E; payload: DomainEvents[E] } }[EventName];

@@ -58,26 +58,3 @@ export async function decideCollaborationRequest(
     .returning();
   return row;
 }
-
-/** Records that the activity this request owes a peer (our Join, or our answer) is queued. */
-export async function markCollaborationQueued(db: Db, id: string): Promise<void> {
-  await db.update(collaborationRequests).set({ queuedAt: new Date() }).where(eq(collaborationRequests.id, id));
-}
-
-/**
- * Requests owing a peer an activity that was never queued (a crash between
- * the save and the queueing): our staff's requests to other municipalities'
- * projects, and our decisions on peers' requests.
- */
-export async function owedCollaborationRequests(db: Db): Promise<CollaborationRequest[]> {
-  const rows = await db
-    .select({ request: collaborationRequests })
-    .from(collaborationRequests)
-    .innerJoin(projects, eq(collaborationRequests.projectId, projects.id))
-    .where(
-      sql`${collaborationRequests.queuedAt} is null and (
-        (${collaborationRequests.activityId} is null and not ${projects.local}) or
-        (${collaborationRequests.activityId} is not null and ${collaborationRequests.status} <> 'pending'))`,
-    );
-  return rows.map((r) => r.request);
-}

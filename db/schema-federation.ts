@@ -95,17 +95,6 @@ export const processedActivities = pgTable(
   (t) => [index("processed_activities_at_idx").on(t.processedAt)],
 );
 
-/**
- * Our published projects as our followers last heard of them: a row once a
- * Create or Update is queued for delivery (with the version sent), gone once
- * a Delete is. What differs from the projects table after a crash between a
- * save and its delivery is sent at the next start.
- */
-export const announcedProjects = pgTable("announced_projects", {
-  url: text("url").primaryKey(),
-  updatedAt: at("updated_at").notNull(),
-});
-
 /** Per receiving host: failing deliveries, shown on the admin federation page. */
 export const deliveryFailures = pgTable("delivery_failures", {
   host: text("host").primaryKey(),

@@ -244,12 +244,6 @@ export const collaborationRequests = pgTable(
     decidedBy: text("decided_by"),
     createdAt: createdAt(),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
-    /**
-     * When the activity this row owes a peer was queued: our Join for a
-     * request our staff sent to another municipality, or our Accept/Reject
-     * for a peer's request once decided. Null while owed (see federation/collaboration.ts).
-     */
-    queuedAt: timestamp("queued_at", { withTimezone: true }),
   },
   (t) => [
     index("collaboration_requests_project_idx").on(t.projectId, t.createdAt.desc()),

@@ -3,23 +3,24 @@
 // us: inbox/collaboration-requested.ts and inbox/collaboration-answered.ts).
 import type { Federation } from "@fedify/fedify";
 import { Accept, Join, PropertyValue, Reject } from "@fedify/vocab";
-import {
-  getCollaborationRequest,
-  markCollaborationQueued,
-  owedCollaborationRequests,
-} from "../db/collaboration-requests.ts";
+import { getCollaborationRequest } from "../db/collaboration-requests.ts";
 import { getLocalMunicipality, getMunicipalityByActorUrl } from "../db/municipalities.ts";
 import { getProject } from "../db/projects.ts";
 import type { CollaborationRequest } from "../db/schema.ts";
+import type { DecidedRequest, JournalEvent } from "../core/events.ts";
+import type { EventHandler } from "../db/journal.ts";
+import type { DrizzleMessageQueue } from "./queue.ts";
 import type { FederationDeps } from "./deps.ts";
 import { collaborationRequestUrl, contactFields } from "./collaboration-object.ts";
 import { recipientOf } from "./recipients.ts";
+
 /**
  * Sends our staff's requests to the projects' owners, and our answers to those
- * who asked us. Each request records when its activity was queued; `catchUp`
- * (at start) sends what a crash held back, under the same activity ids.
+ * who asked us: the journal's collaboration subscriber (server/subscribers.ts).
+ * What an event enqueues is written in the transaction that acknowledges it,
+ * so each request and answer is queued exactly once, even across a crash.
  */
-export function subscribeCollaboration(app: FederationDeps, federation: Federation<FederationDeps>): { catchUp(): Promise<void> } {
+export function collaborationHandler(app: FederationDeps, federation: Federation<FederationDeps>, queue: DrizzleMessageQueue): EventHandler {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
   async function sendJoin(request: CollaborationRequest): Promise<void> {
@@ -43,10 +44,9 @@ export function subscribeCollaboration(app: FederationDeps, federation: Federati
         ],
       }),
     );
-    await markCollaborationQueued(app.db, request.id);
   }
 
-  async function sendAnswer(request: CollaborationRequest): Promise<void> {
+  async function sendAnswer(request: DecidedRequest): Promise<void> {
     if (!request.activityId) return; // asked here, by our own staff
     const asker = await getMunicipalityByActorUrl(app.db, request.fromActorUrl);
     const recipient = asker && recipientOf(asker);
@@ -63,20 +63,22 @@ export function subscribeCollaboration(app: FederationDeps, federation: Federati
         to: new URL(request.fromActorUrl),
       }),
     );
-    await markCollaborationQueued(app.db, request.id);
   }
 
-  app.events.on("collaboration.requested", async ({ requestId }) => {
-    const request = await getCollaborationRequest(app.db, requestId);
-    if (request) await sendJoin(request);
-  });
-  app.events.on("collaboration.decided", ({ request }) => sendAnswer(request));
+  async function send(event: JournalEvent): Promise<void> {
+    if (event.name === "collaboration.requested") {
+      const request = await getCollaborationRequest(app.db, event.payload.requestId);
+      if (request) await sendJoin(request);
+    } else if (event.name === "collaboration.decided") {
+      await sendAnswer(event.payload.request);
+    }
+  }
 
   return {
-    async catchUp() {
-      for (const request of await owedCollaborationRequests(app.db)) {
-        await (request.activityId ? sendAnswer(request) : sendJoin(request));
-      }
+    async handle(event) {
+      const queued = await queue.collect(() => send(event));
+      if (queued.length > 0) return (tx) => queue.insertCollected(tx, queued);
     },
+    afterBatch: () => queue.wake(),
   };
 }

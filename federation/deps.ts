@@ -2,7 +2,7 @@
 // (server/instance.ts) and carried as Fedify's context data. Federation sees
 // these and nothing else of the server.
 import type { Config } from "../core/config.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Db } from "../db/client.ts";
 import type { CollaborationService } from "../services/collaboration.ts";
@@ -17,7 +17,7 @@ export interface FederationDeps {
   config: FederationConfig;
   db: Db;
   logger: Logger;
-  events: EventBus;
+  events: EventJournal;
   projects: ProjectService;
   imitations: ImitationService;
   collaboration: CollaborationService;

@@ -17,8 +17,9 @@ import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
 import { federationMiddleware } from "./middleware.ts";
-import { subscribeCollaboration } from "./collaboration.ts";
-import { subscribeOutbox } from "./outbox.ts";
+import { collaborationHandler } from "./collaboration.ts";
+import { outboxHandler } from "./outbox.ts";
+import type { EventHandler } from "../db/journal.ts";
 import { DrizzleMessageQueue } from "./queue.ts";
 
 export interface FederationTuning {
@@ -76,8 +77,8 @@ export interface KominnFederation {
   checkPeers(): Promise<PeerCheck[]>;
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
-  /** Sends what a crash held back from our followers and peers (see outbox.ts, collaboration.ts). */
-  catchUp(): Promise<void>;
+  /** The journal's subscribers that turn events into activities (server/subscribers.ts lists them). */
+  handlers: { outbox: EventHandler; collaboration: EventHandler };
   /** Express middleware in front of the app: Fedify answers ActivityPub requests and passes the rest on. */
   middleware: RequestHandler;
   /** Finds a project by its URL, fetching it (and its originals) from its own host when we do not hold it; undefined when it cannot be had. */
@@ -127,12 +128,7 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
   registerActor(federation);
   registerCollections(federation);
   registerInbox(federation);
-  const outbox = subscribeOutbox(app, federation);
-  const collaboration = subscribeCollaboration(app, federation);
-  const catchUp = async () => {
-    await outbox.catchUp();
-    await collaboration.catchUp();
-  };
+  const handlers = { outbox: outboxHandler(app, federation, queue), collaboration: collaborationHandler(app, federation, queue) };
   const context = () => federation.createContext(new URL(app.config.origin), app);
   const resolve = (url: string) =>
     resolveRemoteProject(context(), url).catch((error) => {
@@ -148,14 +144,14 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     checkPeers: () => checkPeers(app),
     queue,
     kv,
-    catchUp,
+    handlers,
     middleware: federationMiddleware(federation, app),
     resolveRemoteProject: resolve,
   };
 }
 
 /**
- * Starts the delivery queue, sends what a restart held back, and on the
+ * Starts the delivery queue, and on the
  * national instance the periodic peer check; returns a stop function that
  * waits for the workers and backfills.
  */
@@ -163,7 +159,6 @@ export function startFederation(app: FederationDeps, kf: KominnFederation): () =
   const controller = new AbortController();
   // The workers deliver with Fedify's global fetch: inside runWithNetwork it goes through our network.
   const running = runWithNetwork(app.config, () => kf.federation.startQueue(app, { signal: controller.signal })).catch((error) => app.logger.error("federation queue stopped", error));
-  const caughtUp = kf.catchUp().catch((error) => app.logger.warn("federation: could not send what a restart held back", error));
   // Housekeeping: expired cache entries, and activity ids old enough that no sender still retries them.
   const sweep = setInterval(() => {
     void kf.kv.sweep().catch(() => {});
@@ -179,7 +174,6 @@ export function startFederation(app: FederationDeps, kf: KominnFederation): () =
   return async () => {
     clearInterval(peerCheck);
     clearInterval(sweep);
-    await caughtUp;
     controller.abort();
     await running;
     await backfillsSettled();

@@ -4,37 +4,29 @@ import { instant } from "./time.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import type { Project } from "../core/project.ts";
 import type { FederationDeps } from "./deps.ts";
+import type { EventHandler } from "../db/journal.ts";
+import type { DrizzleMessageQueue } from "./queue.ts";
 import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
-import { markAnnounced, markRetracted, unannouncedProjects, unretractedUrls } from "../db/announced-projects.ts";
-import { getProjectByUrl } from "../db/projects.ts";
-import { getSetting, setSetting } from "../db/settings.ts";
-import { createHash } from "node:crypto";
 import { sendToAncestors } from "./imitations.ts";
 
-/** The digest of our actor as followers were last sent it (settings key). */
-const announcedProfileKey = "federation.announcedProfile";
-
 /**
- * Turns domain events into activities for our followers. Runs after the
- * write has committed; sending only enqueues (the database-backed queue
- * does the rest), so a slow or dead follower never fails a save.
+ * Turns domain events into activities for our followers: the journal's
+ * federation subscriber (server/subscribers.ts). Sending only enqueues into
+ * our database-backed queue, and what an event enqueues is written in the
+ * transaction that acknowledges the event, so each event is queued exactly
+ * once, even across a crash; a slow or dead follower never fails a save.
  * Drafts never produce an event, so they never leave the instance.
  *
- * What was queued is recorded per project (announced_projects), and for our
- * actor as a digest of the one sent. A crash between a save and its
- * queueing is made good at the next start by `catchUp`; activity ids follow
- * from the project's version, so a receiver that got the activity already
- * sees the same id again and ignores it.
- *
- * Order: a project's activities are queued one after the other, and carry the
- * project's URL as ordering key (our actor's for profile updates), so each
- * inbox gets a project's Create before its Updates before its Delete, even
- * when an inbox was down and its deliveries were retried or held meanwhile.
+ * Order: the journal hands events over one at a time in order, and each
+ * activity carries the project's URL as ordering key (our actor's for profile
+ * updates), so each inbox gets a project's Create before its Updates before
+ * its Delete, even when an inbox was down and its deliveries were retried or
+ * held meanwhile.
  */
-export function subscribeOutbox(app: FederationDeps, federation: Federation<FederationDeps>): { catchUp(): Promise<void> } {
+export function outboxHandler(app: FederationDeps, federation: Federation<FederationDeps>, queue: DrizzleMessageQueue): EventHandler {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
   async function toFollowers(ctx: Context<FederationDeps>, handle: string, activity: Create | Update | Delete, orderingKey: string) {
@@ -47,18 +39,6 @@ export function subscribeOutbox(app: FederationDeps, federation: Federation<Fede
       // different paths and could overtake each other.
       fanout: "force",
     });
-  }
-
-  /** Runs `task` after every earlier one for the same key has finished, so activities are queued in the order of events. */
-  const tails = new Map<string, Promise<void>>();
-  function inOrder(key: string, task: () => Promise<void>): Promise<void> {
-    const run = (tails.get(key) ?? Promise.resolve()).then(task);
-    const tail = run.catch(() => {});
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
   }
 
   const own = (project: Project) => project.local && project.published;
@@ -84,42 +64,31 @@ export function subscribeOutbox(app: FederationDeps, federation: Federation<Fede
             cc: followersUrl,
           });
     await deliver(ctx, project, activity);
-    await markAnnounced(app.db, project);
   }
 
-  /** A Delete for the project at `url`; to the owners of its originals too when the project is still here. */
-  async function retract(url: string, version: Date, project?: Project) {
+  /** A Delete for the project; to the owners of its originals too. */
+  async function retract(project: Project) {
+    // A draft that was never published was never sent anywhere.
+    if (!project.local || !project.publishedAt) return;
     const ctx = context();
     const local = await getLocalMunicipality(app.db);
     if (!local) return;
     const activity = new Delete({
-      id: new URL(`${url}#delete-${version.getTime()}`),
+      id: new URL(`${project.url}#delete-${project.updatedAt.getTime()}`),
       actor: new URL(local.actorUrl),
-      object: new Tombstone({ id: new URL(url) }),
+      object: new Tombstone({ id: new URL(project.url) }),
       to: PUBLIC_COLLECTION,
       cc: ctx.getFollowersUri(local.handle),
     });
-    if (project) await deliver(ctx, project, activity);
-    else await toFollowers(ctx, local.handle, activity, url);
-    await markRetracted(app.db, url);
+    await deliver(ctx, project, activity);
   }
 
-  app.events.on("project.published", ({ project }) => (own(project) ? inOrder(project.url, () => announce(project, "create")) : undefined));
-  app.events.on("project.updated", ({ project }) => (own(project) ? inOrder(project.url, () => announce(project, "update")) : undefined));
-  const retracted = ({ project }: { project: Project }) =>
-    // A draft that was never published was never sent anywhere.
-    project.local && project.publishedAt ? inOrder(project.url, () => retract(project.url, project.updatedAt, project)) : undefined;
-  app.events.on("project.unpublished", retracted);
-  app.events.on("project.deleted", retracted);
-
-  /** Sends our actor to followers when it differs from the one they were last sent. */
-  async function announceProfile(force: boolean) {
+  /** Sends our actor to followers. */
+  async function announceProfile() {
     const ctx = context();
     const municipality = await getLocalMunicipality(app.db);
     const actor = await localActor(ctx);
     if (!municipality || !actor) return;
-    const digest = createHash("sha256").update(JSON.stringify(await actor.toJsonLd())).digest("hex");
-    if (!force && (await getSetting<string>(app.db, announcedProfileKey)) === digest) return;
     await toFollowers(
       ctx,
       municipality.handle,
@@ -132,22 +101,30 @@ export function subscribeOutbox(app: FederationDeps, federation: Federation<Fede
       }),
       municipality.actorUrl,
     );
-    await setSetting(app.db, announcedProfileKey, digest);
   }
 
-  app.events.on("profile.updated", () => inOrder("profile", () => announceProfile(true)));
-  // Whether follows need approval shows on our actor; the other settings are ours alone.
-  app.events.on("federation.settings.updated", ({ changed }) =>
-    changed.includes("approveFollowers") ? inOrder("profile", () => announceProfile(false)) : undefined);
+  async function send(event: Parameters<EventHandler["handle"]>[0]): Promise<void> {
+    switch (event.name) {
+      case "project.published":
+        return own(event.payload.project) ? announce(event.payload.project, "create") : undefined;
+      case "project.updated":
+        return own(event.payload.project) ? announce(event.payload.project, "update") : undefined;
+      case "project.unpublished":
+      case "project.deleted":
+        return retract(event.payload.project);
+      case "profile.updated":
+        return announceProfile();
+      // Whether follows need approval shows on our actor; the other settings are ours alone.
+      case "federation.settings.updated":
+        return event.payload.changed.includes("approveFollowers") ? announceProfile() : undefined;
+    }
+  }
 
   return {
-    async catchUp() {
-      for (const { project, known } of await unannouncedProjects(app.db)) await inOrder(project.url, () => announce(project, known ? "update" : "create"));
-      for (const { url, updatedAt } of await unretractedUrls(app.db)) {
-        const project = await getProjectByUrl(app.db, url);
-        await inOrder(url, () => retract(url, project?.updatedAt ?? updatedAt, project));
-      }
-      await inOrder("profile", () => announceProfile(false));
+    async handle(event) {
+      const queued = await queue.collect(() => send(event));
+      if (queued.length > 0) return (tx) => queue.insertCollected(tx, queued);
     },
+    afterBatch: () => queue.wake(),
   };
 }

@@ -37,10 +37,27 @@ interface Running extends Claimed {
    * each when they carry an ordering key): written in one insert when the
    * handler is done, in the transaction that removes the fan-out message.
    */
-  spawned?: { message: unknown; orderingKey: string | null; runAt: Date }[];
+  spawned?: CollectedMessage[];
 }
 
 const running = new AsyncLocalStorage<Running>();
+
+/** A message enqueued while `collect` ran: not yet written. */
+export interface CollectedMessage {
+  message: unknown;
+  orderingKey: string | null;
+  runAt: Date;
+}
+
+const collecting = new AsyncLocalStorage<{ queue: DrizzleMessageQueue; messages: CollectedMessage[] }>();
+
+async function insertMessages(db: Db, messages: readonly CollectedMessage[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500) {
+    await db.insert(fedifyQueue).values(
+      messages.slice(i, i + 500).map((m) => ({ message: sql`${JSON.stringify(m.message)}::jsonb`, orderingKey: m.orderingKey, runAt: m.runAt })),
+    );
+  }
+}
 
 /**
  * The queued message whose handler is running in this async context, if any.
@@ -100,6 +117,11 @@ export class DrizzleMessageQueue implements MessageQueue {
     const runAt = new Date(Date.now() + delayMs);
     const job = running.getStore();
     const orderingKey = options?.orderingKey ?? null;
+    const collector = collecting.getStore();
+    if (collector?.queue === this) {
+      for (const message of messages) collector.messages.push({ message, orderingKey, runAt });
+      return;
+    }
     if (
       job?.queue === this &&
       messages.length === 1 &&
@@ -122,6 +144,27 @@ export class DrizzleMessageQueue implements MessageQueue {
       messages.map((m) => ({ message: sql`${JSON.stringify(m)}::jsonb`, orderingKey: options?.orderingKey ?? null, runAt })),
     );
     if (delayMs === 0) for (const wake of this.#wakers) wake();
+  }
+
+  /**
+   * Runs `fn`, keeping what it enqueues here instead of writing it, so the
+   * caller can write it with `insertCollected` in a transaction of its own
+   * (the journal's subscriber: queued and acknowledged in one commit).
+   */
+  async collect(fn: () => Promise<void>): Promise<CollectedMessage[]> {
+    const store = { queue: this, messages: [] as CollectedMessage[] };
+    await collecting.run(store, fn);
+    return store.messages;
+  }
+
+  /** Writes collected messages through `tx`; call `wake` once it has committed. */
+  async insertCollected(tx: Db, messages: readonly CollectedMessage[]): Promise<void> {
+    await insertMessages(tx, messages);
+  }
+
+  /** Tells idle workers that messages are due. */
+  wake(): void {
+    for (const wake of this.#wakers) wake();
   }
 
   async getDepth(): Promise<MessageQueueDepth> {
@@ -220,11 +263,7 @@ export class DrizzleMessageQueue implements MessageQueue {
         else {
           // A crash before this commits leaves the fan-out message, which runs again: nothing is lost.
           await this.#db.transaction(async (tx) => {
-            for (let i = 0; i < spawned.length; i += 500) {
-              await tx.insert(fedifyQueue).values(
-                spawned.slice(i, i + 500).map((m) => ({ message: sql`${JSON.stringify(m.message)}::jsonb`, orderingKey: m.orderingKey, runAt: m.runAt })),
-              );
-            }
+            await insertMessages(tx, spawned);
             await tx.execute(release);
           });
         }

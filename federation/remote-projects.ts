@@ -45,16 +45,23 @@ export async function storeProjectDocument(
   if (received.attributedTo !== municipality.actorUrl) {
     throw new RefusedError(`${received.url} is attributed to ${received.attributedTo}, not ${municipality.actorUrl}`);
   }
-  const project = await upsertRemoteProject(app.db, municipality, received);
+  // The copy and its event commit together (db/journal.ts).
+  const project = await app.events.transaction(async (tx) => {
+    const stored = await upsertRemoteProject(tx, municipality, received);
+    if (stored) await app.events.append(tx, "remote.project.upserted", { project: stored });
+    return stored;
+  });
   if (!project) return "unchanged";
-  app.events.emit("remote.project.upserted", { project });
   return "stored";
 }
 
 export async function removeProject(app: FederationDeps, municipality: Municipality, url: string): Promise<boolean> {
-  const id = await removeRemoteProject(app.db, municipality, url);
+  const id = await app.events.transaction(async (tx) => {
+    const removed = await removeRemoteProject(tx, municipality, url);
+    if (removed) await app.events.append(tx, "remote.project.removed", { projectId: removed, url });
+    return removed;
+  });
   if (!id) return false;
-  app.events.emit("remote.project.removed", { projectId: id, url });
   return true;
 }
 

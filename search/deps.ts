@@ -1,7 +1,6 @@
 // What search needs from the instance, handed in by the composition root
 // (server/instance.ts).
 import type { Config } from "../core/config.ts";
-import type { EventBus } from "../core/events.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Db } from "../db/client.ts";
 
@@ -12,5 +11,4 @@ export interface SearchDeps {
   config: SearchConfig;
   db: Db;
   logger: Logger;
-  events: EventBus;
 }

@@ -1,5 +1,5 @@
 // Wires search into an instance: picks the backend from the configuration,
-// keeps the index in step through domain events, and offers the search service.
+// keeps the index in step (its indexer is the journal's search subscriber), and offers the search service.
 import type { Db } from "../db/client.ts";
 import type { Config } from "../core/config.ts";
 import type { SearchDeps } from "./deps.ts";
@@ -35,7 +35,6 @@ export function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): 
   const regions = options.regions ?? defaultRegions;
   const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
-  indexer.subscribe(ctx.events);
   indexer.start();
   return {
     service: new SearchService(ctx.db, backend, regions),

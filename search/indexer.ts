@@ -1,7 +1,8 @@
 // Keeps the search index in step with the database. Every change becomes a
-// row in `search_queue` first (durable), then the backend is updated; if the
-// backend is down, the row stays and a timer retries with back-off, so nothing
-// is lost and the person who saved never sees an error.
+// row in `search_queue` first (durable, written with the journal position of
+// the event that caused it), then the backend is updated; if the backend is
+// down, the row stays and a timer retries with back-off, so nothing is lost
+// and the person who saved never sees an error.
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { getProjectByUrl, toProject } from "../db/projects.ts";
@@ -9,7 +10,8 @@ import { municipalities, projects } from "../db/schema.ts";
 import { searchQueue, searchTerms } from "../db/schema-search.ts";
 import type { Project } from "../core/project.ts";
 import type { Region } from "../core/regions.ts";
-import type { EventBus } from "../core/events.ts";
+import type { JournalEvent } from "../core/events.ts";
+import type { EventHandler } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import type { SearchBackend, SearchDocument } from "./backend.ts";
 import { searchDocument } from "./document.ts";
@@ -23,7 +25,6 @@ export interface IndexerOptions {
 }
 
 const maxBackoffMs = 10 * 60 * 1000;
-const coalesceMs = 20;
 
 export class SearchIndexer {
   readonly #db: Db;
@@ -46,55 +47,53 @@ export class SearchIndexer {
     this.#batchSize = options.batchSize ?? 200;
   }
 
-  /** Queues every change to a public project, local or remote. */
-  subscribe(events: EventBus): void {
+  /**
+   * The journal's search subscriber (server/subscribers.ts): queues every
+   * change to a public project, local or remote, in the transaction that
+   * acknowledges the event, then works through the queue. The subscriber runs
+   * after imitation bookkeeping, so imitation counts are current.
+   */
+  handler(): EventHandler {
     // A changed imitation also changes its original's imitation count, so both are queued.
-    const queue = async (project: Project) => {
+    const ids = async (project: Project) => {
       const original = project.imitationOf ? await getProjectByUrl(this.#db, project.imitationOf) : undefined;
-      await this.enqueue(original ? [project.id, original.id] : [project.id]);
+      return original ? [project.id, original.id] : [project.id];
     };
-    events.on("project.published", ({ project }) => queue(project));
-    events.on("project.updated", ({ project }) => queue(project));
-    events.on("project.unpublished", ({ project }) => queue(project));
-    events.on("project.deleted", ({ project }) => queue(project));
-    events.on("remote.project.upserted", ({ project }) => queue(project));
-    events.on("remote.project.removed", ({ projectId }) => this.enqueue([projectId]));
-    // Documents carry the municipality's name, county and region.
-    events.on("profile.updated", async ({ municipalityId }) => {
-      const rows = await this.#db
-        .select({ id: projects.id })
-        .from(projects)
-        .where(and(eq(projects.municipalityId, municipalityId), eq(projects.published, true)));
-      for (let i = 0; i < rows.length; i += 1000) await this.enqueue(rows.slice(i, i + 1000).map((r) => r.id));
-    });
+    const affected = async (event: JournalEvent): Promise<string[]> => {
+      switch (event.name) {
+        case "project.published":
+        case "project.updated":
+        case "project.unpublished":
+        case "project.deleted":
+        case "remote.project.upserted":
+          return ids(event.payload.project);
+        case "remote.project.removed":
+          return [event.payload.projectId];
+        // Documents carry the municipality's name, county and region.
+        case "profile.updated": {
+          const rows = await this.#db
+            .select({ id: projects.id })
+            .from(projects)
+            .where(and(eq(projects.municipalityId, event.payload.municipalityId), eq(projects.published, true)));
+          return rows.map((r) => r.id);
+        }
+        default:
+          return [];
+      }
+    };
+    return {
+      handle: async (event) => {
+        const list = await affected(event);
+        if (list.length > 0) return (tx) => this.#queue(tx, list);
+      },
+      afterBatch: () => this.drain(),
+    };
   }
 
   start(): void {
     this.#timer = setInterval(() => void this.drain(), this.#retryEveryMs);
     this.#timer.unref();
-    void this.catchUp()
-      .catch((error) => this.#logger.warn(`søkeindeksen: kunne ikke sjekke hva som mangler: ${String(error)}`))
-      .then(() => this.drain());
-  }
-
-  /**
-   * Queues what the PostgreSQL index lacks or holds in an older version (an
-   * upgraded instance, a crash between a save and its queue entry). Meilisearch
-   * keeps its index elsewhere: there, run `npm run kominn -- reindex`.
-   */
-  async catchUp(): Promise<void> {
-    if (this.#backend.name !== "postgres" || this.#stopped) return;
-    await this.#db.execute(sql`
-      insert into search_queue (project_id, queued_at, next_attempt_at)
-      -- Milliseconds, as JavaScript dates carry: a row is removed by comparing its queued_at.
-      select id, date_trunc('milliseconds', now()), date_trunc('milliseconds', now()) from (
-        select p.id from projects p left join search_documents d on d.id = p.id
-          where p.published and (d.id is null or d.updated_at < p.updated_at)
-        union
-        select d.id from search_documents d left join projects p on p.id = d.id
-          where p.id is null or not p.published
-      ) missing
-      on conflict do nothing`);
+    void this.drain();
   }
 
   async stop(): Promise<void> {
@@ -105,16 +104,23 @@ export class SearchIndexer {
 
   /** Records the work durably, then tries to do it straight away. */
   async enqueue(projectIds: string[]): Promise<void> {
+    await this.#queue(this.#db, projectIds);
+    await this.drain();
+  }
+
+  /** Adds work to the queue through `db` (a transaction of the caller's). */
+  async #queue(db: Db, projectIds: string[]): Promise<void> {
     if (projectIds.length === 0) return;
     const now = new Date();
-    await this.#db
-      .insert(searchQueue)
-      .values(projectIds.map((projectId) => ({ projectId, queuedAt: now, nextAttemptAt: now })))
-      .onConflictDoUpdate({
-        target: searchQueue.projectId,
-        set: { queuedAt: now, nextAttemptAt: now, attempts: 0, lastError: null },
-      });
-    await this.drain();
+    for (let i = 0; i < projectIds.length; i += 1000) {
+      await db
+        .insert(searchQueue)
+        .values(projectIds.slice(i, i + 1000).map((projectId) => ({ projectId, queuedAt: now, nextAttemptAt: now })))
+        .onConflictDoUpdate({
+          target: searchQueue.projectId,
+          set: { queuedAt: now, nextAttemptAt: now, attempts: 0, lastError: null },
+        });
+    }
   }
 
   /** How many changes wait for the backend. */
@@ -132,8 +138,6 @@ export class SearchIndexer {
     }
     this.#running = (async () => {
       try {
-        // Changes arriving together (a burst of deliveries) go into one batch.
-        await new Promise((resolve) => setTimeout(resolve, coalesceMs));
         do {
           this.#again = false;
           while (!this.#stopped && (await this.#drainBatch())) {

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { Project } from "../core/project.ts";
 import type { Config } from "../core/config.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import type { LoginLimits } from "./http/rate-limit.ts";
 import type { ProjectService } from "../services/projects.ts";
@@ -16,7 +16,7 @@ import type { SecretBox } from "./secret-box.ts";
 export interface AppContext {
   config: Config;
   db: Db;
-  events: EventBus;
+  events: EventJournal;
   logger: Logger;
   projects: ProjectService;
   imitations: ImitationService;

@@ -7,7 +7,7 @@ import { getOrInitSetting } from "../db/settings.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "../core/config.ts";
 import type { AppContext } from "./context.ts";
-import { EventBus } from "../core/events.ts";
+import { EventJournal } from "../db/journal.ts";
 import { createLoginLimits } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { ProjectService } from "../services/projects.ts";
@@ -22,6 +22,8 @@ import { buildFederation, startFederation, type FederationTuning, type KominnFed
 import type { SearchDeps } from "../search/deps.ts";
 import { startSearch, type Search } from "../search/index.ts";
 import { startOidc } from "./auth/oidc/start.ts";
+import { startSubscribers } from "./subscribers.ts";
+import type { DispatcherOptions, EventDispatcher } from "./event-dispatcher.ts";
 
 export interface BuildOptions {
   logger?: Logger;
@@ -29,6 +31,8 @@ export interface BuildOptions {
   now?: () => number;
   /** Delivery retries, circuit breaker and queue workers (tests use short delays). */
   federation?: FederationTuning;
+  /** How the journal's subscribers poll and retry (tests use short delays). */
+  journal?: Omit<DispatcherOptions, "logger">;
 }
 
 /** Without federation (the CLI), no project is fetched from another instance. */
@@ -42,7 +46,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     dataDir: config.dataDir,
     onConnectionError: (error) => logger.warn(`PostgreSQL closed an idle connection: ${error.message}`),
   });
-  const events = new EventBus(logger);
+  const events = new EventJournal(database.db);
   const secret = await getOrInitSetting(database.db, "secret", newSecret);
   const projects = new ProjectService(database.db, events, { origin: config.origin, role: config.role });
   const ctx: AppContext = {
@@ -51,7 +55,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     events,
     logger,
     projects,
-    imitations: new ImitationService(database.db, events, projects, logger),
+    imitations: new ImitationService(database.db, projects, logger),
     collaboration: new CollaborationService(database.db, events, projects),
     profile: new ProfileService(database.db, events, { origin: config.origin, role: config.role }),
     federationSettings: new FederationSettingsService(database.db, events),
@@ -72,6 +76,8 @@ export interface Instance {
   url: string;
   federation: KominnFederation;
   search: Search;
+  /** Hands the journal's events to federation, search, imitation bookkeeping and caches (server/subscribers.ts). */
+  subscribers: EventDispatcher;
   close(): Promise<void>;
 }
 
@@ -83,10 +89,12 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const federation = buildFederation(federationDeps, options.federation);
   const stopFederation = startFederation(federationDeps, federation);
   const ctx: AppContext = { ...base, resolveRemoteProject: federation.resolveRemoteProject };
-  const searchDeps: SearchDeps = { config, db, logger, events };
+  const searchDeps: SearchDeps = { config, db, logger };
   const search = startSearch(searchDeps);
   const oidc = startOidc(ctx);
   const app = createApp(ctx, { federation, search: search.service, oidc });
+  // Replays what the journal holds beyond each subscriber's position, then follows it.
+  const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx }, { logger, ...options.journal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -100,12 +108,14 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
     url: `http://${host}:${port}`,
     federation,
     search,
+    subscribers,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await ctx.events.settled();
+      await subscribers.stop();
       await stopFederation();
       await search.close();
       await database.close();

@@ -9,7 +9,7 @@ import { getProject } from "../db/projects.ts";
 import type { CollaborationRequest } from "../db/schema.ts";
 import type { CollaborationRequestInput } from "../core/collaboration.ts";
 import type { Project } from "../core/project.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventJournal } from "../db/journal.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
 
 /**
@@ -33,10 +33,10 @@ export interface IncomingRequest extends CollaborationRequestInput {
 /** Requests to join projects that seek partners, and their answers. */
 export class CollaborationService {
   readonly #db: Db;
-  readonly #events: EventBus;
+  readonly #events: EventJournal;
   readonly #projects: ProjectService;
 
-  constructor(db: Db, events: EventBus, projects: ProjectService) {
+  constructor(db: Db, events: EventJournal, projects: ProjectService) {
     this.#db = db;
     this.#events = events;
     this.#projects = projects;
@@ -65,9 +65,11 @@ export class CollaborationService {
     if (!project.seekingPartners) {
       throw new ValidationError([{ field: "project", message: "prosjektet søker ikke samarbeidspartnere" }]);
     }
-    const stored = await insertCollaborationRequest(this.#db, { projectId: project.id, ...input, ...from });
-    this.#events.emit("collaboration.requested", { requestId: stored.id });
-    return stored;
+    return this.#events.transaction(async (tx) => {
+      const stored = await insertCollaborationRequest(tx, { projectId: project.id, ...input, ...from });
+      await this.#events.append(tx, "collaboration.requested", { requestId: stored.id });
+      return stored;
+    });
   }
 
   /**
@@ -81,7 +83,14 @@ export class CollaborationService {
     if (!pending) return undefined;
     const [municipality, project] = await Promise.all([getLocalMunicipality(this.#db), getProject(this.#db, pending.projectId)]);
     if (!municipality || !project?.local || pending.fromActorUrl === municipality.actorUrl) throw new NotOursToAnswerError();
-    const decided = await decideCollaborationRequest(this.#db, id, accept ? "accepted" : "declined", actor.name);
+    const decided = await this.#events.transaction(async (tx) => {
+      const row = await decideCollaborationRequest(tx, id, accept ? "accepted" : "declined", actor.name);
+      if (row) {
+        const { status, activityId, fromActorUrl } = row;
+        await this.#events.append(tx, "collaboration.decided", { request: { id: row.id, status, activityId, fromActorUrl }, projectUrl: project.url });
+      }
+      return row;
+    });
     if (!decided) throw new ValidationError([{ field: "status", message: "forespørselen er allerede besvart" }]);
     if (accept && !project.partners.some((p) => p.type === "kommune" && p.name === decided.fromMunicipalityName)) {
       await this.#projects.update(
@@ -91,7 +100,6 @@ export class CollaborationService {
         actor,
       );
     }
-    this.#events.emit("collaboration.decided", { request: decided, projectUrl: project.url });
     return decided;
   }
 }

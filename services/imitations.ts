@@ -16,10 +16,15 @@ import {
   type LineageNode,
 } from "../core/imitation.ts";
 import type { Project } from "../core/project.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import { projectPath } from "../core/urls.ts";
 import { ValidationError, type Actor, type ProjectService } from "./projects.ts";
+
+/** The write that forgets the copy at `copyUrl`. */
+function untrack(copyUrl: string): JournalEffect {
+  return async (tx) => void (await removeImitationLink(tx, copyUrl));
+}
 
 function hrefOf(url: string, ref: ProjectRef | undefined): string {
   if (!ref || !ref.published) return url;
@@ -31,18 +36,34 @@ export class ImitationService {
   readonly #projects: ProjectService;
   readonly #logger: Logger;
 
-  constructor(db: Db, events: EventBus, projects: ProjectService, logger: Logger) {
+  constructor(db: Db, projects: ProjectService, logger: Logger) {
     this.#db = db;
     this.#projects = projects;
     this.#logger = logger;
-    // The lineage follows published copies: local ones from our own events,
-    // remote ones as their cached copies arrive.
-    events.on("project.published", ({ project }) => this.#track(project));
-    events.on("project.updated", ({ project }) => this.#track(project));
-    events.on("project.unpublished", ({ project }) => this.#untrack(project.url));
-    events.on("project.deleted", ({ project }) => this.#untrack(project.url));
-    events.on("remote.project.upserted", ({ project }) => this.#track(project));
-    events.on("remote.project.removed", ({ url }) => this.#untrack(url));
+  }
+
+  /**
+   * The journal's imitation bookkeeping (server/subscribers.ts): the lineage
+   * follows published copies, local ones from our own events, remote ones as
+   * their cached copies arrive. Each link is written in the transaction that
+   * acknowledges its event.
+   */
+  handler(): EventHandler {
+    return {
+      handle: async (event) => {
+        switch (event.name) {
+          case "project.published":
+          case "project.updated":
+          case "remote.project.upserted":
+            return this.#track(event.payload.project);
+          case "project.unpublished":
+          case "project.deleted":
+            return untrack(event.payload.project.url);
+          case "remote.project.removed":
+            return untrack(event.payload.url);
+        }
+      },
+    };
   }
 
   /** Starts a draft in our municipality from another project, naming it as the original. */
@@ -63,21 +84,28 @@ export class ImitationService {
    * make the lineage a loop. Returns false when refused.
    */
   async record(link: NewImitationLink): Promise<boolean> {
-    const ancestors = await ancestorsOf(this.#db, link.originalUrl);
-    if (closesCycle(link.copyUrl, link.originalUrl, ancestors.map((a) => a.url))) {
-      this.#logger.warn(`refused imitation link ${link.copyUrl} → ${link.originalUrl}: it would close a loop`);
-      return false;
-    }
-    await upsertImitationLink(this.#db, link);
+    const write = await this.#recording(link);
+    if (!write) return false;
+    await write(this.#db);
     return true;
   }
 
-  async #track(copy: Project): Promise<void> {
-    if (!copy.imitationOf) return;
-    if (!copy.published) return this.#untrack(copy.url);
+  /** The write that records `link`, or undefined when it would close a loop. */
+  async #recording(link: NewImitationLink): Promise<JournalEffect | undefined> {
+    const ancestors = await ancestorsOf(this.#db, link.originalUrl);
+    if (closesCycle(link.copyUrl, link.originalUrl, ancestors.map((a) => a.url))) {
+      this.#logger.warn(`refused imitation link ${link.copyUrl} → ${link.originalUrl}: it would close a loop`);
+      return undefined;
+    }
+    return (tx) => upsertImitationLink(tx, link);
+  }
+
+  async #track(copy: Project): Promise<JournalEffect | undefined> {
+    if (!copy.imitationOf) return undefined;
+    if (!copy.published) return untrack(copy.url);
     const original = await getProjectByUrl(this.#db, copy.imitationOf);
     const known = original ? undefined : await getImitationLink(this.#db, copy.url);
-    await this.record({
+    return this.#recording({
       copyUrl: copy.url,
       originalUrl: copy.imitationOf,
       copyTitle: copy.title,
@@ -95,9 +123,6 @@ export class ImitationService {
     });
   }
 
-  async #untrack(copyUrl: string): Promise<void> {
-    await removeImitationLink(this.#db, copyUrl);
-  }
 
   /** The projects this one descends from, nearest first (no links resolved). */
   async ancestors(project: Pick<Project, "url" | "imitationOf">): Promise<Omit<LineageNode, "href">[]> {

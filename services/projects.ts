@@ -18,7 +18,7 @@ import {
 } from "../core/project.ts";
 import { slugify } from "../core/rules.ts";
 import { missingAdaptation } from "../core/imitation.ts";
-import type { EventBus } from "../core/events.ts";
+import type { EventJournal } from "../db/journal.ts";
 import type { InstanceRole } from "../core/municipality.ts";
 import { markdownTooComplex, maxMarkdownNesting, renderMarkdown } from "../core/markdown.ts";
 
@@ -103,11 +103,11 @@ async function createWithFreeSlug(db: Db, input: CreateLocalProject): Promise<Pr
 /** The project service: the one way local projects are written, by forms, API and scripts alike. */
 export class ProjectService {
   readonly #db: Db;
-  readonly #events: EventBus;
+  readonly #events: EventJournal;
   readonly #origin: string;
   readonly #role: InstanceRole;
 
-  constructor(db: Db, events: EventBus, options: { origin: string; role: InstanceRole }) {
+  constructor(db: Db, events: EventJournal, options: { origin: string; role: InstanceRole }) {
     this.#db = db;
     this.#events = events;
     this.#origin = options.origin;
@@ -138,18 +138,20 @@ export class ProjectService {
     // An imitation starts from the original's text, shown like the original's even when it is plain text.
     if (!options.imitationOf) checkMarkdown(content.description);
     const descriptionHtml = renderMarkdown(content.description);
-    const project = await createWithFreeSlug(this.#db, {
-      municipality,
-      origin: this.#origin,
-      slugBase: slugify(content.title),
-      content,
-      descriptionHtml,
-      published,
-      imitationOf: options.imitationOf ?? null,
-      actor,
+    return this.#events.transaction(async (tx) => {
+      const project = await createWithFreeSlug(tx, {
+        municipality,
+        origin: this.#origin,
+        slugBase: slugify(content.title),
+        content,
+        descriptionHtml,
+        published,
+        imitationOf: options.imitationOf ?? null,
+        actor,
+      });
+      if (project.published) await this.#events.append(tx, "project.published", { project });
+      return project;
     });
-    if (project.published) this.#events.emit("project.published", { project });
-    return project;
   }
 
   async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
@@ -175,24 +177,27 @@ export class ProjectService {
     if (changedFields.length === 0 && !publishChange) return current;
 
     const action = publishChange ? (published ? "publisert" : "avpublisert") : "endret";
-    const project = await updateLocalProject(this.#db, current, municipality, {
-      content,
-      descriptionHtml: "description" in content ? renderMarkdown(content.description ?? "") : undefined,
-      published,
-      changedFields,
-      action: publishChange && changedFields.length > 0 ? `endret og ${action}` : action,
-      actor,
+    return this.#events.transaction(async (tx) => {
+      const project = await updateLocalProject(tx, current, municipality, {
+        content,
+        descriptionHtml: "description" in content ? renderMarkdown(content.description ?? "") : undefined,
+        published,
+        changedFields,
+        action: publishChange && changedFields.length > 0 ? `endret og ${action}` : action,
+        actor,
+      });
+      if (publishChange && project.published) await this.#events.append(tx, "project.published", { project });
+      else if (publishChange && !project.published) await this.#events.append(tx, "project.unpublished", { project });
+      else if (project.published) await this.#events.append(tx, "project.updated", { project, changedFields });
+      return project;
     });
-
-    if (publishChange && project.published) this.#events.emit("project.published", { project });
-    else if (publishChange && !project.published) this.#events.emit("project.unpublished", { project });
-    else if (project.published) this.#events.emit("project.updated", { project, changedFields });
-    return project;
   }
 
   async delete(project: Project): Promise<void> {
-    await deleteProjectRow(this.#db, project.id);
-    this.#events.emit("project.deleted", { project });
+    await this.#events.transaction(async (tx) => {
+      await deleteProjectRow(tx, project.id);
+      await this.#events.append(tx, "project.deleted", { project });
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { Municipality } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
+import type { EventHandler } from "../../db/journal.ts";
 import { HttpError } from "../http/errors.ts";
 import { csrfToken } from "../http/session.ts";
 import { bokmalErrors, formErrors } from "../forms/issues.ts";
@@ -32,20 +33,24 @@ export function sendPage(res: Response, page: Html, status = 200): void {
 }
 
 const profileCache = new WeakMap<AppContext, { until: number; value: Promise<Municipality | undefined> }>();
-const subscribed = new WeakSet<AppContext>();
 const profileTtlMs = 2_000;
+
+/** The journal's profile-cache subscriber (server/subscribers.ts): a profile change clears the cache. */
+export function profileCacheHandler(ctx: AppContext): EventHandler {
+  return {
+    async handle() {
+      profileCache.delete(ctx);
+    },
+  };
+}
 
 /**
  * The instance's own profile for rendering pages, cached briefly: every page
- * shows it, and it changes rarely. A profile change through this process
- * clears the cache at once (`profile.updated`); one made elsewhere shows within
- * two seconds. Writes and admin forms read the database directly.
+ * shows it, and it changes rarely. A profile change clears the cache as soon
+ * as the journal hands `profile.updated` to this process; in any case a
+ * change shows within two seconds. Writes and admin forms read the database directly.
  */
 export function cachedLocalMunicipality(ctx: AppContext): Promise<Municipality | undefined> {
-  if (!subscribed.has(ctx)) {
-    subscribed.add(ctx);
-    ctx.events.on("profile.updated", () => void profileCache.delete(ctx));
-  }
   const now = Date.now();
   const hit = profileCache.get(ctx);
   if (hit && hit.until > now) return hit.value;

@@ -96,8 +96,12 @@ describe("a profile change cut off by a crash", () => {
     await follow(b, a);
     const { actorUrl } = a.municipality!;
 
-    // Saved, but the process ends before it tells anyone: no profile.updated event.
-    await updateMunicipality(a.ctx.db, a.municipality!.id, { name: "Fredrikstad kommune (ny)" });
+    // Saved with its event, but the process ends before any subscriber has seen it.
+    await a.subscribers.stop();
+    await a.ctx.events.transaction(async (tx) => {
+      await updateMunicipality(tx, a.municipality!.id, { name: "Fredrikstad kommune (ny)" });
+      await a.ctx.events.append(tx, "profile.updated", { municipalityId: a.municipality!.id });
+    });
     await a.close();
     a = await startMunicipality("fredrikstad", { dataDir, port, setup: false });
     cleanup.push(() => a.close());

@@ -1,0 +1,90 @@
+// Every subscriber of the journal of domain events, in one table: who listens
+// to what, and in which order. A service appends its event in the transaction
+// of its change (db/journal.ts); the dispatcher (event-dispatcher.ts) hands
+// each event to each subscriber here exactly once, from the subscriber's last
+// acknowledged position, at start and as events are appended.
+import type { EventName } from "../core/events.ts";
+import type { EventHandler } from "../db/journal.ts";
+import type { ImitationService } from "../services/imitations.ts";
+import type { SearchIndexer } from "../search/indexer.ts";
+import type { KominnFederation } from "../federation/index.ts";
+import type { AppContext } from "./context.ts";
+import { profileCacheHandler } from "./routes/page-helpers.ts";
+import { EventDispatcher, type DispatcherOptions, type Subscriber } from "./event-dispatcher.ts";
+
+/** The parts of an instance that subscribe; a part left out (a test, a tool) leaves its subscriber out. */
+export interface SubscriberParts {
+  imitations?: ImitationService;
+  search?: SearchIndexer;
+  federation?: Pick<KominnFederation, "handlers">;
+  /** The request context whose profile cache `profile.updated` clears. */
+  pages?: AppContext;
+}
+
+const projectEvents = ["project.published", "project.updated", "project.unpublished", "project.deleted"] as const;
+const remoteProjectEvents = ["remote.project.upserted", "remote.project.removed"] as const;
+
+interface Row {
+  name: string;
+  events: readonly EventName[];
+  after?: readonly string[];
+  handler: (parts: SubscriberParts) => EventHandler | undefined;
+}
+
+/**
+ * The table, in the order the subscribers need. Names are positions in the
+ * database: renaming one replays the whole journal to it.
+ */
+const table: readonly Row[] = [
+  {
+    // The lineage of imitations: what search counts and federation addresses.
+    name: "imitations",
+    events: [...projectEvents, ...remoteProjectEvents],
+    handler: (p) => p.imitations?.handler(),
+  },
+  {
+    // Documents carry imitation counts, so the links are written first.
+    name: "search",
+    events: [...projectEvents, ...remoteProjectEvents, "profile.updated"],
+    after: ["imitations"],
+    handler: (p) => p.search?.handler(),
+  },
+  {
+    // Create/Update/Delete to followers and to the owners of an imitation's originals (found through the links).
+    name: "federation.outbox",
+    events: [...projectEvents, "profile.updated", "federation.settings.updated"],
+    after: ["imitations"],
+    handler: (p) => p.federation?.handlers.outbox,
+  },
+  {
+    name: "federation.collaboration",
+    events: ["collaboration.requested", "collaboration.decided"],
+    handler: (p) => p.federation?.handlers.collaboration,
+  },
+  {
+    name: "profile-cache",
+    events: ["profile.updated"],
+    handler: (p) => (p.pages ? profileCacheHandler(p.pages) : undefined),
+  },
+];
+
+/** The subscribers for these parts, in table order. */
+export function subscribers(parts: SubscriberParts): Subscriber[] {
+  const list: Subscriber[] = [];
+  for (const row of table) {
+    const handler = row.handler(parts);
+    if (handler) list.push({ name: row.name, events: row.events, after: row.after, handler });
+  }
+  return list;
+}
+
+/** Starts handing the journal's events to the subscribers of these parts; `stop()` before the database closes. */
+export function startSubscribers(
+  journal: AppContext["events"],
+  parts: SubscriberParts,
+  options: DispatcherOptions,
+): EventDispatcher {
+  const dispatcher = new EventDispatcher(journal, subscribers(parts), options);
+  dispatcher.start();
+  return dispatcher;
+}
