@@ -85,12 +85,6 @@ export async function acknowledge(db: Db, subscriber: string, eventId: number, e
   });
 }
 
-/** Every subscriber's position (tests, the admin's view of what is behind). */
-export async function positions(db: Db): Promise<Map<string, number>> {
-  const rows = await db.select().from(eventPositions);
-  return new Map(rows.map((r) => [r.subscriber, Number(r.position)]));
-}
-
 /** Forgets events older than `before` that every subscriber with a position has acknowledged. */
 export async function pruneJournal(db: Db, before: Date): Promise<void> {
   await db.execute(sql`
