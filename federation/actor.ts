@@ -1,5 +1,5 @@
 import type { Context, Federation, RequestContext } from "@fedify/fedify";
-import { Endpoints, Image, Organization, PropertyValue, Service, isActor, type Actor } from "@fedify/vocab";
+import { Endpoints, Image, Organization, PropertyValue, Service, type Actor } from "@fedify/vocab";
 import type { Db } from "../db/client.ts";
 import { getLocalMunicipality, upsertRemoteMunicipality } from "../db/municipalities.ts";
 import type { Municipality } from "../db/schema.ts";
@@ -112,5 +112,3 @@ export async function rememberActor(db: Db, actor: Actor): Promise<Municipality>
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
   }));
 }
-
-export { isActor };
