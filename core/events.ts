@@ -10,7 +10,7 @@ import type { FederationSettings } from "./federation-settings.ts";
  */
 export interface DomainEvents {
   "project.published": { project: Project };
-  "project.updated": { project: Project; changedFields: string[] };
+  "project.updated": { project: Project };
   "project.unpublished": { project: Project };
   "project.deleted": { project: Project };
   "profile.updated": { municipalityId: string };

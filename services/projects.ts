@@ -188,7 +188,7 @@ export class ProjectService {
       });
       if (publishChange && project.published) await this.#events.append(tx, "project.published", { project });
       else if (publishChange && !project.published) await this.#events.append(tx, "project.unpublished", { project });
-      else if (project.published) await this.#events.append(tx, "project.updated", { project, changedFields });
+      else if (project.published) await this.#events.append(tx, "project.updated", { project });
       return project;
     });
   }
