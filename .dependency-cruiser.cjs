@@ -14,7 +14,7 @@ module.exports = {
   forbidden: [
     ...Object.entries(layers).map(([layer, allowed]) => ({
       name: `${layer}-imports-only-${allowed.length ? allowed.join("-") : "itself"}`,
-      comment: `${layer}/ may import ${allowed.length ? allowed.map((a) => `${a}/`).join(", ") : "nothing of ours"} (DESIGN.md, Layers)`,
+      comment: `${layer}/ may import ${allowed.length ? allowed.map((a) => `${a}/`).join(", ") : "nothing of ours"} (docs/adr/0002-layers.md)`,
       severity: "error",
       from: { path: `^${layer}/` },
       to: { path: `^(${ours.filter((o) => o !== layer && !allowed.includes(o)).join("|")})/` },
