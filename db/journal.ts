@@ -65,23 +65,31 @@ export async function readPosition(db: Db, subscriber: string): Promise<number> 
   return Number(row.position);
 }
 
+/** One handled event: its id, and what the subscriber writes for it. */
+export interface Handled {
+  id: number;
+  effect?: JournalEffect;
+}
+
 /**
- * In one transaction: locks the subscriber's position, runs `effect` unless
- * the event was acknowledged already (by another process), and moves the
- * position to `eventId`. Returns false when it had been acknowledged.
+ * In one transaction: locks the subscriber's position, runs the effects of
+ * the events past it (one acknowledged already, by another process, is
+ * skipped), and moves the position to the last event. `handled` is in journal order.
  */
-export async function acknowledge(db: Db, subscriber: string, eventId: number, effect?: (tx: Db) => Promise<void>): Promise<boolean> {
-  return db.transaction(async (tx) => {
+export async function acknowledge(db: Db, subscriber: string, handled: readonly Handled[]): Promise<void> {
+  const last = handled.at(-1);
+  if (!last) return;
+  await db.transaction(async (tx) => {
     const [row] = rowsOf<{ position: string | number }>(
       await tx.execute(sql`select position from event_positions where subscriber = ${subscriber} for update`),
     );
-    if (row && Number(row.position) >= eventId) return false;
-    if (effect) await effect(tx);
+    const position = row ? Number(row.position) : 0;
+    if (position >= last.id) return;
+    for (const h of handled) if (h.id > position && h.effect) await h.effect(tx);
     await tx
       .insert(eventPositions)
-      .values({ subscriber, position: eventId })
-      .onConflictDoUpdate({ target: eventPositions.subscriber, set: { position: eventId, updatedAt: sql`now()` } });
-    return true;
+      .values({ subscriber, position: last.id })
+      .onConflictDoUpdate({ target: eventPositions.subscriber, set: { position: last.id, updatedAt: sql`now()` } });
   });
 }
 
@@ -163,11 +171,14 @@ export class EventJournal {
 export type JournalEffect = (tx: Db) => Promise<void>;
 
 /**
- * What a subscriber does with an event. `handle` may read anything; what it
- * writes it returns as an effect, which the dispatcher runs in the transaction
- * that moves the subscriber's position, so the write and the acknowledgement
- * commit together (exactly once). `afterBatch` runs once a run of events has
- * been acknowledged (say, to start work that the effects queued).
+ * What a subscriber does with an event. `handle` may read anything through
+ * the plain database; what it writes it returns as an effect, which the
+ * dispatcher runs, with the effects of the events handled with it, in the
+ * transaction that moves the subscriber's position past them, so the writes
+ * and the acknowledgement commit together (exactly once). An effect reads and
+ * writes only through its `tx` (on PGlite, the plain database waits for the
+ * transaction). `afterBatch` runs once a run of events has been acknowledged
+ * (say, to start work that the effects queued).
  */
 export interface EventHandler {
   handle(event: JournalEvent): Promise<JournalEffect | void>;

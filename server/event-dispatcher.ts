@@ -4,7 +4,7 @@
 // each commit; a poll finds what another process appended).
 import type { EventName } from "../core/events.ts";
 import type { Logger } from "../core/logger.ts";
-import { acknowledge, journalHead, pruneJournal, readEvents, readPosition, type EventHandler, type EventJournal } from "../db/journal.ts";
+import { acknowledge, journalHead, pruneJournal, readEvents, readPosition, type EventHandler, type EventJournal, type Handled } from "../db/journal.ts";
 
 export interface Subscriber {
   /** Its key in `event_positions`: never rename one, or it starts from the beginning. */
@@ -186,19 +186,17 @@ export class EventDispatcher {
           continue;
         }
         this.#setState(s.name, "busy");
-        let acknowledged = position;
+        // Handled one by one, in order; their effects and the new position commit together.
+        const handled: Handled[] = [];
         let failed = false;
         for (const event of batch) {
           if (this.#stopped) break;
           if (!s.events.includes(event.name)) {
-            position = event.id;
+            handled.push({ id: event.id });
             continue;
           }
           try {
-            const effect = await s.handler.handle(event);
-            await acknowledge(db, s.name, event.id, effect ?? undefined);
-            position = acknowledged = event.id;
-            failures = 0;
+            handled.push({ id: event.id, effect: (await s.handler.handle(event)) ?? undefined });
           } catch (error) {
             failures++;
             failed = true;
@@ -206,9 +204,14 @@ export class EventDispatcher {
             break;
           }
         }
-        if (position > acknowledged) {
-          // Events it does not handle: acknowledged together, with no effect.
-          await acknowledge(db, s.name, position).catch((error) => this.#logger.warn(`journal: subscriber ${s.name} cannot move its position`, error));
+        try {
+          await acknowledge(db, s.name, handled);
+          if (handled.length > 0) position = handled[handled.length - 1].id;
+          if (!failed) failures = 0;
+        } catch (error) {
+          failures++;
+          failed = true;
+          this.#logger.warn(`journal: subscriber ${s.name} could not acknowledge events ${handled[0]?.id}–${handled.at(-1)?.id}, attempt ${failures}`, error);
         }
         this.#positions.set(s.name, position);
         try {

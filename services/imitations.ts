@@ -84,45 +84,49 @@ export class ImitationService {
    * make the lineage a loop. Returns false when refused.
    */
   async record(link: NewImitationLink): Promise<boolean> {
-    const write = await this.#recording(link);
-    if (!write) return false;
-    await write(this.#db);
+    return this.#record(this.#db, link);
+  }
+
+  /** Records `link` through `db` (reading there too), unless it would close a loop. */
+  async #record(db: Db, link: NewImitationLink): Promise<boolean> {
+    const ancestors = await ancestorsOf(db, link.originalUrl);
+    if (closesCycle(link.copyUrl, link.originalUrl, ancestors.map((a) => a.url))) {
+      this.#logger.warn(`refused imitation link ${link.copyUrl} → ${link.originalUrl}: it would close a loop`);
+      return false;
+    }
+    await upsertImitationLink(db, link);
     return true;
   }
 
-  /** The write that records `link`, or undefined when it would close a loop. */
-  async #recording(link: NewImitationLink): Promise<JournalEffect | undefined> {
-    const ancestors = await ancestorsOf(this.#db, link.originalUrl);
-    if (closesCycle(link.copyUrl, link.originalUrl, ancestors.map((a) => a.url))) {
-      this.#logger.warn(`refused imitation link ${link.copyUrl} → ${link.originalUrl}: it would close a loop`);
-      return undefined;
-    }
-    return (tx) => upsertImitationLink(tx, link);
-  }
-
-  async #track(copy: Project): Promise<JournalEffect | undefined> {
-    if (!copy.imitationOf) return undefined;
+  /**
+   * The write that records a published copy's link. It reads through the
+   * acknowledging transaction, so it sees the links of the events before it.
+   */
+  #track(copy: Project): JournalEffect | undefined {
+    const originalUrl = copy.imitationOf;
+    if (!originalUrl) return undefined;
     if (!copy.published) return untrack(copy.url);
-    const original = await getProjectByUrl(this.#db, copy.imitationOf);
-    const known = original ? undefined : await getImitationLink(this.#db, copy.url);
-    return this.#recording({
-      copyUrl: copy.url,
-      originalUrl: copy.imitationOf,
-      copyTitle: copy.title,
-      copyPhase: copy.phase,
-      copyMunicipalityActorUrl: copy.municipality.actorUrl,
-      copyMunicipalityName: copy.municipality.name,
-      copyKommunenummer: copy.municipality.kommunenummer,
-      copyFylke: copy.municipality.fylke,
-      copyRealisedBenefits: copy.realisedBenefits,
-      copyLessons: copy.lessons,
-      copyLessonsFailed: copy.lessonsFailed,
-      copyAdaptation: copy.adaptation,
-      originalTitle: original?.title ?? known?.originalTitle ?? "",
-      originalMunicipalityName: original?.municipality.name ?? known?.originalMunicipalityName ?? "",
-    });
+    return async (tx) => {
+      const original = await getProjectByUrl(tx, originalUrl);
+      const known = original ? undefined : await getImitationLink(tx, copy.url);
+      await this.#record(tx, {
+        copyUrl: copy.url,
+        originalUrl,
+        copyTitle: copy.title,
+        copyPhase: copy.phase,
+        copyMunicipalityActorUrl: copy.municipality.actorUrl,
+        copyMunicipalityName: copy.municipality.name,
+        copyKommunenummer: copy.municipality.kommunenummer,
+        copyFylke: copy.municipality.fylke,
+        copyRealisedBenefits: copy.realisedBenefits,
+        copyLessons: copy.lessons,
+        copyLessonsFailed: copy.lessonsFailed,
+        copyAdaptation: copy.adaptation,
+        originalTitle: original?.title ?? known?.originalTitle ?? "",
+        originalMunicipalityName: original?.municipality.name ?? known?.originalMunicipalityName ?? "",
+      });
+    };
   }
-
 
   /** The projects this one descends from, nearest first (no links resolved). */
   async ancestors(project: Pick<Project, "url" | "imitationOf">): Promise<Omit<LineageNode, "href">[]> {
