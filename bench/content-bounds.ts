@@ -17,6 +17,7 @@ import { emptyContent } from "../core/project.ts";
 import { setupInstance } from "../services/setup.ts";
 import { backendsFor, startBenchInstance, type Backend } from "./instance.ts";
 import { printTable, type Row } from "./measure.ts";
+import { ordinaryDescription } from "../tests/fixtures/markdown.ts";
 
 const max = 50_000;
 const fill = (unit: string) => unit.repeat(Math.ceil(max / unit.length)).slice(0, max);
@@ -54,15 +55,7 @@ export const hostileMarkdown: Record<string, string> = {
   "prose with 8 000 quotes": `${'a "b" '.repeat(4_000)}${"ord ".repeat(6_000)}`.slice(0, max),
 };
 
-const section = [
-  "## Bakgrunn og mål",
-  "Flere eldre vil bo **hjemme** lenger, og _hjemmetjenesten_ har færre hender. Se [rapporten](https://example.org/rapport) og ~~den gamle planen~~.",
-  "> Sitat fra en pårørende: «Nå sover jeg om natten.»\n>\n> > Svar fra tjenesten: «Det var målet.»",
-  "1. Kartlegging\n2. Pilot med *fem* brukere\n   - sensor i taket\n   - varsling til `alarmsentralen`\n     - natt og dag\n3. Evaluering",
-  "| Måned | Fall | Varslet |\n|---|---:|:---:|\n| januar | 4 | 4 |\n| februar | 2 | 2 |",
-  "Spørsmål? Skriv til <post@example.org> eller se https://example.org (åpent for alle).",
-].join("\n\n");
-export const ordinaryMarkdown = fill(`${section}\n\n`);
+export const ordinaryMarkdown = ordinaryDescription(max);
 
 function timed(fn: () => void, runs = 3): number {
   fn(); // warm up

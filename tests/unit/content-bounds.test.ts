@@ -7,6 +7,7 @@ import { compoundParts, compoundText, fold, fullSplit, maxCompoundLength } from 
 import { queryMatcher, snippet, snippetScanWords } from "../../search/snippet.ts";
 import { plainText } from "../../search/document.ts";
 import { markdownTooComplex, renderMarkdown } from "../../core/markdown.ts";
+import { ordinaryDescription } from "../fixtures/markdown.ts";
 import { projectCreateSchema } from "../../core/project.ts";
 import { stripControlCharacters } from "../../core/text.ts";
 import { projectFromArticleJson, kominnContext, activityStreamsContext } from "../../federation/project-object.ts";
@@ -76,16 +77,7 @@ describe("Markdown rendering is bounded", () => {
   });
 
   it("renders a long, ordinary description with everything Markdown offers", () => {
-    const section = [
-      "## Bakgrunn og mål",
-      "Flere eldre vil bo **hjemme** lenger, og _hjemmetjenesten_ har færre hender. Se [rapporten](https://example.org/rapport) og ~~den gamle planen~~.",
-      "> Sitat fra en pårørende: «Nå sover jeg om natten.»\n>\n> > Svar fra tjenesten: «Det var målet.»",
-      "1. Kartlegging\n2. Pilot med *fem* brukere\n   - sensor i taket\n   - varsling til `alarmsentralen`\n     - natt og dag\n3. Evaluering",
-      "| Måned | Fall | Varslet |\n|---|---:|:---:|\n| januar | 4 | 4 |\n| februar | 2 | 2 |",
-      "```\nkode - som: ikke\n        - skal: nestes\n```",
-      "Spørsmål? Skriv til <post@example.org> eller se https://example.org (åpent for alle).",
-    ].join("\n\n");
-    const doc = Array.from({ length: 90 }, () => section).join("\n\n").slice(0, 50_000);
+    const doc = ordinaryDescription(50_000);
     expect(doc.length).toBeGreaterThan(45_000);
     expect(markdownTooComplex(doc)).toBe(false);
     const out = renderMarkdown(doc);
