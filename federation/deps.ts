@@ -7,7 +7,6 @@ import type { Logger } from "../core/logger.ts";
 import type { Db } from "../db/client.ts";
 import type { CollaborationService } from "../services/collaboration.ts";
 import type { ImitationService } from "../services/imitations.ts";
-import type { ProjectService } from "../services/projects.ts";
 
 /** The settings federation reads: who we are, and the network (address policy, resolvers, exempt services). */
 export type FederationConfig = Pick<Config, "origin" | "role" | "allowHosts" | "dnsServers" | "meiliUrl" | "oidc">;
@@ -18,7 +17,8 @@ export interface FederationDeps {
   db: Db;
   logger: Logger;
   events: EventJournal;
-  projects: ProjectService;
-  imitations: ImitationService;
-  collaboration: CollaborationService;
+  /** Lineage of our projects, and imitations of them that peers announce. */
+  imitations: Pick<ImitationService, "ancestors" | "record">;
+  /** Requests to join our projects that peers send. */
+  collaboration: Pick<CollaborationService, "receive">;
 }

@@ -8,7 +8,7 @@ import type { FederationDeps } from "./deps.ts";
 import { FollowError } from "./follow-error.ts";
 import { removeProjectsOf } from "./remote-projects.ts";
 
-export const domainPattern = /^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i;
+const domainPattern = /^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i;
 
 export class DomainBlocks {
   readonly #app: FederationDeps;

@@ -84,8 +84,8 @@ export interface Instance {
 /** Starts a whole instance: database, app and HTTP server. */
 export async function startInstance(config: Config, options: BuildOptions = {}): Promise<Instance> {
   const { ctx: base, database } = await buildContext(config, options);
-  const { db, events, logger, projects, imitations, collaboration } = base;
-  const federationDeps: FederationDeps = { config, db, logger, events, projects, imitations, collaboration };
+  const { db, events, logger, imitations, collaboration } = base;
+  const federationDeps: FederationDeps = { config, db, logger, events, imitations, collaboration };
   const federation = buildFederation(federationDeps, options.federation);
   const stopFederation = startFederation(federationDeps, federation);
   const ctx: AppContext = { ...base, resolveRemoteProject: federation.resolveRemoteProject };
