@@ -1,10 +1,9 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { upsertFollower } from "../../db/followers.ts";
 import { freePort, type TestInstance } from "../helpers/instance.ts";
 import { csrfFrom, signInAdmin, type Agent } from "../http/pages-support.ts";
 import { addEditor, signIn } from "../http/pages-support.ts";
-import { api, eventually, follow, publish, startMunicipality } from "./helpers.ts";
+import { addFollowerAt, api, eventually, follow, listenOnLoopback, publish, startMunicipality } from "./helpers.ts";
 
 describe("the federation admin page", () => {
   let a: TestInstance;
@@ -88,25 +87,10 @@ describe("the federation admin page", () => {
     const c = await startMunicipality("hvaler", { env: { KOMINN_LOG_LEVEL: "info" } });
     const servers: Server[] = [];
     try {
-      const listen = async (server: Server) => {
-        const port = await freePort();
-        await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
-        servers.push(server);
-        return `http://127.0.0.1:${port}`;
-      };
+      const listen = (server: Server) => (servers.push(server), listenOnLoopback(server));
       const busy = await listen(createHttpServer((_req, res) => res.writeHead(503, "Service Unavailable").end("<html>overloaded</html>")));
       const dead = `http://127.0.0.1:${await freePort()}`;
-      for (const [name, base] of Object.entries({ busy, dead })) {
-        await upsertFollower(c.ctx.db, {
-          actorUrl: `${base}/users/${name}`,
-          handle: `@${name}@${new URL(base).host}`,
-          name,
-          inboxUrl: `${base}/users/${name}/inbox`,
-          sharedInboxUrl: null,
-          followActivityId: `${base}/follows/${name}`,
-          status: "accepted",
-        });
-      }
+      for (const [name, base] of Object.entries({ busy, dead })) await addFollowerAt(c.ctx.db, base, name);
       for (const title of ["Felles vikarpool", "Digital postkasse", "Felles innkjøp av el-sykler"]) await publish(c, { title });
 
       const { agent: cAgent } = await signInAdmin(c);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import type { TestInstance } from "../helpers/instance.ts";
-import { api, eventually, publish, remoteProjects, startMunicipality } from "./helpers.ts";
+import { api, eventually, follow, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
 const fullProject = {
   title: "Digitalt nattilsyn i hjemmetjenesten",
@@ -50,14 +50,6 @@ describe.each(drivers)("two municipalities follow each other (%s)", (driver) => 
   const handleOf = (instance: TestInstance) => `@${instance.municipality!.handle}@${new URL(instance.url).host}`;
   const followerCount = async (instance: TestInstance) =>
     (await (await fetch(`${instance.municipality!.actorUrl}/followers`, { headers: { accept: "application/activity+json" } })).json()).totalItems;
-
-  /** `follower` follows `followed` by handle; the follow's id once it is accepted. */
-  async function follow(follower: TestInstance, followed: TestInstance): Promise<string> {
-    const created = await api(follower, "POST", "/api/v1/follows", { target: handleOf(followed) });
-    expect(created.status, JSON.stringify(created.json)).toBe(201);
-    await eventually(async () => (await api(follower, "GET", `/api/v1/follows/${created.json.id}`)).json.status === "accepted");
-    return created.json.id;
-  }
 
   /** Waits until the publisher has handed everything to the queue and the queue is empty. */
   async function delivered(instance: TestInstance): Promise<void> {

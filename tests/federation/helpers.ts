@@ -1,4 +1,8 @@
-import { startTestInstance, type TestInstance, type TestInstanceOptions } from "../helpers/instance.ts";
+import type { Server } from "node:http";
+import type { Server as NetServer } from "node:net";
+import { startTestInstance, freePort, type TestInstance, type TestInstanceOptions } from "../helpers/instance.ts";
+import type { Db } from "../../db/client.ts";
+import { upsertFollower } from "../../db/followers.ts";
 import type { FederationTuning } from "../../federation/index.ts";
 import type { ProjectCreate } from "../../core/project.ts";
 
@@ -88,4 +92,24 @@ export async function follow(follower: Reachable, target: Reachable): Promise<an
   if (created.status !== 201) throw new Error(`follow failed: ${JSON.stringify(created.json)}`);
   await eventually(async () => (await api(follower, "GET", `/api/v1/follows/${created.json.id}`)).json.status === "accepted");
   return created.json;
+}
+
+/** Starts `server` on a free loopback port; its base URL, e.g. http://127.0.0.1:43210. */
+export async function listenOnLoopback(server: Server | NetServer): Promise<string> {
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Records an accepted follower at `base` (actor `base`/users/`name`, inbox below it) without any Follow exchanged. */
+export async function addFollowerAt(db: Db, base: string, name: string): Promise<void> {
+  await upsertFollower(db, {
+    actorUrl: `${base}/users/${name}`,
+    handle: `@${name}@${new URL(base).host}`,
+    name,
+    inboxUrl: `${base}/users/${name}/inbox`,
+    sharedInboxUrl: null,
+    followActivityId: `${base}/follows/${name}`,
+    status: "accepted",
+  });
 }

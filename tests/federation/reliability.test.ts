@@ -7,11 +7,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { listDeliveryFailures } from "../../db/delivery-state.ts";
-import { getFollowerByActor, upsertFollower } from "../../db/followers.ts";
+import { getFollowerByActor } from "../../db/followers.ts";
 import { getMunicipalityByActorUrl, updateMunicipality } from "../../db/municipalities.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { spawnInstance } from "../helpers/instance-process.ts";
-import { api, eventually, fastTuning, follow, municipalities, publish, remoteProjects, startMunicipality } from "./helpers.ts";
+import { addFollowerAt, api, eventually, fastTuning, follow, listenOnLoopback, municipalities, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -119,12 +119,7 @@ describe("a dead, failing or slow follower never holds up the others", () => {
 
     const servers: (Server | ReturnType<typeof createNetServer>)[] = [];
     const sockets: Socket[] = [];
-    const listen = async (server: Server | ReturnType<typeof createNetServer>) => {
-      const port = await freePort();
-      await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
-      servers.push(server);
-      return `http://127.0.0.1:${port}`;
-    };
+    const listen = (server: Server | ReturnType<typeof createNetServer>) => (servers.push(server), listenOnLoopback(server));
     cleanup.push(async () => {
       for (const s of sockets) s.destroy();
       for (const s of servers) await new Promise((r) => s.close(() => r(undefined)));
@@ -134,17 +129,7 @@ describe("a dead, failing or slow follower never holds up the others", () => {
     const hanging = await listen(createNetServer((socket) => void sockets.push(socket)));
     const dead = `http://127.0.0.1:${await freePort()}`;
 
-    for (const [name, base] of Object.entries({ failing, gone, hanging, dead })) {
-      await upsertFollower(a.ctx.db, {
-        actorUrl: `${base}/users/${name}`,
-        handle: `@${name}@${new URL(base).host}`,
-        name,
-        inboxUrl: `${base}/users/${name}/inbox`,
-        sharedInboxUrl: null,
-        followActivityId: `${base}/follows/${name}`,
-        status: "accepted",
-      });
-    }
+    for (const [name, base] of Object.entries({ failing, gone, hanging, dead })) await addFollowerAt(a.ctx.db, base, name);
 
     const project = await publish(a, { title: "Felles vikarpool" });
     await eventually(async () => (await remoteProjects(b)).some((p) => p.url === project.url), 10_000);
