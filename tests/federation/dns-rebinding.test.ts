@@ -10,8 +10,6 @@ import { startTestDns, type TestDns } from "./dns-server.ts";
 import { api, eventually, publish, startMunicipality } from "./helpers.ts";
 import { startCanary, startTestPeer, type Canary, type TestPeer } from "./network-peer.ts";
 
-const as = "https://www.w3.org/ns/activitystreams";
-
 describe("a name that rebinds to an address not allowed never reaches it", () => {
   let dns: TestDns;
   let peer: TestPeer;
@@ -77,13 +75,7 @@ describe("a name that rebinds to an address not allowed never reaches it", () =>
   it("delivery to a follower", async () => {
     const host = `delivery.rebind.test:${peer.port}`;
     dns.answer("delivery.rebind.test", ["127.0.0.1"]);
-    const followed = await peer.post(host, `${x.url}/inbox`, {
-      "@context": as,
-      id: `http://${host}/follows/1`,
-      type: "Follow",
-      actor: peer.actorUrl(host),
-      object: x.municipality!.actorUrl,
-    });
+    const followed = await peer.follow(host, x);
     expect(followed.status).toBeLessThan(300);
     await eventually(async () => peer.received.some((a) => a.type === "Accept"));
     // Now the name rebinds: one more good answer, then the canary's address.

@@ -24,6 +24,8 @@ export interface TestPeer {
   actorUrl(host: string): string;
   /** POSTs an activity signed with this peer's key as the actor at `host`. */
   post(host: string, inbox: string, activity: unknown): Promise<{ status: number; text: string }>;
+  /** As the actor at `host`, sends a Follow of `instance`'s actor to its shared inbox. */
+  follow(host: string, instance: { url: string; municipality?: { actorUrl: string } }): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,8 @@ export async function startTestPeer(options: { address?: string; port?: number }
     res.writeHead(200, { "content-type": "application/activity+json" }).end(JSON.stringify(document));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.address ?? "127.0.0.1", resolve));
+  const post = (host: string, inbox: string, activity: unknown) =>
+    postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: `http://${host}/actor#main-key` });
   return {
     port: (server.address() as { port: number }).port,
     requests,
@@ -89,7 +93,15 @@ export async function startTestPeer(options: { address?: string; port?: number }
     actorOverrides: (host, fields) => void overrides.set(host, fields),
     serve: (path, document) => void documents.set(path, document),
     actorUrl: (host) => `http://${host}/actor`,
-    post: (host, inbox, activity) => postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: `http://${host}/actor#main-key` }),
+    post,
+    follow: (host, instance) =>
+      post(host, `${instance.url}/inbox`, {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `http://${host}/follows/${crypto.randomUUID()}`,
+        type: "Follow",
+        actor: `http://${host}/actor`,
+        object: instance.municipality!.actorUrl,
+      }),
     close: () => close(server),
   };
 }

@@ -40,13 +40,7 @@ describe("outgoing requests pass the address policy at the connection", () => {
       inbox: `http://127.0.0.1:${canary4.port}/inbox`,
       endpoints: { sharedInbox: `http://[::1]:${canary6.port}/inbox` },
     });
-    const followed = await peer.post(peerHost, `${a.url}/inbox`, {
-      "@context": as,
-      id: `http://${peerHost}/follows/1`,
-      type: "Follow",
-      actor: peer.actorUrl(peerHost),
-      object: a.municipality!.actorUrl,
-    });
+    const followed = await peer.follow(peerHost, a);
     expect(followed.status).toBeLessThan(300);
     await follow(b, a);
 
