@@ -47,8 +47,10 @@ export function profileCacheHandler(ctx: AppContext): EventHandler {
 /**
  * The instance's own profile for rendering pages, cached briefly: every page
  * shows it, and it changes rarely. A profile change clears the cache as soon
- * as the journal hands `profile.updated` to this process; in any case a
- * change shows within two seconds. Writes and admin forms read the database directly.
+ * as the journal hands `profile.updated` to this process (and at once after
+ * a change made by this request: `forgetLocalMunicipality`); in any case a
+ * change shows within two seconds. Routes read the local municipality here
+ * and nowhere else.
  */
 export function cachedLocalMunicipality(ctx: AppContext): Promise<Municipality | undefined> {
   const now = Date.now();

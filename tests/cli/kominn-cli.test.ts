@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.ts";
 import { getAccountByEmail, updateAccount } from "../../db/accounts.ts";
+import { readEvents } from "../../db/journal.ts";
 import type { Account } from "../../db/schema.ts";
 import { verifyPassword } from "../../services/passwords.ts";
 
@@ -20,6 +21,16 @@ async function withAccount(email: string, change?: Partial<Pick<Account, "role" 
     const account = await getAccountByEmail(database.db, email);
     if (account && change) return await updateAccount(database.db, account.id, change);
     return account;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The names of the events in the CLI's journal. */
+async function journalNames(): Promise<string[]> {
+  const database = await openDatabase({ dataDir });
+  try {
+    return (await readEvents(database.db, 0, 1000)).map((e) => e.name);
   } finally {
     await database.close();
   }
@@ -56,6 +67,8 @@ describe("npm run kominn", () => {
     const ok = await kominn(...setupArgs);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("Fredrikstad kommune");
+    // Set up like the setup page: federation and search hear of the new profile when the server starts.
+    expect(await journalNames()).toContain("profile.updated");
     const again = await kominn(...setupArgs);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/allerede satt opp/);
