@@ -2,7 +2,7 @@
 // transaction of the change it records (`transaction` + `append`), so an event
 // exists exactly when its change does. Subscribers (server/subscribers.ts) read
 // the journal in order from the last position they acknowledged.
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { DomainEvents, EventName, JournalEvent } from "../core/events.ts";
 import type { Db } from "./client.ts";
 import { rowsOf } from "./client.ts";
@@ -23,12 +23,12 @@ function encode(payload: unknown): string {
   });
 }
 
-function decode(payload: unknown): unknown {
-  return JSON.parse(JSON.stringify(payload), (_key, value) =>
-    value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && typeof value.$date === "string"
-      ? new Date(value.$date)
-      : value,
-  );
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === "$date" && typeof entries[0][1] === "string") return new Date(entries[0][1]);
+  return Object.fromEntries(entries.map(([k, v]) => [k, decode(v)]));
 }
 
 /** Appends one event in `tx`; it becomes visible to subscribers when `tx` commits. */
@@ -41,10 +41,19 @@ export async function appendEvent<E extends EventName>(tx: Db, name: E, payload:
   return row.id;
 }
 
-/** Events after `position` (and up to `upTo`, when given), oldest first. */
-export async function readEvents(db: Db, position: number, limit: number, upTo?: number): Promise<JournalEvent[]> {
+/**
+ * Events after `position` (and up to `upTo`, when given), oldest first. With
+ * `names`, the payload is read only for those events (the others come with
+ * their id and name, for a subscriber to pass over).
+ */
+export async function readEvents(db: Db, position: number, limit: number, upTo?: number, names?: readonly EventName[]): Promise<JournalEvent[]> {
+  const wanted = names ? inArray(domainEvents.name, [...names]) : undefined;
   const rows = await db
-    .select()
+    .select({
+      id: domainEvents.id,
+      name: domainEvents.name,
+      payload: wanted ? sql<unknown>`case when ${wanted} then ${domainEvents.payload} end` : domainEvents.payload,
+    })
     .from(domainEvents)
     .where(upTo === undefined ? gt(domainEvents.id, position) : and(gt(domainEvents.id, position), lte(domainEvents.id, upTo)))
     .orderBy(asc(domainEvents.id))

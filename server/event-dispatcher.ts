@@ -169,7 +169,7 @@ export class EventDispatcher {
         const deps = (s.after ?? []).filter((d) => this.#subscribers.has(d));
         const upTo = deps.length > 0 ? Math.min(...deps.map((d) => this.#positions.get(d) ?? 0)) : undefined;
         woken = false;
-        const batch = upTo !== undefined && upTo <= position ? [] : await readEvents(db, position, this.#batchSize, upTo).catch((error) => {
+        const batch = upTo !== undefined && upTo <= position ? [] : await readEvents(db, position, this.#batchSize, upTo, s.events).catch((error) => {
           this.#logger.warn(`journal: subscriber ${s.name} cannot read the journal`, error);
           return undefined;
         });
