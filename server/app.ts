@@ -70,9 +70,9 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   api.use(apiExportRoutes(ctx));
   api.use(apiFollowRoutes(ctx, parts.federation.following));
   api.use(searchApiRoutes(ctx, parts.search));
-  api.use((req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
+  api.use((req, _res, next) => next(new HttpError(404, t.api.unknownAddress(req.method, req.path))));
   app.use("/api/v1", api);
-  app.use("/api", (req, _res, next) => next(new HttpError(404, `Ukjent API-adresse: ${req.method} ${req.path}`)));
+  app.use("/api", (req, _res, next) => next(new HttpError(404, t.api.unknownAddress(req.method, req.path))));
 
   app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }), refuseControlCharacters);
   app.use(loadSession(ctx));

@@ -11,6 +11,7 @@ export const t = {
     forbiddenBody: "Du har ikke tilgang til å gjøre dette.",
     badRequest: "Ugyldig forespørsel",
     csrf: "Skjemaet er utløpt eller ble sendt fra et annet nettsted. Last siden på nytt og prøv igjen.",
+    csrfField: "mangler eller er ugyldig",
     tooLarge: "Innholdet er for stort.",
     controlCharacters: "Teksten inneholder kontrolltegn som ikke kan lagres",
     jsonTooDeep: "JSON-en er nestet for dypt",
@@ -624,6 +625,12 @@ export const t = {
   /** Answers of the JSON API (`/api/v1`): messages, and what is wrong with a field. */
   api: {
     jsonRequired: "Content-Type må være application/json",
+    invalidJson: "Ugyldig JSON i forespørselen",
+    invalidValues: "Ugyldige verdier",
+    invalidToken: "Ugyldig eller tilbaketrukket API-nøkkel",
+    tokenRequired: "Krever Authorization: Bearer <API-nøkkel>",
+    roleForbidden: "Rollen din har ikke lov til dette",
+    unknownAddress: (method: string, path: string) => `Ukjent API-adresse: ${method} ${path}`,
     jsonRequiredField: "må være application/json",
     notSetUp: "Instansen er ikke satt opp ennå (npm run kominn -- setup)",
     onlyMunicipalitiesImitate: "Bare en kommune kan imitere prosjekter",
@@ -644,6 +651,9 @@ export const t = {
       lineTooLong: "en linje kan ha høyst 500 tegn",
       followTargets: "må være en liste med @navn@domene eller actor-URL-er",
       atMostThousand: "høyst 1000 om gangen",
+      unknownField: "ukjent felt",
+      wrongType: (expected: string) => `feil type: forventet ${expected}`,
+      notJson: "kunne ikke tolkes som JSON",
     },
   },
 } as const;

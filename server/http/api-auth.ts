@@ -3,6 +3,7 @@ import { getTokenAccount } from "../../db/accounts.ts";
 import { may, type Action } from "../../core/rules.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "./errors.ts";
+import { t } from "../../web/texts.ts";
 
 /** Reads `Authorization: Bearer <token>`; a present but invalid token is a 401, never ignored. */
 export function loadApiToken(ctx: AppContext): RequestHandler {
@@ -13,7 +14,7 @@ export function loadApiToken(ctx: AppContext): RequestHandler {
     const account = match ? await getTokenAccount(ctx.db, match[1]) : undefined;
     if (!account) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="kominn", error="invalid_token"');
-      return next(new HttpError(401, "Ugyldig eller tilbaketrukket API-nøkkel"));
+      return next(new HttpError(401, t.api.invalidToken));
     }
     res.locals.account = account;
     next();
@@ -26,9 +27,9 @@ export function requireApi(action: Action): RequestHandler {
     const account = res.locals.account;
     if (!account) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="kominn"');
-      return next(new HttpError(401, "Krever Authorization: Bearer <API-nøkkel>"));
+      return next(new HttpError(401, t.api.tokenRequired));
     }
-    if (!may(account.role, action)) return next(new HttpError(403, "Rollen din har ikke lov til dette"));
+    if (!may(account.role, action)) return next(new HttpError(403, t.api.roleForbidden));
     next();
   };
 }

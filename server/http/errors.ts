@@ -27,10 +27,10 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
     const path = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        out.push({ field: path ? `${path}.${key}` : key, message: "ukjent felt" });
+        out.push({ field: path ? `${path}.${key}` : key, message: t.api.fields.unknownField });
       }
     } else if (issue.code === "invalid_type") {
-      out.push({ field: path || "(body)", message: `feil type: forventet ${issue.expected}` });
+      out.push({ field: path || "(body)", message: t.api.fields.wrongType(issue.expected) });
     } else {
       out.push({ field: path || "(body)", message: issue.message });
     }
@@ -62,15 +62,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       message = t.staff.aggregator;
     } else if (err instanceof ValidationError) {
       status = 422;
-      message = "Ugyldige verdier";
+      message = t.api.invalidValues;
       fields = err.issues;
     } else if (err?.type === "entity.too.large") {
       status = 413;
       message = t.errors.tooLarge;
     } else if (err?.type === "entity.parse.failed") {
       status = 400;
-      message = "Ugyldig JSON i forespørselen";
-      fields = [{ field: "(body)", message: "kunne ikke tolkes som JSON" }];
+      message = t.api.invalidJson;
+      fields = [{ field: "(body)", message: t.api.fields.notJson }];
     } else if (typeof err?.status === "number" && err.status >= 400 && err.status < 500) {
       status = err.status;
       message = t.errors.badRequest;

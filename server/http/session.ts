@@ -135,7 +135,7 @@ export function verifyCsrf(ctx: AppContext): RequestHandler {
       ? sign(ctx, res.locals.sessionId)
       : anon ? sign(ctx, `anon:${anon}`) : undefined;
     if (typeof given !== "string" || expected === undefined || !sameToken(expected, given)) {
-      return next(new HttpError(403, t.errors.csrf, [{ field: "_csrf", message: "mangler eller er ugyldig" }]));
+      return next(new HttpError(403, t.errors.csrf, [{ field: "_csrf", message: t.errors.csrfField }]));
     }
     next();
   };
