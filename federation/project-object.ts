@@ -1,14 +1,15 @@
 // The one module that knows both a Project and its ActivityPub Article.
 //
-// Wire format: a standard `Article` (name, summary, content, url, hashtags) so
-// Mastodon and others show it, plus every structured field under terms of our
+// Wire format: a standard long-form `Article` after FEP-b2b8 (name, summary,
+// content, url, hashtags, each text also as a language map) so Mastodon and
+// others show it, plus every structured field under terms of our
 // own inline JSON-LD context (namespace https://kominn.no/ns#). Inline, so no
 // peer ever has to fetch a context document; one term per field, so other
 // implementers can read single fields; lists are `@list` (order kept) and the
 // nested records (benefits, partners, contacts) are `@json` literals, so they
 // round-trip byte for byte. A new field is one line in `kominnContext` and one
 // in `projectFields`.
-import { Article, Hashtag, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import { Article, Hashtag, LanguageString, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
 import { instant } from "./time.ts";
 import { z } from "zod";
 import {
@@ -59,6 +60,39 @@ export const kominnContext = {
   imitationOf: { "@id": "kominn:imitationOf", "@type": "@id" },
 } as const;
 
+/**
+ * Terms of other vocabularies we use: `Hashtag` is not in the ActivityStreams
+ * context, so it is declared as Mastodon declares it.
+ */
+const sharedTerms = { Hashtag: "as:Hashtag" } as const;
+
+/**
+ * The language our texts are tagged with. Projects carry no language of their
+ * own yet, so every text is bokmål; a project written in nynorsk would be `nn`.
+ */
+const textLanguage = "nb";
+
+/** The summary as a short HTML paragraph, escaped from the plain text we store. */
+function summaryHtml(summary: string): string {
+  return `<p>${escapeHtml(summary)}</p>`;
+}
+
+const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+/** Plain text from a peer's HTML summary: tags dropped, entities decoded (the inverse of summaryHtml). */
+function summaryText(htmlText: string): string {
+  return htmlText
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/p>\s*<p[^>]*>/gi, "\n\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, name: string) => {
+      if (name[0] !== "#") return entities[name.toLowerCase()] ?? whole;
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    })
+    .trim();
+}
+
 /** Content fields carried by our terms; title, summary and description ride on AS name/summary/source. */
 const projectFields = contentFields.filter((f) => f !== "title" && f !== "summary" && f !== "description");
 
@@ -81,13 +115,18 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
     projectFields.filter((f) => project[f] !== null).map((f) => [f, project[f]]),
   );
   return {
-    "@context": [activityStreamsContext, kominnContext],
+    "@context": [activityStreamsContext, kominnContext, sharedTerms],
     id: project.url,
     type: "Article",
     attributedTo: project.municipality.actorUrl,
     name: project.title,
-    summary: project.summary,
-    content: project.descriptionHtml || `<p>${escapeHtml(project.summary)}</p>`,
+    nameMap: { [textLanguage]: project.title },
+    // No plain `summary`: Misskey, Akkoma and GoToSocial show a non-empty
+    // `summary` as a content warning and fold the post behind it. The map is
+    // the same `as:summary`, and Mastodon reads it (FEDERATION.md).
+    summaryMap: { [textLanguage]: summaryHtml(project.summary) },
+    content: articleContent(project),
+    contentMap: { [textLanguage]: articleContent(project) },
     mediaType: "text/html",
     source: { content: project.description, mediaType: "text/markdown" },
     url: project.url,
@@ -99,6 +138,11 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
     ...structured,
     ...(project.imitationOf ? { imitationOf: project.imitationOf } : {}),
   };
+}
+
+/** The full description as sanitised HTML; a project without one shows its summary. */
+function articleContent(project: Project): string {
+  return project.descriptionHtml || summaryHtml(project.summary);
 }
 
 /**
@@ -126,7 +170,7 @@ export function outboxPageJson(
   const outbox = `${options.actorUrl}/outbox`;
   const followersUrl = `${options.actorUrl}/followers`;
   return {
-    "@context": [activityStreamsContext, kominnContext],
+    "@context": [activityStreamsContext, kominnContext, sharedTerms],
     id: `${outbox}?cursor=${options.page}`,
     type: "OrderedCollectionPage",
     partOf: outbox,
@@ -153,9 +197,9 @@ export function projectArticle(project: Project, options: { followersUrl: string
   return new Article({
     id: new URL(project.url),
     attribution: new URL(project.municipality.actorUrl),
-    name: project.title,
-    summary: project.summary,
-    content: project.descriptionHtml || `<p>${escapeHtml(project.summary)}</p>`,
+    names: [project.title, new LanguageString(project.title, textLanguage)],
+    summaries: [new LanguageString(summaryHtml(project.summary), textLanguage)],
+    contents: [articleContent(project), new LanguageString(articleContent(project), textLanguage)],
     mediaType: "text/html",
     source: new Source({ content: project.description, mediaType: "text/markdown" }),
     url: new URL(project.url),
@@ -190,7 +234,10 @@ const envelope = z.object({
   type: z.literal("Article"),
   attributedTo: z.url(),
   name: z.string(),
-  summary: z.string(),
+  /** The previous wire form: plain text. */
+  summary: z.string().optional(),
+  /** FEP-b2b8: an HTML paragraph per language. */
+  summaryMap: z.record(z.string(), z.string()).optional(),
   source: z.object({ content: z.string(), mediaType: z.string().optional() }).optional(),
   published: isoInstant.optional(),
   updated: isoInstant.optional(),
@@ -218,7 +265,7 @@ export function projectFromArticleJson(document: unknown): ReceivedProject {
   if (!usesOurContext(doc["@context"])) throw new NotAProjectError("not a KOMINN Article: @context lacks the KOMINN terms");
   const fields: Record<string, unknown> = {
     title: parsed.data.name,
-    summary: parsed.data.summary,
+    summary: readSummary(parsed.data),
     description: parsed.data.source?.content ?? "",
   };
   for (const f of projectFields) if (f in doc) fields[f] = doc[f];
@@ -244,6 +291,18 @@ export function projectFromArticleJson(document: unknown): ReceivedProject {
     publishedAt: parsed.data.published ? new Date(parsed.data.published) : null,
     updatedAt: new Date(parsed.data.updated ?? parsed.data.published ?? Date.now()),
   };
+}
+
+/**
+ * The plain-text summary: from the language map (HTML, ours first), or from a
+ * plain `summary` as peers before FEP-b2b8 sent it.
+ */
+function readSummary(data: { summary?: string; summaryMap?: Record<string, string> }): string {
+  const map = data.summaryMap ?? {};
+  const html = map[textLanguage] ?? map.nn ?? Object.values(map)[0];
+  if (html !== undefined) return summaryText(html);
+  if (data.summary !== undefined) return data.summary;
+  throw new NotAProjectError("not a KOMINN Article: summary: missing (neither summary nor summaryMap)");
 }
 
 function slugFromUrl(url: string): string {

@@ -80,8 +80,16 @@ describe("what Mastodon needs from our actor, projects and outbox", () => {
     expect(new URL(article.id).host).toBe(new URL(article.attributedTo).host);
     expect(asArray(article.to).some((t) => rules.article.publicAddressing.includes(t))).toBe(true);
     expect(article.name).toBe("Velferdsteknologi i hjemmet");
-    expect(article.summary).toBe("Trygghetsalarmer og sensorer hjemme hos eldre.");
+    // FEP-b2b8: the summary as an HTML paragraph, each text tagged with its language (Mastodon shows it).
+    expect(article.summaryMap).toEqual({ nb: "<p>Trygghetsalarmer og sensorer hjemme hos eldre.</p>" });
+    expect(article.nameMap).toEqual({ nb: "Velferdsteknologi i hjemmet" });
     expect(article.content).toContain("<strong>tidlig varsling</strong>");
+    expect(article.contentMap).toEqual({ nb: article.content });
+    expect(article.url).toBe(project.url);
+    // Misskey, Akkoma and GoToSocial fold a post behind any non-empty `summary`: none is sent.
+    expect(article.summary).toBeUndefined();
+    // Hashtag is not an ActivityStreams context term: declared as Mastodon does.
+    expect(article["@context"]).toContainEqual({ Hashtag: "as:Hashtag" });
     const tags = asArray(article.tag);
     expect(tags.map((t: any) => t.name)).toEqual(["#helseomsorg", "#administrasjondigitalisering"]);
     for (const t of tags) {
@@ -211,6 +219,27 @@ describe("project → ActivityPub → project", () => {
     expect(projectFromArticleJson(wire).imitationOf).toBe(original);
     expect(() => projectFromArticleJson({ ...wire, imitationOf: wire.id })).toThrow(/imitationOf/);
     expect(() => projectFromArticleJson({ ...wire, imitationOf: "javascript:alert(1)" })).toThrow();
+  });
+
+  it("sends the summary as escaped HTML under a language, never as a content warning, and reads it back as the plain text", () => {
+    const tricky = { ...project, title: "Ny <KI> & sånt", summary: "Vi tester <KI> & \"chatboter\" i 'skolen' – 5 > 3." };
+    const wire = JSON.parse(JSON.stringify(projectArticleJson(tricky, { followersUrl: "https://x/f" })));
+    expect(wire.summary).toBeUndefined();
+    expect(wire.summaryMap).toEqual({ nb: "<p>Vi tester &lt;KI&gt; &amp; &quot;chatboter&quot; i &#39;skolen&#39; – 5 &gt; 3.</p>" });
+    expect(wire.name).toBe("Ny <KI> & sånt");
+    expect(wire.nameMap).toEqual({ nb: "Ny <KI> & sånt" });
+    const back = projectFromArticleJson(wire);
+    expect(back.content.summary).toBe(tricky.summary);
+    expect(back.content.title).toBe(tricky.title);
+  });
+
+  it("still reads the previous wire form, a plain-text summary, as it is", () => {
+    const wire = JSON.parse(JSON.stringify(projectArticleJson(project, { followersUrl: "https://x/f" })));
+    const { summaryMap: _map, nameMap: _names, contentMap: _contents, ...old } = wire;
+    old["@context"] = old["@context"].slice(0, 2);
+    const back = projectFromArticleJson({ ...old, summary: "Sensorer & <alarmer>" });
+    expect(back.content.summary).toBe("Sensorer & <alarmer>");
+    expect(() => projectFromArticleJson(old)).toThrow(/summary/);
   });
 
   it("has a JSON-LD term for every content field (a new field needs one)", () => {
