@@ -1,7 +1,9 @@
-// The national overview's figures, computed from the stored projects and
-// imitation links on every call: no hand-kept counters that could drift.
+// The national overview's figures: from the counters the journal's overview
+// subscriber keeps (db/overview-counters.ts) when they are current and the
+// filter is one they can answer, otherwise recounted from the stored projects.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "./client.ts";
+import { countedFigures } from "./overview-counters.ts";
 import type { OverviewQuery } from "../core/overview-query.ts";
 import { defaultRegions, fylker } from "../core/regions.ts";
 
@@ -59,29 +61,68 @@ export function overviewFilterOf(q: OverviewQuery): OverviewFilter {
   };
 }
 
-function scope(filter: OverviewFilter): SQL {
-  const parts: SQL[] = [sql`p.published`];
+/** The part of the filter that selects municipalities (over `m`). */
+function municipalityScope(filter: OverviewFilter): SQL[] {
+  const parts: SQL[] = [];
   if (filter.fylke) {
     parts.push(sql`(left(m.kommunenummer, 2) = ${filter.fylke.nummer} or lower(m.fylke) = lower(${filter.fylke.name}))`);
   }
   if (filter.region) {
     parts.push(filter.region.length ? sql`m.kommunenummer in (${sql.join(filter.region.map((k) => sql`${k}`), sql`, `)})` : sql`false`);
   }
+  return parts;
+}
+
+function scope(filter: OverviewFilter): SQL {
+  const parts: SQL[] = [sql`p.published`, ...municipalityScope(filter)];
   if (filter.serviceArea) parts.push(sql`p.service_areas @> array[${filter.serviceArea}]::text[]`);
   if (filter.from) parts.push(sql`p.published_at >= ${filter.from}::date`);
   if (filter.to) parts.push(sql`p.published_at < (${filter.to}::date + 1)`);
   return sql.join(parts, sql` and `);
 }
 
+/** The most imitated projects in scope, by imitating municipalities (read from the links: small). */
+async function mostImitated(db: Db, where: SQL, topN: number): Promise<MostImitated[]> {
+  const rows = rowsOf<MostImitated>(
+    await db.execute(sql`
+      select p.url, p.title, m.name as municipality, m.fylke,
+             count(distinct l.copy_municipality_actor_url)::int as municipalities,
+             count(distinct coalesce(l.copy_fylke, l.copy_municipality_actor_url))::int as fylker,
+             floor(extract(epoch from (min(l.created_at) - coalesce(p.published_at, p.created_at))) / 86400)::int
+               as "daysToFirstImitation"
+      from projects p join municipalities m on m.id = p.municipality_id
+      join imitation_links l on l.original_url = p.url
+      where ${where}
+      group by p.url, p.title, m.name, m.fylke, p.published_at, p.created_at
+      order by municipalities desc, fylker desc, p.title
+      limit ${topN}`),
+  );
+  return rows.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) }));
+}
+
 const counted = (rows: { key: string | null; n: number }[]) =>
   Object.fromEntries(rows.filter((r) => r.key !== null).map((r) => [r.key as string, Number(r.n)]));
 
-export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 10): Promise<OverviewStats> {
+/**
+ * The figures for `filter`. The counters are kept per municipality and key,
+ * so a county or region filter is served from them; a service area or a
+ * publication period crosses the keys, so those filters (and counters that
+ * may be behind) fall back to the recount. `recount` forces the recount.
+ */
+export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 10, recount = false): Promise<OverviewStats> {
   const where = scope(filter);
-  const inScope = sql`projects p join municipalities m on m.id = p.municipality_id where ${where}`;
   const q = async <T>(query: SQL) => rowsOf<T>(await db.execute(query));
+  if (!recount && !filter.serviceArea && !filter.from && !filter.to) {
+    const parts = municipalityScope(filter);
+    const [fromCounters, top] = await Promise.all([
+      countedFigures(db, parts.length ? sql.join(parts, sql` and `) : sql`true`),
+      mostImitated(db, where, topN),
+    ]);
+    if (fromCounters) return { ...fromCounters, mostImitated: top };
+  }
+  const inScope = sql`projects p join municipalities m on m.id = p.municipality_id where ${where}`;
 
-  const [totals, byFylke, byServiceArea, byPhase, byType, mostImitated, overTime] = await Promise.all([
+  const [totals, byFylke, byServiceArea, byPhase, byType, top, overTime] = await Promise.all([
     q<{ municipalities: number; projects: number; imitations: number; seeking: number }>(sql`
       select count(distinct p.municipality_id)::int as municipalities, count(*)::int as projects,
              count(*) filter (where p.imitation_of is not null)::int as imitations,
@@ -97,18 +138,7 @@ export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 
       select t as key, count(*)::int as n
       from projects p join municipalities m on m.id = p.municipality_id cross join lateral unnest(p.innovation_types) t
       where ${where} group by t`),
-    q<MostImitated>(sql`
-      select p.url, p.title, m.name as municipality, m.fylke,
-             count(distinct l.copy_municipality_actor_url)::int as municipalities,
-             count(distinct coalesce(l.copy_fylke, l.copy_municipality_actor_url))::int as fylker,
-             floor(extract(epoch from (min(l.created_at) - coalesce(p.published_at, p.created_at))) / 86400)::int
-               as "daysToFirstImitation"
-      from projects p join municipalities m on m.id = p.municipality_id
-      join imitation_links l on l.original_url = p.url
-      where ${where}
-      group by p.url, p.title, m.name, m.fylke, p.published_at, p.created_at
-      order by municipalities desc, fylker desc, p.title
-      limit ${topN}`),
+    mostImitated(db, where, topN),
     q<ReusePeriod>(sql`
       select to_char(date_trunc('quarter', p.published_at), 'YYYY-"K"Q') as period,
              count(*)::int as projects, count(*) filter (where p.imitation_of is not null)::int as imitations
@@ -125,7 +155,7 @@ export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 
     byServiceArea: counted(byServiceArea),
     byPhase: counted(byPhase),
     byType: counted(byType),
-    mostImitated: mostImitated.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) })),
+    mostImitated: top,
     reuseOverTime: overTime,
   };
 }

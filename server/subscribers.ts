@@ -9,6 +9,7 @@ import type { ImitationService } from "../services/imitations.ts";
 import type { SearchIndexer } from "../search/indexer.ts";
 import type { KominnFederation } from "../federation/index.ts";
 import type { AppContext } from "./context.ts";
+import { overviewCountsHandler, overviewEvents, overviewSubscriber } from "../db/overview-counters.ts";
 import { profileCacheHandler } from "./routes/page-helpers.ts";
 import { EventDispatcher, type DispatcherOptions, type Subscriber } from "./event-dispatcher.ts";
 
@@ -60,6 +61,13 @@ const table: readonly Row[] = [
     name: "federation.collaboration",
     events: ["collaboration.requested", "collaboration.decided"],
     handler: (p) => p.federation?.handlers.collaboration,
+  },
+  {
+    // The overview's counters (db/overview-counters.ts): after the links, so its content version is the newest.
+    name: overviewSubscriber,
+    events: overviewEvents,
+    after: ["imitations"],
+    handler: (p) => (p.pages ? overviewCountsHandler() : undefined),
   },
   {
     name: "profile-cache",

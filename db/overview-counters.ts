@@ -1,0 +1,185 @@
+// The overview's figures kept current as events arrive (issue 16): the
+// journal's `overview` subscriber (server/subscribers.ts) re-derives the keys
+// a changed project counts under and moves the per-municipality counters by
+// the difference; the overview sums a few thousand counter rows instead of
+// recounting every project. db/overview.ts recounts whenever the counters
+// cannot be shown to be current, so an answer is never stale.
+import { sql, type SQL } from "drizzle-orm";
+import type { EventName } from "../core/events.ts";
+import { rowsOf, type Db } from "./client.ts";
+import type { EventHandler } from "./journal.ts";
+
+/** The subscriber's name: its position in `event_positions` (never rename). */
+export const overviewSubscriber = "overview";
+
+export const overviewEvents = [
+  "project.published",
+  "project.updated",
+  "project.unpublished",
+  "project.deleted",
+  "remote.project.upserted",
+  "remote.project.removed",
+] as const satisfies readonly EventName[];
+
+const quarter = sql`to_char(date_trunc('quarter', p.published_at), 'YYYY-"K"Q')`;
+
+/** The keys a published project counts under (the same expression fills the counters in migration 0007). */
+const keysOf = sql`array_remove(
+    array['t', 'p:' || p.phase,
+          case when p.imitation_of is not null then 'i' end,
+          case when p.seeking_partners then 's' end,
+          'q:' || ${quarter},
+          case when p.imitation_of is not null then 'qi:' || ${quarter} end]
+    || array(select 'a:' || a from unnest(p.service_areas) a)
+    || array(select 'y:' || t from unnest(p.innovation_types) t),
+    null)`;
+
+/** Brings one project's contribution to the counters in line with its stored row (idempotent). */
+export async function refreshProjectCounts(tx: Db, projectId: string): Promise<void> {
+  const q = async <T>(query: SQL) => rowsOf<T>(await tx.execute(query));
+  const [old] = await q<{ municipality_id: string; keys: string[] }>(
+    sql`delete from overview_contributions where project_id = ${projectId} returning municipality_id, keys`,
+  );
+  const [now] = await q<{ municipality_id: string; keys: string[] }>(sql`
+    insert into overview_contributions (project_id, municipality_id, keys)
+    select p.id, p.municipality_id, ${keysOf}
+    from projects p join municipalities m on m.id = p.municipality_id
+    where p.id = ${projectId} and p.published
+    returning municipality_id, keys`);
+  const delta = new Map<string, { municipalityId: string; key: string; n: number }>();
+  const add = (c: { municipality_id: string; keys: string[] } | undefined, sign: number) => {
+    for (const key of c?.keys ?? []) {
+      const id = `${c!.municipality_id}\u0000${key}`;
+      const d = delta.get(id) ?? { municipalityId: c!.municipality_id, key, n: 0 };
+      d.n += sign;
+      delta.set(id, d);
+    }
+  };
+  add(old, -1);
+  add(now, 1);
+  const changes = [...delta.values()].filter((d) => d.n !== 0);
+  if (changes.length) {
+    // A municipality removed since (and its counters with it) has nothing left to subtract from.
+    await tx.execute(sql`
+      insert into overview_counts (municipality_id, key, n)
+      select v.municipality_id, v.key, v.n
+      from (values ${sql.join(changes.map((c) => sql`(${c.municipalityId}, ${c.key}, ${c.n}::int)`), sql`, `)}) as v(municipality_id, key, n)
+      join municipalities m on m.id = v.municipality_id
+      on conflict (municipality_id, key) do update set n = overview_counts.n + excluded.n`);
+    const touched = [...new Set(changes.map((c) => c.municipalityId))];
+    await tx.execute(sql`delete from overview_counts where n = 0 and municipality_id in (${sql.join(touched.map((id) => sql`${id}`), sql`, `)})`);
+  }
+}
+
+/** The `overview` subscriber: each project event refreshes that project's contribution. */
+export function overviewCountsHandler(): EventHandler {
+  return {
+    async handle(event) {
+      let projectId: string;
+      switch (event.name) {
+        case "project.published":
+        case "project.updated":
+        case "project.unpublished":
+        case "project.deleted":
+        case "remote.project.upserted":
+          projectId = event.payload.project.id;
+          break;
+        case "remote.project.removed":
+          projectId = event.payload.projectId;
+          break;
+        default:
+          return;
+      }
+      return (tx) => refreshProjectCounts(tx, projectId);
+    },
+  };
+}
+
+/**
+ * Recounts the counters from the stored projects (`kominn reindex`, the
+ * benchmark after a bulk load). Appends wait meanwhile, so the subscriber's
+ * position can be moved to the journal's head: later events refresh their projects.
+ */
+export async function rebuildOverviewCounts(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${0x6b6f6d69})`);
+    await tx.execute(sql`delete from overview_counts`);
+    await tx.execute(sql`delete from overview_contributions`);
+    await tx.execute(sql`
+      insert into overview_contributions (project_id, municipality_id, keys)
+      select p.id, p.municipality_id, ${keysOf}
+      from projects p join municipalities m on m.id = p.municipality_id where p.published`);
+    await tx.execute(sql`
+      insert into overview_counts (municipality_id, key, n)
+      select c.municipality_id, k, count(*)::int from overview_contributions c cross join lateral unnest(c.keys) k group by 1, 2`);
+    await tx.execute(sql`
+      insert into event_positions (subscriber, position) select ${overviewSubscriber}, coalesce(max(id), 0) from domain_events
+      on conflict (subscriber) do update set position = excluded.position, updated_at = now()`);
+  });
+}
+
+export interface CountedFigures {
+  municipalities: number;
+  projects: number;
+  imitations: number;
+  seekingPartners: number;
+  byFylke: Record<string, number>;
+  byServiceArea: Record<string, number>;
+  byPhase: Record<string, number>;
+  byType: Record<string, number>;
+  reuseOverTime: { period: string; projects: number; imitations: number }[];
+}
+
+/**
+ * The figures from the counters for the published projects of the
+ * municipalities matching `where` (over `m`), or undefined while the
+ * subscriber has a project event yet to handle (or has never run). Every
+ * change to a published project goes through a service that appends its
+ * event; a write around the journal (a bulk load) is counted only after
+ * `rebuildOverviewCounts` (`kominn reindex`).
+ */
+export async function countedFigures(db: Db, where: SQL): Promise<CountedFigures | undefined> {
+  const rows = rowsOf<{ current: boolean | null; key: string | null; fylke: string | null; n: number | null; municipalities: number | null }>(
+    await db.execute(sql`
+      with current as (
+        select not exists (
+             select 1 from domain_events e join event_positions s on s.subscriber = ${overviewSubscriber}
+             where e.id > s.position and e.name in (${sql.join(overviewEvents.map((n) => sql`${n}`), sql`, `)}))
+           and exists (select 1 from event_positions where subscriber = ${overviewSubscriber}) as ok
+      )
+      select (select ok from current) as current, g.key, g.fylke, g.n, g.municipalities
+      from (select 1) one
+      left join (
+        select c.key, m.fylke, sum(c.n)::int as n, count(*)::int as municipalities
+        from overview_counts c join municipalities m on m.id = c.municipality_id
+        where (select ok from current) and c.n > 0 and ${where}
+        group by c.key, m.fylke
+      ) g on true`),
+  );
+  if (!rows[0]?.current) return undefined;
+  const figures: CountedFigures = {
+    municipalities: 0, projects: 0, imitations: 0, seekingPartners: 0,
+    byFylke: {}, byServiceArea: {}, byPhase: {}, byType: {}, reuseOverTime: [],
+  };
+  const bump = (into: Record<string, number>, key: string, n: number) => (into[key] = (into[key] ?? 0) + n);
+  const quarters = new Map<string, { period: string; projects: number; imitations: number }>();
+  const period = (p: string) => quarters.get(p) ?? quarters.set(p, { period: p, projects: 0, imitations: 0 }).get(p)!;
+  for (const r of rows) {
+    if (r.key === null || !r.n) continue;
+    const n = Number(r.n);
+    const key = r.key;
+    if (key === "t") {
+      figures.projects += n;
+      figures.municipalities += Number(r.municipalities);
+      if (r.fylke !== null) bump(figures.byFylke, r.fylke, n);
+    } else if (key === "i") figures.imitations += n;
+    else if (key === "s") figures.seekingPartners += n;
+    else if (key.startsWith("p:")) bump(figures.byPhase, key.slice(2), n);
+    else if (key.startsWith("a:")) bump(figures.byServiceArea, key.slice(2), n);
+    else if (key.startsWith("y:")) bump(figures.byType, key.slice(2), n);
+    else if (key.startsWith("qi:")) period(key.slice(3)).imitations += n;
+    else if (key.startsWith("q:")) period(key.slice(2)).projects += n;
+  }
+  figures.reuseOverTime = [...quarters.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  return figures;
+}
