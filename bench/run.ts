@@ -62,3 +62,9 @@ if (!only || only === "backfill-ingest") {
   const rows = await benchBackfillIngest({ municipalities: quick ? 20 : 357, perMunicipality: 50, postgresUrl });
   printTable("Samleinstans: lagring av en full backfill (kommuner × 50 prosjekter, uten nettverk)", rows);
 }
+
+if (!only || only === "memory") {
+  const { benchMemory } = await import("./memory.ts");
+  const rows = await benchMemory({ repeats: quick ? 1 : 3, idleMs: quick ? 1_000 : 3_000 });
+  printTable("Minne og oppstart: en instans på PGlite og kommandolinjen (barneprosesser, fersk datakatalog)", rows);
+}

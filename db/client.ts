@@ -1,14 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import pg from "pg";
 import * as schema from "./schema.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 
@@ -24,6 +16,13 @@ export interface Database {
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
+/**
+ * PGlite runs one backend for one process: PostgreSQL's default 128 MB of shared buffers would sit
+ * in its WebAssembly memory (which never shrinks) for a database that fits in a few MB. The
+ * operating system's page cache still holds the data files.
+ */
+const pgliteSettings = ["shared_buffers=16MB", "wal_buffers=1MB", "maintenance_work_mem=16MB"];
+
 export interface OpenOptions {
   /** A PostgreSQL connection string; when absent, PGlite is used. */
   databaseUrl?: string;
@@ -37,7 +36,13 @@ export interface OpenOptions {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  // Only the configured driver is loaded: PGlite's WebAssembly or pg, never both.
   if (options.databaseUrl) {
+    const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+      import("pg"),
+      import("drizzle-orm/node-postgres"),
+      import("drizzle-orm/node-postgres/migrator"),
+    ]);
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
@@ -52,7 +57,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = await PGlite.create({ dataDir, extensions: { pg_trgm, unaccent } });
+    const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("@electric-sql/pglite/contrib/pg_trgm"),
+      import("@electric-sql/pglite/contrib/unaccent"),
+      import("drizzle-orm/pglite"),
+      import("drizzle-orm/pglite/migrator"),
+    ]);
+    const client = await PGlite.create({ dataDir, extensions: { pg_trgm, unaccent }, postgresqlconf: pgliteSettings });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder });
     return {
