@@ -12,6 +12,7 @@ import {
   type ProjectRevision,
   type ProjectRow,
 } from "./schema.ts";
+import { goneProjects } from "./schema-gone.ts";
 import type { Project, ProjectContent } from "../core/project.ts";
 import { projectUrl } from "../core/urls.ts";
 
@@ -91,13 +92,17 @@ export async function getProjectByUrl(db: Db, url: string): Promise<Project | un
   return row && toProject(row.project, row.municipality);
 }
 
-/** A slug no other local project has: "fallsensorer", then "fallsensorer-2", … */
+/**
+ * A slug no other local project has, nor a deleted one (its URL answers 410,
+ * and Mastodon refuses a new object under a deleted id): "fallsensorer", then
+ * "fallsensorer-2", …
+ */
 async function freeSlug(db: Db, base: string): Promise<string> {
-  const taken = await db
-    .select({ slug: projects.slug })
-    .from(projects)
-    .where(and(eq(projects.local, true), sql`${projects.slug} ~ ${`^${base}(-[0-9]+)?$`}`));
-  const used = new Set(taken.map((t) => t.slug));
+  const pattern = `^${base}(-[0-9]+)?$`;
+  // One after the other: inside a transaction, queries share one connection.
+  const taken = await db.select({ slug: projects.slug }).from(projects).where(and(eq(projects.local, true), sql`${projects.slug} ~ ${pattern}`));
+  const gone = await db.select({ slug: goneProjects.slug }).from(goneProjects).where(sql`${goneProjects.slug} ~ ${pattern}`);
+  const used = new Set([...taken, ...gone].map((t) => t.slug));
   if (!used.has(base)) return base;
   for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
 }

@@ -7,7 +7,8 @@ import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
 import { withInboundRequest } from "./inbox/inbound-request.ts";
 import { exceedsContextLimit, maxRemoteContexts } from "./loaders.ts";
-import { outboxPageJson, projectArticleJson } from "./project-object.ts";
+import { activityStreamsContext, outboxPageJson, projectArticleJson } from "./project-object.ts";
+import { getGoneProjectBySlug } from "../db/gone-projects.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
 export const inboxBodyLimit = 256 * 1024;
@@ -41,10 +42,27 @@ export function wantsActivityJson(accept: string | undefined): boolean {
  */
 async function serveProjectObject(app: FederationDeps, slug: string, res: ExpressResponse): Promise<boolean> {
   const project = await getLocalProjectBySlug(app.db, slug);
-  if (!project || !project.published) return false;
+  if (!project) return serveTombstone(app, slug, res);
+  if (!project.published) return false;
   const json = projectArticleJson(project, { followersUrl: `${project.municipality.actorUrl}/followers` });
   res.status(200).type("application/activity+json").setHeader("Vary", "Accept");
   res.send(JSON.stringify(json));
+  return true;
+}
+
+/** A deleted project: 410 Gone with a Tombstone, so a server that fetches it knows it is gone for good. */
+async function serveTombstone(app: FederationDeps, slug: string, res: ExpressResponse): Promise<boolean> {
+  const gone = await getGoneProjectBySlug(app.db, slug);
+  if (!gone) return false;
+  const tombstone = {
+    "@context": activityStreamsContext,
+    id: gone.url,
+    type: "Tombstone",
+    formerType: "Article",
+    deleted: gone.deletedAt.toISOString(),
+  };
+  res.status(410).type("application/activity+json").setHeader("Vary", "Accept");
+  res.send(JSON.stringify(tombstone));
   return true;
 }
 

@@ -1,5 +1,5 @@
 import type { Context, Federation } from "@fedify/fedify";
-import { Create, Delete, PUBLIC_COLLECTION, Tombstone, Update } from "@fedify/vocab";
+import { Article, Create, Delete, PUBLIC_COLLECTION, Tombstone, Undo, Update } from "@fedify/vocab";
 import { instant } from "./time.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import type { Project } from "../core/project.ts";
@@ -10,6 +10,7 @@ import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
+import { recordGoneProject } from "../db/gone-projects.ts";
 import { sendToAncestors } from "./imitations.ts";
 
 /**
@@ -25,11 +26,24 @@ import { sendToAncestors } from "./imitations.ts";
  * updates), so each inbox gets a project's Create before its Updates before
  * its Delete, even when an inbox was down and its deliveries were retried or
  * held meanwhile.
+ *
+ * Lifecycle (FEDERATION.md): unpublishing sends `Undo(Create)`, never
+ * `Delete`, because Mastodon keeps a tombstone for a deleted id forever and
+ * would refuse the project when it is published again; only deleting a
+ * project sends `Delete`, and records it so its URL answers 410 Gone.
  */
+/** What a deleted project leaves behind for its URL to answer 410: only one that was ever public. */
+function goneRecord(project: Project, deletedAt: Date) {
+  if (!project.local || !project.publishedAt) return undefined;
+  return { url: project.url, slug: project.slug, title: project.title, deletedAt };
+}
+
 export function outboxHandler(app: FederationDeps, federation: Federation<FederationDeps>, queue: DrizzleMessageQueue): EventHandler {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
-  async function toFollowers(ctx: Context<FederationDeps>, handle: string, activity: Create | Update | Delete, orderingKey: string) {
+  type Sent = Create | Update | Delete | Undo;
+
+  async function toFollowers(ctx: Context<FederationDeps>, handle: string, activity: Sent, orderingKey: string) {
     await ctx.sendActivity({ identifier: handle }, "followers", activity, {
       preferSharedInbox: true,
       excludeBaseUris: [new URL(app.config.origin)],
@@ -44,7 +58,7 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
   const own = (project: Project) => project.local && project.published;
 
   /** To our followers, and for an imitation also to the owners of the projects it descends from. */
-  async function deliver(ctx: Context<FederationDeps>, project: Project, activity: Create | Update | Delete) {
+  async function deliver(ctx: Context<FederationDeps>, project: Project, activity: Sent) {
     await toFollowers(ctx, project.municipality.handle, activity, project.url);
     await sendToAncestors(ctx, project, activity);
   }
@@ -66,9 +80,34 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
     await deliver(ctx, project, activity);
   }
 
-  /** A Delete for the project; to the owners of its originals too. */
-  async function retract(project: Project) {
+  /**
+   * Unpublished: takes back the project's Create. KOMINN peers drop their
+   * copy; Mastodon and Misskey ignore an Undo of a Create and keep showing the
+   * last version, so a later Create (republishing) is never refused.
+   */
+  async function withdraw(project: Project) {
     // A draft that was never published was never sent anywhere.
+    if (!project.local || !project.publishedAt) return;
+    const ctx = context();
+    const local = await getLocalMunicipality(app.db);
+    if (!local) return;
+    const followersUrl = ctx.getFollowersUri(local.handle);
+    const activity = new Undo({
+      id: new URL(`${project.url}#withdraw-${project.updatedAt.getTime()}`),
+      actor: new URL(local.actorUrl),
+      object: new Create({
+        id: activityId(project, "create"),
+        actor: new URL(local.actorUrl),
+        object: new URL(project.url),
+      }),
+      to: PUBLIC_COLLECTION,
+      cc: followersUrl,
+    });
+    await deliver(ctx, project, activity);
+  }
+
+  /** Deleted for good: a Delete with a Tombstone, to the owners of its originals too. */
+  async function retract(project: Project, deletedAt: Date) {
     if (!project.local || !project.publishedAt) return;
     const ctx = context();
     const local = await getLocalMunicipality(app.db);
@@ -76,7 +115,7 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
     const activity = new Delete({
       id: new URL(`${project.url}#delete-${project.updatedAt.getTime()}`),
       actor: new URL(local.actorUrl),
-      object: new Tombstone({ id: new URL(project.url) }),
+      object: new Tombstone({ id: new URL(project.url), formerTypes: [Article], deleted: instant(deletedAt) }),
       to: PUBLIC_COLLECTION,
       cc: ctx.getFollowersUri(local.handle),
     });
@@ -103,15 +142,16 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
     );
   }
 
-  async function send(event: Parameters<EventHandler["handle"]>[0]): Promise<void> {
+  async function send(event: Parameters<EventHandler["handle"]>[0], deletedAt: Date): Promise<void> {
     switch (event.name) {
       case "project.published":
         return own(event.payload.project) ? announce(event.payload.project, "create") : undefined;
       case "project.updated":
         return own(event.payload.project) ? announce(event.payload.project, "update") : undefined;
       case "project.unpublished":
+        return withdraw(event.payload.project);
       case "project.deleted":
-        return retract(event.payload.project);
+        return retract(event.payload.project, deletedAt);
       case "profile.updated":
         return announceProfile();
       // Whether follows need approval shows on our actor; the other settings are ours alone.
@@ -122,8 +162,15 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
 
   return {
     async handle(event) {
-      const queued = await queue.collect(() => send(event));
-      if (queued.length > 0) return (tx) => queue.insertCollected(tx, queued);
+      // Events carry no time of their own; a replay after a crash records the first deletion only.
+      const deletedAt = new Date();
+      const queued = await queue.collect(() => send(event, deletedAt));
+      const gone = event.name === "project.deleted" ? goneRecord(event.payload.project, deletedAt) : undefined;
+      if (queued.length === 0 && !gone) return;
+      return async (tx) => {
+        if (gone) await recordGoneProject(tx, gone);
+        if (queued.length > 0) await queue.insertCollected(tx, queued);
+      };
     },
     afterBatch: () => queue.wake(),
   };

@@ -7,6 +7,12 @@ export const t = {
   errors: {
     notFound: "Fant ikke siden",
     notFoundBody: "Siden finnes ikke, eller den er ikke lenger offentlig.",
+    /** A project that was deleted: its URL answers 410 Gone with this page. */
+    gone: "Prosjektet er slettet",
+    goneBody: (title: string, name: string) => `«${title}» er slettet av ${name} og finnes ikke lenger i KOMINN.`,
+    goneWhen: (date: string) => `Slettet ${date}.`,
+    goneHint: "Lenker og delinger andre steder viser til et prosjekt som ikke finnes mer. Se etter lignende prosjekter i listen, eller søk.",
+    toSearch: "Søk i prosjekter",
     forbidden: "Ingen tilgang",
     forbiddenBody: "Du har ikke tilgang til å gjøre dette.",
     badRequest: "Ugyldig forespørsel",

@@ -12,6 +12,7 @@ import { isProfileUpdate, onProfileUpdated } from "./profile-updated.ts";
 import { onProjectCreated } from "./project-created.ts";
 import { onProjectDeleted } from "./project-deleted.ts";
 import { onProjectUpdated } from "./project-updated.ts";
+import { onProjectWithdrawn, undoneCreate } from "./project-withdrawn.ts";
 import { onUnfollowed } from "./unfollowed.ts";
 
 /** One handler per thing that happened; an activity type that means two things is told apart here. */
@@ -19,7 +20,7 @@ export function registerInbox(federation: Federation<FederationDeps>): void {
   federation
     .setInboxListeners(actorPaths.inbox, actorPaths.sharedInbox)
     .on(Follow, handler("Follow", onFollowed))
-    .on(Undo, handler("Undo", onUnfollowed))
+    .on(Undo, handler("Undo", async (ctx, undo) => ((await undoneCreate(undo)) ? onProjectWithdrawn(ctx, undo) : onUnfollowed(ctx, undo))))
     .on(Accept, handler("Accept", (ctx, accept) =>
       answersOurRequest(ctx.data, accept) ? onCollaborationAnswered(ctx, accept, true) : onFollowAccepted(ctx, accept)))
     .on(Reject, handler("Reject", (ctx, reject) =>

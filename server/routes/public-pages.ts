@@ -15,6 +15,8 @@ import { projectListPage } from "../../web/views/project-list.ts";
 import { projectPage } from "../../web/views/project-page.ts";
 import { cachedLocalMunicipality, chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
+import { getGoneProjectBySlug } from "../../db/gone-projects.ts";
+import { gonePage } from "../../web/views/gone-page.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
@@ -94,6 +96,15 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const slug = slugParam.safeParse(req.params.slug);
     const project = slug.success ? await getLocalProjectBySlug(ctx.db, slug.data) : undefined;
     const staff = res.locals.account;
+    if (!project && slug.success) {
+      // Deleted after it was published: say so, with 410 Gone, rather than "not found".
+      const gone = await getGoneProjectBySlug(ctx.db, slug.data);
+      if (gone) {
+        const municipality = await requireLocalMunicipality(ctx);
+        const chrome = chromeOf(ctx, req, res, municipality);
+        return sendPage(res, gonePage({ chrome, title: gone.title, municipalityName: municipality.name, deletedAt: gone.deletedAt }), 410);
+      }
+    }
     if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
     const [municipality, history, imitation] = await Promise.all([
       requireLocalMunicipality(ctx),
