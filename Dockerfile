@@ -12,4 +12,4 @@ COPY web ./web
 COPY scripts ./scripts
 USER node
 EXPOSE 3000
-CMD ["node", "--max-semi-space-size=8", "server/main.ts"]
+CMD ["node", "--max-semi-space-size=8", "--liftoff-only", "server/main.ts"]

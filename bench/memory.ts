@@ -13,8 +13,12 @@ import type { Row } from "./measure.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mainScript = join(root, "server/main.ts");
 const cliScript = join(root, "scripts/kominn.ts");
-/** The Node options `npm start` and `npm run kominn` pass (package.json, Dockerfile): a small young generation. */
-const startFlags = ["--max-semi-space-size=8"];
+/**
+ * The Node options `npm start` and `npm run kominn` pass (package.json, Dockerfile): a small young
+ * generation, and PGlite's WebAssembly run by the baseline compiler only (optimising it takes ~500 MB
+ * for seconds after start and keeps ~70 MB of code).
+ */
+const startFlags = ["--max-semi-space-size=8", "--liftoff-only"];
 
 /** Preloaded into every child: writes its peak RSS (VmHWM) to stderr as it exits, so a short command's peak is exact. */
 const peakProbe = `data:text/javascript,${encodeURIComponent(
