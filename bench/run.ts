@@ -25,7 +25,8 @@ if (!only || only === "pages") {
 if (!only || only === "overview") {
   const { benchOverview } = await import("./overview.ts");
   const rows = await benchOverview({
-    projects: quick ? 5_000 : 100_000,
+    // BENCH_OVERVIEW_PROJECTS=10000 for the smaller point of the cost curve.
+    projects: Number(process.env.BENCH_OVERVIEW_PROJECTS) || (quick ? 5_000 : 100_000),
     municipalities: 357,
     imitations: quick ? 250 : 5_000,
     seconds: quick ? 2 : 8,

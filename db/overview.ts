@@ -81,20 +81,24 @@ function scope(filter: OverviewFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The most imitated projects in scope, by imitating municipalities (read from the links: small). */
+/** The most imitated projects in scope: the links grouped first (few), then their originals looked up by URL. */
 async function mostImitated(db: Db, where: SQL, topN: number): Promise<MostImitated[]> {
   const rows = rowsOf<MostImitated>(
     await db.execute(sql`
-      select p.url, p.title, m.name as municipality, m.fylke,
-             count(distinct l.copy_municipality_actor_url)::int as municipalities,
-             count(distinct coalesce(l.copy_fylke, l.copy_municipality_actor_url))::int as fylker,
-             floor(extract(epoch from (min(l.created_at) - coalesce(p.published_at, p.created_at))) / 86400)::int
-               as "daysToFirstImitation"
-      from projects p join municipalities m on m.id = p.municipality_id
-      join imitation_links l on l.original_url = p.url
+      with links as (
+        select original_url,
+               count(distinct copy_municipality_actor_url)::int as municipalities,
+               count(distinct coalesce(copy_fylke, copy_municipality_actor_url))::int as fylker,
+               min(created_at) as first
+        from imitation_links group by original_url)
+      select p.url, p.title, m.name as municipality, m.fylke, l.municipalities, l.fylker,
+             floor(extract(epoch from (l.first - coalesce(p.published_at, p.created_at))) / 86400)::int as "daysToFirstImitation"
+      from links l
+      -- One index lookup per imitated original (a limit keeps the planner from scanning every project).
+      cross join lateral (select * from projects p where p.url = l.original_url limit 1) p
+      join municipalities m on m.id = p.municipality_id
       where ${where}
-      group by p.url, p.title, m.name, m.fylke, p.published_at, p.created_at
-      order by municipalities desc, fylker desc, p.title
+      order by l.municipalities desc, l.fylker desc, p.title
       limit ${topN}`),
   );
   return rows.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) }));
