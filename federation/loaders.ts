@@ -10,7 +10,11 @@
 //   checks the signature, so a fetch here would let any anonymous POST make
 //   us request any URL; instead the document is refused, a clear 400.
 //   KOMINN documents carry their own context inline (project-object.ts), and
-//   Mastodon, Misskey, GoToSocial, Lemmy and others use preloaded contexts.
+//   Mastodon, Misskey (plus an inline object), GoToSocial, Lemmy and others
+//   use preloaded contexts. Pleroma and Akkoma name
+//   `https://<their host>/schemas/litepub-0.1.jsonld` in every document: that
+//   URL, on any host, is answered with our own copy of the LitePub terms
+//   (litepubContext), never fetched (FEDERATION.md, "Tested servers").
 // - signed fetches (Fedify's authenticated loader): the same guarded fetch,
 //   signed with our key, not cached.
 import { kvCache, signRequest, type Context, type KvStore } from "@fedify/fedify";
@@ -22,8 +26,57 @@ import { fetchActivityJson, type NetworkSettings } from "./fetch-guard.ts";
 /** The same kv prefix as Fedify's own document cache. */
 const cachePrefix = ["_fedify", "remoteDocument"] as const;
 
+/**
+ * The LitePub context Pleroma and Akkoma serve at /schemas/litepub-0.1.jsonld
+ * on each of their hosts: ActivityStreams and security/v1 (where `publicKey`
+ * is defined, so a Pleroma actor's key is found) and the extension terms
+ * their documents use. A fixed document: what a sender's host would answer
+ * is never asked for.
+ */
+const litepubContext = {
+  "@context": [
+    "https://www.w3.org/ns/activitystreams",
+    "https://w3id.org/security/v1",
+    {
+      litepub: "http://litepub.social/ns#",
+      ostatus: "http://ostatus.org#",
+      schema: "http://schema.org#",
+      toot: "http://joinmastodon.org/ns#",
+      misskey: "https://misskey-hub.net/ns#",
+      Emoji: "toot:Emoji",
+      EmojiReact: "litepub:EmojiReact",
+      ChatMessage: "litepub:ChatMessage",
+      Hashtag: "as:Hashtag",
+      PropertyValue: "schema:PropertyValue",
+      value: "schema:value",
+      sensitive: "as:sensitive",
+      manuallyApprovesFollowers: "as:manuallyApprovesFollowers",
+      discoverable: "toot:discoverable",
+      capabilities: "litepub:capabilities",
+      invisible: "litepub:invisible",
+      directMessage: "litepub:directMessage",
+      atomUri: "ostatus:atomUri",
+      conversation: { "@id": "ostatus:conversation", "@type": "@id" },
+      alsoKnownAs: { "@id": "as:alsoKnownAs", "@type": "@id" },
+      quoteUrl: "as:quoteUrl",
+      oauthRegistrationEndpoint: { "@id": "litepub:oauthRegistrationEndpoint", "@type": "@id" },
+    },
+  ],
+};
+
+/** True for a LitePub context URL of any host (https, or http on a test's loopback peer). */
+function isLitepubContext(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === "https:" || parsed.protocol === "http:") && parsed.pathname === "/schemas/litepub-0.1.jsonld" && !parsed.search;
+  } catch {
+    return false;
+  }
+}
+
 function preloaded(url: string): RemoteDocument | undefined {
-  return url in preloadedContexts ? { contextUrl: null, document: preloadedContexts[url], documentUrl: url } : undefined;
+  if (url in preloadedContexts) return { contextUrl: null, document: preloadedContexts[url], documentUrl: url };
+  return isLitepubContext(url) ? { contextUrl: null, document: litepubContext, documentUrl: url } : undefined;
 }
 
 /** jsonld's limit on remote contexts in one @context (more is a ContextUrlError, which Fedify answers with 500). */
@@ -35,7 +88,7 @@ function remoteContexts(value: unknown): number {
     if (typeof entry !== "string") continue;
     urls.add(entry);
     // A preloaded context may name another one (Lemmy's names security/v1); jsonld counts it too.
-    const nested = (preloadedContexts[entry] as { "@context"?: unknown } | undefined)?.["@context"];
+    const nested = (preloaded(entry)?.document as { "@context"?: unknown } | undefined)?.["@context"];
     if (Array.isArray(nested)) for (const n of nested) if (typeof n === "string") urls.add(n);
   }
   return urls.size;

@@ -2,6 +2,7 @@ import type { Federation } from "@fedify/fedify";
 import { Accept, Create, Delete, Follow, Join, Reject, Undo, Update } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
 import { actorPaths } from "../actor.ts";
+import { isActorDeletion, onActorDeleted } from "./actor-deleted.ts";
 import { answersOurRequest, onCollaborationAnswered } from "./collaboration-answered.ts";
 import { onCollaborationRequested } from "./collaboration-requested.ts";
 import { onFollowAccepted } from "./follow-accepted.ts";
@@ -27,7 +28,7 @@ export function registerInbox(federation: Federation<FederationDeps>): void {
       answersOurRequest(ctx.data, reject) ? onCollaborationAnswered(ctx, reject, false) : onFollowRejected(ctx, reject)))
     .on(Create, handler("Create", onProjectCreated))
     .on(Update, handler("Update", (ctx, update) => (isProfileUpdate(update) ? onProfileUpdated(ctx, update) : onProjectUpdated(ctx, update))))
-    .on(Delete, handler("Delete", onProjectDeleted))
+    .on(Delete, handler("Delete", (ctx, del) => (isActorDeletion(del) ? onActorDeleted(ctx, del) : onProjectDeleted(ctx, del))))
     .on(Join, handler("Join", onCollaborationRequested))
     // Every handler first checks that the actor really sent the activity, then
     // claims its id in our database (and gives it back if the handler refuses

@@ -16,8 +16,10 @@ export interface FakeActor {
   keyId: string;
   privateKey: CryptoKey;
   publicKeyPem: string;
-  /** Activities POSTed to its inbox, parsed. */
+  /** Activities POSTed to its inbox (any path ending in /inbox or /sharedInbox), parsed. */
   received: any[];
+  /** Requests seen, as "<method> <path>". */
+  requests: string[];
   /** Serves `document` as activity+json at `path` (absolute path on this origin). */
   serve(path: string, document: unknown): void;
   /** POSTs `activity` to `inbox`, signed with this actor's key (or another key id it serves). */
@@ -30,9 +32,11 @@ export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
   const pem = await publicKeyPem(keys.publicKey);
   const documents = new Map<string, unknown>();
   const received: any[] = [];
+  const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (req.method === "POST" && path === "/inbox") {
+    requests.push(`${req.method} ${path}`);
+    if (req.method === "POST" && /\/(inbox|sharedInbox)$/.test(path)) {
       received.push(await readPosted(req));
       res.writeHead(202).end();
       return;
@@ -66,6 +70,7 @@ export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
     privateKey: keys.privateKey,
     publicKeyPem: pem,
     received,
+    requests,
     serve: (path, document) => void documents.set(path, document),
     post: (inbox, activity, signingKeyId = keyId) => postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: signingKeyId }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
