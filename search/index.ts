@@ -6,16 +6,15 @@ import type { SearchDeps } from "./deps.ts";
 import { defaultRegions, type Region } from "../core/regions.ts";
 import type { SearchBackend } from "./backend.ts";
 import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
-import { MeilisearchBackend } from "./meilisearch.ts";
 import { PostgresSearchBackend } from "./postgres.ts";
 import { SearchService } from "./service.ts";
 
-/** Meilisearch when MEILI_URL is set, else PostgreSQL full-text in the instance's own database. */
-export function createSearchBackend(
-  config: Pick<Config, "meiliUrl" | "meiliMasterKey">,
-  db: Db,
-): SearchBackend {
-  if (config.meiliUrl) return new MeilisearchBackend({ host: config.meiliUrl, apiKey: config.meiliMasterKey });
+/** Meilisearch when MEILI_URL is set (its client is loaded only then), else PostgreSQL full-text in the instance's own database. */
+async function createSearchBackend(config: Pick<Config, "meiliUrl" | "meiliMasterKey">, db: Db): Promise<SearchBackend> {
+  if (config.meiliUrl) {
+    const { MeilisearchBackend } = await import("./meilisearch.ts");
+    return new MeilisearchBackend({ host: config.meiliUrl, apiKey: config.meiliMasterKey });
+  }
   return new PostgresSearchBackend(db);
 }
 
@@ -31,9 +30,9 @@ export interface StartSearchOptions extends IndexerOptions {
 }
 
 /** Starts search for an instance; call `close()` before the database closes. */
-export function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): Search {
+export async function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): Promise<Search> {
   const regions = options.regions ?? defaultRegions;
-  const backend = options.backend ?? createSearchBackend(ctx.config, ctx.db);
+  const backend = options.backend ?? (await createSearchBackend(ctx.config, ctx.db));
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
   indexer.start();
   return {
@@ -51,7 +50,7 @@ export async function reindexAll(
   ctx: Pick<SearchDeps, "config" | "db" | "logger">,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ indexed: number; backend: string }> {
-  const backend = createSearchBackend(ctx.config, ctx.db);
+  const backend = await createSearchBackend(ctx.config, ctx.db);
   const indexer = new SearchIndexer(ctx.db, backend, defaultRegions, ctx.logger);
   try {
     const { indexed } = await indexer.reindexAll(onProgress);

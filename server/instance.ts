@@ -90,7 +90,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const stopFederation = startFederation(federationDeps, federation);
   const ctx: AppContext = { ...base, resolveRemoteProject: federation.resolveRemoteProject };
   const searchDeps: SearchDeps = { config, db, logger };
-  const search = startSearch(searchDeps);
+  const search = await startSearch(searchDeps);
   const oidc = startOidc(ctx);
   const app = createApp(ctx, { federation, search: search.service, oidc });
   // Replays what the journal holds beyond each subscriber's position, then follows it.
