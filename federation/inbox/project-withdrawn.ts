@@ -4,9 +4,20 @@ import type { FederationDeps } from "../deps.ts";
 import { knownMunicipality, removeProject } from "../remote-projects.ts";
 import { forgetRemoteImitation } from "../imitations.ts";
 
-/** The Create an Undo takes back, when it names one (embedded, as we send it); never fetched. */
+/** Stands in for the network: an Undo's object is only read when it is embedded. */
+const embeddedOnly = async (url: string): Promise<never> => {
+  throw new Error(`not embedded, not fetched: ${url}`);
+};
+
+/**
+ * The Create an Undo takes back, when it embeds one (as we send it). Nothing
+ * is fetched: an Undo that names its object by id (an Undo of a Follow, as
+ * most servers send it) is not one.
+ */
 export async function undoneCreate(undo: Undo): Promise<Create | null> {
-  const object = await undo.getObject({ crossOrigin: "ignore", suppressError: true }).catch(() => null);
+  const object = await undo
+    .getObject({ crossOrigin: "ignore", suppressError: true, documentLoader: embeddedOnly })
+    .catch(() => null);
   return object instanceof Create ? object : null;
 }
 

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { TestInstance } from "../helpers/instance.ts";
 import { addFollowerAt, api, eventually, follow, listenOnLoopback, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 import { readPosted } from "./signed-http.ts";
+import { startFakeActor } from "./fake-actor.ts";
+import { getFollowerByActor, upsertFollower } from "../../db/followers.ts";
 
 const ap = { accept: "application/activity+json" };
 
@@ -105,5 +107,31 @@ describe("a project's lifecycle as other servers see it", () => {
     await eventually(async () => down.received.length >= 3, 30_000);
     expect(down.refused()).toBe(1);
     expect(down.types()).toEqual(["Create(Article)", "Update(Article)", "Delete(Tombstone)"]);
+  }, 60_000);
+
+  it("an Undo that names its object by id (an unfollow, as most servers send it) is never fetched to see whether it took back a Create", async () => {
+    const a = await startMunicipality("fredrikstad");
+    const peer = await startFakeActor("mastodon");
+    running.push(a, peer);
+    const followId = `${peer.origin}/follows/1`;
+    await upsertFollower(a.ctx.db, {
+      actorUrl: peer.actorUrl,
+      handle: `@mastodon@${new URL(peer.origin).host}`,
+      name: "mastodon",
+      inboxUrl: `${peer.origin}/inbox`,
+      sharedInboxUrl: null,
+      followActivityId: followId,
+      status: "accepted",
+    });
+    const sent = await peer.post(`${a.url}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${peer.origin}/undo/1`,
+      type: "Undo",
+      actor: peer.actorUrl,
+      object: followId,
+    });
+    expect(sent.status).toBeLessThan(300);
+    await eventually(async () => !(await getFollowerByActor(a.ctx.db, peer.actorUrl)));
+    expect(peer.requests).not.toContain("GET /follows/1");
   }, 60_000);
 });
