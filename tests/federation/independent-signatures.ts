@@ -93,3 +93,52 @@ export async function postIndependentlySigned(
   const response = await fetch(url, { method: "POST", headers, body: tampering.bodyAfterSigning ?? body });
   return { status: response.status, text: await response.text() };
 }
+/** A request as a test server received it. */
+export interface Received {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Checks a request's signature and digest with the independent libraries:
+ * "rfc9421" when it carries Signature-Input, "draft-cavage" otherwise; null
+ * when the signature, the key or the digest does not verify.
+ */
+export async function verifyIndependently(request: Received, publicKeyPemOf: (keyId: string) => Promise<string | null>): Promise<"rfc9421" | "draft-cavage" | null> {
+  const headers = request.headers;
+  if (headers["signature-input"]) {
+    const match = /^([^=]+)=\((.*)\);(.*)$/.exec(headers["signature-input"].split(/,\s*(?=[A-Za-z0-9_-]+=\()/)[0]!);
+    if (!match) return null;
+    const label = match[1]!;
+    const keyId = /keyid="([^"]+)"/.exec(match[3]!)?.[1];
+    const signature = new RegExp(`${label}=:([^:]+):`).exec(headers.signature ?? "")?.[1];
+    if (!keyId || !signature) return null;
+    const created = Number(/(?:^|;)created=(\d+)/.exec(match[3]!)?.[1]);
+    if (!(Math.abs(Date.now() / 1000 - created) <= 300)) return null;
+    const digest = /sha-256=:([^:]+):/.exec(headers["content-digest"] ?? "")?.[1];
+    if (digest !== createHash("sha256").update(request.body).digest("base64")) return null;
+    const pem = await publicKeyPemOf(keyId);
+    if (!pem) return null;
+    const base = new RFC9421SignatureBaseFactory({ method: request.method, url: request.url, headers } as never).generate(label);
+    const key = await importSpki(pem);
+    return (await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, Buffer.from(signature, "base64"), new TextEncoder().encode(base))) ? "rfc9421" : null;
+  }
+  const path = new URL(request.url).pathname;
+  const asIncoming = { method: request.method, url: path, headers };
+  if (!(await verifyDigestHeader(asIncoming as never, request.body, true))) return null;
+  const parsed = parseRequestSignature(asIncoming as never);
+  if (parsed.version !== "draft") return null;
+  const pem = await publicKeyPemOf(parsed.value.keyId);
+  if (!pem) return null;
+  if (!(await verifyDraftSignature(parsed.value, pem))) return null;
+  // And Joyent's library, on the same request.
+  const joyent = httpSignature.parseRequest({ method: request.method, url: path, headers, httpVersion: "1.1" } as never, { clockSkew: 300 });
+  return httpSignature.verifySignature(joyent, pem) ? "draft-cavage" : null;
+}
+
+function importSpki(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  return crypto.subtle.importKey("spki", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
+}
