@@ -1,9 +1,13 @@
 // The administrator's command line: `npm run kominn -- <command> [options]`.
 // Every command validates all its input before it changes anything.
 import { parseArgs } from "node:util";
+import nodeModule from "node:module";
 import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
 
 assertNodeVersion();
+// Node keeps the compiled (and type-stripped) modules on disk (NODE_COMPILE_CACHE, else the system's
+// temporary directory): a second start reads them instead of compiling every file again.
+nodeModule.enableCompileCache?.();
 
 class UsageError extends Error {}
 

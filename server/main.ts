@@ -1,6 +1,10 @@
+import nodeModule from "node:module";
 import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
 
 assertNodeVersion();
+// Node keeps the compiled (and type-stripped) modules on disk (NODE_COMPILE_CACHE, else the system's
+// temporary directory): a second start reads them instead of compiling every file again.
+nodeModule.enableCompileCache?.();
 
 const { startInstance } = await import("./instance.ts");
 const { getLocalMunicipality } = await import("../db/municipalities.ts");
