@@ -1,5 +1,5 @@
 import type { Federation } from "@fedify/fedify";
-import { Accept, Create, Delete, Follow, Join, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Follow, Join, Like, Reject, Undo, Update } from "@fedify/vocab";
 import type { FederationDeps } from "../deps.ts";
 import { actorPaths } from "../actor.ts";
 import { isActorDeletion, onActorDeleted } from "./actor-deleted.ts";
@@ -9,6 +9,7 @@ import { onFollowAccepted } from "./follow-accepted.ts";
 import { onFollowRejected } from "./follow-rejected.ts";
 import { onFollowed } from "./followed.ts";
 import { handler } from "./guards.ts";
+import { ignored } from "./ignored.ts";
 import { isProfileUpdate, onProfileUpdated } from "./profile-updated.ts";
 import { onProjectCreated } from "./project-created.ts";
 import { onProjectDeleted } from "./project-deleted.ts";
@@ -30,6 +31,9 @@ export function registerInbox(federation: Federation<FederationDeps>): void {
     .on(Update, handler("Update", (ctx, update) => (isProfileUpdate(update) ? onProfileUpdated(ctx, update) : onProjectUpdated(ctx, update))))
     .on(Delete, handler("Delete", (ctx, del) => (isActorDeletion(del) ? onActorDeleted(ctx, del) : onProjectDeleted(ctx, del))))
     .on(Join, handler("Join", onCollaborationRequested))
+    // Nothing to check or claim for what is ignored: no database write per Like.
+    .on(Like, ignored("KOMINN keeps no likes"))
+    .on(Announce, ignored("KOMINN keeps no shares"))
     // Every handler first checks that the actor really sent the activity, then
     // claims its id in our database (and gives it back if the handler refuses
     // or fails: see guards.ts), so Fedify's own record is not kept too.

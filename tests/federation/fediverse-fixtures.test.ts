@@ -92,8 +92,19 @@ describe.each(drivers)("activities as Mastodon, Misskey, GoToSocial, Pleroma and
   let inbox: string;
   const senders = new Map<Server, Sender>();
 
+  /** Every line the instance logged (at any level, shown or not). */
+  const logged: string[] = [];
+
   beforeAll(async () => {
     instance = await startMunicipality("fredrikstad", { driver });
+    const logger = instance.ctx.logger;
+    for (const level of ["debug", "info", "warn", "error"] as const) {
+      const write = logger[level];
+      logger[level] = (message, detail) => {
+        logged.push(message);
+        write(message, detail);
+      };
+    }
     project = await publish(instance, { title: "Lånebil for hjemmetjenesten" });
     inbox = `${instance.url}/inbox`;
     for (const server of servers) senders.set(server, await startSender(server, instance, project.url));
@@ -135,6 +146,10 @@ describe.each(drivers)("activities as Mastodon, Misskey, GoToSocial, Pleroma and
       for (const [i, name] of (["like", "announce"] as const).entries()) {
         const r = await send(name, i + 1);
         expect(r.status, `${name}: ${r.text}`).toBe(202);
+        // One line says what came and that it was ignored.
+        const id = s.load(name).id;
+        await eventually(async () => logged.some((line) => line.includes(id)));
+        expect(logged.filter((line) => line.includes(id))).toEqual([expect.stringMatching(/ignored/)]);
       }
       expect((await listFollowers(instance.ctx.db)).length).toBe(before);
       expect(s.fake.received.filter((a) => a.type !== "Accept")).toEqual([]);
