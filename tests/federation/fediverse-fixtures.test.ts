@@ -199,6 +199,18 @@ describe.each(drivers)("activities as Mastodon, Misskey, GoToSocial, Pleroma and
     });
   });
 
+  it("the LitePub context is never fetched, not even for an unsigned request; another context URL on that host is still refused", async () => {
+    const pleroma = senders.get("pleroma")!;
+    const before = pleroma.fake.requests.length;
+    const follow = { ...pleroma.load("follow"), id: `${pleroma.actorUrl}/unsigned-${Math.random()}` };
+    const unsigned = await fetch(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify(follow) });
+    expect(unsigned.status).toBe(401);
+    const other = { ...follow, "@context": ["https://www.w3.org/ns/activitystreams", `${pleroma.fake.origin}/schemas/litepub-0.2.jsonld`] };
+    const refused = await postIndependentlySigned("rfc9421", inbox, other, pleroma.key);
+    expect(refused.status).toBe(400);
+    expect(pleroma.fake.requests.slice(before).filter((r) => r.includes("/schemas/"))).toEqual([]);
+  });
+
   describe("tampered requests are refused with 401 in every scheme", () => {
     let victim: Sender;
     let other: FakeActor;
