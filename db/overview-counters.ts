@@ -102,7 +102,10 @@ export function overviewCountsHandler(): EventHandler {
  */
 export async function rebuildOverviewCounts(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${0x6b6f6d69})`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${0x6b6f6d69})`); // appendLock in db/journal.ts
+    // The subscriber's position first, as the subscriber takes it, so the two wait for each other instead of deadlocking.
+    await tx.execute(sql`insert into event_positions (subscriber, position) values (${overviewSubscriber}, 0) on conflict do nothing`);
+    await tx.execute(sql`select position from event_positions where subscriber = ${overviewSubscriber} for update`);
     await tx.execute(sql`delete from overview_counts`);
     await tx.execute(sql`delete from overview_contributions`);
     await tx.execute(sql`

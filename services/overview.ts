@@ -5,9 +5,11 @@ import type { OverviewQuery } from "../core/overview-query.ts";
 import { DerivedCache } from "./derived-cache.ts";
 
 /**
- * The overview's figures and the list of participating municipalities: both
- * count over every project, so each is computed once per content version (and,
- * for the list, per set of follows) and shared by the pages and the API.
+ * The overview's figures and the list of participating municipalities, each
+ * computed once per content version (and, for the list, per set of follows)
+ * and shared by the pages and the API. The figures are summed from the
+ * counters the journal's overview subscriber keeps (db/overview-counters.ts)
+ * and recounted only for filters the counters cannot answer.
  */
 export class OverviewService {
   readonly #db: Db;
