@@ -16,6 +16,7 @@ import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { DrizzleKvStore } from "./kv.ts";
+import { HotKeysKvStore } from "./hot-kv.ts";
 import { federationMiddleware } from "./middleware.ts";
 import { collaborationHandler } from "./collaboration.ts";
 import { outboxHandler } from "./outbox.ts";
@@ -98,7 +99,8 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     logger: app.logger,
   });
   const federation = createFederation<FederationDeps>({
-    kv,
+    // Per-host delivery state (circuit breaker, signature spec) read from memory: hot-kv.ts.
+    kv: new HotKeysKvStore(kv, app.db),
     // Inbound activities are handled in the request (so a refusal is immediate);
     // outbound deliveries and fan-out go through the database-backed queue.
     queue: { outbox: queue, fanout: queue },

@@ -14,6 +14,12 @@ export interface DrizzleQueueOptions {
   /** Concurrent handlers per listen() call, so one slow inbox never holds up the others. */
   workers?: number;
   /**
+   * Concurrent deliveries to one receiving host (default a quarter of the
+   * workers): a server that accepts connections and never answers holds this
+   * many workers until the request deadline, never all of them.
+   */
+  hostWorkers?: number;
+  /**
    * Release every lease when listening starts. Right when this process is the
    * only worker on the database (the default deployment): leases left behind
    * can only belong to a process that died.
@@ -26,6 +32,10 @@ interface Claimed {
   id: number;
   message: unknown;
   orderingKey: string | null;
+}
+
+interface ClaimedRow extends Claimed {
+  runAt: string | Date;
 }
 
 /** The message a handler is working on, and whether the handler put it back for later. */
@@ -68,6 +78,18 @@ export function currentQueueMessage(): unknown {
   return running.getStore()?.message;
 }
 
+/**
+ * The ordering key a message is stored under. Fedify keys a delivery by the
+ * activity's key and the inbox's origin, so every inbox on one server would
+ * wait for the one before it; the order we promise is per inbox, so a
+ * delivery's lane is its inbox. Other messages keep Fedify's key.
+ */
+export function laneKey(message: unknown, orderingKey: string | null): string | null {
+  if (orderingKey === null || typeof message !== "object" || message === null) return orderingKey;
+  const { type, inbox } = message as { type?: unknown; inbox?: unknown };
+  return type === "outbox" && typeof inbox === "string" ? `${orderingKey}\n${inbox}` : orderingKey;
+}
+
 const messageId = (message: unknown): unknown =>
   typeof message === "object" && message !== null ? (message as { id?: unknown }).id : undefined;
 
@@ -94,6 +116,7 @@ export class DrizzleMessageQueue implements MessageQueue {
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #workers: number;
+  readonly #hostWorkers: number;
   readonly #releaseOnStart: boolean;
   readonly #logger?: Logger;
   #wakers = new Set<() => void>();
@@ -103,6 +126,7 @@ export class DrizzleMessageQueue implements MessageQueue {
     this.#pollMs = options.pollMs ?? 250;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
     this.#workers = Math.max(1, options.workers ?? 1);
+    this.#hostWorkers = Math.max(1, options.hostWorkers ?? Math.ceil(this.#workers / 4));
     this.#releaseOnStart = options.releaseLeasesOnStart ?? false;
     this.#logger = options.logger;
   }
@@ -119,7 +143,7 @@ export class DrizzleMessageQueue implements MessageQueue {
     const orderingKey = options?.orderingKey ?? null;
     const collector = collecting.getStore();
     if (collector?.queue === this) {
-      for (const message of messages) collector.messages.push({ message, orderingKey, runAt });
+      for (const message of messages) collector.messages.push({ message, orderingKey: laneKey(message, orderingKey), runAt });
       return;
     }
     if (
@@ -127,7 +151,7 @@ export class DrizzleMessageQueue implements MessageQueue {
       messages.length === 1 &&
       messageId(messages[0]) !== undefined &&
       messageId(messages[0]) === messageId(job.message) &&
-      orderingKey === job.orderingKey
+      laneKey(messages[0], orderingKey) === job.orderingKey
     ) {
       // The running message comes back (a retry or a hold): same row, same place in its order.
       await this.#db.execute(
@@ -137,11 +161,12 @@ export class DrizzleMessageQueue implements MessageQueue {
       return;
     }
     if (job?.queue === this && job.spawned) {
-      for (const message of messages) job.spawned.push({ message, orderingKey, runAt });
+      for (const message of messages) job.spawned.push({ message, orderingKey: laneKey(message, orderingKey), runAt });
       return;
     }
-    await this.#db.insert(fedifyQueue).values(
-      messages.map((m) => ({ message: sql`${JSON.stringify(m)}::jsonb`, orderingKey: options?.orderingKey ?? null, runAt })),
+    await insertMessages(
+      this.#db,
+      messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt })),
     );
     if (delayMs === 0) for (const wake of this.#wakers) wake();
   }
@@ -176,25 +201,34 @@ export class DrizzleMessageQueue implements MessageQueue {
     return { queued: row.queued, ready: row.ready, delayed: row.queued - row.ready };
   }
 
-  async #claim(): Promise<Claimed | undefined> {
-    // One statement: pick the oldest due message nobody holds, skipping any
-    // whose ordering key still has an older message waiting or running.
-    const rows = rowsOf<Claimed>(
+  async #claim(limit: number, fullHosts: readonly string[]): Promise<Claimed[]> {
+    // Deliveries to a host that has all it may have in flight wait where they are.
+    const notFull =
+      fullHosts.length === 0
+        ? sql``
+        : sql`and not coalesce(${sql.join(fullHosts.map((h) => sql`starts_with(q.message->>'inbox', ${h})`), sql` or `)}, false)`;
+    // One statement: pick the oldest due messages nobody holds, skipping any
+    // whose ordering key still has an older message waiting or running (so a
+    // batch holds at most one message of each key: the oldest).
+    const rows = rowsOf<ClaimedRow>(
       await this.#db.execute(sql`
         update fedify_queue set locked_until = now() + (${this.#leaseMs} * interval '1 millisecond')
-        where id = (
+        where id in (
           select q.id from fedify_queue q
           where q.run_at <= now()
             and (q.locked_until is null or q.locked_until < now())
+            ${notFull}
             and (q.ordering_key is null or not exists (
               select 1 from fedify_queue o where o.ordering_key = q.ordering_key and o.id < q.id))
           order by q.run_at, q.id
-          limit 1
+          limit ${limit}
           for update skip locked)
-        returning id, message, ordering_key as "orderingKey"`),
+        returning id, message, ordering_key as "orderingKey", run_at as "runAt"`),
     );
-    const row = rows[0];
-    return row ? { id: Number(row.id), message: row.message, orderingKey: row.orderingKey ?? null } : undefined;
+    return rows
+      .map((row) => ({ id: Number(row.id), message: row.message, orderingKey: row.orderingKey ?? null, runAt: new Date(row.runAt) }))
+      .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id)
+      .map(({ runAt: _, ...claimed }) => claimed);
   }
 
   /**
@@ -246,7 +280,48 @@ export class DrizzleMessageQueue implements MessageQueue {
         signal?.addEventListener("abort", done, { once: true });
       });
     const active = new Set<Promise<void>>();
-    const run = async (claimed: Claimed) => {
+    // Handled messages are released together: the deliveries that finish
+    // while one release is being written go in the next, as one statement.
+    const releasing: { job: Running; settle: (error?: unknown) => void }[] = [];
+    let flushing = false;
+    const flush = async () => {
+      if (flushing) return;
+      flushing = true;
+      try {
+        while (releasing.length > 0) {
+          const batch = releasing.splice(0);
+          const ids = (rescheduled: boolean) => batch.filter((r) => r.job.rescheduled === rescheduled).map((r) => sql`${r.job.id}`);
+          try {
+            const done = ids(false);
+            const back = ids(true);
+            if (done.length > 0) await this.#db.execute(sql`delete from fedify_queue where id in (${sql.join(done, sql`, `)})`);
+            if (back.length > 0) await this.#db.execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(back, sql`, `)})`);
+            for (const r of batch) r.settle();
+          } catch (error) {
+            for (const r of batch) r.settle(error);
+          }
+        }
+      } finally {
+        flushing = false;
+      }
+    };
+    const releaseSoon = (job: Running) =>
+      new Promise<void>((resolve, reject) => {
+        releasing.push({ job, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+        void flush();
+      });
+    // Deliveries in flight per receiving host (its origin plus "/", as the inbox URL starts).
+    const inFlight = new Map<string, number>();
+    const hostOf = (job: Claimed): string | undefined => {
+      const m = job.message as { type?: unknown; inbox?: unknown } | null;
+      if (m?.type !== "outbox" || typeof m.inbox !== "string") return undefined;
+      try {
+        return `${new URL(m.inbox).origin}/`;
+      } catch {
+        return undefined;
+      }
+    };
+    const run = async (claimed: Claimed, host: string | undefined) => {
       const fanout = (job: Claimed) => (job.message as { type?: unknown } | null)?.type === "fanout";
       const job: Running = { ...claimed, queue: this, rescheduled: false, ...(fanout(claimed) ? { spawned: [] } : {}) };
       try {
@@ -259,7 +334,7 @@ export class DrizzleMessageQueue implements MessageQueue {
         const release = job.rescheduled
           ? sql`update fedify_queue set locked_until = null where id = ${job.id}`
           : sql`delete from fedify_queue where id = ${job.id}`;
-        if (spawned.length === 0) await this.#db.execute(release);
+        if (spawned.length === 0) await releaseSoon(job);
         else {
           // A crash before this commits leaves the fan-out message, which runs again: nothing is lost.
           await this.#db.transaction(async (tx) => {
@@ -270,6 +345,11 @@ export class DrizzleMessageQueue implements MessageQueue {
       } catch (error) {
         this.#logger?.warn("queue: could not release a handled message", error);
       }
+      if (host) {
+        const left = (inFlight.get(host) ?? 1) - 1;
+        if (left > 0) inFlight.set(host, left);
+        else inFlight.delete(host);
+      }
       // A free slot, and maybe a message that waited on this one's ordering key.
       for (const w of this.#wakers) w();
     };
@@ -277,17 +357,34 @@ export class DrizzleMessageQueue implements MessageQueue {
       while (!signal?.aborted) {
         let claimed = false;
         while (active.size < this.#workers && !signal?.aborted) {
-          let job: Claimed | undefined;
+          let jobs: Claimed[] = [];
+          const fullHosts = [...inFlight].filter(([, n]) => n >= this.#hostWorkers).map(([h]) => h);
           try {
-            job = await this.#claim();
+            jobs = await this.#claim(this.#workers - active.size, fullHosts);
           } catch (error) {
             if (!signal?.aborted) this.#logger?.warn("queue: could not claim a message", error);
           }
-          if (!job) break;
+          if (jobs.length === 0) break;
           claimed = true;
-          const p = run(job);
-          active.add(p);
-          void p.finally(() => active.delete(p));
+          const surplus: number[] = [];
+          for (const job of jobs) {
+            const host = hostOf(job);
+            const n = host ? (inFlight.get(host) ?? 0) : 0;
+            if (host && n >= this.#hostWorkers) {
+              surplus.push(job.id);
+              continue;
+            }
+            if (host) inFlight.set(host, n + 1);
+            const p = run(job, host);
+            active.add(p);
+            void p.finally(() => active.delete(p));
+          }
+          // More for one host than it may have at once: those go back, untouched, for a later claim.
+          if (surplus.length > 0) {
+            await this.#db
+              .execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(surplus.map((id) => sql`${id}`), sql`, `)})`)
+              .catch((error) => this.#logger?.warn("queue: could not put back a claimed message", error));
+          }
         }
         if (!claimed || active.size >= this.#workers) await idle();
       }
