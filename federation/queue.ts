@@ -308,7 +308,8 @@ export class DrizzleMessageQueue implements MessageQueue {
     const releaseSoon = (job: Running) =>
       new Promise<void>((resolve, reject) => {
         releasing.push({ job, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-        void flush();
+        // Deliveries that finish in the same turn go in one statement.
+        if (releasing.length === 1) setImmediate(() => void flush());
       });
     // Deliveries in flight per receiving host (its origin plus "/", as the inbox URL starts).
     const inFlight = new Map<string, number>();
@@ -353,10 +354,17 @@ export class DrizzleMessageQueue implements MessageQueue {
       // A free slot, and maybe a message that waited on this one's ordering key.
       for (const w of this.#wakers) w();
     };
+    // With most workers busy, a claim waits until an eighth of them are free
+    // (or a poll interval has passed): one claim for several messages, not a
+    // claim for each delivery that finishes.
+    const claimBatch = Math.max(1, Math.floor(this.#workers / 8));
+    let claimedAt = 0;
     try {
       while (!signal?.aborted) {
         let claimed = false;
         while (active.size < this.#workers && !signal?.aborted) {
+          if (this.#workers - active.size < claimBatch && Date.now() - claimedAt < this.#pollMs) break;
+          claimedAt = Date.now();
           let jobs: Claimed[] = [];
           const fullHosts = [...inFlight].filter(([, n]) => n >= this.#hostWorkers).map(([h]) => h);
           try {
