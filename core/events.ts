@@ -38,3 +38,19 @@ export type EventName = keyof DomainEvents;
 
 /** One event as the journal holds it: `id` orders every event of the instance. */
 export type JournalEvent = { [E in EventName]: { id: number; name: E; payload: DomainEvents[E] } }[EventName];
+
+/** The project a project event is about: its id, and the project itself unless it was removed. */
+export function projectOfEvent(event: JournalEvent): { id: string; project?: Project } | undefined {
+  switch (event.name) {
+    case "project.published":
+    case "project.updated":
+    case "project.unpublished":
+    case "project.deleted":
+    case "remote.project.upserted":
+      return { id: event.payload.project.id, project: event.payload.project };
+    case "remote.project.removed":
+      return { id: event.payload.projectId };
+    default:
+      return undefined;
+  }
+}

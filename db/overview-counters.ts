@@ -5,7 +5,7 @@
 // recounting every project. db/overview.ts recounts whenever the counters
 // cannot be shown to be current, so an answer is never stale.
 import { sql, type SQL } from "drizzle-orm";
-import type { EventName } from "../core/events.ts";
+import { projectOfEvent, type EventName } from "../core/events.ts";
 import { rowsOf, type Db } from "./client.ts";
 import type { EventHandler } from "./journal.ts";
 
@@ -75,21 +75,8 @@ export async function refreshProjectCounts(tx: Db, projectId: string): Promise<v
 export function overviewCountsHandler(): EventHandler {
   return {
     async handle(event) {
-      let projectId: string;
-      switch (event.name) {
-        case "project.published":
-        case "project.updated":
-        case "project.unpublished":
-        case "project.deleted":
-        case "remote.project.upserted":
-          projectId = event.payload.project.id;
-          break;
-        case "remote.project.removed":
-          projectId = event.payload.projectId;
-          break;
-        default:
-          return;
-      }
+      const projectId = projectOfEvent(event)?.id;
+      if (!projectId) return;
       return (tx) => refreshProjectCounts(tx, projectId);
     },
   };

@@ -3,7 +3,7 @@
 // filter is one they can answer, otherwise recounted from the stored projects.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "./client.ts";
-import { countedFigures } from "./overview-counters.ts";
+import { countedFigures, type CountedFigures } from "./overview-counters.ts";
 import type { OverviewQuery } from "../core/overview-query.ts";
 import { defaultRegions, fylker } from "../core/regions.ts";
 
@@ -29,23 +29,11 @@ export interface MostImitated {
   daysToFirstImitation: number | null;
 }
 
-export interface ReusePeriod {
-  period: string;
-  projects: number;
-  imitations: number;
-}
+export type ReusePeriod = CountedFigures["reuseOverTime"][number];
 
-export interface OverviewStats {
-  municipalities: number;
-  projects: number;
-  imitations: number;
-  seekingPartners: number;
-  byFylke: Record<string, number>;
-  byServiceArea: Record<string, number>;
-  byPhase: Record<string, number>;
-  byType: Record<string, number>;
+/** The counted figures (kept by the overview subscriber, or recounted) and the most imitated solutions. */
+export interface OverviewStats extends CountedFigures {
   mostImitated: MostImitated[];
-  reuseOverTime: ReusePeriod[];
 }
 
 /** The overview's query parameters as a database filter. */

@@ -10,7 +10,7 @@ import { municipalities, projects } from "../db/schema.ts";
 import { searchQueue, searchTerms } from "../db/schema-search.ts";
 import type { Project } from "../core/project.ts";
 import type { Region } from "../core/regions.ts";
-import type { JournalEvent } from "../core/events.ts";
+import { projectOfEvent, type JournalEvent } from "../core/events.ts";
 import type { EventHandler } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import type { SearchBackend, SearchDocument } from "./backend.ts";
@@ -60,26 +60,15 @@ export class SearchIndexer {
       return original ? [project.id, original.id] : [project.id];
     };
     const affected = async (event: JournalEvent): Promise<string[]> => {
-      switch (event.name) {
-        case "project.published":
-        case "project.updated":
-        case "project.unpublished":
-        case "project.deleted":
-        case "remote.project.upserted":
-          return ids(event.payload.project);
-        case "remote.project.removed":
-          return [event.payload.projectId];
-        // Documents carry the municipality's name, county and region.
-        case "profile.updated": {
-          const rows = await this.#db
-            .select({ id: projects.id })
-            .from(projects)
-            .where(and(eq(projects.municipalityId, event.payload.municipalityId), eq(projects.published, true)));
-          return rows.map((r) => r.id);
-        }
-        default:
-          return [];
-      }
+      const subject = projectOfEvent(event);
+      if (subject) return subject.project ? ids(subject.project) : [subject.id];
+      // Documents carry the municipality's name, county and region.
+      if (event.name !== "profile.updated") return [];
+      const rows = await this.#db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(and(eq(projects.municipalityId, event.payload.municipalityId), eq(projects.published, true)));
+      return rows.map((r) => r.id);
     };
     return {
       handle: async (event) => {
