@@ -29,14 +29,14 @@ const tuning: FederationTuning = {
   queuePollMs: 50,
 };
 
-/** The activities a receiver handled for `url`, in the order it handled them ("create", "update", "delete"). */
+/** The activities a receiver handled for `url`, in the order it handled them ("create", "update", "withdraw" for an unpublish, "delete"). */
 async function handledInOrder(receiver: TestInstance, url: string): Promise<string[]> {
   const rows = rowsOf<{ activity_id: string }>(
     await receiver.ctx.db.execute(
       sql`select activity_id from processed_activities where activity_id like ${`${url}#%`} order by processed_at, activity_id`,
     ),
   );
-  return rows.map((r) => /#(create|update|delete)-/.exec(r.activity_id)?.[1] ?? r.activity_id);
+  return rows.map((r) => /#(create|update|withdraw|delete)-/.exec(r.activity_id)?.[1] ?? r.activity_id);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,7 +92,7 @@ describe("a follower that was down for a while", () => {
     const expectedOrder = [
       ["create", "update", "update"],
       ["create", "update"],
-      ["create", "delete"],
+      ["create", "withdraw"],
       ["create", "update"],
       ["create"],
     ];
