@@ -100,7 +100,11 @@ export class EventDispatcher {
     const state = this.#states.get(s.name);
     if (state === "retrying") return true;
     if (state !== "idle") return false;
-    return (this.#positions.get(s.name) ?? 0) >= head || this.#blocked(s);
+    const position = this.#positions.get(s.name) ?? 0;
+    if (position >= head) return true;
+    // Held up by a subscriber that is retrying: done once it has what that one acknowledged.
+    const deps = (s.after ?? []).filter((d) => this.#subscribers.has(d));
+    return this.#blocked(s) && deps.every((d) => position >= (this.#positions.get(d) ?? 0));
   }
 
   /** Whether a subscriber it waits for is stuck retrying. */
