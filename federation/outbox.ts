@@ -10,7 +10,6 @@ import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
 import { projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
-import { recordGoneProject } from "../db/gone-projects.ts";
 import { sendToAncestors } from "./imitations.ts";
 
 /**
@@ -33,11 +32,6 @@ import { sendToAncestors } from "./imitations.ts";
  * project sends `Delete`, and records it so its URL answers 410 Gone.
  */
 /** What a deleted project leaves behind for its URL to answer 410: only one that was ever public. */
-function goneRecord(project: Project, deletedAt: Date) {
-  if (!project.local || !project.publishedAt) return undefined;
-  return { url: project.url, slug: project.slug, title: project.title, deletedAt };
-}
-
 export function outboxHandler(app: FederationDeps, federation: Federation<FederationDeps>, queue: DrizzleMessageQueue): EventHandler {
   const context = () => federation.createContext(new URL(app.config.origin), app);
 
@@ -162,14 +156,12 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
 
   return {
     async handle(event) {
-      // Events carry no time of their own; a replay after a crash records the first deletion only.
+      // Events carry no time of their own: a Delete says when it was sent.
       const deletedAt = new Date();
       const queued = await queue.collect(() => send(event, deletedAt));
-      const gone = event.name === "project.deleted" ? goneRecord(event.payload.project, deletedAt) : undefined;
-      if (queued.length === 0 && !gone) return;
+      if (queued.length === 0) return;
       return async (tx) => {
-        if (gone) await recordGoneProject(tx, gone);
-        if (queued.length > 0) await queue.insertCollected(tx, queued);
+        await queue.insertCollected(tx, queued);
       };
     },
     afterBatch: () => queue.wake(),

@@ -8,6 +8,7 @@ import {
   type CreateLocalProject,
 } from "../db/projects.ts";
 import { newId } from "../db/ids.ts";
+import { recordGoneProject } from "../db/gone-projects.ts";
 import {
   contentFields,
   emptyContent,
@@ -196,6 +197,10 @@ export class ProjectService {
   async delete(project: Project): Promise<void> {
     await this.#events.transaction(async (tx) => {
       await deleteProjectRow(tx, project.id);
+      // A project that was ever public answers 410 Gone from now on, and its slug is never reused.
+      if (project.local && project.publishedAt) {
+        await recordGoneProject(tx, { url: project.url, slug: project.slug, title: project.title, deletedAt: new Date() });
+      }
       await this.#events.append(tx, "project.deleted", { project });
     });
   }

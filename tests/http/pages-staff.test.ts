@@ -196,7 +196,9 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     await editor.agent.post(`/admin/prosjekter/${project.id}/slett`).type("form").send({ _csrf: csrfFrom(confirm.text) })
       .expect(303).expect("location", "/admin/prosjekter?melding=slettet");
     expect(await getProject(inst.ctx.db, project.id)).toBeUndefined();
-    await request(inst.app).get(`/prosjekter/${project.slug}`).expect(404);
+    // A project that was public answers 410 Gone at once, with a page that says it was deleted.
+    const gone = await request(inst.app).get(`/prosjekter/${project.slug}`).expect(410);
+    expect(gone.text).toContain("Prosjektet er slettet");
   });
 
   it("lists drafts for staff only and sends the public to sign in", async () => {
