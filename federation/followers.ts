@@ -27,16 +27,7 @@ export class Followers {
     const row = await getFollower(app.db, id);
     if (!row) return undefined;
     const accepted = await acceptFollower(app.db, id);
-    const me = ctx.getActorUri(self.handle);
-    await ctx.sendActivity(
-      { identifier: self.handle },
-      recipientOf(row),
-      new Accept({
-        id: new URL(`${me.href}#accepts/${newId()}`),
-        actor: me,
-        object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
-      }),
-    );
+    await answerFollow(ctx, self.handle, row, "accept");
     if (app.config.role === "aggregator" && !(await getFollowByTarget(app.db, row.actorUrl))) {
       const actor = await lookupByUrl(ctx, row.actorUrl).catch(() => null);
       if (actor instanceof Organization && actor.id && actor.inboxId) await sendFollow(ctx, self.handle, actor);
@@ -50,16 +41,27 @@ export class Followers {
     const self = await ourMunicipality(ctx.data.db);
     const row = await removeFollower(ctx.data.db, id);
     if (!row) return undefined;
-    const me = ctx.getActorUri(self.handle);
-    await ctx.sendActivity(
-      { identifier: self.handle },
-      recipientOf(row),
-      new Reject({
-        id: new URL(`${me.href}#rejects/${newId()}`),
-        actor: me,
-        object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
-      }),
-    );
+    await answerFollow(ctx, self.handle, row, "reject");
     return row;
   }
+}
+
+/** Tells a follower that its Follow was accepted or is rejected (a removed follower gets the Reject, as Mastodon does). */
+async function answerFollow(
+  ctx: Context<FederationDeps>,
+  handle: string,
+  row: FollowerRow,
+  answer: "accept" | "reject",
+): Promise<void> {
+  const me = ctx.getActorUri(handle);
+  const Answer = answer === "accept" ? Accept : Reject;
+  await ctx.sendActivity(
+    { identifier: handle },
+    recipientOf(row),
+    new Answer({
+      id: new URL(`${me.href}#${answer}s/${newId()}`),
+      actor: me,
+      object: new Follow({ id: new URL(row.followActivityId), actor: new URL(row.actorUrl), object: me }),
+    }),
+  );
 }
