@@ -80,7 +80,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (isApiRequest(req)) {
       res.status(status).json({ error: { status, message, ...(fields.length ? { fields } : {}) } });
     } else {
-      res.status(status).type("html").send(errorPage({ status, message, fields, account: res.locals.account }).value);
+      res.status(status).type("html").send(errorPage({ status, message, fields, account: res.locals.account, ...res.locals.site }).value);
     }
   };
 }

@@ -8,7 +8,7 @@ import { municipalityPage } from "../../web/views/municipality-page.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { sendOverview } from "./overview-page.ts";
-import { cachedLocalMunicipality, chromeOf, parseQueryOr400, sendPage } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, originsOf, parseQueryOr400, sendPage, siteLocals } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
@@ -21,6 +21,7 @@ const perPage = 24;
  */
 export function aggregatorPageRoutes(ctx: AppContext): Router {
   const router = Router();
+  router.use(siteLocals(ctx));
 
   router.get("/", async (req, res, next) => {
     if (ctx.config.role !== "aggregator") return next();
@@ -52,6 +53,7 @@ export function aggregatorPageRoutes(ctx: AppContext): Router {
         chrome: chromeOf(ctx, req, res, municipality),
         municipality: participant,
         projects: projects.items,
+        origins: await originsOf(ctx, projects.items),
         page,
         pages: Math.max(1, Math.ceil(projects.total / perPage)),
         href: (n) => `/kommuner/${participant.id}?page=${n}`,

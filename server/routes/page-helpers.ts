@@ -1,6 +1,7 @@
-import type { Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
+import { imitationOriginsOf, type ImitationOrigin } from "../../db/imitation-origins.ts";
 import type { Municipality } from "../../db/schema.ts";
 import type { AppContext } from "../context.ts";
 import type { EventHandler } from "../../db/journal.ts";
@@ -11,6 +12,23 @@ import type { Html } from "../../core/html.ts";
 import { t } from "../../web/texts.ts";
 import type { Chrome } from "../../web/views/chrome.ts";
 
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** The instance's name and handle, for the header of an error page. */
+    site?: { siteName: string; siteHandle: string; aggregator: boolean };
+  }
+}
+
+/** Remembers the instance's name for this request, so an error page keeps it in its header. */
+export function siteLocals(ctx: AppContext): RequestHandler {
+  return (_req, res, next) => {
+    cachedLocalMunicipality(ctx).then((m) => {
+      if (m) res.locals.site = { siteName: m.name, siteHandle: m.handle, aggregator: ctx.config.role === "aggregator" };
+      next();
+    }, next);
+  };
+}
+
 /** The page shell's data. A CSRF token is made only for signed-in staff, so public pages set no cookie. */
 export function chromeOf(ctx: AppContext, req: Request, res: Response, municipality?: Municipality): Chrome {
   const account = res.locals.account;
@@ -20,6 +38,7 @@ export function chromeOf(ctx: AppContext, req: Request, res: Response, municipal
     siteName: municipality?.name,
     siteHandle: municipality?.handle,
     aggregator: ctx.config.role === "aggregator",
+    unreadNotifications: res.locals.unreadNotifications,
   };
 }
 
@@ -90,4 +109,12 @@ export function parseQueryOr400<S extends z.ZodType>(schema: S, query: unknown, 
 export function safeNext(value: unknown, fallback: string): string {
   if (typeof value !== "string") return fallback;
   return /^\/(?![/\\])[^\s]*$/.test(value) && !value.includes("\\") ? value : fallback;
+}
+
+/** The originals of the imitations among these projects (or search hits), by project URL, so pages can name them. */
+export function originsOf(
+  ctx: AppContext,
+  items: readonly { url: string; imitationOf?: string | null }[],
+): Promise<Map<string, ImitationOrigin>> {
+  return imitationOriginsOf(ctx.db, items.filter((p) => p.imitationOf !== null).map((p) => p.url));
 }

@@ -1,9 +1,12 @@
 import { Router, type Response } from "express";
+import { projectMedia } from "../../web/components/project-media.ts";
+import { projectMediaItems } from "./media.ts";
 import { z } from "zod";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
 import type { AppContext } from "../context.ts";
 import { projectQuerySchema } from "../../core/project-query.ts";
+import { fromPageParams, listDefaults, listParams, toPageQuery } from "../../core/page-params.ts";
 import type { Project } from "../../core/project.ts";
 import { may } from "../../core/rules.ts";
 import { HttpError } from "../http/errors.ts";
@@ -13,10 +16,11 @@ import { frontPage } from "../../web/views/front-page.ts";
 import { profilePage } from "../../web/views/profile-page.ts";
 import { projectListPage } from "../../web/views/project-list.ts";
 import { projectPage } from "../../web/views/project-page.ts";
-import { cachedLocalMunicipality, chromeOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, originsOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
 import { getGoneProjectBySlug } from "../../db/gone-projects.ts";
 import { gonePage } from "../../web/views/gone-page.ts";
+import { safeHttpUrl } from "../../web/format.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
@@ -38,15 +42,43 @@ export function publicPageRoutes(ctx: AppContext): Router {
   router.get("/", async (req, res) => {
     const municipality = await cachedLocalMunicipality(ctx);
     if (!municipality) return res.redirect(303, "/oppsett");
-    const [newest, updated] = await Promise.all([
-      listProjects(ctx.db, {}, { perPage: 6, order: "newest", withTotal: false }),
-      listProjects(ctx.db, {}, { perPage: 6, order: "updated", withTotal: false }),
+    const [newHere, newFollowed, seeking, imitated] = await Promise.all([
+      listProjects(ctx.db, { origin: "local" }, { perPage: 4, order: "newest", withTotal: false }),
+      listProjects(ctx.db, { origin: "remote" }, { perPage: 4, order: "newest", withTotal: false }),
+      listProjects(ctx.db, { seekingPartners: true }, { perPage: 12, order: "updated", withTotal: false }),
+      listProjects(ctx.db, { imitated: true }, { perPage: 24, order: "imitations", withTotal: false }),
     ]);
-    sendPage(res, frontPage({ chrome: chromeOf(ctx, req, res, municipality), municipality, newest: newest.items, updated: updated.items }));
+    // Each project once on the page: later sections skip what an earlier one shows.
+    const shown = new Set([...newHere.items, ...newFollowed.items].map((p) => p.id));
+    const unseen = (list: readonly Project[], n: number) => {
+      const picked = list.filter((p) => !shown.has(p.id)).slice(0, n);
+      for (const p of picked) shown.add(p.id);
+      return picked;
+    };
+    const seekingPartners = unseen(seeking.items, 4);
+    // Nearby first: our county, then the rest, each in the order of how widely imitated.
+    const near = (p: Project) => (municipality.fylke && p.municipality.fylke === municipality.fylke ? 0 : 1);
+    const mostImitated = unseen(
+      imitated.items.map((p, i) => ({ p, i })).sort((a, b) => near(a.p) - near(b.p) || a.i - b.i).map((x) => x.p),
+      4,
+    );
+    const listed = [...newHere.items, ...newFollowed.items, ...seekingPartners, ...mostImitated];
+    sendPage(
+      res,
+      frontPage({
+        chrome: chromeOf(ctx, req, res, municipality),
+        municipality,
+        newHere: newHere.items,
+        newFollowed: newFollowed.items,
+        seeking: seekingPartners,
+        mostImitated,
+        origins: await originsOf(ctx, listed),
+      }),
+    );
   });
 
   router.get("/prosjekter", async (req, res) => {
-    const raw = withoutEmpty(req.query);
+    const raw = fromPageParams(listParams, withoutEmpty(req.query));
     const query = parseQueryOr400(projectQuerySchema, raw, (f) => t.list.queryLabels[f] ?? f);
     const municipality = await cachedLocalMunicipality(ctx);
     const result = await listProjects(
@@ -62,11 +94,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
       },
       { page: query.page, perPage: query.perPage, order: query.order },
     );
-    const href = (page: number) => {
-      const params = new URLSearchParams(raw as Record<string, string>);
-      params.set("page", String(page));
-      return `/prosjekter?${params}`;
-    };
+    const href = (page: number) => `/prosjekter?${toPageQuery(listParams, { ...query, page }, listDefaults)}`;
     sendPage(
       res,
       projectListPage({
@@ -75,6 +103,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
         result,
         strategicAreas: municipality?.strategicAreas ?? [],
         href,
+        origins: await originsOf(ctx, result.items),
       }),
     );
   });
@@ -83,13 +112,25 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const id = req.params.id;
     const project = isId(id) ? await getProject(ctx.db, id) : undefined;
     if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
-    const [municipality, origin, imitation] = await Promise.all([
+    const [municipality, owner, imitation, origins] = await Promise.all([
       cachedLocalMunicipality(ctx),
       getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl),
       imitationOf(project),
+      originsOf(ctx, [project]),
     ]);
     const chrome = chromeOf(ctx, req, res, municipality);
-    sendPage(res, projectPage({ chrome, project, strategicAreas: origin?.strategicAreas ?? [], imitation, actions: staffActions(project, res, chrome.csrf) }));
+    sendPage(
+      res,
+      projectPage({
+        chrome,
+        project,
+        strategicAreas: owner?.strategicAreas ?? [],
+        imitation,
+        origin: origins.get(project.url),
+        actions: staffActions(project, res, chrome.csrf),
+        followHref: safeHttpUrl(project.municipality.actorUrl),
+      }),
+    );
   });
 
   router.get("/prosjekter/:slug", async (req, res) => {
@@ -106,10 +147,11 @@ export function publicPageRoutes(ctx: AppContext): Router {
       }
     }
     if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
-    const [municipality, history, imitation] = await Promise.all([
+    const [municipality, history, imitation, origins] = await Promise.all([
       requireLocalMunicipality(ctx),
       staff ? listRevisions(ctx.db, project.id) : Promise.resolve(undefined),
       imitationOf(project),
+      originsOf(ctx, [project]),
     ]);
     const chrome = chromeOf(ctx, req, res, municipality);
     sendPage(
@@ -121,7 +163,10 @@ export function publicPageRoutes(ctx: AppContext): Router {
         history,
         editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
         imitation,
+        origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
+        followHref: `${paths.actor(municipality.handle)}#folg`,
+        media: projectMedia(await projectMediaItems(ctx, project)),
       }),
     );
   });
@@ -137,7 +182,13 @@ export function publicPageRoutes(ctx: AppContext): Router {
     const projects = await listProjects(ctx.db, { municipalityId: municipality.id }, { perPage: 20, order: "newest" });
     sendPage(
       res,
-      profilePage({ chrome: chromeOf(ctx, req, res, municipality), municipality, projects: projects.items, total: projects.total }),
+      profilePage({
+        chrome: chromeOf(ctx, req, res, municipality),
+        municipality,
+        projects: projects.items,
+        total: projects.total,
+        origins: await originsOf(ctx, projects.items),
+      }),
     );
   });
 

@@ -5,7 +5,7 @@ import { fylker } from "../../core/regions.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { searchPage } from "../../web/views/search-page.ts";
-import { cachedLocalMunicipality, chromeOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { cachedLocalMunicipality, chromeOf, originsOf, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 export const searchPath = "/sok";
 
@@ -33,14 +33,17 @@ export function searchPageRoutes(ctx: AppContext, search: SearchService): Router
       search.home(),
       cachedLocalMunicipality(ctx),
     ]);
-    const names = await search.municipalityNames(Object.keys(answer.facets.municipality ?? {}).concat(params.municipality ?? []));
+    const [names, origins] = await Promise.all([
+      search.municipalityNames(Object.keys(answer.facets.municipality ?? {}).concat(params.municipality ?? [])),
+      originsOf(ctx, answer.hits),
+    ]);
     res.setHeader("Cache-Control", "no-cache");
     sendPage(
       res,
       searchPage({
         chrome: chromeOf(ctx, req, res, municipality),
         params,
-        answer,
+        answer: { ...answer, hits: answer.hits.map((hit) => ({ ...hit, origin: origins.get(hit.url) })) },
         regions: search.regions,
         home: { region: home.regions[0]?.name, fylke: fylker.find((f) => f.slug === home.fylke)?.name },
         municipalityNames: names,

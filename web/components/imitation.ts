@@ -4,6 +4,7 @@ import { safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
 import { paragraphs } from "./paragraphs.ts";
 import { t } from "../texts.ts";
+import { projectPageTexts } from "../page-texts.ts";
 
 /** A link to a project in a lineage: our page when we hold it, else the peer's URL (http(s) only). */
 function nodeLink(n: { href: string; title: string; url: string }): Html {
@@ -46,17 +47,22 @@ function nodeItem(n: LineageNode): Html {
   return html`${nodeLink(n)}${n.municipalityName ? html` – ${n.municipalityName}` : ""}<span class="muted">${phaseOf(n.phase)}</span>`;
 }
 
-/** Ancestry (original first) and descendants, as nested lists a screen reader reads in order. */
+/**
+ * Ancestry (original first) and descendants, as nested lists a screen reader
+ * reads in order. The direct imitations are listed under "Imitert av" on the
+ * same page, so only those further down are listed here.
+ */
 export function lineageSection(lineage: Lineage, self: { title: string }): Html {
-  if (lineage.ancestors.length === 0 && lineage.descendants.length === 0) return html``;
+  const further = lineage.descendants.filter((n) => n.depth > 1);
+  if (lineage.ancestors.length === 0 && further.length === 0) return html``;
   const depthClass = (d: number) => `lineage-depth-${Math.min(d, 6)}`;
   return html`<section class="project-section" aria-labelledby="slektstre"><h2 id="slektstre">${t.imitation.lineage}</h2>
 <p class="hint">${t.imitation.lineageIntro}</p>
 ${lineage.ancestors.length > 0
   ? html`<h3>${t.imitation.ancestors}</h3><ol class="lineage">${lineage.ancestors.map((n) => html`<li>${nodeItem(n)}</li>`)}<li aria-current="page"><strong>${self.title}</strong> (${t.imitation.thisProject})</li></ol>`
   : ""}
-${lineage.descendants.length > 0
-  ? html`<h3>${t.imitation.descendants}</h3><ul class="lineage">${lineage.descendants.map((n) => html`<li class="${depthClass(n.depth)}">${nodeItem(n)}</li>`)}</ul>`
+${further.length > 0
+  ? html`<h3>${projectPageTexts.imitatedByOthers}</h3><p class="hint">${projectPageTexts.imitatedByOthersIntro}</p><ul class="lineage">${further.map((n) => html`<li class="${depthClass(n.depth - 1)}">${nodeItem(n)}</li>`)}</ul>`
   : ""}
 </section>`;
 }

@@ -8,6 +8,10 @@ export interface ErrorPageProps {
   readonly message: string;
   readonly fields?: readonly { field: string; message: string }[];
   readonly account?: SignedIn;
+  /** The municipality's name and handle for the header, when the page knows them. */
+  readonly siteName?: string;
+  readonly siteHandle?: string;
+  readonly aggregator?: boolean;
 }
 
 const explanations: Record<number, string> = {
@@ -16,10 +20,13 @@ const explanations: Record<number, string> = {
   500: t.errors.serverBody,
 };
 
-export function errorPage({ status, message, fields = [], account }: ErrorPageProps): Html {
+export function errorPage({ status, message, fields = [], account, siteName, siteHandle, aggregator }: ErrorPageProps): Html {
   return layout({
     title: message,
     account,
+    siteName,
+    siteHandle,
+    aggregator,
     body: html`<h1>${message}</h1>
 ${explanations[status] ? html`<p>${explanations[status]}</p>` : ""}
 ${fields.length > 0 ? html`<ul class="error-list">${fields.map((f) => html`<li><strong>${f.field}</strong>: ${f.message}</li>`)}</ul>` : ""}

@@ -1,6 +1,7 @@
 import type { Project } from "../../core/project.ts";
 import { pagination } from "../components/pagination.ts";
 import { projectCards } from "../components/project-card.ts";
+import type { ImitationOriginView } from "../components/imitation-origin.ts";
 import { projectPath } from "../../core/urls.ts";
 import { formatDate, safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
@@ -37,6 +38,8 @@ export interface MunicipalityPageProps {
   readonly chrome: Chrome;
   readonly municipality: ParticipantSummary;
   readonly projects: readonly Project[];
+  /** The originals of the imitations listed, by project URL. */
+  readonly origins?: ReadonlyMap<string, ImitationOriginView>;
   readonly page: number;
   readonly pages: number;
   readonly href: (page: number) => string;
@@ -93,7 +96,7 @@ ${m.unreachableSince ? html`<p class="muted">${p().unreachableLong(formatDate(m.
 ${profile ? html`<p><a href="${profile}" rel="noopener">${p().profile}</a></p>` : ""}
 </section>
 <section aria-labelledby="prosjekter"><h2 id="prosjekter">${p().projectsTitle}</h2>
-${props.projects.length > 0 ? projectCards(props.projects) : html`<p>${p().noProjects}</p>`}
+${props.projects.length > 0 ? projectCards(props.projects, 3, props.origins) : html`<p>${p().noProjects}</p>`}
 ${pagination({ page: props.page, pages: props.pages, href: props.href })}
 </section>
 <section aria-labelledby="imitert"><h2 id="imitert">${p().madeTitle}</h2>${madeTable(props.made)}</section>

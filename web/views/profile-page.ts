@@ -1,6 +1,7 @@
 import type { MunicipalityProfile } from "../../core/municipality.ts";
 import type { Project } from "../../core/project.ts";
 import { projectCards } from "../components/project-card.ts";
+import type { ImitationOriginView } from "../components/imitation-origin.ts";
 import { paragraphs } from "../components/paragraphs.ts";
 import { safeHttpUrl } from "../format.ts";
 import { html, type Html } from "../../core/html.ts";
@@ -13,13 +14,15 @@ export interface ProfilePageProps {
   readonly municipality: MunicipalityProfile;
   readonly projects: readonly Project[];
   readonly total: number;
+  /** The originals of the imitations listed, by project URL. */
+  readonly origins?: ReadonlyMap<string, ImitationOriginView>;
 }
 
 function fact(label: string, value: Html | string | null | undefined): Html {
   return value ? html`<div class="fact"><dt>${label}</dt><dd>${value}</dd></div>` : html``;
 }
 
-export function profilePage({ chrome, municipality: m, projects, total }: ProfilePageProps): Html {
+export function profilePage({ chrome, municipality: m, projects, total, origins }: ProfilePageProps): Html {
   const website = safeHttpUrl(m.website);
   return layout({
     ...chrome,
@@ -37,11 +40,11 @@ ${fact(t.profile.website, website && html`<a href="${website}" rel="noopener">${
 ${m.description ? html`<div class="prose">${paragraphs(m.description)}</div>` : ""}
 ${m.strategicAreas.length > 0
   ? html`<section aria-labelledby="omrader"><h2 id="omrader">${t.profile.strategicAreas}</h2>
-<ul class="tags">${m.strategicAreas.map((a) => html`<li class="tag"><a href="/prosjekter?strategicArea=${a.slug}">${a.label}</a></li>`)}</ul></section>`
+<ul class="tags">${m.strategicAreas.map((a) => html`<li class="tag"><a href="/prosjekter?strategisk-omrade=${a.slug}">${a.label}</a></li>`)}</ul></section>`
   : ""}
 <section aria-labelledby="prosjekter"><h2 id="prosjekter">${t.profile.projects} (${total})</h2>
-${projects.length > 0 ? projectCards(projects) : html`<p>${t.profile.noProjects}</p>`}
-${total > projects.length ? html`<p><a href="/prosjekter?origin=local">${t.front.all}</a></p>` : ""}
+${projects.length > 0 ? projectCards(projects, 3, origins) : html`<p>${t.profile.noProjects}</p>`}
+${total > projects.length ? html`<p><a href="/prosjekter?fra=var">${t.front.all}</a></p>` : ""}
 </section>`,
   });
 }

@@ -18,6 +18,8 @@ import {
 import { paths } from "../../core/urls.ts";
 import { paragraphs } from "../components/paragraphs.ts";
 import { evidenceSection, imitateForm, imitatedBySection, lineageSection } from "../components/imitation.ts";
+import { imitationOriginLabel, type ImitationOriginView } from "../components/imitation-origin.ts";
+import { projectPageTexts as pp } from "../page-texts.ts";
 import { formatDate, formatDateTime, isoDate, safeHttpUrl } from "../format.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
@@ -43,8 +45,19 @@ export interface ProjectPageProps {
   readonly editHref?: string;
   /** Who imitated it and what they report back, and its lineage. */
   readonly imitation?: { readonly adopters: readonly AdopterReport[]; readonly lineage: Lineage };
-  /** Staff actions: imitate (with the form's CSRF token) and ask to collaborate. */
+  /** For an imitation: the original it builds on, named at the top. */
+  readonly origin?: ImitationOriginView;
+  /**
+   * Staff actions: imitate (with the form's CSRF token; offered only on other
+   * municipalities' projects) and ask to collaborate.
+   */
   readonly actions?: { readonly imitateCsrf?: string; readonly collaborateHref?: string };
+  /** Where a visitor follows the owning municipality (its profile, with the feed and fediverse address). */
+  readonly followHref?: string;
+  /** Slot: pictures, documents and video links, shown after what was done. */
+  readonly media?: Html;
+  /** Slot: similar projects, shown after the case study. */
+  readonly similar?: Html;
 }
 
 export function fieldLabel(field: string): string {
@@ -66,35 +79,53 @@ function period(p: ProjectContent): string | undefined {
 }
 
 function benefitList(title: string, benefits: readonly Benefit[]): Html {
-  return html`<div><h3>${title}</h3>${benefits.length > 0
-    ? html`<ul class="benefits">${benefits.map((b) => html`<li><strong>${labelOf(benefitKinds, b.kind)}:</strong> ${b.description}</li>`)}</ul>`
-    : html`<p>${t.project.noBenefits}</p>`}</div>`;
+  if (benefits.length === 0) return html``;
+  return html`<div><h3>${title}</h3><ul class="benefits">${benefits.map((b) => html`<li><strong>${labelOf(benefitKinds, b.kind)}:</strong> ${b.description}</li>`)}</ul></div>`;
 }
 
 function section(id: string, title: string, content: Html): Html {
   return html`<section class="project-section" aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${content}</section>`;
 }
 
+function sub(title: string, text: string): Html {
+  return text ? html`<h3>${title}</h3>${paragraphs(text)}` : html``;
+}
+
 function historyTable(history: readonly RevisionView[]): Html {
   return section("historikk", t.project.history, html`<p class="hint">${t.project.historyNote}</p>
-<div class="table-scroll"><table>
+<table class="stack-on-phone">
 <thead><tr><th scope="col">${t.project.historyWhen}</th><th scope="col">${t.project.historyWho}</th><th scope="col">${t.project.historyWhat}</th><th scope="col">${t.project.changed}</th></tr></thead>
 <tbody>${history.map(
-  (r) => html`<tr><td><time datetime="${isoDate(r.at)}">${formatDateTime(r.at)}</time></td><td>${r.actorName}</td><td>${r.action}</td><td>${r.changedFields.map(fieldLabel).join(", ")}</td></tr>`,
+  (r) => html`<tr><td data-label="${t.project.historyWhen}" class="nowrap"><time datetime="${isoDate(r.at)}">${formatDateTime(r.at)}</time></td><td data-label="${t.project.historyWho}">${r.actorName}</td><td data-label="${t.project.historyWhat}">${r.action}</td><td data-label="${t.project.changed}">${r.changedFields.map(fieldLabel).join(", ")}</td></tr>`,
 )}</tbody>
-</table></div>`);
+</table>`);
 }
 
-function staffActions(p: Project, editHref: string | undefined, actions: ProjectPageProps["actions"]): Html {
-  if (!editHref && !actions?.imitateCsrf && !actions?.collaborateHref) return html``;
-  return html`<div class="project-actions">
-${editHref ? html`<p><a class="button button-secondary" href="${editHref}">${t.project.edit}</a></p>` : ""}
-${actions?.imitateCsrf && p.published ? imitateForm(p.url, actions.imitateCsrf) : ""}
-${actions?.collaborateHref ? html`<p><a class="button button-secondary" href="${actions.collaborateHref}">${t.imitation.collaborate}</a></p>` : ""}
-</div>`;
+/** What a reader can do: contact, follow, ask to collaborate; staff also edit or imitate. */
+function actionBar(p: Project, props: ProjectPageProps): Html {
+  const { editHref, actions, followHref } = props;
+  const contact = p.contacts.find((c) => c.email) ?? p.contacts[0];
+  const items: Html[] = [];
+  if (editHref) items.push(html`<li><a class="button" href="${editHref}">${t.project.edit}</a></li>`);
+  if (contact) {
+    items.push(html`<li><a class="button${editHref ? " button-secondary" : ""}" href="${contact.email ? `mailto:${contact.email}` : "#kontakt"}">${pp.contactPerson(contact.name)}</a></li>`);
+  }
+  if (followHref) items.push(html`<li><a class="button button-secondary" href="${followHref}">${pp.follow(p.municipality.name)}</a></li>`);
+  if (actions?.collaborateHref) {
+    items.push(html`<li><a class="button button-secondary" href="${actions.collaborateHref}">${t.imitation.collaborate}</a></li>`);
+  } else if (p.seekingPartners && !p.local && contact?.email) {
+    items.push(html`<li><a class="button button-secondary" href="mailto:${contact.email}">${pp.askToCollaborate}</a></li>`);
+  }
+  const imitate = actions?.imitateCsrf && p.published && !p.local ? imitateForm(p.url, actions.imitateCsrf) : html``;
+  if (items.length === 0 && !imitate.value) return html``;
+  return html`<nav class="project-actions" aria-label="${pp.actions}">
+${items.length > 0 ? html`<ul class="action-list">${items}</ul>` : ""}
+${imitate}
+</nav>`;
 }
 
-export function projectPage({ chrome, project: p, strategicAreas, history, editHref, imitation, actions }: ProjectPageProps): Html {
+export function projectPage(props: ProjectPageProps): Html {
+  const { chrome, project: p, strategicAreas, history, imitation, origin } = props;
   const banner = !p.local
     ? html`<div class="banner banner-remote" role="note"><p>${t.project.remoteBanner} <strong>${p.municipality.name}</strong>${
         p.municipality.fylke ? ` (${p.municipality.fylke})` : ""
@@ -110,15 +141,30 @@ export function projectPage({ chrome, project: p, strategicAreas, history, editH
     : safeHttpUrl(p.municipality.actorUrl)
       ? html`<a href="${safeHttpUrl(p.municipality.actorUrl)}" rel="noopener">${p.municipality.name}</a>`
       : p.municipality.name;
+  const originView: ImitationOriginView | undefined =
+    origin ?? (p.imitationOf ? { title: "", municipalityName: "", href: p.imitationOf } : undefined);
 
   const body = html`${banner}
 <article class="project">
 <h1>${p.title}</h1>
+${originView ? imitationOriginLabel(originView, "imitation-of lead-note") : ""}
 <p class="lead">${p.summary}</p>
-${staffActions(p, editHref, actions)}
-${section("fakta", t.project.facts, html`<dl class="facts">
+${actionBar(p, props)}
+${p.floke || p.behov ? section("utfordring", pp.problem, html`${sub(t.fields.floke, p.floke)}${sub(t.fields.behov, p.behov)}`) : ""}
+${p.descriptionHtml || p.adaptation
+  ? section("gjort", pp.done, html`${p.descriptionHtml ? html`<div class="prose">${trusted(p.descriptionHtml)}</div>` : ""}${
+      p.adaptation ? html`<h3>${t.staff.sections.adaptation}</h3>${paragraphs(p.adaptation)}` : ""
+    }`)
+  : ""}
+${props.media ?? ""}
+${p.plannedBenefits.length > 0 || p.realisedBenefits.length > 0
+  ? section("resultater", pp.results, html`<div class="two-columns">${benefitList(t.project.realised, p.realisedBenefits)}${benefitList(t.project.planned, p.plannedBenefits)}</div>`)
+  : ""}
+${p.lessons || p.lessonsFailed ? section("erfaringer", pp.lessons, html`${sub(t.fields.lessons, p.lessons)}${sub(t.fields.lessonsFailed, p.lessonsFailed)}`) : ""}
+${section("fakta", pp.facts, html`<dl class="facts">
 ${fact(t.project.municipality, municipality)}
 ${fact(t.fields.phase, labelOf(phases, p.phase))}
+${fact(t.project.imitationOf, originView && html`${originView.title ? `«${originView.title}»` : pp.original}${originView.municipalityName ? `, ${originView.municipalityName}` : ""}`)}
 ${fact(t.fields.n3Stage, p.n3Stage && labelOf(n3Stages, p.n3Stage))}
 ${fact(t.fields.scale, p.scale && labelOf(scales, p.scale))}
 ${fact(t.fields.innovationTypes, labels(innovationTypes, p.innovationTypes))}
@@ -127,35 +173,15 @@ ${fact(t.fields.strategicAreas, labels(areaTerms, p.strategicAreas))}
 ${fact(t.fields.municipalRoles, labels(municipalRoles, p.municipalRoles))}
 ${fact(t.fields.methods, labels(methods, p.methods))}
 ${fact(t.fields.funding, labels(fundingSources, p.funding))}
-${fact(t.project.imitationOf, safeHttpUrl(p.imitationOf) && html`<a href="${safeHttpUrl(p.imitationOf)}">${t.project.original}</a>`)}
 ${fact(t.project.period, period(p))}
 ${fact(t.fields.seekingPartners, p.seekingPartners && t.project.yes)}
 ${fact(t.project.published, p.publishedAt && html`<time datetime="${isoDate(p.publishedAt)}">${formatDate(p.publishedAt)}</time>`)}
 ${fact(t.project.updated, html`<time datetime="${isoDate(p.updatedAt)}">${formatDate(p.updatedAt)}</time>`)}
 </dl>`)}
-${p.descriptionHtml ? section("beskrivelse", t.fields.description, html`<div class="prose">${trusted(p.descriptionHtml)}</div>`) : ""}
-${p.adaptation ? section("tilpasning", t.staff.sections.adaptation, paragraphs(p.adaptation)) : ""}
-${p.floke || p.behov
-  ? section("floke", t.project.problem, html`${p.floke ? html`<h3>${t.fields.floke}</h3>${paragraphs(p.floke)}` : ""}${
-      p.behov ? html`<h3>${t.fields.behov}</h3>${paragraphs(p.behov)}` : ""
-    }`)
-  : ""}
-${p.plannedBenefits.length > 0 || p.realisedBenefits.length > 0
-  ? section("gevinster", t.project.benefits, html`<div class="two-columns">${benefitList(t.project.planned, p.plannedBenefits)}${benefitList(t.project.realised, p.realisedBenefits)}</div>`)
-  : ""}
 ${p.partners.length > 0
   ? section("partnere", t.project.partners, html`<ul>${p.partners.map((x) => html`<li>${x.name} <span class="muted">(${labelOf(partnerTypes, x.type)})</span></li>`)}</ul>`)
   : ""}
-${p.lessons || p.lessonsFailed
-  ? section("erfaringer", t.project.lessons, html`${p.lessons ? html`<h3>${t.fields.lessons}</h3>${paragraphs(p.lessons)}` : ""}${
-      p.lessonsFailed ? html`<h3>${t.fields.lessonsFailed}</h3>${paragraphs(p.lessonsFailed)}` : ""
-    }`)
-  : ""}
-${p.risk || p.cost
-  ? section("risiko", t.project.riskCost, html`${p.risk ? html`<h3>${t.fields.risk}</h3>${paragraphs(p.risk)}` : ""}${
-      p.cost ? html`<h3>${t.fields.cost}</h3>${paragraphs(p.cost)}` : ""
-    }`)
-  : ""}
+${p.risk || p.cost ? section("risiko", t.project.riskCost, html`${sub(t.fields.risk, p.risk)}${sub(t.fields.cost, p.cost)}`) : ""}
 ${p.contacts.length > 0
   ? section("kontakt", t.project.contacts, html`<ul class="contacts">${p.contacts.map(
       (c) => html`<li><strong>${c.name}</strong>${c.role ? html`, ${c.role}` : ""}${c.email ? html`<br><a href="mailto:${c.email}">${c.email}</a>` : ""}</li>`,
@@ -164,6 +190,7 @@ ${p.contacts.length > 0
 ${imitation && p.published ? imitatedBySection(imitation.adopters) : ""}
 ${imitation ? evidenceSection(imitation.adopters) : ""}
 ${imitation ? lineageSection(imitation.lineage, p) : ""}
+${props.similar ?? ""}
 ${history ? historyTable(history) : ""}
 </article>`;
   return layout({

@@ -10,6 +10,7 @@ import {
   type Term,
 } from "../../core/taxonomies.ts";
 import { pagination } from "../components/pagination.ts";
+import { imitationOriginLabel, type ImitationOriginView } from "../components/imitation-origin.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import type { Chrome } from "./chrome.ts";
@@ -38,6 +39,8 @@ export interface SearchHitView {
   readonly imitationCount: number;
   readonly hasRealisedBenefits: boolean;
   readonly seekingPartners: boolean;
+  /** For an imitation: the original it copies, named on the hit. */
+  readonly origin?: ImitationOriginView;
 }
 
 /** One page of hits, the counts per facet value, and a suggestion when nothing matched. */
@@ -171,6 +174,7 @@ function hitItem(hit: SearchHitView): Html {
   return html`<li class="card search-hit">
 <h3 class="card-title"><a href="${hit.path}">${hit.title}</a></h3>
 <p class="card-meta">${hit.municipality.name} · ${labelOf(phases, hit.phase)}</p>
+${hit.origin ? imitationOriginLabel(hit.origin) : ""}
 ${hit.snippet ? html`<p class="snippet">${trusted(hit.snippet)}</p>` : ""}
 <ul class="tags">
 <li class="tag">${hit.imitationCount > 0 ? searchTexts.imitated(hit.imitationCount) : searchTexts.notImitated}</li>
