@@ -7,13 +7,10 @@ import { collaborationPageRoutes } from "./collaboration-pages.ts";
 import { publicPageRoutes } from "./public-pages.ts";
 import { setupPageRoutes } from "./setup-page.ts";
 import { staffProjectRoutes } from "./staff-projects.ts";
-import { mailAdminRoutes } from "./mail-admin.ts";
-import { siteLocals } from "./page-helpers.ts";
 
 /** Public pages, sign-in, setup, staff and admin pages. */
 export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use(siteLocals(ctx));
   // Staff pages show drafts and one-time tokens: never kept in a cache.
   router.use("/admin", (_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -27,6 +24,5 @@ export function pageRoutes(ctx: AppContext): Router {
   router.use(staffProjectRoutes(ctx));
   router.use(adminPageRoutes(ctx));
   router.use(collaborationPageRoutes(ctx));
-  router.use(mailAdminRoutes(ctx));
   return router;
 }
