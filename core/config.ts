@@ -62,6 +62,15 @@ const envSchema = z.object({
     .refine((v) => parseSecretKey(v) !== undefined, { error: "må være 32 byte i base64, f.eks. fra `openssl rand -base64 32`" })
     .transform((v) => parseSecretKey(v)!)
     .optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "må være en smtp://- eller smtps://-adresse, f.eks. smtp://bruker:passord@smtp.kommune.no:587" })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>"\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, {
+      error: "må være en e-postadresse, eventuelt med navn: Innovasjon Fredrikstad <innovasjon@fredrikstad.kommune.no>",
+    })
+    .optional(),
   KOMINN_TRUST_PROXY: z.string().regex(/^[\w.:/, ]+$/, { error: "må være loopback, uniquelocal eller IP-adresser/CIDR" }).default("loopback"),
   ...oidcEnvShape,
 }).superRefine(checkOidcEnv);
@@ -93,6 +102,10 @@ export interface Config {
   secretKey: Buffer | undefined;
   /** Staff sign-in through the municipality's OpenID provider, from KOMINN_OIDC_*; the admin page may override it. */
   oidc: OidcSettings | undefined;
+  /** SMTP_URL: where e-mail is sent (server/mail-sender.ts); undefined: mail stays in the outbox, listed for the administrator. */
+  smtpUrl: string | undefined;
+  /** MAIL_FROM: the sender of every e-mail; by default noreply at the origin's host. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: origin.startsWith("https://"),
     secretKey: e.KOMINN_SECRET_KEY,
     oidc: oidcFromEnv(e),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `KOMINN <noreply@${new URL(origin).hostname}>`,
   };
 }
 

@@ -94,7 +94,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const oidc = startOidc(ctx);
   const app = createApp(ctx, { federation, search: search.service, oidc });
   // Replays what the journal holds beyond each subscriber's position, then follows it.
-  const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx }, { logger, ...options.journal });
+  const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx, mail: { config, db, logger } }, { logger, ...options.journal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -12,6 +12,7 @@ import type { AppContext } from "./context.ts";
 import { overviewCountsHandler, overviewEvents, overviewSubscriber } from "../db/overview-counters.ts";
 import { profileCacheHandler } from "./routes/page-helpers.ts";
 import { EventDispatcher, type DispatcherOptions, type Subscriber } from "./event-dispatcher.ts";
+import { mailSender, type MailSenderDeps } from "./mail-sender.ts";
 
 /** The parts of an instance that subscribe; a part left out (a test, a tool) leaves its subscriber out. */
 export interface SubscriberParts {
@@ -20,6 +21,8 @@ export interface SubscriberParts {
   federation?: Pick<KominnFederation, "handlers">;
   /** The request context whose profile cache `profile.updated` clears. */
   pages?: AppContext;
+  /** Sends queued e-mail when SMTP_URL is set (server/mail-sender.ts). */
+  mail?: MailSenderDeps;
 }
 
 const projectEvents = ["project.published", "project.updated", "project.unpublished", "project.deleted"] as const;
@@ -68,6 +71,12 @@ const table: readonly Row[] = [
     events: overviewEvents,
     after: ["imitations"],
     handler: (p) => (p.pages ? overviewCountsHandler() : undefined),
+  },
+  {
+    // E-mail from the outbox (services/mail.ts), through SMTP_URL; without it, mail stays in the outbox.
+    name: "mail",
+    events: ["mail.queued"],
+    handler: (p) => (p.mail ? mailSender(p.mail) : undefined),
   },
   {
     name: "profile-cache",

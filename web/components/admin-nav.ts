@@ -1,7 +1,8 @@
 import { html, type Html } from "../../core/html.ts";
 import { t } from "../texts.ts";
+import { ti } from "../texts-ideas.ts";
 
-export type AdminSection = "profile" | "staff" | "tokens" | "federation" | "login";
+export type AdminSection = "profile" | "staff" | "tokens" | "federation" | "login" | "mail";
 
 const sections: { key: AdminSection; href: string; label: string }[] = [
   { key: "profile", href: "/admin/kommune", label: t.admin.profileTitle },
@@ -9,6 +10,7 @@ const sections: { key: AdminSection; href: string; label: string }[] = [
   { key: "tokens", href: "/admin/nokler", label: t.admin.tokensTitle },
   { key: "federation", href: "/admin/foderasjon", label: t.federation.navLabel },
   { key: "login", href: "/admin/innlogging", label: t.oidc.admin.navLabel },
+  { key: "mail", href: "/admin/e-post", label: ti.mail.title },
 ];
 
 /** The administrator's sub-navigation, shown on every admin page. */
