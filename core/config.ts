@@ -32,6 +32,7 @@ const envSchema = z.object({
   KOMINN_ROLE: z.enum(instanceRoles, { error: "må være municipality eller aggregator" }).default("municipality"),
   MEILI_URL: z.url({ error: "må være en http(s)-adresse" }).optional(),
   MEILI_MASTER_KEY: z.string().optional(),
+  MEDIA_DIR: z.string().min(1).optional(),
   KOMINN_ALLOW_PRIVATE_ADDRESS: z
     .undefined({
       error:
@@ -85,6 +86,8 @@ export interface Config {
   role: (typeof instanceRoles)[number];
   meiliUrl: string | undefined;
   meiliMasterKey: string | undefined;
+  /** MEDIA_DIR: where uploaded pictures and documents are kept; undefined: `media/` in the data directory. */
+  mediaDir: string | undefined;
   /**
    * KOMINN_ALLOW_HOSTS: `host` or `host:port` entries whose private addresses
    * outgoing requests may reach (tests and the demo name 127.0.0.1); every other
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.KOMINN_ROLE,
     meiliUrl: e.MEILI_URL,
     meiliMasterKey: e.MEILI_MASTER_KEY,
+    mediaDir: e.MEDIA_DIR,
     allowHosts: e.KOMINN_ALLOW_HOSTS,
     dnsServers: e.KOMINN_DNS_SERVERS,
     logLevel: e.KOMINN_LOG_LEVEL,

@@ -8,7 +8,7 @@ import { projects } from "../db/schema.ts";
 import type { Project } from "../core/project.ts";
 import type { FederationDeps } from "./deps.ts";
 import { actorPaths, localActorRow } from "./actor.ts";
-import { projectArticle } from "./project-object.ts";
+import { projectArticle, type WireAttachment } from "./project-object.ts";
 import { recipientOf } from "./recipients.ts";
 
 export const outboxPageSize = 50;
@@ -18,11 +18,11 @@ export function activityId(project: Project, kind: "create" | "update"): URL {
   return new URL(`${project.url}#${kind}-${project.updatedAt.getTime()}`);
 }
 
-export function createActivity(project: Project, followersUrl: URL): Create {
+export function createActivity(project: Project, followersUrl: URL, attachments?: readonly WireAttachment[]): Create {
   return new Create({
     id: activityId(project, "create"),
     actor: new URL(project.municipality.actorUrl),
-    object: projectArticle(project, { followersUrl: followersUrl.href }),
+    object: projectArticle(project, { followersUrl: followersUrl.href, attachments }),
     published: instant(project.publishedAt ?? project.updatedAt),
     to: PUBLIC_COLLECTION,
     cc: followersUrl,

@@ -7,7 +7,7 @@ import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
 import { withInboundRequest } from "./inbox/inbound-request.ts";
 import { exceedsContextLimit, maxRemoteContexts } from "./loaders.ts";
-import { activityStreamsContext, outboxPageJson, projectArticleJson } from "./project-object.ts";
+import { activityStreamsContext, attachmentsOf, outboxPageJson, projectArticleJson } from "./project-object.ts";
 import { getGoneProjectBySlug } from "../db/gone-projects.ts";
 
 /** Largest activity an inbox takes; ours are a few kilobytes. */
@@ -44,7 +44,8 @@ async function serveProjectObject(app: FederationDeps, slug: string, res: Expres
   const project = await getLocalProjectBySlug(app.db, slug);
   if (!project) return serveTombstone(app, slug, res);
   if (!project.published) return false;
-  const json = projectArticleJson(project, { followersUrl: `${project.municipality.actorUrl}/followers` });
+  const attachments = (await attachmentsOf(app.db, [project])).get(project.id);
+  const json = projectArticleJson(project, { followersUrl: `${project.municipality.actorUrl}/followers`, attachments });
   res.status(200).type("application/activity+json").setHeader("Vary", "Accept");
   res.send(JSON.stringify(json));
   return true;
@@ -114,7 +115,8 @@ async function serveOutboxPage(app: FederationDeps, handle: string, cursor: stri
   if (!local || local.handle !== handle || !/^\d{1,6}$/.test(cursor)) return false;
   const page = Math.max(1, Number(cursor));
   const result = await listProjects(app.db, { origin: "local" }, { page, perPage: outboxPageSize, order: "newest" });
-  const json = outboxPageJson(result.items, { actorUrl: local.actorUrl, page, hasNext: page * outboxPageSize < result.total });
+  const attachments = await attachmentsOf(app.db, result.items);
+  const json = outboxPageJson(result.items, { actorUrl: local.actorUrl, page, hasNext: page * outboxPageSize < result.total, attachments });
   res.status(200).type("application/activity+json").setHeader("Vary", "Accept");
   res.send(JSON.stringify(json));
   return true;

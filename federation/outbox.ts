@@ -8,7 +8,7 @@ import type { EventHandler } from "../db/journal.ts";
 import type { DrizzleMessageQueue } from "./queue.ts";
 import { localActor } from "./actor.ts";
 import { activityId, createActivity } from "./collections.ts";
-import { projectArticle } from "./project-object.ts";
+import { attachmentsOf, projectArticle } from "./project-object.ts";
 import { newId } from "../db/ids.ts";
 import { sendToAncestors } from "./imitations.ts";
 
@@ -60,13 +60,14 @@ export function outboxHandler(app: FederationDeps, federation: Federation<Federa
   async function announce(project: Project, kind: "create" | "update") {
     const ctx = context();
     const followersUrl = ctx.getFollowersUri(project.municipality.handle);
+    const attachments = (await attachmentsOf(app.db, [project])).get(project.id);
     const activity =
       kind === "create"
-        ? createActivity(project, followersUrl)
+        ? createActivity(project, followersUrl, attachments)
         : new Update({
             id: activityId(project, "update"),
             actor: new URL(project.municipality.actorUrl),
-            object: projectArticle(project, { followersUrl: followersUrl.href }),
+            object: projectArticle(project, { followersUrl: followersUrl.href, attachments }),
             updated: instant(project.updatedAt),
             to: PUBLIC_COLLECTION,
             cc: followersUrl,

@@ -9,7 +9,10 @@
 // nested records (benefits, partners, contacts) are `@json` literals, so they
 // round-trip byte for byte. A new field is one line in `kominnContext` and one
 // in `projectFields`.
-import { Article, Hashtag, LanguageString, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import { Article, Document, Hashtag, Image, LanguageString, Link, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import { inArray } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { media, type MediaRow } from "../db/schema-media.ts";
 import { instant } from "./time.ts";
 import { z } from "zod";
 import {
@@ -108,8 +111,74 @@ function hashtags(project: Project, origin: string) {
   }));
 }
 
+/**
+ * A project's pictures, PDF reports and video links as they travel:
+ * `Image` (mediaType, width, height, `name` = alt text) first, so Mastodon
+ * shows the first picture (it takes up to four Image/Document attachments
+ * with a `url` and skips a `Link`), then `Document`s, then `Link`s.
+ */
+export interface WireAttachment {
+  kind: "image" | "document" | "link";
+  /** Absolute: a file under /media/ on this instance, or a link's target. */
+  url: string;
+  mediaType: string | null;
+  name: string;
+  width: number | null;
+  height: number | null;
+}
+
+const kindOrder = { image: 0, document: 1, link: 2 } as const;
+
+/** Rows of the media table as attachments of a project of `origin`, in the order above. */
+export function wireAttachments(rows: readonly MediaRow[], origin: string): WireAttachment[] {
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => kindOrder[a.r.kind] - kindOrder[b.r.kind] || a.i - b.i)
+    .map(({ r }) => ({
+      kind: r.kind,
+      url: r.fileName ? `${origin}/media/${r.fileName}` : (r.href ?? ""),
+      mediaType: r.mediaType,
+      name: r.name,
+      width: r.width,
+      height: r.height,
+    }));
+}
+
+/** The attachments of these local projects, by project id (one query for an outbox page). */
+export async function attachmentsOf(db: Db, projects: readonly Project[]): Promise<Map<string, WireAttachment[]>> {
+  const local = projects.filter((p) => p.local);
+  const out = new Map<string, WireAttachment[]>();
+  if (local.length === 0) return out;
+  const rows = await db.select().from(media).where(inArray(media.projectId, local.map((p) => p.id))).orderBy(media.position, media.createdAt);
+  for (const p of local) {
+    out.set(p.id, wireAttachments(rows.filter((r) => r.projectId === p.id), new URL(p.url).origin));
+  }
+  return out;
+}
+
+function attachmentJson(a: WireAttachment): Record<string, unknown> {
+  if (a.kind === "link") return { type: "Link", href: a.url, mediaType: a.mediaType ?? "text/html", name: a.name };
+  return {
+    type: a.kind === "image" ? "Image" : "Document",
+    url: a.url,
+    mediaType: a.mediaType,
+    name: a.name,
+    ...(a.width ? { width: a.width } : {}),
+    ...(a.height ? { height: a.height } : {}),
+  };
+}
+
+function attachmentObject(a: WireAttachment): Image | Document | Link {
+  if (a.kind === "link") return new Link({ href: new URL(a.url), mediaType: a.mediaType ?? "text/html", name: a.name });
+  const values = { url: new URL(a.url), mediaType: a.mediaType, name: a.name, width: a.width, height: a.height };
+  return a.kind === "image" ? new Image(values) : new Document(values);
+}
+
 /** The full Article document served at the project's URL and read back by peers. */
-export function projectArticleJson(project: Project, options: { followersUrl: string }): Record<string, unknown> {
+export function projectArticleJson(
+  project: Project,
+  options: { followersUrl: string; attachments?: readonly WireAttachment[] },
+): Record<string, unknown> {
   const origin = new URL(project.url).origin;
   const structured = Object.fromEntries(
     projectFields.filter((f) => project[f] !== null).map((f) => [f, project[f]]),
@@ -135,6 +204,7 @@ export function projectArticleJson(project: Project, options: { followersUrl: st
     to: ["https://www.w3.org/ns/activitystreams#Public"],
     cc: [options.followersUrl],
     tag: [...hashtags(project, origin), ...imitationLink(project)],
+    ...(options.attachments?.length ? { attachment: options.attachments.map(attachmentJson) } : {}),
     ...structured,
     ...(project.imitationOf ? { imitationOf: project.imitationOf } : {}),
   };
@@ -165,7 +235,7 @@ function imitationLink(project: Project) {
 /** One page of the outbox: Creates with the full Articles embedded, so a follower backfills without fetching each one. */
 export function outboxPageJson(
   projects: Project[],
-  options: { actorUrl: string; page: number; hasNext: boolean },
+  options: { actorUrl: string; page: number; hasNext: boolean; attachments?: Map<string, WireAttachment[]> },
 ): Record<string, unknown> {
   const outbox = `${options.actorUrl}/outbox`;
   const followersUrl = `${options.actorUrl}/followers`;
@@ -177,7 +247,7 @@ export function outboxPageJson(
     ...(options.hasNext ? { next: `${outbox}?cursor=${options.page + 1}` } : {}),
     ...(options.page > 1 ? { prev: `${outbox}?cursor=${options.page - 1}` } : {}),
     orderedItems: projects.map((project) => {
-      const { "@context": _context, ...article } = projectArticleJson(project, { followersUrl });
+      const { "@context": _context, ...article } = projectArticleJson(project, { followersUrl, attachments: options.attachments?.get(project.id) });
       return {
         id: `${project.url}#create-${project.updatedAt.getTime()}`,
         type: "Create",
@@ -192,7 +262,7 @@ export function outboxPageJson(
 }
 
 /** The same Article as a Fedify object (standard fields only), embedded in Create/Update for Mastodon. */
-export function projectArticle(project: Project, options: { followersUrl: string }): Article {
+export function projectArticle(project: Project, options: { followersUrl: string; attachments?: readonly WireAttachment[] }): Article {
   const origin = new URL(project.url).origin;
   return new Article({
     id: new URL(project.url),
@@ -210,6 +280,7 @@ export function projectArticle(project: Project, options: { followersUrl: string
     tags: hashtags(project, origin).map(
       (h) => new Hashtag({ href: new URL(h.href), name: h.name }),
     ),
+    attachments: (options.attachments ?? []).map(attachmentObject),
   });
 }
 

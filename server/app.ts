@@ -14,6 +14,7 @@ import { apiCollaborationRoutes } from "./routes/api-collaboration.ts";
 import { apiOverviewRoutes } from "./routes/api-overview.ts";
 import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { mediaFileRoutes, mediaUploadRoutes } from "./routes/media.ts";
 import { overviewPageRoutes } from "./routes/overview-page.ts";
 import { aggregatorPageRoutes } from "./routes/aggregator-pages.ts";
 import { apiFollowRoutes } from "./routes/api-follows.ts";
@@ -55,6 +56,9 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
     express.static(fileURLToPath(new URL("../web/static", import.meta.url)), { maxAge: "1h", index: false }),
   );
 
+  // Uploaded pictures and documents: immutable, content-hashed names.
+  app.use(mediaFileRoutes(ctx));
+
   app.use(publicPageCache(ctx));
 
   // The API authenticates with bearer tokens only: no cookies, so no CSRF surface.
@@ -76,6 +80,8 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
 
   app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }), refuseControlCharacters);
   app.use(loadSession(ctx));
+  // Uploads are multipart: parsed there, then the same CSRF check runs on their fields.
+  app.use(mediaUploadRoutes(ctx));
   app.use(verifyCsrf(ctx));
   app.use(aggregatorPageRoutes(ctx));
   app.use(pageRoutes(ctx));

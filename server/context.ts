@@ -10,6 +10,7 @@ import type { CollaborationService } from "../services/collaboration.ts";
 import type { ProfileService } from "../services/profile.ts";
 import type { FederationSettingsService } from "../services/federation-settings.ts";
 import type { OverviewService } from "../services/overview.ts";
+import type { MediaService } from "../services/media.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
@@ -25,6 +26,8 @@ export interface AppContext {
   federationSettings: FederationSettingsService;
   /** Overview figures and participants, recomputed whenever the content version moves. */
   overview: OverviewService;
+  /** Pictures, documents and video links on projects; the actor's icon and header (services/media.ts). */
+  media: MediaService;
   /** Finds a project by its URL, fetching and caching it from another instance when we do not hold it (federation's, given at composition). */
   readonly resolveRemoteProject: (url: string) => Promise<Project | undefined>;
   /** Seals secrets kept in the database (server/secret-box.ts). */

@@ -16,6 +16,7 @@ import { CollaborationService } from "../services/collaboration.ts";
 import { ProfileService } from "../services/profile.ts";
 import { FederationSettingsService } from "../services/federation-settings.ts";
 import { OverviewService } from "../services/overview.ts";
+import { MediaService, resolveMediaDir } from "../services/media.ts";
 import { loadSecretKey, secretBox } from "./secret-box.ts";
 import type { FederationDeps } from "../federation/deps.ts";
 import { buildFederation, startFederation, type FederationTuning, type KominnFederation } from "../federation/index.ts";
@@ -60,6 +61,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     profile: new ProfileService(database.db, events, { origin: config.origin, role: config.role }),
     federationSettings: new FederationSettingsService(database.db, events),
     overview: new OverviewService(database.db),
+    media: new MediaService(database.db, events, { ...resolveMediaDir(config), logger }),
     secrets: secretBox(() => loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir })),
     secret,
     loginLimits: createLoginLimits(options.now),
@@ -84,6 +86,8 @@ export interface Instance {
 /** Starts a whole instance: database, app and HTTP server. */
 export async function startInstance(config: Config, options: BuildOptions = {}): Promise<Instance> {
   const { ctx: base, database } = await buildContext(config, options);
+  // Media files a crash left without a row are removed before anything is served.
+  await base.media.start();
   const { db, events, logger, imitations, collaboration } = base;
   const federationDeps: FederationDeps = { config, db, logger, events, imitations, collaboration };
   const federation = buildFederation(federationDeps, options.federation);
@@ -119,6 +123,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
       await stopFederation();
       await search.close();
       await database.close();
+      await ctx.media.close();
     },
   };
 }

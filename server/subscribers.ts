@@ -79,6 +79,12 @@ const table: readonly Row[] = [
     handler: (p) => (p.mail ? mailSender(p.mail) : undefined),
   },
   {
+    // A deleted project's attachment rows went with it: its files are removed (services/media.ts).
+    name: "media.files",
+    events: ["project.deleted"],
+    handler: (p) => p.pages?.media.handler(),
+  },
+  {
     name: "profile-cache",
     events: ["profile.updated"],
     handler: (p) => (p.pages ? profileCacheHandler(p.pages) : undefined),

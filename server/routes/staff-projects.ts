@@ -66,6 +66,7 @@ export function staffProjectRoutes(ctx: AppContext): Router {
       project: opts.project,
       strategicAreas: municipality.strategicAreas,
       notice: opts.notice,
+      media: res.locals.mediaSection,
     });
     sendPage(res, page, opts.status ?? 200);
   }

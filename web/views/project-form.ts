@@ -42,6 +42,8 @@ export interface ProjectFormProps {
   /** The project being edited; undefined for a new one. */
   readonly project?: Project;
   readonly notice?: string;
+  /** Slot: the section for pictures, documents and video links (its own forms, after this one). */
+  readonly media?: Html;
 }
 
 const extraRows = 3;
@@ -123,7 +125,7 @@ ${csrfField(csrf)}<button type="submit"${project.published ? html` class="button
 </div>`;
 }
 
-export function projectFormPage({ chrome, values, errors, strategicAreas, project, notice: message }: ProjectFormProps): Html {
+export function projectFormPage({ chrome, values, errors, strategicAreas, project, notice: message, media }: ProjectFormProps): Html {
   const title = project ? t.staff.editTitle(project.title) : t.staff.newTitle;
   const action = project ? `/admin/prosjekter/${project.id}/rediger` : "/admin/prosjekter/ny";
   const areaTerms: Term[] = strategicAreas.map((a) => ({ slug: a.slug, label: a.label }));
@@ -193,6 +195,7 @@ ${project
 ${notice(message)}
 ${errorSummary(errors, projectFieldLabel)}
 ${project ? statusBox(project, chrome.csrf) : ""}
-${form}`,
+${form}
+${media ?? ""}`,
   });
 }

@@ -1,0 +1,244 @@
+// Pictures, PDF reports and video links on projects; the actor's icon and
+// header. Mounted in server/app.ts after the session is loaded and before the
+// app-wide CSRF check: a multipart body is parsed here (busboy, with hard
+// limits), then the same CSRF check runs on its fields. Every write goes
+// through services/media.ts.
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import busboy from "busboy";
+import { join } from "node:path";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { requireStaff, verifyCsrf } from "../http/session.ts";
+import { getProject } from "../../db/projects.ts";
+import { isId } from "../../db/ids.ts";
+import type { MediaRow } from "../../db/schema-media.ts";
+import type { Project } from "../../core/project.ts";
+import { MediaError, mediaLimits, sniff, storedFileName, storedTypes, type Uploaded } from "../../services/media.ts";
+import { mediaUpload } from "../../web/components/media-upload.ts";
+import type { MediaItemView } from "../../web/components/project-media.ts";
+import type { FormErrors } from "../../web/components/form-fields.ts";
+import type { Html } from "../../core/html.ts";
+import { t } from "../../web/texts.ts";
+import { mt } from "../../web/media-texts.ts";
+import { projectFormPage } from "../../web/views/project-form.ts";
+import { projectValuesFromProject } from "../forms/project-form.ts";
+import { formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+
+declare module "express-serve-static-core" {
+  interface Locals {
+    /** The edit page's section for pictures, documents and links (staff-projects.ts shows it). */
+    mediaSection?: Html;
+  }
+}
+
+/** How a stored attachment is addressed: on this instance, by its content-hashed name. */
+export function mediaPath(fileName: string): string {
+  return `/media/${fileName}`;
+}
+
+export function mediaItemView(row: MediaRow): MediaItemView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    url: row.fileName ? mediaPath(row.fileName) : (row.href ?? ""),
+    name: row.name,
+    width: row.width,
+    height: row.height,
+    byteSize: row.byteSize,
+  };
+}
+
+export interface Multipart {
+  fields: Record<string, string>;
+  file?: Uploaded & { field: string };
+}
+
+/**
+ * Reads a multipart/form-data body into memory, within limits: one file of at
+ * most `maxFileBytes` (a larger one is cut and marked `truncated`), a few
+ * short text fields. A body announced larger than the limits is refused before
+ * it is read.
+ */
+export function readMultipart(req: Request, maxFileBytes: number): Promise<Multipart> {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^multipart\/form-data/i.test(type)) {
+    return Promise.reject(new HttpError(415, t.errors.badRequest, [{ field: "file", message: "skjemaet må sendes som multipart/form-data" }]));
+  }
+  const announced = Number(req.headers["content-length"] ?? 0);
+  if (announced > maxFileBytes + 64 * 1024) {
+    return Promise.reject(new MediaError("file", `filen er for stor: høyst ${Math.round(maxFileBytes / 1024 / 1024)} MB`, 413));
+  }
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: maxFileBytes, files: 1, fields: 8, fieldSize: 8 * 1024, parts: 10, headerPairs: 20 },
+        defParamCharset: "utf8",
+      });
+    } catch {
+      reject(new HttpError(400, t.errors.badRequest, [{ field: "file", message: "skjemaet kunne ikke leses" }]));
+      return;
+    }
+    const result: Multipart = { fields: {} };
+    let failed = false;
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) failed = true;
+      if (!(name in result.fields)) result.fields[name] = value;
+    });
+    parser.on("file", (field, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("close", () => {
+        result.file = { field, fileName: info.filename ?? "", data: Buffer.concat(chunks), truncated: (stream as { truncated?: boolean }).truncated };
+      });
+    });
+    parser.on("error", () => reject(new HttpError(400, t.errors.badRequest, [{ field: "file", message: "skjemaet kunne ikke leses" }])));
+    parser.on("close", () => {
+      if (failed) reject(new HttpError(400, t.errors.badRequest, [{ field: "alt", message: "teksten er for lang" }]));
+      else resolve(result);
+    });
+    req.pipe(parser);
+  });
+}
+
+/** The app-wide CSRF check, run on fields parsed here. */
+function checkCsrf(ctx: AppContext, req: Request, res: Response, fields: Record<string, string>): Promise<void> {
+  req.body = fields;
+  return new Promise((resolve, reject) => verifyCsrf(ctx)(req, res, ((error?: unknown) => (error ? reject(error) : resolve())) as NextFunction));
+}
+
+/** GET /media/<hash>.<ext>: immutable (the name is the content), typed, never sniffed; a PDF is a download. */
+export function mediaFileRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get("/media/:name", async (req, res, next) => {
+    const name = req.params.name;
+    if (!storedFileName.test(name)) return next(new HttpError(404, t.errors.notFound));
+    const ext = name.split(".")[1];
+    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    res.type(storedTypes[ext]);
+    if (ext === "pdf") {
+      // Opened as a download, never rendered in our origin; no script in any case.
+      res.setHeader("Content-Disposition", `attachment; filename="${name}"`);
+      res.setHeader("Content-Security-Policy", "sandbox; default-src 'none'");
+    }
+    res.sendFile(join(ctx.media.dir, name), { dotfiles: "deny", headers: { "Content-Type": storedTypes[ext] } }, (error) => {
+      if (!error) return;
+      res.removeHeader("Cache-Control");
+      res.removeHeader("Content-Disposition");
+      if (!res.headersSent) next(new HttpError(404, t.errors.notFound));
+    });
+  });
+  return router;
+}
+
+const notices: Record<string, string> = { "lagt-til": mt.added, slettet: mt.removed };
+
+/** Staff of this instance add and remove a project's attachments. */
+export function mediaUploadRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const staffOnly = requireStaff("project.write");
+
+  async function localProject(id: unknown): Promise<Project> {
+    ctx.projects.checkPublishesProjects();
+    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
+    if (!project || !project.local) throw new HttpError(404, t.errors.notFound);
+    return project;
+  }
+
+  const actorOf = (res: Response) => ({ accountId: res.locals.account!.id, name: res.locals.account!.name });
+  const base = (project: Project) => `/admin/prosjekter/${project.id}`;
+
+  async function section(req: Request, res: Response, project: Project, extra: { errors?: FormErrors; values?: Record<string, string> } = {}): Promise<Html> {
+    const items = (await ctx.media.list(project.id)).map(mediaItemView);
+    return mediaUpload({
+      csrf: formChrome(ctx, req, res).csrf,
+      base: base(project),
+      items,
+      errors: extra.errors,
+      values: extra.values,
+      notice: notices[String(req.query.vedlegg ?? "")],
+    });
+  }
+
+  // The edit page (staff-projects.ts) shows the section; it is made here, where the attachments are read.
+  const withSection: RequestHandler = async (req, res, next) => {
+    const id = req.params.id;
+    if (res.locals.account && isId(id)) {
+      const project = await getProject(ctx.db, id);
+      if (project?.local) res.locals.mediaSection = await section(req, res, project);
+    }
+    next();
+  };
+  router.use("/admin/prosjekter/:id/rediger", withSection);
+  router.use("/admin/prosjekter/:id/publiser", withSection);
+  router.use("/admin/prosjekter/:id/avpubliser", withSection);
+
+  /** A refused attachment: the edit page again, with what was typed and the reason beside the field. */
+  async function refused(req: Request, res: Response, project: Project, error: MediaError, values: Record<string, string>) {
+    const municipality = await requireLocalMunicipality(ctx);
+    const page = projectFormPage({
+      chrome: formChrome(ctx, req, res, municipality),
+      values: projectValuesFromProject(project),
+      project,
+      strategicAreas: municipality.strategicAreas,
+      media: await section(req, res, project, { errors: { [error.field]: error.message }, values }),
+    });
+    sendPage(res, page, error.status);
+  }
+
+  router.post("/admin/prosjekter/:id/vedlegg", staffOnly, async (req, res) => {
+    const project = await localProject(req.params.id);
+    let parsed: Multipart;
+    try {
+      parsed = await readMultipart(req, mediaLimits.documentBytes);
+    } catch (error) {
+      if (!(error instanceof MediaError)) throw error;
+      // Refused before the body was read: the connection closes, so the rest of the upload is not awaited.
+      res.setHeader("Connection", "close");
+      return refused(req, res, project, error, {});
+    }
+    await checkCsrf(ctx, req, res, parsed.fields);
+    const alt = parsed.fields.alt ?? "";
+    const file = parsed.file ?? { fileName: "", data: Buffer.alloc(0) };
+    try {
+      const isPdf = /\.pdf$/i.test(file.fileName) || sniff(file.data) === "pdf";
+      if (isPdf) await ctx.media.addDocument(project, actorOf(res), { file, title: alt });
+      else await ctx.media.addImage(project, actorOf(res), { file, alt });
+    } catch (error) {
+      if (!(error instanceof MediaError)) throw error;
+      return refused(req, res, project, error, { alt });
+    }
+    res.redirect(303, `${base(project)}/rediger?vedlegg=lagt-til#vedlegg`);
+  });
+
+  router.post("/admin/prosjekter/:id/lenker", staffOnly, async (req, res) => {
+    const project = await localProject(req.params.id);
+    await checkCsrf(ctx, req, res, (req.body ?? {}) as Record<string, string>);
+    const values = { url: String(req.body?.url ?? ""), title: String(req.body?.title ?? "") };
+    try {
+      await ctx.media.addLink(project, actorOf(res), values);
+    } catch (error) {
+      if (!(error instanceof MediaError)) throw error;
+      return refused(req, res, project, error, values);
+    }
+    res.redirect(303, `${base(project)}/rediger?vedlegg=lagt-til#vedlegg`);
+  });
+
+  router.post("/admin/prosjekter/:id/vedlegg/:mediaId/slett", staffOnly, async (req, res) => {
+    const project = await localProject(req.params.id);
+    await checkCsrf(ctx, req, res, (req.body ?? {}) as Record<string, string>);
+    const mediaId = req.params.mediaId;
+    if (!isId(mediaId) || !(await ctx.media.remove(project, mediaId, actorOf(res)))) throw new HttpError(404, t.errors.notFound);
+    res.redirect(303, `${base(project)}/rediger?vedlegg=slettet#vedlegg`);
+  });
+
+  return router;
+}
+
+/** The project page's attachments, for its media slot. */
+export async function projectMediaItems(ctx: AppContext, project: Project): Promise<MediaItemView[]> {
+  return project.local ? (await ctx.media.list(project.id)).map(mediaItemView) : [];
+}

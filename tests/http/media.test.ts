@@ -1,0 +1,184 @@
+// Pictures, PDF reports and video links on projects: uploaded by staff through
+// the edit page's own forms, checked, re-encoded and stored in the media
+// directory, served immutable, removed with their project. Real HTTP, real
+// sharp, PGlite and PostgreSQL.
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import request from "supertest";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drivers } from "../helpers/databases.ts";
+import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { addProject, csrfFrom, signInAdmin, type Agent } from "./pages-support.ts";
+import { listProjectMedia } from "../../db/media.ts";
+
+/** A photo as a phone takes it: large, with EXIF naming who took it. */
+async function photo(width = 3000, height = 2000): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: "#3366aa" } })
+    .jpeg()
+    .withExif({ IFD0: { Artist: "Hemmelig Fotograf", Copyright: "GPS 59.2,10.9" } })
+    .toBuffer();
+}
+
+function pdf(extra = 0): Buffer {
+  return Buffer.concat([Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\n"), Buffer.alloc(extra, 0x20), Buffer.from("\ntrailer <<>>\n%%EOF\n")]);
+}
+
+describe.each(drivers)("project media (%s)", (driver) => {
+  let inst: TestInstance;
+  let agent: Agent;
+  let csrf: string;
+  let mediaDir: string;
+
+  beforeAll(async () => {
+    mediaDir = mkdtempSync(join(tmpdir(), "kominn-media-test-"));
+    // A file a crash left behind: written, but its row never committed.
+    writeFileSync(join(mediaDir, `${"ab".repeat(20)}.jpg`), "orphan");
+    utimesSync(join(mediaDir, `${"ab".repeat(20)}.jpg`), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    inst = await startTestInstance({ driver, env: { MEDIA_DIR: mediaDir } });
+    ({ agent, csrf } = await signInAdmin(inst));
+  });
+  afterAll(async () => {
+    await inst?.close();
+  });
+
+  const upload = (projectId: string, file: Buffer, fileName: string, alt: string, token = csrf) =>
+    agent
+      .post(`/admin/prosjekter/${projectId}/vedlegg`)
+      .field("_csrf", token)
+      .field("alt", alt)
+      .attach("file", file, fileName);
+
+  it("an orphaned file (written, its row never committed) is removed at start", () => {
+    expect(existsSync(join(mediaDir, `${"ab".repeat(20)}.jpg`))).toBe(false);
+  });
+
+  it("a photo is resized, stripped of its metadata, served immutable, and shown with its alt text", async () => {
+    const project = await addProject(inst, { title: "Velferdsteknologi i hjemmet", published: true });
+    const res = await upload(project.id, await photo(), "IMG_0001.JPG", "Ansatt viser en nettbrettløsning til en bruker");
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/admin/prosjekter/${project.id}/rediger?vedlegg=lagt-til#vedlegg`);
+
+    const [row] = await listProjectMedia(inst.ctx.db, project.id);
+    expect(row).toMatchObject({ kind: "image", mediaType: "image/jpeg", width: 1600, height: 1067 });
+    const served = await request(inst.url).get(`/media/${row.fileName}`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on("data", (c: Buffer) => chunks.push(c));
+      r.on("end", () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(served.status).toBe(200);
+    expect(served.headers["content-type"]).toBe("image/jpeg");
+    expect(served.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(served.headers["x-content-type-options"]).toBe("nosniff");
+    const body = served.body as Buffer;
+    expect(body.includes(Buffer.from("Hemmelig Fotograf"))).toBe(false);
+    const meta = await sharp(body).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect([meta.width, meta.height]).toEqual([1600, 1067]);
+
+    const page = await request(inst.url).get(`/prosjekter/${project.slug}`).expect(200);
+    expect(page.text).toContain(`<img src="/media/${row.fileName}" alt="Ansatt viser en nettbrettløsning til en bruker" width="1600" height="1067">`);
+    const edit = await agent.get(`/admin/prosjekter/${project.id}/rediger?vedlegg=lagt-til`).expect(200);
+    expect(edit.text).toContain('enctype="multipart/form-data"');
+    expect(edit.text).toContain("Ansatt viser en nettbrettløsning til en bruker");
+    expect(edit.text).toContain(mediaNotice);
+  });
+
+  it("an image without alt text is refused, naming the field, and nothing is stored", async () => {
+    const project = await addProject(inst, { title: "Uten bildetekst" });
+    const res = await upload(project.id, await photo(400, 300), "bilde.jpg", "   ");
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("Bildetekst eller dokumenttittel: skriv en bildetekst");
+    expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
+  });
+
+  it("hostile files are refused with the reason: wrong extension, SVG, a decompression bomb, a fake PDF", async () => {
+    const project = await addProject(inst, { title: "Fiendtlige filer" });
+    const png = await sharp({ create: { width: 10, height: 10, channels: 4, background: "#0000" } }).png().toBuffer();
+    const disguised = await upload(project.id, png, "bilde.jpg", "Et bilde");
+    expect(disguised.status).toBe(415);
+    expect(disguised.text).toContain("filen heter .jpg, men innholdet er PNG");
+
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const asSvg = await upload(project.id, svg, "logo.svg", "Logo");
+    expect(asSvg.status).toBe(415);
+    expect(asSvg.text).toContain("SVG-bilder tas ikke imot");
+    const svgAsPng = await upload(project.id, svg, "logo.png", "Logo");
+    expect(svgAsPng.status).toBe(415);
+
+    // 12,000 × 12,000 pixels of one colour: a small file that would unpack to 400 MB.
+    const bomb = await sharp({ create: { width: 12_000, height: 12_000, channels: 3, background: "#fff" } }).png({ compressionLevel: 9 }).toBuffer();
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const bombed = await upload(project.id, bomb, "stort.png", "Hvitt");
+    expect(bombed.status).toBe(422);
+    expect(bombed.text).toContain("bildet har for mange piksler");
+
+    const fakePdf = await upload(project.id, Buffer.from("<html><script>alert(1)</script></html>"), "rapport.pdf", "Rapport");
+    expect(fakePdf.status).toBe(415);
+    expect(fakePdf.text).toContain("innholdet er ikke en PDF");
+
+    const huge = await upload(project.id, pdf(21 * 1024 * 1024), "stor.pdf", "Stor rapport");
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain("for stor");
+    expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
+  });
+
+  it("a PDF report is stored and served as a download; a video link needs https", async () => {
+    const project = await addProject(inst, { title: "Sluttrapport", published: true });
+    expect((await upload(project.id, pdf(1000), "sluttrapport.pdf", "")).status).toBe(303);
+    const [doc] = await listProjectMedia(inst.ctx.db, project.id);
+    expect(doc).toMatchObject({ kind: "document", mediaType: "application/pdf", name: "sluttrapport" });
+    const served = await request(inst.url).get(`/media/${doc.fileName}`).expect(200);
+    expect(served.headers["content-type"]).toBe("application/pdf");
+    expect(served.headers["content-disposition"]).toMatch(/^attachment;/);
+    expect(served.headers["content-security-policy"]).toContain("sandbox");
+
+    const http = await agent.post(`/admin/prosjekter/${project.id}/lenker`).type("form").send({ _csrf: csrf, url: "http://video.example/1", title: "Film om praksisen" });
+    expect(http.status).toBe(400);
+    expect(http.text).toContain("Adresse til videoen: må begynne med https://");
+    // The typed title is kept in the refused form.
+    expect(http.text).toContain('value="Film om praksisen"');
+    const ok = await agent.post(`/admin/prosjekter/${project.id}/lenker`).type("form").send({ _csrf: csrf, url: "https://video.example/1", title: "Film om praksisen" });
+    expect(ok.status).toBe(303);
+    const page = await request(inst.url).get(`/prosjekter/${project.slug}`).expect(200);
+    expect(page.text).toContain('href="https://video.example/1"');
+    expect(page.text).toContain(`href="/media/${doc.fileName}"`);
+  });
+
+  it("without the form's CSRF token, or signed out, nothing is stored", async () => {
+    const project = await addProject(inst, { title: "Sikkerhet" });
+    const forged = await upload(project.id, await photo(300, 200), "a.jpg", "Et bilde", "feil");
+    expect(forged.status).toBe(403);
+    const anonymous = await request(inst.url)
+      .post(`/admin/prosjekter/${project.id}/vedlegg`)
+      .field("_csrf", csrf)
+      .field("alt", "Et bilde")
+      .attach("file", await photo(300, 200), "a.jpg");
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/logg-inn/);
+    expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
+  });
+
+  it("removing an attachment, and deleting its project, removes the files", async () => {
+    const project = await addProject(inst, { title: "Skal slettes" });
+    await upload(project.id, await photo(800, 600), "a.jpg", "Første bilde").expect(303);
+    await upload(project.id, await photo(801, 600), "b.jpg", "Andre bilde").expect(303);
+    const [first, second] = await listProjectMedia(inst.ctx.db, project.id);
+    expect(existsSync(join(mediaDir, first.fileName!))).toBe(true);
+
+    await agent.post(`/admin/prosjekter/${project.id}/vedlegg/${first.id}/slett`).type("form").send({ _csrf: csrf }).expect(303);
+    expect(existsSync(join(mediaDir, first.fileName!))).toBe(false);
+    await request(inst.url).get(`/media/${first.fileName}`).expect(404);
+
+    const confirm = await agent.get(`/admin/prosjekter/${project.id}/slett`).expect(200);
+    await agent.post(`/admin/prosjekter/${project.id}/slett`).type("form").send({ _csrf: csrfFrom(confirm.text) }).expect(303);
+    await inst.subscribers.settled();
+    expect(existsSync(join(mediaDir, second.fileName!))).toBe(false);
+    // Only files some row still names are left.
+    const left = readdirSync(mediaDir);
+    expect(left.every((name) => !name.startsWith(".tmp-"))).toBe(true);
+  });
+});
+
+const mediaNotice = "Vedlegget er lagt til.";
