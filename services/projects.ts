@@ -133,7 +133,7 @@ export class ProjectService {
   ): Promise<Project> {
     this.checkPublishesProjects();
     checkStrategicAreas(municipality, input.strategicAreas);
-    const { published = false, ...fields } = input;
+    const { published = false, ...fields } = withUnixLineEndings(input);
     const content: ProjectContent = { ...emptyContent(fields), ...stripUndefined(fields) };
     checkAdaptation({ imitationOf: options.imitationOf ?? null, adaptation: content.adaptation }, published);
     // An imitation starts from the original's text, shown like the original's even when it is plain text.
@@ -155,8 +155,9 @@ export class ProjectService {
     });
   }
 
-  async update(municipality: Municipality, current: Project, patch: ProjectPatch, actor: Actor): Promise<Project> {
+  async update(municipality: Municipality, current: Project, input: ProjectPatch, actor: Actor): Promise<Project> {
     this.checkPublishesProjects();
+    const patch = withUnixLineEndings(input);
     checkStrategicAreas(municipality, patch.strategicAreas);
     // Only a changed text is checked, so other fields of an older project stay editable.
     if (patch.description !== undefined && patch.description !== current.description) checkMarkdown(patch.description);
@@ -204,6 +205,20 @@ export class ProjectService {
       await this.#events.append(tx, "project.deleted", { project });
     });
   }
+}
+
+/**
+ * Every text of the input with \n line endings: browsers send \r\n from a
+ * textarea, and an API client may send either. One place for forms, API and
+ * scripts, so what is stored (and served and federated) is the same.
+ */
+function withUnixLineEndings<T>(value: T): T {
+  if (typeof value === "string") return value.replace(/\r\n?/g, "\n") as T;
+  if (Array.isArray(value)) return value.map((v) => withUnixLineEndings(v)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnixLineEndings(v)])) as T;
+  }
+  return value;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -33,6 +33,8 @@ export const t = {
   // Web pages ---------------------------------------------------------------
   nav: {
     label: "Hovedmeny",
+    /** The staff header's menu button on phones. */
+    menu: "Meny",
     skip: "Hopp til innholdet",
     projects: "Prosjekter",
     search: "Søk",
@@ -646,6 +648,8 @@ export const t = {
     followNotFound: "Fant ikke følgingen",
     editElsewhere: "Prosjekter fra andre kommuner kan bare endres der de hører hjemme",
     deleteElsewhere: "Prosjekter fra andre kommuner kan bare slettes der de hører hjemme",
+    /** JSON types named in "feil type: forventet …". */
+    jsonTypes: { string: "tekst", number: "et tall", int: "et heltall", boolean: "true eller false", array: "en liste", object: "et objekt", date: "en dato", null: "null" },
     fields: {
       doesNotExist: "finnes ikke",
       originalGone: "finnes ikke, er slettet eller er et utkast",
@@ -659,6 +663,7 @@ export const t = {
       atMostThousand: "høyst 1000 om gangen",
       unknownField: "ukjent felt",
       wrongType: (expected: string) => `feil type: forventet ${expected}`,
+      oneOf: (values: string) => `må være en av ${values}`,
       notJson: "kunne ikke tolkes som JSON",
     },
   },

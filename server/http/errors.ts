@@ -4,6 +4,7 @@ import { AggregatorPublishesNoProjectsError, ValidationError } from "../../servi
 import type { Logger } from "../../core/logger.ts";
 import { t } from "../../web/texts.ts";
 import { errorPage } from "../../web/views/error-page.ts";
+import { bokmalErrors } from "../forms/issues.ts";
 
 export interface FieldIssue {
   field: string;
@@ -20,6 +21,21 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Zod's checks in bokmål for the API: the same words as the forms, but a wrong
+ * type names the JSON type expected and a wrong choice lists the API values
+ * allowed (the field names stay the documented English ones).
+ */
+const apiErrors: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === "invalid_type" && issue.input !== undefined) {
+    return t.api.fields.wrongType(t.api.jsonTypes[issue.expected as keyof typeof t.api.jsonTypes] ?? issue.expected);
+  }
+  if (issue.code === "invalid_value" && issue.values.length > 0) {
+    return t.api.fields.oneOf(issue.values.map((v) => JSON.stringify(v)).join(", "));
+  }
+  return bokmalErrors(issue);
+};
+
 /** Zod issues → one entry per bad field, in bokmål, naming unknown keys too. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
   const out: FieldIssue[] = [];
@@ -29,8 +45,6 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
       for (const key of issue.keys) {
         out.push({ field: path ? `${path}.${key}` : key, message: t.api.fields.unknownField });
       }
-    } else if (issue.code === "invalid_type") {
-      out.push({ field: path || "(body)", message: t.api.fields.wrongType(issue.expected) });
     } else {
       out.push({ field: path || "(body)", message: issue.message });
     }
@@ -38,8 +52,9 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
   return out;
 }
 
+/** Parses a request body or query for the API; a 400 naming each bad field, in bokmål. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: apiErrors });
   if (!result.success) throw new HttpError(400, t.errors.badRequest, fieldIssues(result.error));
   return result.data;
 }

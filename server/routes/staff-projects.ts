@@ -15,6 +15,7 @@ import {
   type ProjectFormValues,
 } from "../forms/project-form.ts";
 import { t } from "../../web/texts.ts";
+import { formTexts } from "../../web/project-form-texts.ts";
 import { projectFormPage } from "../../web/views/project-form.ts";
 import { confirmDeletePage, staffProjectsPage } from "../../web/views/staff-projects.ts";
 import { cachedLocalMunicipality, chromeOf, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
@@ -26,10 +27,23 @@ const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
 const notices: Record<string, string> = {
   opprettet: t.form.created,
   lagret: t.form.saved,
-  publisert: t.staff.published,
-  avpublisert: t.staff.unpublished,
+  "lagret-publisert": formTexts.publishedAndSaved,
+  "lagret-avpublisert": formTexts.savedAndUnpublished,
   slettet: t.staff.deleted,
 };
+
+/**
+ * What the action bar asked for (`handling=lagre|publiser|avpubliser`): the
+ * publication state to set along with the edits, or undefined to keep it.
+ * `publish=true|false` is the older name of the same choice on the new-project form.
+ */
+function publicationWanted(body: FormBody): boolean | undefined {
+  const handling = one(body, "handling");
+  if (handling === "publiser") return true;
+  if (handling === "avpubliser") return false;
+  if (handling === "" && one(body, "publish") !== "") return one(body, "publish") === "true";
+  return undefined;
+}
 
 /** Staff (editors and administrators) list, create, edit, publish and delete the municipality's projects. */
 export function staffProjectRoutes(ctx: AppContext): Router {
@@ -94,7 +108,7 @@ export function staffProjectRoutes(ctx: AppContext): Router {
     const values = projectValuesFromBody(req.body as FormBody);
     const parsed = parseProjectForm(values);
     if (!parsed.ok) return renderForm(req, res, municipality, { values, errors: parsed.errors, status: 400 });
-    const published = one(req.body as FormBody, "publish") === "true";
+    const published = publicationWanted(req.body as FormBody) ?? false;
     try {
       const project = await ctx.projects.create(municipality, { ...parsed.data, published }, actorOf(res));
       res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=opprettet`);
@@ -115,29 +129,19 @@ export function staffProjectRoutes(ctx: AppContext): Router {
     const values = projectValuesFromBody(req.body as FormBody);
     const parsed = parseProjectForm(values);
     if (!parsed.ok) return renderForm(req, res, municipality, { values, errors: parsed.errors, project, status: 400 });
+    const published = publicationWanted(req.body as FormBody);
     try {
-      await ctx.projects.update(municipality, project, parsed.data, actorOf(res));
-      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=lagret`);
+      // The edits and the change of publication go in one service call, one transaction:
+      // "Publiser" publishes what is in the form, and a refused save publishes nothing.
+      const patch = published === undefined ? parsed.data : { ...parsed.data, published };
+      await ctx.projects.update(municipality, project, patch, actorOf(res));
+      const outcome = published === undefined || published === project.published ? "lagret" : published ? "lagret-publisert" : "lagret-avpublisert";
+      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=${outcome}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       renderForm(req, res, municipality, { values, errors: issuesOf(error), project, status: 422 });
     }
   });
-
-  for (const [action, published] of [["publiser", true], ["avpubliser", false]] as const) {
-    router.post(`/admin/prosjekter/:id/${action}`, async (req, res) => {
-      const [municipality, project] = await Promise.all([ownMunicipality(), localProject(req.params.id)]);
-      try {
-        await ctx.projects.update(municipality, project, { published }, actorOf(res));
-      } catch (error) {
-        // E.g. an imitation cannot be published before it says what was adapted.
-        if (!(error instanceof ValidationError)) throw error;
-        const values = projectValuesFromProject(project);
-        return renderForm(req, res, municipality, { values, errors: issuesOf(error), project, status: 422 });
-      }
-      res.redirect(303, `/admin/prosjekter/${project.id}/rediger?melding=${published ? "publisert" : "avpublisert"}`);
-    });
-  }
 
   // Imitating: a draft here that starts from another project (ours or another municipality's), then its edit form.
   router.post("/admin/imitasjoner", requireStaff("project.write"), async (req, res) => {

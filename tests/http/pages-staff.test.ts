@@ -3,6 +3,7 @@ import request from "supertest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { getLocalProjectBySlug, getProject, listProjects } from "../../db/projects.ts";
+import { journalHead, readEvents } from "../../db/journal.ts";
 import { addEditor, addProject, csrfFrom, expectNb, signIn, signInAdmin, type Agent } from "./pages-support.ts";
 
 describe.each(drivers)("staff project pages on %s", (driver) => {
@@ -56,8 +57,8 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     const form = await editor.agent.get("/admin/prosjekter/ny").expect(200);
     expectNb(form.text);
     for (const name of ["title", "summary", "description", "floke", "behov", "phase", "n3Stage", "scale", "innovationTypes", "serviceAreas",
-      "strategicAreas", "municipalRoles", "plannedBenefits.0.kind", "realisedBenefits.2.description", "partners.2.name", "funding", "methods",
-      "contacts.2.email", "lessons", "lessonsFailed", "risk", "cost", "seekingPartners", "startDate", "endDate"]) {
+      "strategicAreas", "municipalRoles", "plannedBenefits.0.kind", "realisedBenefits.0.description", "partners.0.name", "funding", "methods",
+      "contacts.0.email", "lessons", "lessonsFailed", "risk", "cost", "seekingPartners", "startDate", "endDate"]) {
       expect(form.text, name).toContain(`name="${name}"`);
     }
     const res = await editor.agent.post("/admin/prosjekter/ny").type("form").send({ ...fullForm, _csrf: csrfFrom(form.text) }).expect(303);
@@ -88,7 +89,9 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     expect(edit.text).toContain("Prosjektet er opprettet.");
     expect(edit.text).toContain('value="Færre utrykninger"');
     expect(edit.text).toMatch(/name="methods" value="gevinstrealisering" checked/);
-    expect(edit.text).toContain('name="plannedBenefits.3.kind"');
+    // The filled rows and one empty row to add another.
+    expect(edit.text).toContain('name="plannedBenefits.1.kind"');
+    expect(edit.text).not.toContain('name="plannedBenefits.2.kind"');
   });
 
   it("shows validation errors next to each field, with a linked summary, keeps the input and stores nothing", async () => {
@@ -117,11 +120,15 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     expect(res.text).toContain("må fylles ut");
     expect(res.text).toContain("Beholdes &lt;i&gt;slik&lt;/i&gt;");
     expect(res.text).toContain('value="Uten e-post"');
-    // The returned form keeps the rows as numbered, plus three empty ones; it does not grow on every error.
-    expect(res.text).toContain('name="plannedBenefits.4.kind"');
-    expect(res.text).not.toContain('name="plannedBenefits.5.kind"');
-    expect(res.text).toContain('name="partners.2.type"');
-    expect(res.text).not.toContain('name="partners.3.type"');
+    // The returned form keeps the rows as numbered, plus one empty one; it does not grow on every error.
+    expect(res.text).toContain('name="plannedBenefits.2.kind"');
+    expect(res.text).not.toContain('name="plannedBenefits.3.kind"');
+    expect(res.text).toContain('name="partners.0.type"');
+    expect(res.text).not.toContain('name="partners.1.type"');
+    // Nothing was stored, and the page says so; the summary names rows as the page does.
+    expect(res.text).toContain("Ingenting er lagret eller publisert ennå");
+    expect(res.text).toContain("Kontaktperson 1, e-post: må være en gyldig e-postadresse");
+    expect(res.text).toContain("Planlagt gevinst 2, beskrivelse av gevinsten: må fylles ut");
     expect((await listProjects(inst.ctx.db, { includeDrafts: true })).total).toBe(before);
 
     const tooLong = await editor.agent.post("/admin/prosjekter/ny").type("form")
@@ -148,11 +155,15 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
       .expect(303).expect("location", `${editPath}?melding=lagret`);
     expect((await getProject(inst.ctx.db, project.id))!.phase).toBe("drift");
 
-    await editor.agent.post(`/admin/prosjekter/${project.id}/avpubliser`).type("form").send({ _csrf: csrf }).expect(303);
+    await editor.agent.post(editPath).type("form")
+      .send({ _csrf: csrf, title: "Svømming i sjøen", summary: "Sjøen som klasserom", phase: "drift", serviceAreas: "oppvekst-utdanning", handling: "avpubliser" })
+      .expect(303).expect("location", `${editPath}?melding=lagret-avpublisert`);
     await request(inst.app).get(`/prosjekter/${project.slug}`).expect(404);
     const preview = await editor.agent.get(`/prosjekter/${project.slug}`).expect(200);
     expect(preview.text).toContain("Dette er et utkast");
-    await editor.agent.post(`/admin/prosjekter/${project.id}/publiser`).type("form").send({ _csrf: csrf }).expect(303);
+    await editor.agent.post(editPath).type("form")
+      .send({ _csrf: csrf, title: "Svømming i sjøen", summary: "Sjøen som klasserom", phase: "drift", serviceAreas: "oppvekst-utdanning", handling: "publiser" })
+      .expect(303).expect("location", `${editPath}?melding=lagret-publisert`);
 
     const staffView = await editor.agent.get(`/prosjekter/${project.slug}`).expect(200);
     expect(staffView.text).toContain("Endringshistorikk");
@@ -164,7 +175,7 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
     expect(publicView.text).not.toContain("Rita Redaktør");
   });
 
-  it("asks an imitation for its adaptation before it can be published", async () => {
+  it("asks an imitation for its adaptation before it can be published, and Publiser keeps what was typed", async () => {
     const original = await addProject(inst, { title: "Originalen", published: true });
     const copy = await inst.ctx.projects.create(
       inst.municipality!,
@@ -172,20 +183,112 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
       { accountId: inst.admin!.id, name: "Anne Admin" },
       { imitationOf: original.url },
     );
-    const edit = await editor.agent.get(`/admin/prosjekter/${copy.id}/rediger`).expect(200);
+    const editPath = `/admin/prosjekter/${copy.id}/rediger`;
+    const edit = await editor.agent.get(editPath).expect(200);
     expect(edit.text).toContain('name="adaptation"');
     expect(edit.text).toContain(`href="${original.url}"`);
-    const refused = await editor.agent.post(`/admin/prosjekter/${copy.id}/publiser`).type("form").send({ _csrf: editor.csrf }).expect(422);
-    expect(refused.text).toContain('href="#f-adaptation"');
-    expect((await getProject(inst.ctx.db, copy.id))!.published).toBe(false);
+    // Said once and truthfully: the adaptation is needed to publish, not to save.
+    expect(edit.text).toContain("Hva har dere tilpasset? <span class=\"marker\">(må fylles ut før publisering)</span>");
+    expect(edit.text).not.toContain("Hva har dere tilpasset? <span class=\"optional\">");
 
-    await editor.agent.post(`/admin/prosjekter/${copy.id}/rediger`).type("form")
-      .send({ _csrf: editor.csrf, title: "Kopien", summary: "Etter originalen", phase: "ide", adaptation: "Tilpasset en mindre kommune." })
-      .expect(303);
-    await editor.agent.post(`/admin/prosjekter/${copy.id}/publiser`).type("form").send({ _csrf: editor.csrf }).expect(303);
-    const page = await request(inst.app).get(`/prosjekter/${copy.slug}`).expect(200);
+    // Every kind of field typed, then Publiser without the adaptation: refused, nothing stored, everything typed comes back.
+    const typed = {
+      _csrf: editor.csrf, handling: "publiser",
+      title: "Kopien, vår versjon", summary: "Vår <sammendrag> & mer", phase: "test", description: "Linje 1\r\nLinje 2",
+      n3Stage: "nyttig", scale: "tverrfaglig", innovationTypes: ["prosess", "organisatorisk"], municipalRoles: "samfunnsutvikler",
+      "plannedBenefits.0.kind": "okonomi", "plannedBenefits.0.description": "Lavere husleie",
+      "partners.0.type": "forskning", "partners.0.name": "Høgskolen i Østfold",
+      "contacts.0.name": "Per Prosjekt", "contacts.0.role": "Rådgiver", "contacts.0.email": "per@fredrikstad.test",
+      "contacts.1.name": "Siri Sekretær", "contacts.1.role": "", "contacts.1.email": "siri@fredrikstad.test",
+      seekingPartners: "true", lessons: "Start smått.", startDate: "2025-01-15", adaptation: "",
+    };
+    const refused = await editor.agent.post(editPath).type("form").send(typed);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('href="#f-adaptation"');
+    expect(refused.text).toContain("Tilpasning: fortell hva dere har tilpasset");
+    expect(refused.text).not.toContain("?:");
+    for (const html of [
+      'value="Kopien, vår versjon"', "Vår &lt;sammendrag&gt; &amp; mer</textarea>", "Linje 1\r\nLinje 2</textarea>",
+      '<option value="test" selected>', '<option value="nyttig" selected>', '<option value="tverrfaglig" selected>',
+      'name="innovationTypes" value="prosess" checked', 'name="innovationTypes" value="organisatorisk" checked',
+      'name="municipalRoles" value="samfunnsutvikler" checked', '<option value="okonomi" selected>', 'value="Lavere husleie"',
+      '<option value="forskning" selected>', 'value="Høgskolen i Østfold"', 'value="Per Prosjekt"', 'value="Rådgiver"',
+      'value="per@fredrikstad.test"', 'value="Siri Sekretær"', 'value="siri@fredrikstad.test"',
+      'name="seekingPartners" value="true" checked', "Start smått.</textarea>", 'value="2025-01-15"',
+    ]) {
+      expect(refused.text, html).toContain(html);
+    }
+    expect(refused.text).toContain("Ingenting er lagret eller publisert ennå");
+    const unchanged = (await getProject(inst.ctx.db, copy.id))!;
+    expect(unchanged).toMatchObject({ published: false, title: "Kopien", contacts: [] });
+
+    // The adaptation typed, then Publiser: saved and published in one step.
+    await editor.agent.post(editPath).type("form").send({ ...typed, adaptation: "Tilpasset en mindre kommune.\r\nMed færre ansatte." })
+      .expect(303).expect("location", `${editPath}?melding=lagret-publisert`);
+    const published = (await getProject(inst.ctx.db, copy.id))!;
+    expect(published).toMatchObject({
+      published: true, title: "Kopien, vår versjon", adaptation: "Tilpasset en mindre kommune.\nMed færre ansatte.", description: "Linje 1\nLinje 2",
+      contacts: [{ name: "Per Prosjekt", role: "Rådgiver", email: "per@fredrikstad.test" }, { name: "Siri Sekretær", role: "", email: "siri@fredrikstad.test" }],
+    });
+    const page = await request(inst.app).get(`/prosjekter/${published.slug}`).expect(200);
     expect(page.text).toContain("Tilpasset en mindre kommune.");
     expect(page.text).toContain("Bygger på");
+  });
+
+  it("publishes the edits in the form, not the version saved before, and followers get the new version", async () => {
+    const draft = await addProject(inst, { title: "Gammel tittel", summary: "Gammelt sammendrag", phase: "ide" });
+    const editPath = `/admin/prosjekter/${draft.id}/rediger`;
+    const form = await editor.agent.get(editPath).expect(200);
+    // One form, one action bar: Lagre and Publiser are buttons of the form being edited.
+    expect(form.text).toMatch(/<div class="action-bar"[^>]*>[\s\S]*<button type="submit" name="handling" value="lagre"[^>]*>Lagre<\/button>\s*<button type="submit" name="handling" value="publiser">Publiser<\/button>[\s\S]*<\/div>\s*<\/form>/);
+    expect(form.text).not.toContain(`action="/admin/prosjekter/${draft.id}/publiser"`);
+    const before = await journalHead(inst.ctx.db);
+    await editor.agent.post(editPath).type("form")
+      .send({ _csrf: csrfFrom(form.text), title: "Ny tittel", summary: "Nytt sammendrag", phase: "ide", handling: "publiser" })
+      .expect(303).expect("location", `${editPath}?melding=lagret-publisert`);
+    const done = await editor.agent.get(`${editPath}?melding=lagret-publisert`).expect(200);
+    expect(done.text).toContain("Endringene er lagret, og prosjektet er publisert.");
+    expect((await getProject(inst.ctx.db, draft.id))!).toMatchObject({ published: true, title: "Ny tittel", summary: "Nytt sammendrag" });
+    // One event, in the same transaction as the save: the published version is the edited one.
+    const events = await readEvents(inst.ctx.db, before, 100);
+    expect(events.map((e) => e.name)).toEqual(["project.published"]);
+    expect(events[0].payload).toMatchObject({ project: { id: draft.id, title: "Ny tittel", summary: "Nytt sammendrag" } });
+    // What followers read in the outbox is the new version too.
+    await inst.ctx.events.settled();
+    const ap = { accept: "application/activity+json" };
+    const outbox = await (await fetch(`${inst.municipality!.actorUrl}/outbox`, { headers: ap })).json();
+    const first = typeof outbox.first === "string" ? outbox.first : outbox.first.id;
+    const items = (await (await fetch(first, { headers: ap })).json()).orderedItems as { type: string; object: { id: string; name: string } }[];
+    const create = items.find((i) => i.object?.id === draft.url);
+    expect(create).toMatchObject({ type: "Create", object: { name: "Ny tittel" } });
+  });
+
+  it("Lagre on a draft keeps it a draft; a refused Publiser on the edit form publishes nothing", async () => {
+    const draft = await addProject(inst, { title: "Utkastet", summary: "Ikke ferdig", phase: "ide" });
+    const editPath = `/admin/prosjekter/${draft.id}/rediger`;
+    const form = await editor.agent.get(editPath).expect(200);
+    await editor.agent.post(editPath).type("form")
+      .send({ _csrf: csrfFrom(form.text), title: "Utkastet", summary: "Litt mer ferdig", phase: "ide", handling: "lagre" })
+      .expect(303).expect("location", `${editPath}?melding=lagret`);
+    expect((await getProject(inst.ctx.db, draft.id))!).toMatchObject({ published: false, summary: "Litt mer ferdig" });
+    const refused = await editor.agent.post(editPath).type("form")
+      .send({ _csrf: csrfFrom(form.text), title: "", summary: "Skrevet, men ikke lagret", phase: "ide", handling: "publiser" })
+      .expect(400);
+    expect(refused.text).toContain("Skrevet, men ikke lagret</textarea>");
+    expect(refused.text).toContain("data-unsaved=\"true\"");
+    expect((await getProject(inst.ctx.db, draft.id))!).toMatchObject({ published: false, title: "Utkastet", summary: "Litt mer ferdig" });
+  });
+
+  it("stores every text with \\n line endings, whatever the browser sent", async () => {
+    const form = await editor.agent.get("/admin/prosjekter/ny").expect(200);
+    const res = await editor.agent.post("/admin/prosjekter/ny").type("form").send({
+      _csrf: csrfFrom(form.text), title: "Linjeskift", summary: "En\r\nto", phase: "ide", description: "a\r\n\r\nb", lessons: "x\ry",
+      "plannedBenefits.0.kind": "tid", "plannedBenefits.0.description": "c\r\nd", handling: "lagre",
+    }).expect(303);
+    const id = /prosjekter\/([a-z0-9]+)\/rediger/.exec(res.headers.location)![1];
+    expect((await getProject(inst.ctx.db, id))!).toMatchObject({
+      published: false, summary: "En\nto", description: "a\n\nb", lessons: "x\ny", plannedBenefits: [{ kind: "tid", description: "c\nd" }],
+    });
   });
 
   it("deletes only after a confirm step", async () => {
