@@ -2,10 +2,8 @@ import type { SignedIn } from "../core/staff-account.ts";
 import { may } from "../core/rules.ts";
 import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
-import { pt } from "./page-texts.ts";
-import { nt } from "./views/notifications-texts.ts";
 
-export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "municipalities" | "notifications";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login";
 
 export interface LayoutProps {
   readonly title: string;
@@ -26,8 +24,6 @@ export interface LayoutProps {
   readonly aggregator?: boolean;
   /** Extra elements for <head> (canonical link, …). */
   readonly head?: Html;
-  /** Unread notifications of the signed-in staff member: a link with the count in the header. */
-  readonly unreadNotifications?: number;
 }
 
 export const feedPath = "/prosjekter.atom";
@@ -43,28 +39,13 @@ function signOut(csrf?: string): Html {
 </form></li>`;
 }
 
-/** Staff see their notifications from every page, with the unread count (web/views/notifications-texts.ts). */
-function notificationsLink(unread: number, current?: NavItem): Html {
-  return html`<a class="header-notifications" href="/varsler"${current === "notifications" ? html` aria-current="page"` : ""}>${nt.nav}${unread > 0
-    ? html` <span class="count-badge">${unread > 99 ? "99+" : unread}<span class="visually-hidden"> ${nt.unreadSuffix}</span></span>`
-    : ""}</a>`;
-}
-
 function navigation(props: LayoutProps): Html {
   const { account, current, csrf } = props;
-  const about = props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune";
-  // The national (KS) instance: its overview, the municipalities, national search and its own profile.
-  const sections = props.aggregator
-    ? html`${navLink("/", t.nav.overview, "overview", current)}
-${navLink("/kommuner", pt.nav.municipalities, "municipalities", current)}
-${navLink("/sok", t.nav.search, "search", current)}
-${navLink(about, pt.nav.aboutUs, "about", current)}`
-    : html`${navLink("/prosjekter", t.nav.projects, "projects", current)}
+  return html`<nav aria-label="${t.nav.label}"><ul class="nav">
+${navLink("/prosjekter", t.nav.projects, "projects", current)}
 ${navLink("/sok", t.nav.search, "search", current)}
 ${navLink("/oversikt", t.nav.overview, "overview", current)}
-${navLink(about, t.nav.about, "about", current)}`;
-  return html`<nav aria-label="${t.nav.label}"><ul class="nav">
-${sections}
+${navLink(props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune", t.nav.about, "about", current)}
 ${account
   ? html`${props.aggregator ? "" : html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
 ${navLink("/admin/prosjekter/ny", t.nav.newProject, "new", current)}
@@ -95,7 +76,6 @@ ${head ?? ""}
 <a class="skip" href="#innhold">${t.nav.skip}</a>
 <header class="site-header"><div class="wrap header-inner">
 <a href="/" class="brand"><span class="brand-product">${t.productName}</span>${siteName ? html` <span class="brand-site">${siteName}</span>` : ""}</a>
-${account ? notificationsLink(props.unreadNotifications ?? 0, props.current) : ""}
 ${account
   ? html`<details class="menu"><summary>${t.nav.menu}</summary>
 ${navigation(props)}
