@@ -14,6 +14,7 @@ import { apiCollaborationRoutes } from "./routes/api-collaboration.ts";
 import { apiOverviewRoutes } from "./routes/api-overview.ts";
 import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
+import { notificationRoutes, unreadNotificationCount, unsubscribeRoutes } from "./routes/notifications.ts";
 import { mediaFileRoutes, mediaUploadRoutes } from "./routes/media.ts";
 import { overviewPageRoutes } from "./routes/overview-page.ts";
 import { aggregatorPageRoutes } from "./routes/aggregator-pages.ts";
@@ -79,12 +80,16 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   app.use("/api", (req, _res, next) => next(new HttpError(404, t.api.unknownAddress(req.method, req.path))));
 
   app.use(express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 2_000 }), refuseControlCharacters);
+  // The e-mail unsubscribe link: its signed token is the authority (one-click POSTs carry no CSRF token).
+  app.use(unsubscribeRoutes(ctx));
   app.use(loadSession(ctx));
+  app.use(unreadNotificationCount(ctx));
   // Uploads are multipart: parsed there, then the same CSRF check runs on their fields.
   app.use(mediaUploadRoutes(ctx));
   app.use(verifyCsrf(ctx));
   app.use(aggregatorPageRoutes(ctx));
   app.use(pageRoutes(ctx));
+  app.use(notificationRoutes(ctx));
   app.use(overviewPageRoutes(ctx));
   app.use(federationAdminRoutes(ctx, parts.federation));
   app.use(searchPageRoutes(ctx, parts.search));

@@ -11,6 +11,8 @@ import type { ProfileService } from "../services/profile.ts";
 import type { FederationSettingsService } from "../services/federation-settings.ts";
 import type { OverviewService } from "../services/overview.ts";
 import type { MediaService } from "../services/media.ts";
+import type { NotificationService } from "../services/notifications.ts";
+import type { SubscriptionService } from "../services/subscriptions.ts";
 import type { SecretBox } from "./secret-box.ts";
 
 /** Everything a request handler may use; built once per instance by `server/instance.ts`. */
@@ -28,6 +30,10 @@ export interface AppContext {
   overview: OverviewService;
   /** Pictures, documents and video links on projects; the actor's icon and header (services/media.ts). */
   media: MediaService;
+  /** Notifications of what moved in what staff follow, their preferences and unsubscribe links. */
+  notifications: NotificationService;
+  /** What staff follow (with federation's parts once the instance has started). */
+  subscriptions: SubscriptionService;
   /** Finds a project by its URL, fetching and caching it from another instance when we do not hold it (federation's, given at composition). */
   readonly resolveRemoteProject: (url: string) => Promise<Project | undefined>;
   /** Seals secrets kept in the database (server/secret-box.ts). */

@@ -24,6 +24,8 @@ import type { SearchDeps } from "../search/deps.ts";
 import { startSearch, type Search } from "../search/index.ts";
 import { startOidc } from "./auth/oidc/start.ts";
 import { startSubscribers } from "./subscribers.ts";
+import { notificationServices } from "./notifications-search.ts";
+import { NotificationDigests } from "./notification-digests.ts";
 import type { DispatcherOptions, EventDispatcher } from "./event-dispatcher.ts";
 
 export interface BuildOptions {
@@ -66,6 +68,7 @@ export async function buildContext(config: Config, options: BuildOptions = {}): 
     secret,
     loginLimits: createLoginLimits(options.now),
     resolveRemoteProject: noRemoteProjects,
+    ...notificationServices(database.db, secret),
   };
   return { ctx, database };
 }
@@ -80,6 +83,8 @@ export interface Instance {
   search: Search;
   /** Hands the journal's events to federation, search, imitation bookkeeping and caches (server/subscribers.ts). */
   subscribers: EventDispatcher;
+  /** Queues notification e-mail and digests when they are due (server/notification-digests.ts). */
+  notificationDigests: NotificationDigests;
   close(): Promise<void>;
 }
 
@@ -92,13 +97,24 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const federationDeps: FederationDeps = { config, db, logger, events, imitations, collaboration };
   const federation = buildFederation(federationDeps, options.federation);
   const stopFederation = startFederation(federationDeps, federation);
-  const ctx: AppContext = { ...base, resolveRemoteProject: federation.resolveRemoteProject };
+  const ctx: AppContext = {
+    ...base,
+    resolveRemoteProject: federation.resolveRemoteProject,
+    // Following another municipality's project follows that municipality on the staff member's behalf.
+    ...notificationServices(db, base.secret, {
+      resolveProject: federation.resolveRemoteProject,
+      followMunicipality: async (actorUrl) => void (await federation.following.follow(actorUrl)),
+    }),
+  };
   const searchDeps: SearchDeps = { config, db, logger };
   const search = await startSearch(searchDeps);
   const oidc = startOidc(ctx);
   const app = createApp(ctx, { federation, search: search.service, oidc });
   // Replays what the journal holds beyond each subscriber's position, then follows it.
-  const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx, mail: { config, db, logger } }, { logger, ...options.journal });
+  const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx, mail: { config, db, logger }, notifications: ctx.notifications }, { logger, ...options.journal });
+  // Notification e-mail at once and digests at their hour (Europe/Oslo), through the mail outbox.
+  const notificationDigests = new NotificationDigests(db, ctx.notifications, { origin: config.origin, logger });
+  notificationDigests.start();
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -113,6 +129,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
     federation,
     search,
     subscribers,
+    notificationDigests,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -120,6 +137,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
       });
       await ctx.events.settled();
       await subscribers.stop();
+      await notificationDigests.stop();
       await stopFederation();
       await search.close();
       await database.close();

@@ -12,6 +12,7 @@ import type { AppContext } from "./context.ts";
 import { overviewCountsHandler, overviewEvents, overviewSubscriber } from "../db/overview-counters.ts";
 import { profileCacheHandler } from "./routes/page-helpers.ts";
 import { EventDispatcher, type DispatcherOptions, type Subscriber } from "./event-dispatcher.ts";
+import { notificationEvents, type NotificationService } from "../services/notifications.ts";
 import { mailSender, type MailSenderDeps } from "./mail-sender.ts";
 
 /** The parts of an instance that subscribe; a part left out (a test, a tool) leaves its subscriber out. */
@@ -23,6 +24,8 @@ export interface SubscriberParts {
   pages?: AppContext;
   /** Sends queued e-mail when SMTP_URL is set (server/mail-sender.ts). */
   mail?: MailSenderDeps;
+  /** Tells staff what moved in what they follow (services/notifications.ts). */
+  notifications?: NotificationService;
 }
 
 const projectEvents = ["project.published", "project.updated", "project.unpublished", "project.deleted"] as const;
@@ -83,6 +86,13 @@ const table: readonly Row[] = [
     name: "media.files",
     events: ["project.deleted"],
     handler: (p) => p.pages?.media.handler(),
+  },
+  {
+    // What moved in what staff follow (services/notifications.ts): after the links, so "imitated" filters see them.
+    name: "notifications",
+    events: notificationEvents,
+    after: ["imitations"],
+    handler: (p) => p.notifications?.handler(),
   },
   {
     name: "profile-cache",

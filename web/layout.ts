@@ -2,8 +2,9 @@ import type { SignedIn } from "../core/staff-account.ts";
 import { may } from "../core/rules.ts";
 import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
+import { nt } from "./views/notifications-texts.ts";
 
-export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "notifications";
 
 export interface LayoutProps {
   readonly title: string;
@@ -24,6 +25,8 @@ export interface LayoutProps {
   readonly aggregator?: boolean;
   /** Extra elements for <head> (canonical link, …). */
   readonly head?: Html;
+  /** Unread notifications of the signed-in staff member: a link with the count in the header. */
+  readonly unreadNotifications?: number;
 }
 
 export const feedPath = "/prosjekter.atom";
@@ -37,6 +40,13 @@ function signOut(csrf?: string): Html {
   return html`<li><form method="post" action="/logg-ut" class="inline-form">
 <input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="link-button">${t.nav.signOut}</button>
 </form></li>`;
+}
+
+/** Staff see their notifications from every page, with the unread count (web/views/notifications-texts.ts). */
+function notificationsLink(unread: number, current?: NavItem): Html {
+  return html`<a class="header-notifications" href="/varsler"${current === "notifications" ? html` aria-current="page"` : ""}>${nt.nav}${unread > 0
+    ? html` <span class="count-badge">${unread > 99 ? "99+" : unread}<span class="visually-hidden"> ${nt.unreadSuffix}</span></span>`
+    : ""}</a>`;
 }
 
 function navigation(props: LayoutProps): Html {
@@ -76,6 +86,7 @@ ${head ?? ""}
 <a class="skip" href="#innhold">${t.nav.skip}</a>
 <header class="site-header"><div class="wrap header-inner">
 <a href="/" class="brand"><span class="brand-product">${t.productName}</span>${siteName ? html` <span class="brand-site">${siteName}</span>` : ""}</a>
+${account ? notificationsLink(props.unreadNotifications ?? 0, props.current) : ""}
 ${account
   ? html`<details class="menu"><summary>${t.nav.menu}</summary>
 ${navigation(props)}

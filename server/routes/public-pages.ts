@@ -21,6 +21,7 @@ import { isId } from "../../db/ids.ts";
 import { getGoneProjectBySlug } from "../../db/gone-projects.ts";
 import { gonePage } from "../../web/views/gone-page.ts";
 import { safeHttpUrl } from "../../web/format.ts";
+import { projectFollowButton } from "./notifications.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
@@ -129,6 +130,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
         origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
         followHref: safeHttpUrl(project.municipality.actorUrl),
+        follow: await projectFollowButton(ctx, res, project, chrome.csrf),
       }),
     );
   });
@@ -166,6 +168,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
         origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
         followHref: `${paths.actor(municipality.handle)}#folg`,
+        follow: await projectFollowButton(ctx, res, project, chrome.csrf),
         media: projectMedia(await projectMediaItems(ctx, project)),
       }),
     );

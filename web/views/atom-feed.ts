@@ -7,6 +7,8 @@ export interface AtomFeedProps {
   readonly origin: string;
   readonly municipality: Pick<MunicipalityProfile, "name" | "actorUrl" | "updatedAt">;
   readonly projects: readonly Project[];
+  /** A feed of one service area (server/routes/feed.ts): its title, and its own and its HTML list's paths. */
+  readonly area?: { readonly label: string; readonly selfPath: string; readonly htmlPath: string };
 }
 
 // What XML 1.0 forbids anywhere in a document, even escaped: C0 controls but
@@ -22,15 +24,16 @@ export function atomFeed(props: AtomFeedProps): Html {
   return new Html(feedDocument(props).value.replace(notXmlChar, ""));
 }
 
-function feedDocument({ origin, municipality, projects }: AtomFeedProps): Html {
+function feedDocument({ origin, municipality, projects, area }: AtomFeedProps): Html {
   const updated = projects.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), municipality.updatedAt);
+  const self = `${origin}${area?.selfPath ?? "/prosjekter.atom"}`;
   return html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nb">
-<id>${origin}/prosjekter.atom</id>
-<title>${t.front.heading(municipality.name)}</title>
+<id>${self}</id>
+<title>${area ? `${area.label} – ${municipality.name}` : t.front.heading(municipality.name)}</title>
 <subtitle>${t.tagline}</subtitle>
-<link rel="self" type="application/atom+xml" href="${origin}/prosjekter.atom"/>
-<link rel="alternate" type="text/html" href="${origin}/prosjekter"/>
+<link rel="self" type="application/atom+xml" href="${self}"/>
+<link rel="alternate" type="text/html" href="${origin}${area?.htmlPath ?? "/prosjekter"}"/>
 <updated>${updated.toISOString()}</updated>
 <author><name>${municipality.name}</name><uri>${municipality.actorUrl}</uri></author>
 <generator>${t.productName}</generator>

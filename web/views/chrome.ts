@@ -9,4 +9,6 @@ export interface Chrome {
   readonly siteHandle?: string;
   /** The national (KS) instance publishes no projects of its own: no "Nytt prosjekt". */
   readonly aggregator?: boolean;
+  /** Unread notifications of the signed-in staff member (server/routes/notifications.ts), shown in the header. */
+  readonly unreadNotifications?: number;
 }

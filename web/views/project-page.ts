@@ -58,6 +58,8 @@ export interface ProjectPageProps {
   readonly media?: Html;
   /** Slot: similar projects, shown after the case study. */
   readonly similar?: Html;
+  /** Slot: the signed-in staff member's follow button (web/components/follow-button.ts). */
+  readonly follow?: Html;
 }
 
 export function fieldLabel(field: string): string {
@@ -111,6 +113,7 @@ function actionBar(p: Project, props: ProjectPageProps): Html {
     items.push(html`<li><a class="button${editHref ? " button-secondary" : ""}" href="${contact.email ? `mailto:${contact.email}` : "#kontakt"}">${pp.contactPerson(contact.name)}</a></li>`);
   }
   if (followHref) items.push(html`<li><a class="button button-secondary" href="${followHref}">${pp.follow(p.municipality.name)}</a></li>`);
+  if (props.follow) items.push(html`<li>${props.follow}</li>`);
   if (actions?.collaborateHref) {
     items.push(html`<li><a class="button button-secondary" href="${actions.collaborateHref}">${t.imitation.collaborate}</a></li>`);
   } else if (p.seekingPartners && !p.local && contact?.email) {

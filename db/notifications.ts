@@ -1,0 +1,265 @@
+// Follows, the inverted index that matches them, notifications and digests
+// (db/schema-notifications.ts). Every function takes the database or a
+// transaction first.
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { rowsOf } from "./client.ts";
+import { newId } from "./ids.ts";
+import { accounts, municipalities } from "./schema.ts";
+import {
+  followsOnBehalf,
+  notificationDigests,
+  notificationPrefs,
+  notificationProjectState,
+  notifications,
+  subscriptionKeys,
+  subscriptions,
+  type NewNotification,
+  type NotificationPrefsRow,
+  type NotificationRow,
+  type Subscription,
+} from "./schema-notifications.ts";
+
+export type { NotificationPrefsRow, NotificationRow, Subscription };
+
+export interface NewSubscription {
+  accountId: string;
+  kind: Subscription["kind"];
+  target: string;
+  label: string;
+  search?: unknown;
+}
+
+/** Stores a follow and its index keys; following the same thing again returns the one stored. */
+export async function insertSubscription(db: Db, values: NewSubscription, keys: readonly string[]): Promise<{ subscription: Subscription; created: boolean }> {
+  const [row] = await db
+    .insert(subscriptions)
+    .values({ id: newId(), ...values, search: values.search ?? null })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) {
+    const [existing] = await db
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.accountId, values.accountId), eq(subscriptions.kind, values.kind), eq(subscriptions.target, values.target)));
+    return { subscription: existing, created: false };
+  }
+  const unique = [...new Set(keys)];
+  if (unique.length > 0) await db.insert(subscriptionKeys).values(unique.map((key) => ({ key, subscriptionId: row.id })));
+  return { subscription: row, created: true };
+}
+
+export async function deleteSubscription(db: Db, accountId: string, id: string): Promise<Subscription | undefined> {
+  const [row] = await db.delete(subscriptions).where(and(eq(subscriptions.id, id), eq(subscriptions.accountId, accountId))).returning();
+  return row;
+}
+
+export async function listSubscriptions(db: Db, accountId: string): Promise<Subscription[]> {
+  return db.select().from(subscriptions).where(eq(subscriptions.accountId, accountId)).orderBy(asc(subscriptions.kind), asc(subscriptions.createdAt));
+}
+
+export async function findSubscription(db: Db, accountId: string, kind: Subscription["kind"], target: string): Promise<Subscription | undefined> {
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.accountId, accountId), eq(subscriptions.kind, kind), eq(subscriptions.target, target)));
+  return row;
+}
+
+export async function countSubscriptions(db: Db, accountId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(subscriptions).where(eq(subscriptions.accountId, accountId));
+  return row.n;
+}
+
+/** Subscriptions filed under any of `keys` (the index lookup), each once, with its owner's e-mail preferences' muted kinds. */
+export async function subscriptionsUnder(db: Db, keys: readonly string[]): Promise<(Subscription & { mutedKinds: string[] })[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectDistinctOn([subscriptions.id], { subscription: subscriptions, mutedKinds: notificationPrefs.mutedKinds })
+    .from(subscriptionKeys)
+    .innerJoin(subscriptions, eq(subscriptions.id, subscriptionKeys.subscriptionId))
+    .innerJoin(accounts, eq(accounts.id, subscriptions.accountId))
+    .leftJoin(notificationPrefs, eq(notificationPrefs.accountId, subscriptions.accountId))
+    .where(and(inArray(subscriptionKeys.key, [...new Set(keys)]), isNull(accounts.disabledAt)));
+  return rows.map((r) => ({ ...r.subscription, mutedKinds: r.mutedKinds ?? [] }));
+}
+
+/** Remembers that we follow a municipality because someone follows one of its projects. */
+export async function rememberFollowOnBehalf(db: Db, values: { actorUrl: string; subscriptionId: string; accountName: string; projectTitle: string }): Promise<void> {
+  await db.insert(followsOnBehalf).values(values).onConflictDoNothing();
+}
+
+export async function listFollowsOnBehalf(db: Db): Promise<(typeof followsOnBehalf.$inferSelect)[]> {
+  return db.select().from(followsOnBehalf).orderBy(desc(followsOnBehalf.createdAt));
+}
+
+// ---- preferences
+
+export const defaultPrefs = { delivery: "daily", mutedKinds: [] as string[], digestHour: 7, digestWeekday: 1, unsubscribeGeneration: 0 } as const;
+
+export async function getPrefs(db: Db, accountId: string): Promise<Omit<NotificationPrefsRow, "updatedAt" | "accountId">> {
+  const [row] = await db.select().from(notificationPrefs).where(eq(notificationPrefs.accountId, accountId));
+  return row ?? { ...defaultPrefs, mutedKinds: [] };
+}
+
+export async function savePrefs(
+  db: Db,
+  accountId: string,
+  values: Partial<Pick<NotificationPrefsRow, "delivery" | "mutedKinds" | "digestHour" | "digestWeekday">>,
+): Promise<void> {
+  await db
+    .insert(notificationPrefs)
+    .values({ accountId, ...values })
+    .onConflictDoUpdate({ target: notificationPrefs.accountId, set: { ...values, updatedAt: new Date() } });
+}
+
+/** Stops e-mail for an account if `generation` is still current; returns false for a link already used (or older). */
+export async function unsubscribeIfCurrent(db: Db, accountId: string, generation: number): Promise<boolean> {
+  await db.insert(notificationPrefs).values({ accountId }).onConflictDoNothing();
+  const rows = await db
+    .update(notificationPrefs)
+    .set({ delivery: "none", unsubscribeGeneration: sql`${notificationPrefs.unsubscribeGeneration} + 1`, updatedAt: new Date() })
+    .where(and(eq(notificationPrefs.accountId, accountId), eq(notificationPrefs.unsubscribeGeneration, generation)))
+    .returning({ accountId: notificationPrefs.accountId });
+  return rows.length > 0;
+}
+
+// ---- notifications
+
+/** Inserts notifications; one already stored for the same person and event is left as it is. */
+export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const done = await db.insert(notifications).values(rows.slice(i, i + 500)).onConflictDoNothing().returning({ id: notifications.id });
+    inserted += done.length;
+  }
+  return inserted;
+}
+
+export async function listNotifications(db: Db, accountId: string, options: { limit: number; before?: number }): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.accountId, accountId), options.before ? lt(notifications.id, options.before) : undefined))
+    .orderBy(desc(notifications.id))
+    .limit(options.limit);
+}
+
+export async function countUnread(db: Db, accountId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.accountId, accountId), isNull(notifications.readAt)));
+  return row.n;
+}
+
+/** Marks one (or, without `id`, every) notification of the account as read. */
+export async function markRead(db: Db, accountId: string, id?: number): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.accountId, accountId), isNull(notifications.readAt), id === undefined ? undefined : eq(notifications.id, id)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+// ---- digests
+
+export interface MailCandidate {
+  accountId: string;
+  email: string;
+  name: string;
+  delivery: "immediate" | "daily" | "weekly";
+  digestHour: number;
+  digestWeekday: number;
+  unsubscribeGeneration: number;
+  /** When the last mail of notifications went to this person. */
+  lastMailAt: Date | null;
+}
+
+/** Active accounts that take e-mail and have notifications not yet mailed (one query, whatever the number of people). */
+export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
+  const rows = rowsOf<{
+    account_id: string; email: string; name: string; delivery: MailCandidate["delivery"]; digest_hour: number; digest_weekday: number;
+    unsubscribe_generation: number; last_mail_at: string | Date | null;
+  }>(
+    await db.execute(sql`
+      select a.id as account_id, a.email, a.name,
+             coalesce(p.delivery, 'daily') as delivery, coalesce(p.digest_hour, 7) as digest_hour,
+             coalesce(p.digest_weekday, 1) as digest_weekday, coalesce(p.unsubscribe_generation, 0) as unsubscribe_generation,
+             (select max(d.created_at) from notification_digests d where d.account_id = a.id) as last_mail_at
+      from accounts a
+      left join notification_prefs p on p.account_id = a.id
+      where a.disabled_at is null
+        and coalesce(p.delivery, 'daily') <> 'none'
+        and exists (select 1 from notifications n where n.account_id = a.id and n.mailed_at is null)`),
+  );
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    email: r.email,
+    name: r.name,
+    delivery: r.delivery,
+    digestHour: Number(r.digest_hour),
+    digestWeekday: Number(r.digest_weekday),
+    unsubscribeGeneration: Number(r.unsubscribe_generation),
+    lastMailAt: r.last_mail_at === null ? null : new Date(r.last_mail_at),
+  }));
+}
+
+/**
+ * Claims a digest for `period`: true when this call created its row (then the
+ * caller queues its mail in the same transaction), false when it exists.
+ */
+export async function claimDigest(db: Db, accountId: string, period: string, items: number): Promise<boolean> {
+  const rows = await db.insert(notificationDigests).values({ accountId, period, items }).onConflictDoNothing().returning({ period: notificationDigests.period });
+  return rows.length > 0;
+}
+
+/** The notifications not yet mailed to an account, oldest first (up to `limit`). */
+export async function unmailedNotifications(db: Db, accountId: string, limit: number): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.accountId, accountId), isNull(notifications.mailedAt)))
+    .orderBy(asc(notifications.id))
+    .limit(limit);
+}
+
+/** Marks the account's notifications up to `upTo` as mailed. */
+export async function markMailed(db: Db, accountId: string, upTo: number): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ mailedAt: new Date() })
+    .where(and(eq(notifications.accountId, accountId), isNull(notifications.mailedAt), sql`${notifications.id} <= ${upTo}`));
+}
+
+/** Notifications of people who take no e-mail never wait for one. */
+export async function markMailedWithoutMail(db: Db): Promise<void> {
+  await db.execute(sql`
+    update notifications n set mailed_at = now()
+    where n.mailed_at is null
+      and (exists (select 1 from notification_prefs p where p.account_id = n.account_id and p.delivery = 'none')
+           or exists (select 1 from accounts a where a.id = n.account_id and a.disabled_at is not null))`);
+}
+
+// ---- what the subscriber last saw of each project
+
+export interface ProjectState {
+  phase: string;
+  n3Stage: string | null;
+  realisedBenefits: number;
+  seekingPartners: boolean;
+  imitationOf: string | null;
+}
+
+export async function getProjectState(db: Db, url: string): Promise<ProjectState | undefined> {
+  const [row] = await db.select().from(notificationProjectState).where(eq(notificationProjectState.url, url));
+  return row;
+}
+
+export async function saveProjectState(db: Db, url: string, state: ProjectState): Promise<void> {
+  await db.insert(notificationProjectState).values({ url, ...state }).onConflictDoUpdate({ target: notificationProjectState.url, set: state });
+}
+
+/** The municipalities this instance knows (its own and those it met), for the follow form. */
+export async function knownMunicipalities(db: Db): Promise<{ actorUrl: string; name: string }[]> {
+  const rows = await db.select({ actorUrl: municipalities.actorUrl, name: municipalities.name }).from(municipalities).limit(2_000);
+  return rows.sort((a, b) => a.name.localeCompare(b.name, "nb"));
+}
