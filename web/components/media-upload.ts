@@ -17,9 +17,12 @@ export interface MediaUploadProps {
 
 const labels: Record<string, string> = { file: mt.file, alt: mt.alt, url: mt.url, title: mt.title };
 
+/** Ids of their own: this section sits on the project form's page, whose "title" field is f-title already. */
+const mediaFieldId = (name: string) => fieldId(`vedlegg-${name}`);
+
 /** The file field (the form fields in form-fields.ts take text). */
 function fileInput(name: string, label: string, hint: string, accept: string, error?: string): Html {
-  const id = fieldId(name);
+  const id = mediaFieldId(name);
   const described = [`${id}-hint`, error ? `${id}-feil` : ""].filter(Boolean).join(" ");
   return html`<div class="field${error ? " has-error" : ""}">
 <label for="${id}">${label}</label>
@@ -30,7 +33,7 @@ ${error ? html`<p class="field-error" id="${id}-feil"><span class="visually-hidd
 }
 
 function textInput(name: string, label: string, value: string, opts: { hint?: string; error?: string; type?: string; max: number }): Html {
-  const id = fieldId(name);
+  const id = mediaFieldId(name);
   const described = [opts.hint ? `${id}-hint` : "", opts.error ? `${id}-feil` : ""].filter(Boolean).join(" ");
   return html`<div class="field${opts.error ? " has-error" : ""}">
 <label for="${id}">${label}</label>
@@ -64,7 +67,7 @@ export function mediaUpload(p: MediaUploadProps): Html {
     fields.length === 0
       ? ""
       : html`<div class="error-summary" role="alert" tabindex="-1"><h3>${mt.refused}</h3><ul>${fields.map(
-          (f) => html`<li><a href="#${fieldId(f)}">${labels[f]}: ${e[f]}</a></li>`,
+          (f) => html`<li><a href="#${mediaFieldId(f)}">${labels[f]}: ${e[f]}</a></li>`,
         )}</ul></div>`;
   return html`<section class="form-section media-upload" id="vedlegg" aria-labelledby="vedlegg-tittel">
 <h2 id="vedlegg-tittel">${mt.section}</h2>
