@@ -9,6 +9,11 @@ import { htmlToText, sanitize } from "../core/markdown.ts";
 import { stripControlCharacters } from "../core/text.ts";
 import { actorKeyPairs } from "./keys.ts";
 import { getFederationSettings } from "../db/federation-settings.ts";
+import { getSetting } from "../db/settings.ts";
+import { getProfileMedia } from "../db/media.ts";
+import type { MediaRow } from "../db/schema-media.ts";
+import { readActorProfile } from "../core/actor-profile.ts";
+import { instant } from "./time.ts";
 
 /** Profile fields carried as schema.org PropertyValues (Mastodon shows them as profile metadata). */
 export const profileFieldNames = {
@@ -18,6 +23,27 @@ export const profileFieldNames = {
   website: "Nettsted",
 } as const;
 
+/**
+ * A profile field's value as Mastodon expects a link: an anchor with
+ * rel="me", its text the address, so Mastodon can verify it (the page links
+ * back to the actor) and a peer reading the text gets the address.
+ */
+function meLink(url: string): string {
+  const text = url.replace(/^mailto:/, "");
+  return `<a href="${escapeHtml(url)}" rel="me nofollow noopener" target="_blank">${escapeHtml(text)}</a>`;
+}
+
+/** An uploaded icon or header as an ActivityStreams Image. */
+function pictureOf(row: MediaRow, origin: string): Image {
+  return new Image({
+    url: new URL(`${origin}/media/${row.fileName}`),
+    mediaType: row.mediaType,
+    width: row.width,
+    height: row.height,
+    name: row.name || null,
+  });
+}
+
 export const actorPaths = {
   actor: "/kommune/{identifier}",
   inbox: "/kommune/{identifier}/inbox",
@@ -25,6 +51,7 @@ export const actorPaths = {
   outbox: "/kommune/{identifier}/outbox",
   followers: "/kommune/{identifier}/followers",
   following: "/kommune/{identifier}/following",
+  featured: "/kommune/{identifier}/featured",
 } as const;
 
 /** This instance's municipality, when `identifier` is its handle. */
@@ -36,9 +63,18 @@ export async function localActorRow(db: Db, identifier: string): Promise<Municip
 async function buildActor(ctx: Context<FederationDeps>, m: Municipality): Promise<Organization | Service> {
   const keys = await ctx.getActorKeyPairs(m.handle);
   const settings = await getFederationSettings(ctx.data.db);
-  const fields = (Object.keys(profileFieldNames) as (keyof typeof profileFieldNames)[])
-    .filter((k) => m[k])
-    .map((k) => new PropertyValue({ name: profileFieldNames[k], value: String(m[k]) }));
+  const [profile, icon, header] = await Promise.all([
+    getSetting(ctx.data.db, "actorProfile").then(readActorProfile),
+    getProfileMedia(ctx.data.db, "icon"),
+    getProfileMedia(ctx.data.db, "header"),
+  ]);
+  const origin = new URL(ctx.getActorUri(m.handle)).origin;
+  const fields = [
+    ...(Object.keys(profileFieldNames) as (keyof typeof profileFieldNames)[])
+      .filter((k) => m[k])
+      .map((k) => new PropertyValue({ name: profileFieldNames[k], value: k === "website" ? meLink(String(m[k])) : escapeHtml(String(m[k])) })),
+    ...profile.links.map((l) => new PropertyValue({ name: l.label, value: meLink(l.url) })),
+  ];
   const values = {
     id: ctx.getActorUri(m.handle),
     preferredUsername: m.handle,
@@ -52,11 +88,14 @@ async function buildActor(ctx: Context<FederationDeps>, m: Municipality): Promis
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     publicKey: keys[0]?.cryptographicKey,
     assertionMethods: keys.map((k) => k.multikey),
-    icon: m.logoUrl ? new Image({ url: new URL(m.logoUrl) }) : null,
+    featured: ctx.getFeaturedUri(m.handle),
+    published: instant(m.createdAt),
+    icon: icon ? pictureOf(icon, origin) : m.logoUrl ? new Image({ url: new URL(m.logoUrl) }) : null,
+    image: header ? pictureOf(header, origin) : null,
     attachments: fields,
     manuallyApprovesFollowers: settings.approveFollowers,
-    discoverable: true,
-    indexable: true,
+    discoverable: profile.discoverable,
+    indexable: profile.indexable,
   };
   // The national aggregator is a service, not a municipality.
   return ctx.data.config.role === "aggregator" ? new Service(values) : new Organization(values);

@@ -16,6 +16,7 @@ import { apiExportRoutes } from "./routes/api-export.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { notificationRoutes, unreadNotificationCount, unsubscribeRoutes } from "./routes/notifications.ts";
 import { mediaFileRoutes, mediaUploadRoutes } from "./routes/media.ts";
+import { mediaProfileRoutes } from "./routes/media-profile.ts";
 import { overviewPageRoutes } from "./routes/overview-page.ts";
 import { aggregatorPageRoutes } from "./routes/aggregator-pages.ts";
 import { apiFollowRoutes } from "./routes/api-follows.ts";
@@ -85,7 +86,7 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   app.use(loadSession(ctx));
   app.use(unreadNotificationCount(ctx));
   // Uploads are multipart: parsed there, then the same CSRF check runs on their fields.
-  app.use(mediaUploadRoutes(ctx));
+  app.use(mediaUploadRoutes(ctx), mediaProfileRoutes(ctx));
   app.use(verifyCsrf(ctx));
   app.use(aggregatorPageRoutes(ctx));
   app.use(pageRoutes(ctx));

@@ -4,6 +4,10 @@ import type { Account, Municipality } from "../db/schema.ts";
 import type { InstanceRole, ProfileInput, SetupInput } from "../core/municipality.ts";
 import type { EventJournal } from "../db/journal.ts";
 import { setupInstance } from "./setup.ts";
+import { getSetting, setSetting } from "../db/settings.ts";
+import { listFeaturedProjectIds, pinProject, unpinProject } from "../db/media.ts";
+import type { Project } from "../core/project.ts";
+import { actorProfileSchema, maxFeaturedProjects, readActorProfile, type ActorProfileSettings } from "../core/actor-profile.ts";
 
 /**
  * The municipality's own profile: set up once (setup page and command line
@@ -47,4 +51,48 @@ export class ProfileService {
       return updated;
     });
   }
+
+  // The actor's fediverse presentation and pinned projects (FEDERATION.md, "The actor").
+
+  async actorSettings(): Promise<ActorProfileSettings> {
+    return readActorProfile(await getSetting(this.#db, actorProfileKey));
+  }
+
+  /** Links shown as profile fields, and Mastodon's discoverable/indexable; followers get the new actor. */
+  async updateActorSettings(municipality: Municipality, settings: ActorProfileSettings): Promise<void> {
+    const checked = actorProfileSchema.parse(settings);
+    await this.#events.transaction(async (tx) => {
+      await setSetting(tx, actorProfileKey, checked);
+      await this.#events.append(tx, "profile.updated", { municipalityId: municipality.id });
+    });
+  }
+
+  /** Pins one of our published projects to the featured collection (at most `maxFeaturedProjects`). */
+  async pin(municipality: Municipality, project: Project): Promise<void> {
+    if (!project.local || !project.published) throw new ProfileRuleError("not published here");
+    await this.#events.transaction(async (tx) => {
+      const pinned = await listFeaturedProjectIds(tx);
+      if (pinned.includes(project.id)) return;
+      if (pinned.length >= maxFeaturedProjects) throw new ProfileRuleError("too many");
+      await pinProject(tx, project.id);
+      await this.#events.append(tx, "profile.updated", { municipalityId: municipality.id });
+    });
+  }
+
+  async unpin(municipality: Municipality, projectId: string): Promise<void> {
+    await this.#events.transaction(async (tx) => {
+      if (await unpinProject(tx, projectId)) await this.#events.append(tx, "profile.updated", { municipalityId: municipality.id });
+    });
+  }
 }
+
+/** A pin the rules refuse: a project that is not ours and public, or one too many. */
+export class ProfileRuleError extends Error {
+  readonly reason: "not published here" | "too many";
+  constructor(reason: "not published here" | "too many") {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+const actorProfileKey = "actorProfile";

@@ -43,6 +43,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
         chrome: formChrome(ctx, req, res, municipality),
         values: profileValuesFromMunicipality(municipality),
         notice: noticeOf(req),
+        fediverse: res.locals.profileFediverse,
       }),
     );
   });
@@ -52,7 +53,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
     const values = profileValuesFromBody(req.body as FormBody);
     const parsed = parseProfileForm(values);
     if (!parsed.ok) {
-      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors }), 400);
+      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors, fediverse: res.locals.profileFediverse }), 400);
     }
     await ctx.profile.update(municipality, parsed.data);
     forgetLocalMunicipality(ctx);

@@ -103,7 +103,7 @@ export function readMultipart(req: Request, maxFileBytes: number): Promise<Multi
 }
 
 /** The app-wide CSRF check, run on fields parsed here. */
-function checkCsrf(ctx: AppContext, req: Request, res: Response, fields: Record<string, string>): Promise<void> {
+export function checkCsrf(ctx: AppContext, req: Request, res: Response, fields: Record<string, string>): Promise<void> {
   req.body = fields;
   return new Promise((resolve, reject) => verifyCsrf(ctx)(req, res, ((error?: unknown) => (error ? reject(error) : resolve())) as NextFunction));
 }

@@ -1,6 +1,7 @@
 import type { ProfileFormValues } from "../form-values.ts";
 import { adminNav } from "../components/admin-nav.ts";
-import { csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { checkbox, csrfField, errorSummary, fieldId, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { mt } from "../media-texts.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
@@ -10,6 +11,31 @@ export interface AdminProfileProps {
   readonly chrome: Chrome & { readonly csrf: string };
   readonly values: ProfileFormValues;
   readonly errors?: FormErrors;
+  readonly notice?: string;
+  /** The actor's pictures, links, visibility and pinned projects: forms of their own, after the profile form. */
+  readonly fediverse?: AdminFediverseView;
+}
+
+export interface AdminPictureView {
+  readonly url: string;
+  readonly name: string;
+  readonly width: number | null;
+  readonly height: number | null;
+}
+
+export interface AdminFediverseView {
+  readonly icon?: AdminPictureView;
+  readonly header?: AdminPictureView;
+  readonly links: readonly { readonly label: string; readonly url: string }[];
+  readonly maxLinks: number;
+  readonly discoverable: boolean;
+  readonly indexable: boolean;
+  readonly projects: readonly { readonly id: string; readonly title: string; readonly pinned: boolean }[];
+  readonly maxFeatured: number;
+  /** By field: icon, iconAlt, header, headerAlt, links.N.label, links.N.url, featured. */
+  readonly errors?: FormErrors;
+  /** What was typed in a refused form. */
+  readonly values?: Readonly<Record<string, string>>;
   readonly notice?: string;
 }
 
@@ -31,7 +57,7 @@ export function adminFieldLabel(path: string): string {
   return labels[field] ?? field;
 }
 
-export function adminProfilePage({ chrome, values, errors: e, notice: message }: AdminProfileProps): Html {
+export function adminProfilePage({ chrome, values, errors: e, notice: message, fediverse }: AdminProfileProps): Html {
   // Filled rows plus three empty ones; trailing blank rows of a returned form are not counted.
   let filled = values.strategicAreas.length;
   while (filled > 0 && !values.strategicAreas[filled - 1].label.trim() && !values.strategicAreas[filled - 1].slug.trim()) filled--;
@@ -65,6 +91,92 @@ ${textField({ name: `strategicAreas.${i}.slug`, label: `${t.admin.areaSlug} ${i 
 )}
 </fieldset>
 <div class="actions"><button type="submit">${t.form.save}</button></div>
-</form>`,
+</form>
+${fediverse ? fediverseSections(chrome.csrf, fediverse) : ""}`,
   });
+}
+
+function pictureForm(csrf: string, slot: "icon" | "header", f: AdminFediverseView): Html {
+  const picture = f[slot];
+  const e = f.errors ?? {};
+  const label = slot === "icon" ? mt.icon : mt.header;
+  const id = fieldId(slot);
+  const altName = `${slot}Alt`;
+  const altId = fieldId(altName);
+  return html`<div class="profile-picture">
+<h3>${label}</h3>
+${picture
+  ? html`<p>${mt.currentPicture}:</p><img class="profile-picture-${slot}" src="${picture.url}" alt="${picture.name}"${picture.width ? html` width="${picture.width}" height="${picture.height}"` : ""}>
+<form method="post" action="/admin/kommune/bilder/${slot}/slett">${csrfField(csrf)}<button type="submit" class="button-secondary">${mt.removePicture}</button></form>`
+  : html`<p>${mt.noPicture}</p>`}
+<form method="post" action="/admin/kommune/bilder" enctype="multipart/form-data" novalidate>
+${csrfField(csrf)}<input type="hidden" name="slot" value="${slot}">
+<div class="field${e[slot] ? " has-error" : ""}">
+<label for="${id}">${mt.file}</label>
+<p class="hint" id="${id}-hint">${slot === "icon" ? mt.iconHint : mt.headerHint}</p>
+${e[slot] ? html`<p class="field-error" id="${id}-feil"><span class="visually-hidden">${t.form.errorPrefix}</span>${e[slot]}</p>` : ""}
+<input type="file" id="${id}" name="file" accept="image/jpeg,image/png,image/webp,image/gif" required aria-describedby="${id}-hint${e[slot] ? ` ${id}-feil` : ""}"${e[slot] ? html` aria-invalid="true"` : ""}>
+</div>
+${textField({ name: altName, label: mt.pictureAlt, value: f.values?.[altName] ?? picture?.name ?? "", hint: mt.pictureAltHint, errors: e })}
+<div class="actions"><button type="submit">${mt.upload}</button></div>
+</form>
+</div>`;
+}
+
+function fediverseSections(csrf: string, f: AdminFediverseView): Html {
+  const e = f.errors ?? {};
+  const rows = Array.from({ length: f.maxLinks }, (_, i) => ({
+    label: f.values?.[`links.${i}.label`] ?? f.links[i]?.label ?? "",
+    url: f.values?.[`links.${i}.url`] ?? f.links[i]?.url ?? "",
+  }));
+  const linkErrors = Object.keys(e).filter((k) => k.startsWith("links."));
+  const pinned = f.projects.filter((p) => p.pinned).length;
+  return html`${f.notice ? html`<p class="notice" role="status" id="fodiverset">${f.notice}</p>` : ""}
+<section class="form-section" aria-labelledby="bilder-tittel">
+<h2 id="bilder-tittel">${mt.picturesTitle}</h2>
+<p class="hint">${mt.picturesIntro}</p>
+${errorSummary(Object.fromEntries(Object.entries(e).filter(([k]) => /^(icon|header)/.test(k))), pictureLabel)}
+<div class="profile-pictures">${pictureForm(csrf, "icon", f)}${pictureForm(csrf, "header", f)}</div>
+</section>
+<section class="form-section" aria-labelledby="lenker-tittel">
+<h2 id="lenker-tittel">${mt.linksTitle}</h2>
+<p class="hint">${mt.linksIntro}</p>
+${errorSummary(Object.fromEntries(linkErrors.map((k) => [k, e[k]])), linkLabel)}
+<form method="post" action="/admin/kommune/fodiverset" novalidate>
+${csrfField(csrf)}
+${rows.map(
+  (r, i) => html`<fieldset class="row"><legend>${mt.linkRow(i + 1)}</legend><div class="two-columns">
+${textField({ name: `links.${i}.label`, label: mt.linkLabel, value: r.label, errors: e, plain: true })}
+${textField({ name: `links.${i}.url`, label: mt.linkUrl, value: r.url, type: "url", errors: e, plain: true })}
+</div></fieldset>`,
+)}
+<fieldset class="field"><legend>${mt.visibilityTitle}</legend>
+${checkbox({ name: "discoverable", label: mt.discoverable, hint: mt.discoverableHint, checked: f.discoverable })}
+${checkbox({ name: "indexable", label: mt.indexable, hint: mt.indexableHint, checked: f.indexable })}
+</fieldset>
+<div class="actions"><button type="submit">${mt.saveSettings}</button></div>
+</form>
+</section>
+<section class="form-section" aria-labelledby="festet-tittel">
+<h2 id="festet-tittel">${mt.featuredTitle}</h2>
+<p class="hint">${mt.featuredIntro(f.maxFeatured)}</p>
+${e.featured ? html`<p class="field-error" role="alert" id="${fieldId("featured")}">${e.featured}</p>` : ""}
+${f.projects.length === 0
+  ? html`<p>${mt.noProjects}</p>`
+  : html`<ul class="pin-list">${f.projects.map(
+      (p) => html`<li><span>${p.title}${p.pinned ? html` <strong class="pin-mark">(${mt.pinned})</strong>` : ""}</span>
+<form method="post" action="/admin/kommune/festet" class="inline-form">${csrfField(csrf)}<input type="hidden" name="projectId" value="${p.id}"><input type="hidden" name="action" value="${p.pinned ? "unpin" : "pin"}">
+<button type="submit" class="button-secondary" aria-label="${p.pinned ? mt.unpinLabel(p.title) : mt.pinLabel(p.title)}"${!p.pinned && pinned >= f.maxFeatured ? html` disabled` : ""}>${p.pinned ? mt.unpin : mt.pin}</button></form></li>`,
+    )}</ul>`}
+</section>`;
+}
+
+function pictureLabel(field: string): string {
+  if (field === "iconAlt" || field === "headerAlt") return `${field === "iconAlt" ? mt.icon : mt.header}, ${mt.pictureAlt.toLowerCase()}`;
+  return field === "icon" ? mt.icon : mt.header;
+}
+
+function linkLabel(path: string): string {
+  const [, index, sub] = path.split(".");
+  return `${mt.linkRow(Number(index) + 1)}, ${(sub === "label" ? mt.linkLabel : mt.linkUrl).toLowerCase()}`;
 }
