@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The Norwegian thesaurus search reads its synonyms from (search/thesaurus.ts); the lexicon comes with npm.
+RUN apt-get update && apt-get install -y --no-install-recommends mythes-no && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY db ./db

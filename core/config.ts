@@ -32,6 +32,8 @@ const envSchema = z.object({
   KOMINN_ROLE: z.enum(instanceRoles, { error: "må være municipality eller aggregator" }).default("municipality"),
   MEILI_URL: z.url({ error: "må være en http(s)-adresse" }).optional(),
   MEILI_MASTER_KEY: z.string().optional(),
+  /** Extra domain umbrella terms for search (search/README.md), applied by `kominn reindex`. */
+  KOMINN_SEARCH_TERMS_FILE: z.string().min(1).optional(),
   MEDIA_DIR: z.string().min(1).optional(),
   KOMINN_ALLOW_PRIVATE_ADDRESS: z
     .undefined({
@@ -86,6 +88,8 @@ export interface Config {
   role: (typeof instanceRoles)[number];
   meiliUrl: string | undefined;
   meiliMasterKey: string | undefined;
+  /** A file of umbrella terms added to the ones search ships with. */
+  searchTermsFile: string | undefined;
   /** MEDIA_DIR: where uploaded pictures and documents are kept; undefined: `media/` in the data directory. */
   mediaDir: string | undefined;
   /**
@@ -132,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: e.KOMINN_ROLE,
     meiliUrl: e.MEILI_URL,
     meiliMasterKey: e.MEILI_MASTER_KEY,
+    searchTermsFile: e.KOMINN_SEARCH_TERMS_FILE,
     mediaDir: e.MEDIA_DIR,
     allowHosts: e.KOMINN_ALLOW_HOSTS,
     dnsServers: e.KOMINN_DNS_SERVERS,

@@ -79,9 +79,21 @@ export type FacetName = (typeof facetNames)[number];
 export type SearchFilters = Partial<Record<FacetName, string[]>>;
 
 export interface BackendQuery {
-  /** One group per word typed (a compound's parts together), folded. */
-  terms: string[][];
+  /**
+   * One entry per query word, folded: its alternatives, any of which may
+   * match; an alternative lists words that must all match (a compound's
+   * parts). The first alternative is the word as typed.
+   */
+  terms: string[][][];
   phrases: string[][];
+  /**
+   * "all" (the default): every query word must match, falling back to most
+   * words matched when nothing has them all. "any": a problem description's
+   * terms, ranked by how many match and how well.
+   */
+  match?: "all" | "any";
+  /** Projects never to return (the project whose neighbours are wanted). */
+  excludeIds?: string[];
   filters: SearchFilters;
   offset: number;
   limit: number;

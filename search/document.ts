@@ -1,7 +1,9 @@
 import type { Project } from "../core/project.ts";
 import { fylkeOf, regionsOf, type Region } from "../core/regions.ts";
 import { practiceScore, type SearchDocument } from "./backend.ts";
-import { compoundText, fold } from "./norwegian.ts";
+import { expansions, fold, foldedWords } from "./norwegian.ts";
+import { umbrellasOf } from "./thesaurus.ts";
+import { innovationTypes, labelOf, methods, municipalRoles, partnerTypes, serviceAreas } from "../core/taxonomies.ts";
 
 /**
  * Markdown to plain words for indexing and snippets (the HTML is never indexed).
@@ -27,7 +29,17 @@ export function searchDocument(project: Project, regions: readonly Region[], imi
   const m = project.municipality;
   const fylke = fylkeOf(m.kommunenummer, m.fylke);
   const main = [project.summary, project.floke, project.behov, m.name].join(" ");
-  const rest = [description, lessons].join(" ");
+  // The labels of every taxonomy the project carries, its partners and its contacts' roles: words staff search by.
+  const labels = [
+    ...project.serviceAreas.map((s) => labelOf(serviceAreas, s)),
+    ...project.methods.map((s) => labelOf(methods, s)),
+    ...project.innovationTypes.map((s) => labelOf(innovationTypes, s)),
+    ...project.municipalRoles.map((s) => labelOf(municipalRoles, s)),
+    ...project.partners.map((p) => `${p.name} ${labelOf(partnerTypes, p.type)}`),
+    ...project.contacts.map((c) => c.role),
+  ].join(" ");
+  const rest = [description, lessons, project.adaptation, labels].join(" ");
+  const searchText = analysedTexts(project.title, main, rest);
   return {
     id: project.id,
     url: project.url,
@@ -56,16 +68,30 @@ export function searchDocument(project: Project, regions: readonly Region[], imi
     practiceScore: practiceScore({ phase: project.phase, imitationCount, hasRealisedBenefits }),
     local: project.local,
     updatedAt: project.updatedAt,
-    searchText: {
-      title: withParts(project.title),
-      main: withParts(main),
-      rest: withParts(rest),
-    },
+    searchText,
   };
 }
 
-/** Folded text followed by the known parts of its compounds, so a part weighs like its field. */
-function withParts(text: string): string {
-  const parts = compoundText(text);
-  return parts ? `${fold(text)} ${parts}` : fold(text);
+/**
+ * Each weight class as folded text followed by the families and compound
+ * parts of its words (so a part weighs like its field), and the umbrella
+ * terms the whole project falls under at the end of the last class.
+ */
+function analysedTexts(title: string, main: string, rest: string): SearchDocument["searchText"] {
+  const all = new Set<string>();
+  const analysed = (text: string) => {
+    const extra = new Set<string>();
+    for (const w of new Set(foldedWords(text))) {
+      all.add(w);
+      for (const e of expansions(w)) {
+        extra.add(e);
+        all.add(e);
+      }
+    }
+    return extra.size ? `${fold(text)} ${[...extra].join(" ")}` : fold(text);
+  };
+  const out = { title: analysed(title), main: analysed(main), rest: analysed(rest) };
+  const umbrellas = umbrellasOf(all).filter((u) => !all.has(u));
+  if (umbrellas.length) out.rest += ` ${umbrellas.join(" ")}`;
+  return out;
 }

@@ -8,6 +8,8 @@ import type { SearchBackend } from "./backend.ts";
 import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
 import { PostgresSearchBackend } from "./postgres.ts";
 import { SearchService } from "./service.ts";
+import { lexicon } from "./lexicon.ts";
+import { useUmbrellaFile } from "./thesaurus.ts";
 
 /** Meilisearch when MEILI_URL is set (its client is loaded only then), else PostgreSQL full-text in the instance's own database. */
 async function createSearchBackend(config: Pick<Config, "meiliUrl" | "meiliMasterKey">, db: Db): Promise<SearchBackend> {
@@ -32,6 +34,9 @@ export interface StartSearchOptions extends IndexerOptions {
 /** Starts search for an instance; call `close()` before the database closes. */
 export async function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): Promise<Search> {
   const regions = options.regions ?? defaultRegions;
+  useUmbrellaFile(ctx.config.searchTermsFile);
+  // Read once per process, before the first search needs it.
+  lexicon();
   const backend = options.backend ?? (await createSearchBackend(ctx.config, ctx.db));
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
   indexer.start();
@@ -50,6 +55,7 @@ export async function reindexAll(
   ctx: Pick<SearchDeps, "config" | "db" | "logger">,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ indexed: number; backend: string }> {
+  useUmbrellaFile(ctx.config.searchTermsFile);
   const backend = await createSearchBackend(ctx.config, ctx.db);
   const indexer = new SearchIndexer(ctx.db, backend, defaultRegions, ctx.logger);
   try {

@@ -50,7 +50,7 @@ const booleanFacets = new Set<FacetName>(["seekingPartners", "imitated"]);
 // then proven practice, then recency.
 const settings: Settings = {
   searchableAttributes: ["sTitle", "sMain", "sRest"],
-  filterableAttributes: Object.values(attributeOf),
+  filterableAttributes: ["id", ...Object.values(attributeOf)],
   sortableAttributes: ["practiceScore", "updatedAt"],
   rankingRules: ["words", "typo", "attribute", "proximity", "practiceScore:desc", "exactness", "updatedAt:desc"],
   displayedAttributes: ["*"],
@@ -185,19 +185,26 @@ export class MeilisearchBackend implements SearchBackend {
 
   async search(query: BackendQuery): Promise<BackendResult> {
     await this.#ensure();
-    const words = query.terms.flat().map((t) => stems(t).join(" ")).filter(Boolean);
+    // Meilisearch has no OR inside a query: each word is sent in the one form every
+    // document holding it indexes too (documents carry the families and parts of
+    // their words): its compound parts, else its closest family member or correction.
+    const canonical = (alternatives: string[][]) =>
+      alternatives.findLast((a) => a.length > 1) ?? alternatives[1] ?? alternatives[0] ?? [];
+    const words = query.terms.map((word) => stems(canonical(word).join(" ")).join(" ")).filter(Boolean);
     const phrases = query.phrases.map((p) => `"${p.map((w) => stems(w).join(" ")).join(" ")}"`);
     const q = [...phrases, ...words].join(" ");
     const textual = query.terms.length + query.phrases.length > 0;
+    const filter = filterOf(query.filters);
+    if (query.excludeIds?.length) filter.push([`id NOT IN [${query.excludeIds.map(quote).join(", ")}]`]);
     const base = {
-      filter: filterOf(query.filters),
+      filter,
       facets: Object.values(attributeOf) as string[],
       hitsPerPage: query.limit,
       page: Math.floor(query.offset / query.limit) + 1,
       ...(textual ? {} : { sort: ["practiceScore:desc", "updatedAt:desc"] }),
     };
-    let response = await this.#index.search(q, { ...base, matchingStrategy: "all" });
-    if (response.totalHits === 0 && words.length > 1) {
+    let response = await this.#index.search(q, { ...base, matchingStrategy: query.match === "any" ? "frequency" : "all" });
+    if (response.totalHits === 0 && words.length > 1 && query.match !== "any") {
       // Nothing has every word: let Meilisearch drop the most common words first.
       response = await this.#index.search(q, { ...base, matchingStrategy: "frequency" });
     }

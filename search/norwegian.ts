@@ -3,7 +3,7 @@
 // form, and compounds ("fallsensorer") also yield their known parts
 // ("fall", "sensorer") so a search for a part finds the whole.
 
-import { compoundVocabulary } from "./vocabulary.ts";
+import { lexicon } from "./lexicon.ts";
 
 /**
  * Lower-cases and folds letters so "Råde", "Raade" and "Rade" are one word,
@@ -104,93 +104,70 @@ export function stem(foldedWord: string): string {
   return w;
 }
 
-const known = new Set(compoundVocabulary.map((w) => fold(w)));
-// Endings a known word may carry inside a compound's last part: "sensorer", "skolen".
-const inflections = ["", "e", "r", "n", "t", "s", "a", "en", "er", "et", "ne", "ene", "ere", "erne", "ers", "ens", "ane"];
-/** The longest last part a compound can have: a known word with its longest ending. */
-const maxTail = Math.max(...[...known].map((w) => w.length)) + Math.max(...inflections.map((e) => e.length));
-
 /**
  * Words longer than this many letters are never decompounded (nor split in
  * queries): no real compound is this long, and the work per word stays small
  * whatever a stored text holds (a 50,000-letter "word" once cost 1.5 s a hit).
  */
 export const maxCompoundLength = 60;
-/** Parts shorter than this must be known words on both sides ("gate|lys", "sjo|svomming"). */
-const minPart = 4;
 
-/** The known base word a (possibly inflected) word is, e.g. "malere" → "maler"; undefined if none. */
-function baseWord(foldedWord: string, inflected: boolean, minLength = minPart): string | undefined {
-  for (const ending of inflected ? inflections : [""]) {
-    if (!foldedWord.endsWith(ending)) continue;
-    const base = foldedWord.slice(0, foldedWord.length - ending.length);
-    if (base.length >= minLength && known.has(base)) return base;
-  }
-  return undefined;
-}
+/** Family members shorter than this are left out ("led" from "leder" would find too much), unless the dictionary marks them as compound parts ("sjø"). */
+const minFamilyLength = 4;
 
-/** The head of a compound as a known word, allowing a linking s or e ("velferds-", "svomme-"). */
-function headWord(head: string): string | undefined {
-  return baseWord(head, false, 2) ?? (/[se]$/.test(head) ? baseWord(head.slice(0, -1), false, 2) : undefined);
+/**
+ * The parts of a compound (folded stems) at every level, from the lexicon
+ * (search/lexicon.ts): "vannledningsbrudd" → vannledning, brudd, vann,
+ * ledning; "velferdsteknologi" → velferd, teknologi. [] for no compound.
+ */
+export function compoundParts(foldedWord: string): string[] {
+  if (foldedWord.length > maxCompoundLength || /\d/.test(foldedWord)) return [];
+  return lexicon().allParts(foldedWord);
 }
 
 /**
- * The known parts of a compound word (folded, in their base form), last part
- * first: "fallsensorer" → ["sensor", "fall"], "svommeundervisningen" →
- * ["undervisning", "svomme"]. The last part must be a known word; the first
- * part a known word too, or at least four letters ("xyzsensor" is no compound,
- * and "foreldre" does not contain "eldre"). [] when it is no such compound.
+ * The word family of a folded word: its lemmas and the stems it derives from
+ * ("svomming" → svomme; "rekrutteringen" → rekruttering, rekruttere;
+ * "digitalisering" → digitalisere, digital), without the word itself.
  */
-export function compoundParts(foldedWord: string, depth = 0): string[] {
-  if (foldedWord.length < 5 || foldedWord.length > maxCompoundLength || depth > 2) return [];
-  // A last part longer than maxTail is never known: start where it can be.
-  for (let i = Math.max(2, foldedWord.length - maxTail); i <= foldedWord.length - 3; i++) {
-    const head = foldedWord.slice(0, i);
-    const knownHead = headWord(head);
-    const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);
-    if (!tail) continue;
-    if (knownHead) return [tail, knownHead];
-    if (head.length < minPart) continue;
-    return [tail, ...compoundParts(head, depth + 1)];
-  }
-  return [];
+export function family(foldedWord: string): string[] {
+  if (foldedWord.length > maxCompoundLength || /\d/.test(foldedWord)) return [];
+  const lex = lexicon();
+  return lex
+    .lemmas(foldedWord)
+    .filter((l) => l !== foldedWord && (l.length >= minFamilyLength || (l.length === 3 && lex.canCompound(l))) && !isStopWord(l));
 }
 
-/** The parts of a word made entirely of known words, else undefined (for reading queries). */
-export function fullSplit(foldedWord: string, depth = 0): string[] | undefined {
-  // A word in the vocabulary stays whole: "elbil" is not "el" + "bil".
-  if (foldedWord.length < 5 || foldedWord.length > maxCompoundLength || depth > 2) return undefined;
-  if (depth === 0 && baseWord(foldedWord, true)) return undefined;
-  for (let i = Math.max(2, foldedWord.length - maxTail); i <= foldedWord.length - 3; i++) {
-    const head = foldedWord.slice(0, i);
-    const knownHead = headWord(head);
-    const tail = baseWord(foldedWord.slice(i), depth === 0, knownHead ? 3 : minPart);
-    if (!tail) continue;
-    if (knownHead) return [knownHead, tail];
-    const rest = head.length >= minPart ? fullSplit(head, depth + 1) : undefined;
-    if (rest) return [...rest, tail];
-  }
-  return undefined;
+/** The parts of a compound as written, first to last, or undefined (for reading queries). */
+export function fullSplit(foldedWord: string): string[] | undefined {
+  if (foldedWord.length > maxCompoundLength || /\d/.test(foldedWord)) return undefined;
+  return lexicon().split(foldedWord);
 }
 
-// Documents repeat the same words endlessly; remember each word's parts.
-const partsCache = new Map<string, string[]>();
+// Documents repeat the same words endlessly; remember each word's analysis.
+const expansionCache = new Map<string, string[]>();
 
-function cachedParts(foldedWord: string): string[] {
-  let parts = partsCache.get(foldedWord);
-  if (!parts) {
-    parts = compoundParts(foldedWord);
-    if (partsCache.size > 200_000) partsCache.clear();
-    partsCache.set(foldedWord, parts);
+/** What a document word adds to the index besides itself: its family, its compound parts and their families. */
+export function expansions(foldedWord: string): string[] {
+  let out = expansionCache.get(foldedWord);
+  if (!out) {
+    const set = new Set<string>(family(foldedWord));
+    for (const part of compoundParts(foldedWord)) {
+      set.add(part);
+      for (const f of family(part)) set.add(f);
+    }
+    set.delete(foldedWord);
+    out = [...set];
+    if (expansionCache.size > 200_000) expansionCache.clear();
+    expansionCache.set(foldedWord, out);
   }
-  return parts;
+  return out;
 }
 
-/** Every compound part of every word in a text, as one space-separated string (folded). */
+/** Every family member and compound part of every word in a text, as one space-separated string (folded). */
 export function compoundText(text: string): string {
-  const out: string[] = [];
-  for (const w of new Set(foldedWords(text))) out.push(...cachedParts(w));
-  return out.join(" ");
+  const out = new Set<string>();
+  for (const w of new Set(foldedWords(text))) for (const e of expansions(w)) out.add(e);
+  return [...out].join(" ");
 }
 
 /** Folded, stemmed words: what Meilisearch indexes and how the highlighter compares. */
@@ -198,45 +175,69 @@ export function stems(text: string): string[] {
   return foldedWords(text).map(stem);
 }
 
+/**
+ * One word as typed, with the ways a document may hold it: the word itself
+ * first, then its family members, then its compound parts (all of which must
+ * match). Any one alternative is enough.
+ */
+export interface QueryWord {
+  typed: string;
+  alternatives: string[][];
+}
+
 export interface ParsedQuery {
-  /** Folded words outside quotes, stop words removed, compounds as their parts. */
+  /** Every folded word the query can match (for highlighting): typed words, family members, parts. */
   terms: string[];
-  /** The same, one group per word typed: the parts of a compound always go together. */
-  groups: string[][];
-  /** Quoted phrases as folded word lists (two words or more). */
+  /** One entry per word typed, stop words removed. */
+  words: QueryWord[];
+  /** Quoted phrases as folded word lists (two words or more besides stop words), stop words kept. */
   phrases: string[][];
   /** True when the person typed something that is not a stop word or syntax. */
   hasContent: boolean;
 }
 
 export const maxQueryTerms = 12;
+/** Family members tried per query word (the closest first). */
+const maxFamily = 3;
+
+/** The alternatives of one query word: itself, its family, its compound parts. */
+export function queryWord(typed: string): QueryWord {
+  const alternatives: string[][] = [[typed]];
+  for (const f of family(typed).slice(0, maxFamily)) alternatives.push([f]);
+  const split = fullSplit(typed);
+  if (split && split.length > 1) alternatives.push(split.filter((p) => !isStopWord(p)));
+  return { typed, alternatives };
+}
 
 /**
  * Reads a query as people type it. Double quotes make a phrase; every other
  * character that is not a letter or digit (-, :, *, (, …) only separates words,
- * so query syntax can never reach a backend. A compound made only of known
- * words becomes its parts ("medisindispenser" → "medisin" + "dispenser"):
- * documents index the parts of their compounds too, so this finds the compound
- * itself and the same words written apart.
+ * so query syntax can never reach a backend. Each word may match as typed, as
+ * a member of its word family ("svømming" → "svømme"), or as its compound
+ * parts ("medisindispenser" → "medisin" + "dispenser"): documents index the
+ * families and parts of their words too, so this finds the compound itself,
+ * its inflections and the same words written apart.
  */
 export function parseQuery(q: string): ParsedQuery {
   const phrases: string[][] = [];
-  const groups: string[][] = [];
+  const words: QueryWord[] = [];
   const seen = new Set<string>();
   const parts = q.split('"');
   parts.forEach((part, i) => {
-    const typed = foldedWords(part).filter((w) => !isStopWord(w));
+    const all = foldedWords(part).filter((w) => w.length <= maxCompoundLength);
+    const typed = all.filter((w) => !isStopWord(w));
     const quoted = i % 2 === 1 && i < parts.length - 1;
     if (quoted && typed.length > 1) {
-      phrases.push(typed.flatMap((w) => fullSplit(w) ?? [w]).slice(0, maxQueryTerms));
+      // Stop words stay in a phrase: they hold the other words' distance ("ensomhet blant eldre").
+      phrases.push(all.slice(0, maxQueryTerms));
       return;
     }
     for (const w of typed) {
-      if (seen.has(w) || groups.length >= maxQueryTerms) continue;
+      if (seen.has(w) || words.length >= maxQueryTerms) continue;
       seen.add(w);
-      groups.push(fullSplit(w) ?? [w]);
+      words.push(queryWord(w));
     }
   });
-  const terms = [...new Set(groups.flat())];
-  return { terms, groups, phrases: phrases.slice(0, 3), hasContent: terms.length + phrases.length > 0 };
+  const terms = [...new Set(words.flatMap((w) => w.alternatives.flat()))];
+  return { terms, words, phrases: phrases.slice(0, 3), hasContent: words.length + phrases.length > 0 };
 }

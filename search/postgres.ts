@@ -264,25 +264,29 @@ export class PostgresSearchBackend implements SearchBackend {
 
   async search(query: BackendQuery): Promise<BackendResult> {
     const filters = filterConditions(query.filters);
+    if (query.excludeIds?.length) filters.push(sql`not (id = any(${textArray(query.excludeIds)}))`);
     const textual = query.terms.length + query.phrases.length > 0;
     if (!textual) return this.#browse(filters, query, JSON.stringify(query.filters));
 
-    // One tsquery per word typed (a compound's parts ANDed), one per phrase.
-    const lexemes = await this.#lexemes(query.terms.flat());
+    // Each alternative of each word as a tsquery (a compound's parts ANDed); a word is its alternatives ORed.
+    const alternatives = query.terms.map((word) => word.map((a) => a.join(" ")));
+    const lexemes = await this.#lexemes(alternatives.flat());
     let i = 0;
-    const words = query.terms
-      .map((group) => group.map(() => lexemes[i++]).filter((q) => q !== ""))
-      .filter((group) => group.length > 0)
-      .map((group) => group.map((q) => `(${q})`).join(" & "));
+    const read = alternatives.map((word) => word.map(() => lexemes[i++]));
+    const kept = read.filter((word) => word.some((q) => q !== ""));
+    const words = kept.map((word) => [...new Set(word.filter((q) => q !== ""))].map((q) => `(${q})`).join(" | "));
+    // The word as typed, when the configuration keeps it: an exact match ranks above a family member or a typo's neighbour.
+    const exact = kept.map((word) => word[0]).filter((q) => q !== "");
     const phrases = (await this.#lexemes(query.phrases.map((p) => p.join(" ")), true)).filter((q) => q !== "");
     if (words.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
 
     const group = (qs: string[], op: string) => qs.map((q) => `(${q})`).join(` ${op} `);
-    const every = await this.#matching(filters, group([...words, ...phrases], "&"), words, query);
+    if (query.match === "any") return this.#matching(filters, group([...words, ...phrases], "|"), words, exact, query);
+    const every = await this.#matching(filters, group([...words, ...phrases], "&"), words, exact, query);
     if (every.total > 0 || words.length < 2) return every;
     // Nothing has every word: let any word match, most matched words first.
     const some = phrases.length ? `(${group(words, "|")}) & ${group(phrases, "&")}` : group(words, "|");
-    return this.#matching(filters, some, words, query);
+    return this.#matching(filters, some, words, exact, query);
   }
 
   /**
@@ -291,9 +295,15 @@ export class PostgresSearchBackend implements SearchBackend {
    * server they run on two connections, so a broad word's ten thousand matches
    * are counted and scored at the same time rather than one after the other.
    */
-  async #matching(filters: SQL[], tsquery: string, words: string[], query: BackendQuery): Promise<BackendResult> {
+  async #matching(filters: SQL[], tsquery: string, words: string[], exact: string[], query: BackendQuery): Promise<BackendResult> {
     const where = sql.join([sql`tsv @@ ${tsquery}::tsquery`, ...filters], sql` and `);
-    const matched = words.length > 1 ? sql.join(words.map((w) => sql`(tsv @@ ${w}::tsquery)::int`), sql` + `) : sql`1`;
+    const matched = sql.join(
+      [
+        ...(words.length > 1 ? words.map((w) => sql`(tsv @@ ${w}::tsquery)::int`) : [sql`1`]),
+        ...exact.map((w) => sql`0.25 * (tsv @@ ${w}::tsquery)::int`),
+      ],
+      sql` + `,
+    );
     // Both settle before this returns or throws, so no statement outlives the request.
     const [facetRows, page] = await settledBoth(
       this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
@@ -344,6 +354,8 @@ export class PostgresSearchBackend implements SearchBackend {
   async #read<T>(statement: SQL): Promise<T[]> {
     return this.#db.transaction(async (tx) => {
       await tx.execute(sql`set local random_page_cost = 1.1`);
+      // A search never outlives its request: a statement still running after this is cancelled (an error, not a 500 page held open).
+      await tx.execute(sql`set local statement_timeout = '5s'`);
       return rowsOf<T>(await tx.execute(statement));
     });
   }

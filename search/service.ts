@@ -6,7 +6,11 @@ import { municipalities } from "../db/schema.ts";
 import { paths } from "../core/urls.ts";
 import { inArray, or } from "drizzle-orm";
 import type { BackendHit, FacetName, SearchBackend, SearchFilters } from "./backend.ts";
-import { parseQuery } from "./norwegian.ts";
+import { isStopWord, parseQuery } from "./norwegian.ts";
+import { withCorrections } from "./typos.ts";
+import { problemTerms } from "./problem.ts";
+import { count, eq } from "drizzle-orm";
+import { projects } from "../db/schema.ts";
 import { queryMatcher, snippet } from "./snippet.ts";
 import { suggestQuery } from "./suggestions.ts";
 
@@ -15,6 +19,13 @@ export type Scope = "region" | "fylke" | "all";
 
 export interface SearchInput {
   q: string;
+  /**
+   * "words" (the default): the query's words must match, as typed or as their
+   * family, parts or corrections. "problem": `q` is a description of a
+   * problem, reduced to its most telling words; projects matching most of them
+   * come first. A query of more than `problemWords` words is read as one.
+   */
+  mode?: "words" | "problem";
   scope: Scope;
   filters: SearchFilters;
   page: number;
@@ -81,6 +92,38 @@ export class SearchService {
     return municipalityNames(this.#db, keys);
   }
 
+  #documents: { at: number; n: number } | undefined;
+
+  /** How many public projects the instance knows (for weighing words), read at most once a minute. */
+  async #documentCount(): Promise<number> {
+    if (this.#documents && Date.now() - this.#documents.at < 60_000) return this.#documents.n;
+    const [row] = await this.#db.select({ n: count() }).from(projects).where(eq(projects.published, true));
+    this.#documents = { at: Date.now(), n: Number(row?.n ?? 0) };
+    return this.#documents.n;
+  }
+
+  /**
+   * "Lignende prosjekter": projects addressing the same problem as a project,
+   * found by its title, summary, floke and behov read as a problem description;
+   * among every project this instance knows (its own, those it follows and, on
+   * the KS aggregator, the whole country), the project itself left out.
+   */
+  async similar(project: { id: string; title: string; summary: string; floke: string; behov: string }, limit = 5): Promise<SearchHit[]> {
+    const text = [project.title, project.summary, project.floke, project.behov].join("\n");
+    const words = await problemTerms(this.#db, text, await this.#documentCount());
+    if (words.length === 0) return [];
+    const result = await this.backend.search({
+      terms: words.map((w) => w.alternatives),
+      phrases: [],
+      match: "any",
+      excludeIds: [project.id],
+      filters: {},
+      offset: 0,
+      limit,
+    });
+    return toHits(result.hits, words.flatMap((w) => w.alternatives.flat()));
+  }
+
   async search(input: SearchInput): Promise<SearchAnswer> {
     const started = performance.now();
     const filters = { ...input.filters };
@@ -97,15 +140,21 @@ export class SearchService {
     if (typed && !parsed.hasContent) {
       return { ...base, total: 0, pages: 0, hits: [], facets: {}, tookMs: elapsed(started) };
     }
+    const problem = input.mode === "problem" || parsed.words.length >= problemWords;
+    const words = problem
+      ? await problemTerms(this.#db, input.q, await this.#documentCount())
+      : await withCorrections(this.#db, parsed.words);
+    if (problem && words.length === 0) return { ...base, total: 0, pages: 0, hits: [], facets: {}, tookMs: elapsed(started) };
     const result = await this.backend.search({
-      terms: parsed.groups,
-      phrases: parsed.phrases,
+      terms: words.map((w) => w.alternatives),
+      phrases: problem ? [] : parsed.phrases,
+      match: problem ? "any" : "all",
       filters,
       offset: (input.page - 1) * input.perPage,
       limit: input.perPage,
     });
-    const queryWords = [...parsed.terms, ...parsed.phrases.flat()];
-    const suggestion = result.total === 0 && typed ? await suggestQuery(this.#db, input.q) : undefined;
+    const queryWords = [...new Set([...words.flatMap((w) => w.alternatives.flat()), ...parsed.phrases.flat().filter((w) => !isStopWord(w))])];
+    const suggestion = result.total === 0 && typed && !problem ? await suggestQuery(this.#db, input.q) : undefined;
     return {
       ...base,
       total: result.total,
@@ -117,6 +166,9 @@ export class SearchService {
     };
   }
 }
+
+/** A query of this many words or more is read as a problem description. */
+export const problemWords = 12;
 
 /** Names of municipalities by facet value (kommunenummer, or handle when there is none). */
 export async function municipalityNames(db: Db, keys: string[]): Promise<Record<string, string>> {

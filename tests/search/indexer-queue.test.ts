@@ -54,7 +54,7 @@ describe.each(drivers)("search indexing while the backend is down, on %s", (driv
   let municipality: Municipality;
   const actor = { accountId: null, name: "Test" };
   const found = async (word: string) =>
-    (await backend.search({ terms: [[word]], phrases: [], filters: {}, offset: 0, limit: 10 })).hits.map((h) => h.title);
+    (await backend.search({ terms: [[[word]]], phrases: [], filters: {}, offset: 0, limit: 10 })).hits.map((h) => h.title);
 
   beforeAll(async () => {
     const pg = driver === "postgres" ? await freshPostgresDatabase() : undefined;

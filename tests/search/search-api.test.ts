@@ -170,8 +170,12 @@ describe.each(drivers)("search API and page on %s", (driver) => {
     await inst.ctx.events.settled();
   });
 
-  it("suggests a spelling when nothing matches", async () => {
-    const { body } = await search({ q: "svømmeundervisnig" }).expect(200);
+  it("finds the project despite a typo, and suggests a spelling when even that finds nothing", async () => {
+    const typo = await search({ q: "svømmeundervisnig" }).expect(200);
+    expect(typo.body.total).toBeGreaterThan(0);
+    expect(typo.body.hits[0].title).toMatch(/Svømmeundervisning/);
+    // Three edits are more than typo tolerance allows: no hits, but "Mente du …?".
+    const { body } = await search({ q: "svømmundervsnig" }).expect(200);
     expect(body.total).toBe(0);
     expect(body.suggestion).toBe("svømmeundervisning");
   });
@@ -185,7 +189,7 @@ describe.each(drivers)("search API and page on %s", (driver) => {
     expect(page.text).toContain("<mark>eldre</mark>");
     expect(page.text).toContain("Vår region (Nedre Glomma)");
 
-    const typo = await request(inst.app).get("/sok").query({ q: "svømmeundervisnig" }).expect(200);
+    const typo = await request(inst.app).get("/sok").query({ q: "svømmundervsnig" }).expect(200);
     expect(typo.text).toContain('Mente du <a href="/sok?q=sv%C3%B8mmeundervisning">svømmeundervisning</a>?');
 
     const xss = await request(inst.app).get("/sok").query({ q: "<script>alert(1)</script>" }).expect(200);

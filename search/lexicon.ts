@@ -1,0 +1,307 @@
+// The Norwegian lexicon search analyses words with: the hunspell dictionaries
+// of the spell-norwegian project for bokmål and nynorsk (npm `dictionary-nb`,
+// `dictionary-nn`; the same source as Debian's hunspell-no). From them come
+//   - lemmas: "sjøen" → "sjø", "sensorer" → "sensor", and the derivations the
+//     dictionary itself encodes ("svømming" → "svømme", "rekruttering" →
+//     "rekruttere"; -isere verbs lead back to their base: "digitalisere" → "digital");
+//   - compound parts: any word made of dictionary words, with the linking
+//     letters -s- and -e- ("vannledningsbrudd" → "vannledning" + "brudd",
+//     then "vann" + "ledning").
+// Read once per process, lazily, with our own small reader of the .aff/.dic
+// format (suffix rules only; prefixes are left to compound splitting).
+// Everything here works on folded words (see fold in norwegian.ts), so
+// "svommeundervisning" is read like "svømmeundervisning".
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+/** Folding as in norwegian.ts (kept here so the lexicon has no cycle with it). */
+function foldWord(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/[æä]/g, "ae")
+    .replace(/[øö]/g, "o")
+    .replace(/å/g, "a")
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/aa/g, "a");
+}
+
+/** One character of a hunspell condition class, folded to one letter ("æ" ends in "e"). */
+const foldClassChar = (c: string) => (c === "æ" || c === "ä" ? "e" : c === "ø" || c === "ö" ? "o" : c === "å" ? "a" : c);
+
+interface SuffixRule {
+  flag: string;
+  strip: string;
+  condition: RegExp | undefined;
+}
+
+/** One hunspell dictionary (one written standard), folded. */
+class Dictionary {
+  /** Stem → its flags. */
+  readonly stems = new Map<string, string>();
+  /** Added ending → the rules that add it. */
+  readonly #rules = new Map<string, SuffixRule[]>();
+  #longestEnding = 0;
+  compoundFlag = "";
+
+  constructor(aff: string, dic: string) {
+    for (const line of aff.split("\n")) {
+      const f = line.trim().split(/\s+/);
+      if (f[0] === "COMPOUNDFLAG") this.compoundFlag = f[1] ?? "";
+      if (f[0] !== "SFX" || f.length < 5) continue;
+      const [, flag, stripRaw, addRaw, conditionRaw] = f;
+      const strip = stripRaw === "0" ? "" : foldWord(stripRaw);
+      const add = addRaw === "0" ? "" : foldWord(addRaw.split("/")[0]);
+      const condition = conditionRaw === "." ? undefined : conditionOf(conditionRaw);
+      const list = this.#rules.get(add) ?? [];
+      list.push({ flag, strip, condition });
+      this.#rules.set(add, list);
+      this.#longestEnding = Math.max(this.#longestEnding, add.length);
+    }
+    const lines = dic.split("\n");
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i].split(/\s/)[0];
+      if (!line) continue;
+      const slash = line.indexOf("/");
+      const word = slash === -1 ? line : line.slice(0, slash);
+      if (!/^[\p{L}]+$/u.test(word)) continue;
+      const stem = foldWord(word);
+      const flags = slash === -1 ? "" : line.slice(slash + 1);
+      const before = this.stems.get(stem);
+      this.stems.set(stem, before === undefined ? flags : before + flags);
+    }
+  }
+
+  /** The stems a form can be read as (the form itself if it is a stem). */
+  analyse(form: string, out: Set<string>): void {
+    if (this.stems.has(form)) out.add(form);
+    const longest = Math.min(this.#longestEnding, form.length - 2);
+    for (let k = 1; k <= longest; k++) {
+      const rules = this.#rules.get(form.slice(form.length - k));
+      if (!rules) continue;
+      const base = form.slice(0, form.length - k);
+      for (const r of rules) {
+        const stem = base + r.strip;
+        const flags = this.stems.get(stem);
+        if (flags === undefined || !flags.includes(r.flag)) continue;
+        if (r.condition && !r.condition.test(stem)) continue;
+        out.add(stem);
+      }
+    }
+  }
+
+  canCompound(stem: string): boolean {
+    return this.compoundFlag !== "" && (this.stems.get(stem)?.includes(this.compoundFlag) ?? false);
+  }
+}
+
+/** A hunspell condition ("[^aeiouyøå]e") as a regular expression on the end of a folded stem. */
+function conditionOf(raw: string): RegExp | undefined {
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "[") {
+      const close = raw.indexOf("]", i);
+      if (close === -1) return undefined;
+      const body = raw.slice(i + 1, close);
+      const negated = body.startsWith("^");
+      const chars = [...(negated ? body.slice(1) : body)].map(foldClassChar).join("").replace(/[\\\]^-]/g, "\\$&");
+      out += `[${negated ? "^" : ""}${chars}]`;
+      i = close;
+    } else if (c === ".") out += ".";
+    else out += foldWord(c).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`${out}$`);
+}
+
+/** Words that are never a compound part, though the dictionary has them (folded). */
+const notParts = new Set(
+  (
+    "og i pa til for av med som en et ei den det de er var har ha at a fra om ved eller men ikke kan skal vil ma " +
+    "bli ble vi du jeg han hun man seg sin sitt sine hva der her slik sa bare meg oss dem mer mest noe noen alle " +
+    "andre under over etter uten mot inn ut opp ned hos mellom nye nytt ny blant innen via per samt ens sam til " +
+    "fore mange ene enn ans ing ende isk lig het else ning"
+  ).split(" "),
+);
+
+export interface LexiconStats {
+  /** Stems per written standard. */
+  stems: { nb: number; nn: number };
+  loadMs: number;
+  /** Growth of the JavaScript heap while loading (bytes; approximate, the collector may run meanwhile). */
+  heapBytes: number;
+}
+
+const maxWordLength = 60;
+
+/** Bokmål and nynorsk read together. */
+export class Lexicon {
+  readonly #dictionaries: Dictionary[];
+  readonly stats: LexiconStats;
+  readonly #lemmaCache = new Map<string, string[]>();
+  readonly #splitCache = new Map<string, string[] | null>();
+
+  constructor(dictionaries: Dictionary[], stats: LexiconStats) {
+    this.#dictionaries = dictionaries;
+    this.stats = stats;
+  }
+
+  /** True if the folded word is a dictionary word in any form. */
+  knows(word: string): boolean {
+    return this.lemmas(word).length > 0;
+  }
+
+  isStem(word: string): boolean {
+    return this.#dictionaries.some((d) => d.stems.has(word));
+  }
+
+  /**
+   * The dictionary stems a folded form belongs to, the form itself first if it
+   * is one: inflections and the derivations the dictionary encodes, plus one
+   * step back from an -isere verb to its base ("digitaliseringen" →
+   * "digitalisering", "digitalisere", "digital"). [] if unknown.
+   */
+  lemmas(form: string): string[] {
+    let cached = this.#lemmaCache.get(form);
+    if (cached) return cached;
+    const out = new Set<string>();
+    if (form.length >= 2 && form.length <= maxWordLength) {
+      for (const d of this.#dictionaries) d.analyse(form, out);
+      for (const stem of [...out]) {
+        const base = /(?:is|er)ere$/.test(stem) ? stem.slice(0, stem.endsWith("isere") ? -5 : -4) : undefined;
+        if (base && base.length >= 4 && this.isStem(base)) out.add(base);
+      }
+    }
+    cached = [...out].sort((a, b) => (a === form ? -1 : b === form ? 1 : a.length - b.length));
+    if (this.#lemmaCache.size > 200_000) this.#lemmaCache.clear();
+    this.#lemmaCache.set(form, cached);
+    return cached;
+  }
+
+  /** A stem that may stand first in a compound: four letters or more, or three with the dictionary's compound flag. */
+  /** True if the dictionary marks the stem as a compound part (hunspell's COMPOUNDFLAG). */
+  canCompound(stem: string): boolean {
+    return this.#canCompound(stem);
+  }
+
+  #canCompound(stem: string): boolean {
+    return this.#dictionaries.some((d) => d.canCompound(stem));
+  }
+
+  /**
+   * A stem that may stand in a compound: four letters or more, or three
+   * with the dictionary's compound flag ("sjø", "mat").
+   */
+  #partStem(part: string): boolean {
+    if (part.length < 3 || notParts.has(part) || !this.isStem(part)) return false;
+    return part.length >= 4 || this.#canCompound(part);
+  }
+
+  /** A first part as written: a stem, or a stem with a linking -s- or -e- ("velferds-" → "velferd"). */
+  #head(written: string): string | undefined {
+    // A linking -s- goes ("saks-" → "sak", "velferds-" → "velferd"); a final -e- is usually the word's own ("skole-").
+    const stripped = written.slice(0, -1);
+    if (written.endsWith("s") && stripped.length >= 3 && this.#partStem(stripped)) return stripped;
+    if (this.#partStem(written)) return written;
+    if (written.endsWith("e") && this.#partStem(stripped)) return stripped;
+    return undefined;
+  }
+
+  /** The last part: any form of a dictionary word (four letters or more, or three with the compound flag). Returns its lemma. */
+  #tail(written: string): string | undefined {
+    if (written.length < 3 || notParts.has(written)) return undefined;
+    const lemmas = this.lemmas(written).filter((l) => !notParts.has(l) && (l.length >= 4 || (l.length === 3 && this.#canCompound(l))));
+    return lemmas.length ? (lemmas.includes(written) ? written : lemmas[lemmas.length - 1]) : undefined;
+  }
+
+  /** Splits a run of first parts ("ungdomsklubb" in "ungdomsklubbleder") into stems; fewest parts first. */
+  #heads(written: string, depth: number): string[] | undefined {
+    const whole = this.#head(written);
+    if (whole) return [whole];
+    if (depth >= 3) return undefined;
+    for (let i = written.length - 3; i >= 3; i--) {
+      const last = this.#head(written.slice(i));
+      if (!last) continue;
+      const rest = this.#heads(written.slice(0, i), depth + 1);
+      if (rest) return [...rest, last];
+    }
+    return undefined;
+  }
+
+  /**
+   * The parts of a compound as stems, first to last, with the fewest parts
+   * and, among those, the longest last part ("vannledningsbrudd" →
+   * ["vannledning", "brudd"]); undefined if the word is no compound of
+   * dictionary words. Parts are stems of four letters or more (three with the
+   * compound flag), never function words. A word the dictionary knows whole
+   * is split only if one of its parts carries the compound flag, so
+   * "trygghetsalarm" is trygghet + alarm but "sentral" stays whole.
+   */
+  split(word: string): string[] | undefined {
+    const cached = this.#splitCache.get(word);
+    if (cached !== undefined) return cached ?? undefined;
+    let best: string[] | undefined;
+    if (word.length >= 6 && word.length <= maxWordLength && /^\p{L}+$/u.test(word)) {
+      const known = this.lemmas(word).some((l) => this.isStem(l));
+      for (let i = 3; i <= word.length - 3; i++) {
+        const tail = this.#tail(word.slice(i));
+        if (!tail) continue;
+        const heads = this.#heads(word.slice(0, i), 0);
+        if (!heads) continue;
+        const parts = [...heads, tail];
+        if (known && !parts.some((p) => this.#canCompound(p))) continue;
+        if (!best || parts.length < best.length) best = parts;
+        if (best.length === 2) break;
+      }
+    }
+    if (this.#splitCache.size > 200_000) this.#splitCache.clear();
+    this.#splitCache.set(word, best ?? null);
+    return best;
+  }
+
+  /** The stems of a run of first parts of a compound ("grendehus" → ["grendehus"], "ungdomsklubb" → ["ungdom", "klubb"]). */
+  firstParts(written: string): string[] | undefined {
+    return written.length >= 3 && written.length <= maxWordLength ? this.#heads(written, 0) : undefined;
+  }
+
+  /** Every part at every level: "vannledningsbrudd" → vannledning, brudd, vann, ledning. */
+  allParts(word: string): string[] {
+    const out: string[] = [];
+    const walk = (w: string, depth: number) => {
+      const parts = this.split(w);
+      if (!parts) return;
+      for (const p of parts) {
+        if (out.includes(p)) continue;
+        out.push(p);
+        if (depth < 3) walk(p, depth + 1);
+      }
+    };
+    walk(word, 0);
+    return out;
+  }
+}
+
+let loaded: Lexicon | undefined;
+
+const require = createRequire(import.meta.url);
+/** Where the dictionaries are: the npm packages' own folders. */
+const dictionaryFolders = { nb: dirname(require.resolve("dictionary-nb")), nn: dirname(require.resolve("dictionary-nn")) };
+
+/** The lexicon, read on first use (about half a second and some tens of megabytes; see bench/search.ts). */
+export function lexicon(): Lexicon {
+  if (loaded) return loaded;
+  const started = performance.now();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const read = (folder: string) =>
+    new Dictionary(readFileSync(join(folder, "index.aff"), "utf8"), readFileSync(join(folder, "index.dic"), "utf8"));
+  const nb = read(dictionaryFolders.nb);
+  const nn = read(dictionaryFolders.nn);
+  loaded = new Lexicon([nb, nn], {
+    stems: { nb: nb.stems.size, nn: nn.stems.size },
+    loadMs: Math.round(performance.now() - started),
+    heapBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
+  });
+  return loaded;
+}

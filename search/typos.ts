@@ -1,0 +1,138 @@
+// Typo tolerance in results: a query word the index does not hold also
+// matches the index's words within one edit (5–8 letters) or two (9 and
+// more), the rule Meilisearch uses. The words come from `search_terms`, the
+// vocabulary of every indexed document (found by trigram similarity, then
+// measured exactly here); a compound whose last part is misspelt is mended
+// against the lexicon ("vannledningsbrud" → "vannledning" + "brudd"). The
+// service does this before any backend sees the query, so PostgreSQL, PGlite
+// and Meilisearch all get the same corrected alternatives; an exact match
+// still ranks above a corrected one (see the backends).
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "../db/client.ts";
+import { lexicon } from "./lexicon.ts";
+import { isStopWord, type QueryWord } from "./norwegian.ts";
+import { synonymsOf } from "./thesaurus.ts";
+
+/** Edits allowed for a word of this length: none below 5 letters. */
+export function allowedEdits(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+/** Optimal string alignment distance (an adjacent swap is one edit), stopping early past `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0].push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i].push(d);
+      best = Math.min(best, d);
+    }
+    if (i > 0 && best > max) return max + 1;
+  }
+  return rows[a.length][b.length];
+}
+
+const letters = "abcdefghijklmnopqrstuvwxyz";
+
+/** Every string one edit away (folded letters). */
+function oneEditAway(word: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail) out.add(head + tail.slice(1));
+    if (tail.length > 1) out.add(head + tail[1] + tail[0] + tail.slice(2));
+    for (const c of letters) {
+      out.add(head + c + tail);
+      if (tail) out.add(head + c + tail.slice(1));
+    }
+  }
+  out.delete(word);
+  return out;
+}
+
+/** Corrections kept per word: the closest, then the most common. */
+const maxCorrections = 3;
+/** Words looked up per query; the rest stay as typed. */
+const maxFuzzyWords = 6;
+const maxCandidates = 30;
+
+/**
+ * A misspelt compound mended with the lexicon: the parts before the last are
+ * dictionary words, the last part is one edit from one ("grendehusutlie" →
+ * grendehus + utleie). Undefined when no single mend exists.
+ */
+function mendCompound(word: string): string[] | undefined {
+  const lex = lexicon();
+  for (let i = 3; i <= word.length - 4; i++) {
+    const head = lex.firstParts(word.slice(0, i));
+    if (!head?.length) continue;
+    const tail = word.slice(i);
+    for (const candidate of oneEditAway(tail)) {
+      if (candidate.length < 4 || isStopWord(candidate)) continue;
+      const lemmas = lex.lemmas(candidate);
+      if (lemmas.length) return [...head, lemmas.includes(candidate) ? candidate : lemmas[0]];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The query words with corrections added as further alternatives, for words
+ * of five letters or more that no indexed document holds as written: index
+ * words within the allowed edits, a mended compound, and the word's synonyms.
+ */
+export async function withCorrections(db: Db, words: QueryWord[]): Promise<QueryWord[]> {
+  const open = words.filter((w) => allowedEdits(w.typed.length) > 0 && /^\p{L}+$/u.test(w.typed)).slice(0, maxFuzzyWords);
+  if (open.length === 0) return words;
+  const typed = open.map((w) => w.typed);
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local statement_timeout = '2s'`);
+    await tx.execute(sql`set local pg_trgm.similarity_threshold = 0.25`);
+    return rowsOf<{ w: string; word: string | null; docs: number | null; known: boolean }>(
+      await tx.execute(sql`
+        select q.w, c.word, c.doc_count as docs, exists (select 1 from search_terms k where k.word = q.w) as known
+        from jsonb_array_elements_text(${JSON.stringify(typed)}::jsonb) as q(w)
+        left join lateral (
+          select t.word, t.doc_count from search_terms t
+          where t.word % q.w and t.word <> q.w
+          order by similarity(t.word, q.w) desc, t.doc_count desc
+          limit ${maxCandidates}
+        ) c on true`),
+    );
+  });
+  const corrections = new Map<string, string[][]>();
+  for (const w of typed) {
+    if (rows.some((r) => r.w === w && r.known)) continue;
+    const max = allowedEdits(w.length);
+    const close = rows
+      .filter((r) => r.w === w && r.word)
+      .map((r) => ({ word: r.word!, docs: Number(r.docs ?? 0), distance: editDistance(w, r.word!, max) }))
+      .filter((c) => c.distance <= max)
+      .sort((a, b) => a.distance - b.distance || b.docs - a.docs)
+      .slice(0, maxCorrections)
+      .map((c) => [c.word]);
+    const lex = lexicon();
+    if (!lex.knows(w) && !lex.split(w)) {
+      const mended = mendCompound(w);
+      if (mended) close.push(mended);
+    }
+    // A word the index does not hold may have a synonym it does (thesaurus; see thesaurus.ts).
+    for (const s of synonymsOf(w)) close.push([s]);
+    if (close.length) corrections.set(w, close);
+  }
+  if (corrections.size === 0) return words;
+  return words.map((w) => {
+    const extra = corrections.get(w.typed);
+    return extra ? { typed: w.typed, alternatives: [...w.alternatives, ...extra] } : w;
+  });
+}
