@@ -182,17 +182,11 @@ export function publicPageRoutes(ctx: AppContext): Router {
   router.get("/kommune/:handle", async (req, res) => {
     const municipality = await requireLocalMunicipality(ctx);
     if (req.params.handle !== municipality.handle) throw new HttpError(404, t.errors.notFound);
-    const chrome = chromeOf(ctx, req, res, municipality);
-    if (ctx.config.role === "aggregator") {
-      const participants = await ctx.overview.participants(false);
-      return sendPage(res, profilePage({ chrome, municipality, projects: [], total: 0, national: { participants: participants.length } }));
-    }
     const projects = await listProjects(ctx.db, { municipalityId: municipality.id }, { perPage: 20, order: "newest" });
     sendPage(
       res,
       profilePage({
-        chrome,
-        address: `@${municipality.handle}@${municipality.domain}`,
+        chrome: chromeOf(ctx, req, res, municipality),
         municipality,
         projects: projects.items,
         total: projects.total,
