@@ -77,7 +77,7 @@ export async function touchProject(db: Db, projectId: string, actor: { accountId
     accountId: actor.accountId,
     actorName: actor.name,
     action: "endret",
-    changedFields: ["attachments"],
+    changedFields: ["vedlegg"],
   });
   return getProject(db, projectId);
 }

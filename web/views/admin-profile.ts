@@ -5,6 +5,7 @@ import { mt } from "../media-texts.ts";
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
+import { registerTexts } from "../page-texts.ts";
 import type { Chrome } from "./chrome.ts";
 
 export interface AdminProfileProps {
@@ -75,8 +76,8 @@ ${errorSummary(e, adminFieldLabel)}
 <form method="post" action="/admin/kommune" novalidate>
 ${csrfField(chrome.csrf)}
 ${textField({ name: "name", label: t.setup.name, value: values.name, required: true, errors: e })}
-${textField({ name: "kommunenummer", label: t.profile.kommunenummer, value: values.kommunenummer, hint: t.setup.kommunenummerHint, inputmode: "numeric", maxlength: 4, errors: e })}
-${textField({ name: "fylke", label: t.profile.fylke, value: values.fylke, errors: e })}
+${textField({ name: "kommunenummer", label: t.profile.kommunenummer, value: values.kommunenummer, required: !chrome.aggregator, hint: registerTexts.kommunenummerHint, inputmode: "numeric", maxlength: 4, errors: e })}
+${e?.fylke ? html`<p class="field-error" id="fylke">${e.fylke}</p>` : values.fylke ? html`<p><strong>${t.profile.fylke}:</strong> ${values.fylke} <span class="muted">${registerTexts.fylkeDerived}</span></p>` : ""}
 ${textField({ name: "region", label: t.profile.region, value: values.region, hint: t.admin.regionHint, errors: e })}
 ${textField({ name: "website", label: t.profile.website, value: values.website, type: "url", errors: e })}
 ${textField({ name: "logoUrl", label: t.admin.logoUrl, value: values.logoUrl, type: "url", errors: e })}
@@ -107,7 +108,7 @@ function pictureForm(csrf: string, slot: "icon" | "header", f: AdminFediverseVie
 <h3>${label}</h3>
 ${picture
   ? html`<p>${mt.currentPicture}:</p><img class="profile-picture-${slot}" src="${picture.url}" alt="${picture.name}"${picture.width ? html` width="${picture.width}" height="${picture.height}"` : ""}>
-<form method="post" action="/admin/kommune/bilder/${slot}/slett">${csrfField(csrf)}<button type="submit" class="button-secondary">${mt.removePicture}</button></form>`
+<form method="post" action="/admin/kommune/bilder/${slot}/slett" class="stack-form">${csrfField(csrf)}<button type="submit" class="button-secondary">${mt.removePicture}</button></form>`
   : html`<p>${mt.noPicture}</p>`}
 <form method="post" action="/admin/kommune/bilder" enctype="multipart/form-data" novalidate>
 ${csrfField(csrf)}<input type="hidden" name="slot" value="${slot}">
@@ -145,10 +146,10 @@ ${errorSummary(Object.fromEntries(linkErrors.map((k) => [k, e[k]])), linkLabel)}
 <form method="post" action="/admin/kommune/fodiverset" novalidate>
 ${csrfField(csrf)}
 ${rows.map(
-  (r, i) => html`<fieldset class="row"><legend>${mt.linkRow(i + 1)}</legend><div class="two-columns">
-${textField({ name: `links.${i}.label`, label: mt.linkLabel, value: r.label, errors: e, plain: true })}
-${textField({ name: `links.${i}.url`, label: mt.linkUrl, value: r.url, type: "url", errors: e, plain: true })}
-</div></fieldset>`,
+  (r, i) => html`<div class="two-columns">
+${textField({ name: `links.${i}.label`, label: linkLabel(`links.${i}.label`), value: r.label, errors: e, plain: true })}
+${textField({ name: `links.${i}.url`, label: linkLabel(`links.${i}.url`), value: r.url, type: "url", errors: e, plain: true })}
+</div>`,
 )}
 <fieldset class="field"><legend>${mt.visibilityTitle}</legend>
 ${checkbox({ name: "discoverable", label: mt.discoverable, hint: mt.discoverableHint, checked: f.discoverable })}
