@@ -5,13 +5,20 @@ ENV NODE_ENV=production
 # The Norwegian thesaurus search reads its synonyms from (search/thesaurus.ts); the lexicon comes with npm.
 RUN apt-get update && apt-get install -y --no-install-recommends mythes-no && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# sharp (pictures) brings libvips prebuilt for linux-x64/arm64 glibc as optional
+# npm packages (@img/sharp-*): no build tools or system libvips needed here.
 RUN npm ci --omit=dev --no-audit --no-fund
+COPY core ./core
 COPY db ./db
+COPY services ./services
 COPY server ./server
 COPY federation ./federation
 COPY search ./search
 COPY web ./web
 COPY scripts ./scripts
+# Uploaded pictures and PDF reports (MEDIA_DIR); docker-compose.yml mounts a volume here, owned by node.
+RUN mkdir -p /var/lib/kominn/media && chown node:node /var/lib/kominn/media
+ENV MEDIA_DIR=/var/lib/kominn/media
 USER node
 EXPOSE 3000
 CMD ["node", "--max-semi-space-size=8", "--liftoff-only", "server/main.ts"]
