@@ -13,6 +13,7 @@ import {
   type Term,
 } from "../core/taxonomies.ts";
 import type { FacetName, SearchFilters } from "./backend.ts";
+import { maxProblemLength } from "./problem.ts";
 
 export const maxQueryLength = 500;
 export const maxPage = 1_000;
@@ -64,7 +65,19 @@ export function searchParamsSchema(regions: readonly Region[]) {
 
 export type SearchParams = z.output<ReturnType<typeof searchParamsSchema>>;
 
-export function filtersOf(p: SearchParams): SearchFilters {
+/** Search by problem (`POST /api/v1/search/problem`): a description instead of `q`, the same scope, facets and paging. */
+export function problemParamsSchema(regions: readonly Region[]) {
+  return searchParamsSchema(regions)
+    .omit({ q: true })
+    .extend({
+      text: z
+        .string({ error: "må være tekst" })
+        .max(maxProblemLength, { error: `kan ha høyst ${maxProblemLength} tegn` })
+        .refine((t) => t.trim() !== "", { error: "kan ikke være tom" }),
+    });
+}
+
+export function filtersOf(p: Omit<SearchParams, "q">): SearchFilters {
   const out: SearchFilters = {};
   const names: FacetName[] = [
     "municipality", "fylke", "region", "serviceArea", "phase", "innovationType", "scale", "n3Stage", "method",

@@ -1,6 +1,6 @@
 import { Router } from "express";
-import { filtersOf, searchParamsSchema } from "../../search/params.ts";
-import type { SearchService } from "../../search/service.ts";
+import { filtersOf, problemParamsSchema, searchParamsSchema } from "../../search/params.ts";
+import type { SearchAnswer, SearchService } from "../../search/service.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 
@@ -12,19 +12,39 @@ export function searchApiRoutes(_ctx: AppContext, search: SearchService): Router
   router.get("/search", async (req, res) => {
     const p = parseOr400(schema, req.query);
     const answer = await search.search({ q: p.q, scope: p.scope, filters: filtersOf(p), page: p.page, perPage: p.perPage });
-    res.json({
-      total: answer.total,
-      page: answer.page,
-      perPage: answer.perPage,
-      pages: answer.pages,
-      hits: answer.hits,
-      facets: answer.facets,
-      ...(answer.suggestion ? { suggestion: answer.suggestion } : {}),
-      scope: answer.scope,
-      filters: answer.appliedFilters,
-      tookMs: answer.tookMs,
+    res.json(answerBody(answer));
+  });
+
+  // Search by problem: a pasted description (up to 20,000 characters) in a JSON body.
+  const problemSchema = problemParamsSchema(search.regions);
+  router.post("/search/problem", async (req, res) => {
+    const p = parseOr400(problemSchema, req.body ?? {});
+    const answer = await search.search({
+      q: p.text,
+      mode: "problem",
+      scope: p.scope,
+      filters: filtersOf(p),
+      page: p.page,
+      perPage: p.perPage,
     });
+    res.json(answerBody(answer));
   });
 
   return router;
+}
+
+/** The documented answer shape (search/README.md). */
+function answerBody(answer: SearchAnswer) {
+  return {
+    total: answer.total,
+    page: answer.page,
+    perPage: answer.perPage,
+    pages: answer.pages,
+    hits: answer.hits,
+    facets: answer.facets,
+    ...(answer.suggestion ? { suggestion: answer.suggestion } : {}),
+    scope: answer.scope,
+    filters: answer.appliedFilters,
+    tookMs: answer.tookMs,
+  };
 }
