@@ -1,4 +1,3 @@
-import { ValidationError } from "../../services/projects.ts";
 import { Router, type Request, type Response } from "express";
 import { listAccounts, listApiTokens } from "../../db/accounts.ts";
 import { identitySignIns } from "../../db/account-identities.ts";
@@ -56,14 +55,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
     if (!parsed.ok) {
       return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors, fediverse: res.locals.profileFediverse }), 400);
     }
-    try {
-      await ctx.profile.update(municipality, parsed.data);
-    } catch (error) {
-      // The register refuses an unknown kommunenummer or a county that does not match it.
-      if (!(error instanceof ValidationError)) throw error;
-      const errors = Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
-      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors, fediverse: res.locals.profileFediverse }), 422);
-    }
+    await ctx.profile.update(municipality, parsed.data);
     forgetLocalMunicipality(ctx);
     res.redirect(303, "/admin/kommune?melding=lagret");
   });

@@ -171,7 +171,7 @@ export function notificationRoutes(ctx: AppContext): Router {
       if (error instanceof FollowTargetNotFoundError) return render(req, res, { errors: { target: error.message }, values }, 404);
       if (error instanceof ValidationError) {
         const fromSearch = error.issues.some((i) => i.field.startsWith("search."));
-        const text = error.issues.map((i) => (i.field.startsWith("search.") ? `${i.field.slice(7)}: ${i.message}` : i.message)).join("; ");
+        const text = error.issues.map((i) => (i.field.startsWith("search.") ? `${i.field.slice(7).replace(/\.\d+$/, "")}: ${i.message}` : i.message)).join("; ");
         return render(req, res, { errors: { target: text }, values }, fromSearch ? 400 : 422);
       }
       throw error;

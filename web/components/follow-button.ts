@@ -16,19 +16,22 @@ export interface FollowButtonProps {
   readonly followingLabel?: string;
   /** Names the thing for screen readers when the button stands in a list. */
   readonly name?: string;
+  /** A small button, for lists; otherwise as large as a page's other actions. */
+  readonly compact?: boolean;
 }
 
 /** A form with one button: follow, or stop following. Works without JavaScript. */
 export function followButton(p: FollowButtonProps): Html {
   const hidden = p.name ? html`<span class="visually-hidden"> ${p.name}</span>` : "";
+  const size = p.compact ? " button-small" : "";
   if (p.subscriptionId) {
     return html`<form method="post" action="/varsler/slutt/${p.subscriptionId}" class="follow-form inline-form">${csrfField(p.csrf)}
 <input type="hidden" name="neste" value="${p.back}">
-<span class="follow-state">${p.followingLabel ?? nt.followed}</span>
-<button type="submit" class="button button-small button-secondary">${nt.unfollow}${hidden}</button></form>`;
+${p.followingLabel === "" ? "" : html`<span class="follow-state">${p.followingLabel ?? nt.followed}</span>`}
+<button type="submit" class="button${size} button-secondary">${nt.unfollow}${hidden}</button></form>`;
   }
   return html`<form method="post" action="/varsler/folg" class="follow-form inline-form">${csrfField(p.csrf)}
 <input type="hidden" name="kind" value="${p.kind}"><input type="hidden" name="target" value="${p.target}">
 <input type="hidden" name="neste" value="${p.back}">
-<button type="submit" class="button button-small">${p.label ?? nt.follow}${hidden}</button></form>`;
+<button type="submit" class="button${size} button-secondary">${p.label ?? nt.follow}${hidden}</button></form>`;
 }

@@ -60,7 +60,7 @@ function item(n: NotificationView, csrf: string): Html {
 
 function subscriptionRow(s: SubscriptionView, csrf: string): Html {
   return html`<li class="subscription"><span><span class="subscription-kind">${nt.kinds[s.kind]}:</span> ${s.href ? html`<a href="${s.href}">${s.label}</a>` : s.label}</span>
-${followButton({ csrf, kind: s.kind, target: "", subscriptionId: s.id, back: "/varsler", followingLabel: "", name: s.label })}</li>`;
+${followButton({ csrf, kind: s.kind, target: "", subscriptionId: s.id, back: "/varsler", followingLabel: "", name: s.label, compact: true })}</li>`;
 }
 
 export function notificationsPage(p: NotificationsPageProps): Html {
