@@ -44,7 +44,7 @@ const commands: Record<string, Command> = {
   setup: {
     summary: "Sett opp kommunen (eller samleinstansen) og første administrator",
     usage:
-      'setup --name "Fredrikstad kommune" --kommunenummer 3107 --fylke Østfold --handle fredrikstad --admin-email e@post.no --admin-password … [--admin-name "Navn"]',
+      'setup --name "Fredrikstad kommune" --kommunenummer 3107 --handle fredrikstad --admin-email e@post.no --admin-password … [--admin-name "Navn"] (fylket følger av kommunenummeret; --fylke godtas bare når det stemmer)',
     options: {
       name: { type: "string" },
       kommunenummer: { type: "string" },
@@ -177,7 +177,9 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirBusyError || error instanceof AlreadySetUpError) {
       console.error(error.message);
     } else if (error instanceof ValidationError) {
-      console.error(`Ugyldige verdier:\n${error.issues.map((i) => `  ${i.field}: ${i.message}`).join("\n")}`);
+      // Named as the options are typed: --kommunenummer, --fylke, --admin-email.
+      const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      console.error(`Ugyldige verdier:\n${error.issues.map((i) => `  ${flag(i.field)}: ${i.message}`).join("\n")}`);
     } else if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`${(error as Error).message}\nBruk: npm run kominn -- ${command.usage}`);
     } else {

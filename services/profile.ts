@@ -4,6 +4,8 @@ import type { Account, Municipality } from "../db/schema.ts";
 import type { InstanceRole, ProfileInput, SetupInput } from "../core/municipality.ts";
 import type { EventJournal } from "../db/journal.ts";
 import { setupInstance } from "./setup.ts";
+import { ValidationError } from "./projects.ts";
+import { checkKommune } from "../core/regions.ts";
 import { getSetting, setSetting } from "../db/settings.ts";
 import { listFeaturedProjectIds, pinProject, unpinProject } from "../db/media.ts";
 import type { Project } from "../core/project.ts";
@@ -36,11 +38,17 @@ export class ProfileService {
   }
 
   async update(municipality: Municipality, input: ProfileInput): Promise<Municipality> {
+    if (this.#options.role === "municipality" && !input.kommunenummer) {
+      throw new ValidationError([{ field: "kommunenummer", message: "må oppgis for en kommune" }]);
+    }
+    // The county comes from the official register, never from free text.
+    const register = checkKommune(input);
+    if (register.issues.length > 0) throw new ValidationError(register.issues);
     return this.#events.transaction(async (tx) => {
       const updated = await updateMunicipality(tx, municipality.id, {
         name: input.name,
         kommunenummer: input.kommunenummer ?? null,
-        fylke: input.fylke ?? null,
+        fylke: register.fylke,
         region: input.region ?? null,
         website: input.website || null,
         logoUrl: input.logoUrl || null,

@@ -4,6 +4,7 @@ import { getLocalMunicipality, insertMunicipality } from "../db/municipalities.t
 import type { Account, Municipality } from "../db/schema.ts";
 import { exampleStrategicAreas, type InstanceRole, type SetupInput } from "../core/municipality.ts";
 import { actorUrl } from "../core/urls.ts";
+import { checkKommune } from "../core/regions.ts";
 import { hashPassword } from "./passwords.ts";
 import { ValidationError } from "./projects.ts";
 
@@ -22,6 +23,9 @@ export async function setupInstance(
   if (options.role === "municipality" && !input.kommunenummer) {
     throw new ValidationError([{ field: "kommunenummer", message: "må oppgis for en kommune" }]);
   }
+  // The county comes from the official register, never from free text.
+  const register = checkKommune(input);
+  if (register.issues.length > 0) throw new ValidationError(register.issues);
   const passwordHash = await hashPassword(input.adminPassword);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
@@ -36,7 +40,7 @@ export async function setupInstance(
       domain: new URL(options.origin).host,
       name: input.name,
       kommunenummer: input.kommunenummer ?? null,
-      fylke: input.fylke ?? null,
+      fylke: register.fylke,
       strategicAreas: options.role === "municipality" ? exampleStrategicAreas : [],
     });
     const admin = await createAccount(t, {

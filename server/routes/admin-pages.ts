@@ -1,3 +1,4 @@
+import { ValidationError } from "../../services/projects.ts";
 import { Router, type Request, type Response } from "express";
 import { listAccounts, listApiTokens } from "../../db/accounts.ts";
 import { identitySignIns } from "../../db/account-identities.ts";
@@ -55,7 +56,14 @@ export function adminPageRoutes(ctx: AppContext): Router {
     if (!parsed.ok) {
       return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors, fediverse: res.locals.profileFediverse }), 400);
     }
-    await ctx.profile.update(municipality, parsed.data);
+    try {
+      await ctx.profile.update(municipality, parsed.data);
+    } catch (error) {
+      // The register refuses an unknown kommunenummer or a county that does not match it.
+      if (!(error instanceof ValidationError)) throw error;
+      const errors = Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
+      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors, fediverse: res.locals.profileFediverse }), 422);
+    }
     forgetLocalMunicipality(ctx);
     res.redirect(303, "/admin/kommune?melding=lagret");
   });

@@ -17,7 +17,6 @@ describe.each(drivers)("first-run setup page on %s", (driver) => {
   const valid = {
     name: "Sarpsborg kommune",
     kommunenummer: "3105",
-    fylke: "Østfold",
     handle: "sarpsborg",
     adminName: "Sara Admin",
     adminEmail: "sara@sarpsborg.test",
@@ -51,6 +50,20 @@ describe.each(drivers)("first-run setup page on %s", (driver) => {
     expect(await countAccounts(inst.ctx.db)).toBe(0);
   });
 
+  it("checks the kommunenummer against the official register and never takes the county as free text", async () => {
+    const agent = request.agent(inst.url);
+    const csrf = csrfFrom((await agent.get("/oppsett")).text);
+    const unknown = await agent.post("/oppsett").type("form").send({ ...valid, _csrf: csrf, kommunenummer: "0199" }).expect(422);
+    expect(unknown.text).toContain("finnes ikke i kommuneregisteret");
+    expect(unknown.text).toContain('value="0199"');
+    // Hvaler (3110) is in Østfold since 2024: Viken no longer exists.
+    const viken = await agent.post("/oppsett").type("form").send({ ...valid, _csrf: csrf, kommunenummer: "3110", fylke: "Viken" }).expect(422);
+    expect(viken.text).toContain("3110 Hvaler ligger i Østfold, ikke i «Viken»");
+    expect(await getLocalMunicipality(inst.ctx.db)).toBeUndefined();
+    // The page asks for no county: it comes from the number.
+    expect((await agent.get("/oppsett")).text).not.toContain('name="fylke"');
+  });
+
   it("refuses a post without a CSRF token", async () => {
     await request(inst.app).post("/oppsett").type("form").send(valid).expect(403);
     expect(await getLocalMunicipality(inst.ctx.db)).toBeUndefined();
@@ -63,6 +76,7 @@ describe.each(drivers)("first-run setup page on %s", (driver) => {
     const mine = await agent.get("/admin/prosjekter").expect(200);
     expect(mine.text).toContain("Sara Admin");
     expect((await getLocalMunicipality(inst.ctx.db))?.name).toBe("Sarpsborg kommune");
+    expect((await getLocalMunicipality(inst.ctx.db))?.fylke).toBe("Østfold");
 
     await request(inst.app).get("/oppsett").expect(404);
     await agent.post("/oppsett").type("form").send({ ...valid, handle: "annen", _csrf: csrfFrom(mine.text) }).expect(404);

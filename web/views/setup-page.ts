@@ -2,6 +2,7 @@ import { csrfField, errorSummary, hasErrors, textField, type FormErrors } from "
 import { html, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
 import { t } from "../texts.ts";
+import { registerTexts } from "../page-texts.ts";
 import type { SetupFormValues } from "../form-values.ts";
 import type { Chrome } from "./chrome.ts";
 
@@ -38,8 +39,8 @@ ${errorSummary(e, (f) => labels[f] ?? f)}
 ${csrfField(chrome.csrf)}
 <fieldset><legend>${t.setup.municipality}</legend>
 ${textField({ name: "name", label: t.setup.name, value: values.name, required: true, errors: e, autocomplete: "organization" })}
-${textField({ name: "kommunenummer", label: t.profile.kommunenummer, value: values.kommunenummer, required: kommunenummerRequired, hint: t.setup.kommunenummerHint, inputmode: "numeric", maxlength: 4, errors: e })}
-${textField({ name: "fylke", label: t.profile.fylke, value: values.fylke, errors: e })}
+${textField({ name: "kommunenummer", label: t.profile.kommunenummer, value: values.kommunenummer, required: kommunenummerRequired, hint: registerTexts.kommunenummerHint, inputmode: "numeric", maxlength: 4, errors: e })}
+${e?.fylke ? html`<p class="field-error" id="fylke">${t.profile.fylke}: ${e.fylke}</p>` : ""}
 ${textField({ name: "handle", label: t.setup.handle, value: values.handle, required: true, hint: t.setup.handleHint, errors: e })}
 </fieldset>
 <fieldset><legend>${t.setup.admin}</legend>
