@@ -48,7 +48,7 @@ describe.skipIf(browserSkipReason)("imitation in Chromium", () => {
     await page.getByRole("button", { name: "Imiter" }).click();
     await page.waitForURL(/\/admin\/prosjekter\/[a-z0-9]+\/rediger$/);
     await accessible("imitation form");
-    expect(await page.getByLabel("Tittel").inputValue()).toBe("Samordnet boligkontor");
+    expect(await page.getByLabel("Tittel (må fylles ut)").inputValue()).toBe("Samordnet boligkontor");
     expect(await page.getByLabel("Hva har dere tilpasset?").inputValue()).toBe("");
 
     const editUrl = page.url();
