@@ -94,6 +94,8 @@ export interface BackendQuery {
   match?: "all" | "any";
   /** Projects never to return (the project whose neighbours are wanted). */
   excludeIds?: string[];
+  /** False when only the page of hits is wanted (no facet counts; total is then the hits on the page). */
+  facets?: boolean;
   filters: SearchFilters;
   offset: number;
   limit: number;

@@ -198,7 +198,7 @@ export class MeilisearchBackend implements SearchBackend {
     if (query.excludeIds?.length) filter.push([`id NOT IN [${query.excludeIds.map(quote).join(", ")}]`]);
     const base = {
       filter,
-      facets: Object.values(attributeOf) as string[],
+      facets: query.facets === false ? [] : (Object.values(attributeOf) as string[]),
       hitsPerPage: query.limit,
       page: Math.floor(query.offset / query.limit) + 1,
       ...(textual ? {} : { sort: ["practiceScore:desc", "updatedAt:desc"] }),

@@ -306,11 +306,12 @@ export class PostgresSearchBackend implements SearchBackend {
     );
     // Both settle before this returns or throws, so no statement outlives the request.
     const [facetRows, page] = await settledBoth(
-      this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
+      query.facets === false ? Promise.resolve(undefined) : this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
       this.#read<{ id: string }>(sql`select id from search_documents where ${where}
         order by (${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} desc, id
         limit ${query.limit} offset ${query.offset}`),
     );
+    if (!facetRows) return { total: page.length, hits: await this.#hitsById(page.map((r) => r.id)), facets: {} };
     const { total, counts } = facetCounts(facetRows);
     return { total, hits: await this.#hitsById(page.map((r) => r.id)), facets: counts };
   }

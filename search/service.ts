@@ -117,6 +117,7 @@ export class SearchService {
       phrases: [],
       match: "any",
       excludeIds: [project.id],
+      facets: false,
       filters: {},
       offset: 0,
       limit,

@@ -89,7 +89,7 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   app.use(mediaUploadRoutes(ctx), mediaProfileRoutes(ctx));
   app.use(verifyCsrf(ctx));
   app.use(aggregatorPageRoutes(ctx));
-  app.use(pageRoutes(ctx));
+  app.use(pageRoutes(ctx, parts.search));
   app.use(notificationRoutes(ctx));
   app.use(overviewPageRoutes(ctx));
   app.use(federationAdminRoutes(ctx, parts.federation));

@@ -7,9 +7,10 @@ import { collaborationPageRoutes } from "./collaboration-pages.ts";
 import { publicPageRoutes } from "./public-pages.ts";
 import { setupPageRoutes } from "./setup-page.ts";
 import { staffProjectRoutes } from "./staff-projects.ts";
+import type { SearchService } from "../../search/service.ts";
 
 /** Public pages, sign-in, setup, staff and admin pages. */
-export function pageRoutes(ctx: AppContext): Router {
+export function pageRoutes(ctx: AppContext, search?: SearchService): Router {
   const router = Router();
   // Staff pages show drafts and one-time tokens: never kept in a cache.
   router.use("/admin", (_req, res, next) => {
@@ -18,7 +19,7 @@ export function pageRoutes(ctx: AppContext): Router {
   });
   router.get("/admin", (_req, res) => res.redirect(303, "/admin/prosjekter"));
   router.use(feedRoutes(ctx));
-  router.use(publicPageRoutes(ctx));
+  router.use(publicPageRoutes(ctx, search));
   router.use(setupPageRoutes(ctx));
   router.use(authPageRoutes(ctx));
   router.use(staffProjectRoutes(ctx));

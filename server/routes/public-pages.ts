@@ -22,10 +22,27 @@ import { getGoneProjectBySlug } from "../../db/gone-projects.ts";
 import { gonePage } from "../../web/views/gone-page.ts";
 import { safeHttpUrl } from "../../web/format.ts";
 import { projectFollowButton } from "./notifications.ts";
+import type { SearchService } from "../../search/service.ts";
+import { similarProjects } from "../../web/components/similar-projects.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
-export function publicPageRoutes(ctx: AppContext): Router {
+/**
+ * "Lignende prosjekter" for a published project: up to five projects elsewhere
+ * addressing the same problem. The page still renders if search fails.
+ */
+async function similarSection(ctx: AppContext, search: SearchService | undefined, project: Project) {
+  if (!search || !project.published) return undefined;
+  const hits = await search.similar(project).catch((error: unknown) => {
+    ctx.logger.warn("similar projects unavailable", { error: String(error) });
+    return [];
+  });
+  return similarProjects(
+    hits.map((h) => ({ title: h.title, href: h.path, municipality: h.municipality.name, phase: h.phase, snippetHtml: h.snippet })),
+  );
+}
+
+export function publicPageRoutes(ctx: AppContext, search?: SearchService): Router {
   const router = Router();
 
   const imitationOf = (project: Project) => ctx.imitations.view(project);
@@ -131,6 +148,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
         actions: staffActions(project, res, chrome.csrf),
         followHref: safeHttpUrl(project.municipality.actorUrl),
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
+        similar: await similarSection(ctx, search, project),
       }),
     );
   });
@@ -169,6 +187,7 @@ export function publicPageRoutes(ctx: AppContext): Router {
         actions: staffActions(project, res, chrome.csrf),
         followHref: `${paths.actor(municipality.handle)}#folg`,
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
+        similar: await similarSection(ctx, search, project),
         media: projectMedia(await projectMediaItems(ctx, project)),
       }),
     );

@@ -63,6 +63,16 @@ describe.each(drivers)("search by problem on %s", (driver) => {
     expect(similar.map((h) => h.id)).not.toContain(fall.id);
   });
 
+  it("lists Lignende prosjekter on the project page, linking to the projects, not to itself", async () => {
+    const slugOf = async (id: string) => (await request(inst.app).get(`/api/v1/projects/${id}`).expect(200)).body.slug as string;
+    const page = await request(inst.app).get(`/prosjekter/${await slugOf(fall.id)}`).expect(200);
+    const section = page.text.slice(page.text.indexOf('aria-labelledby="lignende"'));
+    expect(section).toContain("Lignende prosjekter");
+    expect(section).toContain(`<a href="/prosjekter/${await slugOf(nightWatch.id)}">Digitalt nattilsyn</a>`);
+    expect(section).not.toContain(`/prosjekter/${await slugOf(fall.id)}"`);
+    expect(section).not.toContain("Meråpent bibliotek");
+  });
+
   it("reads a 20,000-character paste and refuses a longer one by name", async () => {
     const sentence = "Eldre faller om natten og hjemmetjenesten oppdager det for sent. ";
     const text = sentence.repeat(400).slice(0, 20_000);
