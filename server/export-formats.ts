@@ -52,12 +52,22 @@ export function csvCell(value: string | number | boolean | null): string {
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRow(values: (string | number | boolean | null)[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
+/** Comma by default; semicolon for Excel in Norwegian, where the comma is the decimal sign. */
+export type CsvDelimiter = "," | ";";
+
+export function csvRow(values: (string | number | boolean | null)[], delimiter: CsvDelimiter = ","): string {
+  return `${values.map(csvCell).join(delimiter)}\r\n`;
 }
 
 /** A DCAT-AP-NO style catalogue (JSON-LD) describing the project catalogue and its distributions. */
-export function dcatCatalogue(options: { origin: string; publisherName: string; publisherUrl: string; modified: Date | null }) {
+export function dcatCatalogue(options: {
+  origin: string;
+  publisherName: string;
+  publisherUrl: string;
+  /** Where to reach the publisher: its website, else its page here. */
+  contactUrl: string;
+  modified: Date | null;
+}) {
   const { origin } = options;
   const dataset = `${origin}/api/v1/catalog#prosjekter`;
   return {
@@ -86,6 +96,7 @@ export function dcatCatalogue(options: { origin: string; publisherName: string; 
         "@value": "Offentlige innovasjonsprosjekter publisert av kommunene, med opphav (URL) for hvert prosjekt.",
       },
       "dct:publisher": { "@id": options.publisherUrl },
+      "dcat:contactPoint": { "@type": "vcard:Organization", "vcard:fn": options.publisherName, "vcard:hasURL": { "@id": options.contactUrl } },
       "dcat:theme": { "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE" },
       "dcat:keyword": [
         { "@language": "nb", "@value": "innovasjon" },
@@ -98,6 +109,7 @@ export function dcatCatalogue(options: { origin: string; publisherName: string; 
       ...(options.modified ? { "dct:modified": { "@type": "xsd:dateTime", "@value": options.modified.toISOString() } } : {}),
       "dcat:distribution": [
         { "@type": "dcat:Distribution", "dct:format": "text/csv", "dcat:mediaType": "text/csv", "dcat:accessURL": { "@id": `${origin}/api/v1/export.csv` }, "dct:title": "CSV" },
+        { "@type": "dcat:Distribution", "dct:format": "text/csv", "dcat:mediaType": "text/csv", "dcat:accessURL": { "@id": `${origin}/api/v1/export.csv?delimiter=semicolon` }, "dct:title": "CSV for Excel (semikolon)" },
         { "@type": "dcat:Distribution", "dct:format": "application/json", "dcat:mediaType": "application/json", "dcat:accessURL": { "@id": `${origin}/api/v1/export.json` }, "dct:title": "JSON" },
       ],
     },

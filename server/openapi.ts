@@ -122,7 +122,15 @@ export function openApiDocument(origin: string) {
           responses: { "201": { description: "Følger (venter på svar)" }, ...errors(400, 401, 403, 422) },
         },
       },
-      "/follows/{id}": { delete: { summary: "Slutt å følge", security: [{ token: [] }], parameters: [idParam], responses: { "204": { description: "Sluttet å følge" }, ...errors(401, 403, 404) } } },
+      "/follows/bulk": {
+        post: {
+          summary: "Følg mange kommuner på en gang (høyst 1000); svarer med utfallet for hver",
+          security: [{ token: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["targets"], properties: { targets: { type: "array", minItems: 1, maxItems: 1000, items: { type: "string", maxLength: 500 } } }, additionalProperties: false } } } },
+          responses: { "200": { description: "{ results }: én linje per adresse, med status" }, ...errors(400, 401, 403, 415) },
+        },
+      },
+      "/follows/{id}": { get: { summary: "Én følging, med status", security: [{ token: [] }], parameters: [idParam], responses: { "200": { description: "Følgingen" }, ...errors(401, 403, 404) } }, delete: { summary: "Slutt å følge", security: [{ token: [] }], parameters: [idParam], responses: { "204": { description: "Sluttet å følge" }, ...errors(401, 403, 404) } } },
       "/search": {
         get: {
           summary: "Søk etter beste praksis i regionen, et fylke eller hele landet",
@@ -135,6 +143,13 @@ export function openApiDocument(origin: string) {
           responses: { "200": { description: "{ total, hits, facets, suggestion?, tookMs }" }, ...errors(400) },
         },
       },
+      "/search/problem": {
+        post: {
+          summary: "Søk med en beskrivelse av problemet (opptil 20 000 tegn) i stedet for søkeord",
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["text"], properties: { text: { type: "string", maxLength: 20_000 }, scope: { type: "string", enum: ["region", "fylke", "all"] }, page: { type: "integer", minimum: 1 }, perPage: { type: "integer", minimum: 1, maximum: 50 } } } } } },
+          responses: { "200": { description: "{ total, hits, facets, suggestion?, tookMs }" }, ...errors(400, 415) },
+        },
+      },
       "/overview": {
         get: {
           summary: "Nasjonal oversikt: kommuner, prosjekter, fordelinger, mest imiterte, andel gjenbruk",
@@ -142,9 +157,16 @@ export function openApiDocument(origin: string) {
           responses: { "200": { description: "Tallene" }, ...errors(400) },
         },
       },
-      "/export.csv": { get: { summary: "Alle offentlige prosjekter som CSV (en rad per prosjekt)", responses: { "200": { description: "text/csv" } } } },
+      "/export.csv": {
+        get: {
+          summary: "Alle offentlige prosjekter som CSV (en rad per prosjekt, UTF-8 med BOM). `delimiter=semicolon` gir semikolon som skilletegn, slik norsk Excel venter",
+          parameters: [{ name: "delimiter", in: "query", required: false, schema: { type: "string", enum: ["comma", "semicolon"], default: "comma" } }],
+          responses: { "200": { description: "text/csv" }, ...errors(400) },
+        },
+      },
       "/export.json": { get: { summary: "Alle offentlige prosjekter som JSON", responses: { "200": { description: "En liste med prosjekt-JSON" } } } },
       "/catalog": { get: { summary: "DCAT-katalog (JSON-LD) for høsting til den nasjonale datakatalogen", responses: { "200": { description: "application/ld+json" } } } },
+      "/openapi.json": { get: { summary: "Dette dokumentet (OpenAPI 3.1)", responses: { "200": { description: "application/json" } } } },
       "/taxonomies": { get: { summary: "Tillatte verdier for alle klassifiseringer, med bokmålsnavn", responses: { "200": { description: "Taksonomiene" } } } },
     },
   };

@@ -154,7 +154,7 @@ describe.skipIf(browserSkipReason)("the web interface in Chromium", () => {
     await page.getByLabel("Fase").selectOption("test");
     await page.getByLabel("Bare prosjekter som søker samarbeidspartnere").uncheck();
     await page.getByRole("button", { name: "Vis prosjekter" }).click();
-    await page.waitForURL(/phase=test/);
+    await page.waitForURL(/fase=test/);
     expect(await page.locator(".results-count").textContent()).toBe("1 prosjekt");
     await accessible("list-filtered");
 

@@ -112,7 +112,7 @@ describe.each(drivers)("the KS aggregator and three municipalities (%s)", (drive
     expect(front).toContain('href="/kommuner"');
 
     const list = await (await fetch(`${ks.url}/kommuner`)).text();
-    const rows = [...list.matchAll(/<tr><th scope="row"><a href="(\/kommuner\/[a-z0-9]+)">([^<]+)<\/a><\/th><td>([^<]*)<\/td>\s*<td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td>/g)];
+    const rows = [...list.matchAll(/<tr><th scope="row"><a href="(\/kommuner\/[a-z0-9]+)">([^<]+)<\/a><\/th><td[^>]*>([^<]*)<\/td>\s*<td class="num"[^>]*>(\d+)<\/td><td class="num"[^>]*>(\d+)<\/td><td class="num"[^>]*>(\d+)<\/td>/g)];
     const byName = Object.fromEntries(rows.map((r) => [r[2], { href: r[1], fylke: r[3], projects: +r[4], made: +r[5], imitated: +r[6] }]));
     expect(Object.keys(byName).sort()).toEqual(["Fredrikstad kommune", "Hvaler kommune", "Sarpsborg kommune"]);
     expect(byName["Fredrikstad kommune"]).toMatchObject({ fylke: "Østfold", projects: 3, made: 1, imitated: 1 });

@@ -76,15 +76,15 @@ ${filters(query)}
 <div><dt>Kommuner med prosjekter</dt><dd>${stats.municipalities}</dd></div>
 <div><dt>Prosjekter</dt><dd>${stats.projects}</dd></div>
 <div><dt>Andel gjenbruk (imitasjoner)</dt><dd>${percent(stats.reuseShare)}</dd></div>
-<div><dt>Søker samarbeidspartnere</dt><dd><a href="/prosjekter?seekingPartners=true">${stats.seekingPartners}</a></dd></div>
+<div><dt>Søker samarbeidspartnere</dt><dd><a href="/prosjekter?soker-partnere=ja">${stats.seekingPartners}</a></dd></div>
 </dl></section>
 <section aria-labelledby="mest-imitert"><h2 id="mest-imitert">Mest imiterte løsninger</h2>
 ${stats.mostImitated.length === 0
   ? html`<p>Ingen løsninger er imitert i dette utvalget ennå.</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<table class="stack-on-phone">
 <thead><tr><th scope="col">Løsning</th><th scope="col">Kommune</th><th scope="col" class="num">Imitert av kommuner</th><th scope="col" class="num">I fylker</th><th scope="col" class="num">Dager til første imitasjon</th></tr></thead>
-<tbody>${stats.mostImitated.map((m) => html`<tr><th scope="row"><a href="${m.url}">${m.title}</a></th><td>${m.municipality}</td><td class="num">${m.municipalities}</td><td class="num">${m.fylker}</td><td class="num">${m.daysToFirstImitation ?? "–"}</td></tr>`)}</tbody>
-</table></div>`}
+<tbody>${stats.mostImitated.map((m) => html`<tr><th scope="row"><a href="${m.url}">${m.title}</a></th><td data-label="Kommune">${m.municipality}</td><td class="num" data-label="Imitert av kommuner">${m.municipalities}</td><td class="num" data-label="I fylker">${m.fylker}</td><td class="num" data-label="Dager til første imitasjon">${m.daysToFirstImitation ?? "–"}</td></tr>`)}</tbody>
+</table>`}
 </section>
 <section aria-labelledby="fordeling"><h2 id="fordeling">Fordeling</h2>
 <div class="charts">
@@ -95,6 +95,6 @@ ${barChart({ id: "type", title: "Prosjekter per innovasjonstype", bars: barsOf(s
 ${barChart({ id: "gjenbruk", title: "Andel gjenbruk per kvartal", bars: overTime, valueLabel: "Andel imitasjoner", format: percent })}
 </div></section>
 <p><a href="/kommuner">Se hver deltakende kommune: prosjekter, hva de har imitert og hva andre har imitert fra dem</a></p>
-<p>Tallene er også tilgjengelige som <a href="/api/v1/overview">JSON</a>, og hele katalogen som <a href="/api/v1/export.csv">CSV</a>, <a href="/api/v1/export.json">JSON</a> og <a href="/api/v1/catalog">DCAT</a>.</p>`,
+<p>Tallene er også tilgjengelige som <a href="/api/v1/overview">JSON</a>, og hele katalogen som <a href="/api/v1/export.csv">CSV</a> (eller <a href="/api/v1/export.csv?delimiter=semicolon">CSV for Excel</a>), <a href="/api/v1/export.json">JSON</a> og <a href="/api/v1/catalog">DCAT</a>.</p>`,
   });
 }
