@@ -2,9 +2,10 @@ import type { SignedIn } from "../core/staff-account.ts";
 import { may } from "../core/rules.ts";
 import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
+import { pt } from "./page-texts.ts";
 import { nt } from "./views/notifications-texts.ts";
 
-export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "notifications";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "municipalities" | "notifications";
 
 export interface LayoutProps {
   readonly title: string;
@@ -51,11 +52,19 @@ function notificationsLink(unread: number, current?: NavItem): Html {
 
 function navigation(props: LayoutProps): Html {
   const { account, current, csrf } = props;
-  return html`<nav aria-label="${t.nav.label}"><ul class="nav">
-${navLink("/prosjekter", t.nav.projects, "projects", current)}
+  const about = props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune";
+  // The national (KS) instance: its overview, the municipalities, national search and its own profile.
+  const sections = props.aggregator
+    ? html`${navLink("/", t.nav.overview, "overview", current)}
+${navLink("/kommuner", pt.nav.municipalities, "municipalities", current)}
+${navLink("/sok", t.nav.search, "search", current)}
+${navLink(about, pt.nav.aboutUs, "about", current)}`
+    : html`${navLink("/prosjekter", t.nav.projects, "projects", current)}
 ${navLink("/sok", t.nav.search, "search", current)}
 ${navLink("/oversikt", t.nav.overview, "overview", current)}
-${navLink(props.siteHandle ? `/kommune/${props.siteHandle}` : "/kommune", t.nav.about, "about", current)}
+${navLink(about, t.nav.about, "about", current)}`;
+  return html`<nav aria-label="${t.nav.label}"><ul class="nav">
+${sections}
 ${account
   ? html`${props.aggregator ? "" : html`${navLink("/admin/prosjekter", t.nav.mine, "mine", current)}
 ${navLink("/admin/prosjekter/ny", t.nav.newProject, "new", current)}

@@ -187,8 +187,8 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
         actions: staffActions(project, res, chrome.csrf),
         followHref: `${paths.actor(municipality.handle)}#folg`,
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
-        similar: await similarSection(ctx, search, project),
         media: projectMedia(await projectMediaItems(ctx, project)),
+        similar: await similarSection(ctx, search, project),
       }),
     );
   });
@@ -201,11 +201,17 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
   router.get("/kommune/:handle", async (req, res) => {
     const municipality = await requireLocalMunicipality(ctx);
     if (req.params.handle !== municipality.handle) throw new HttpError(404, t.errors.notFound);
+    const chrome = chromeOf(ctx, req, res, municipality);
+    if (ctx.config.role === "aggregator") {
+      const participants = await ctx.overview.participants(false);
+      return sendPage(res, profilePage({ chrome, municipality, projects: [], total: 0, national: { participants: participants.length } }));
+    }
     const projects = await listProjects(ctx.db, { municipalityId: municipality.id }, { perPage: 20, order: "newest" });
     sendPage(
       res,
       profilePage({
-        chrome: chromeOf(ctx, req, res, municipality),
+        chrome,
+        address: `@${municipality.handle}@${municipality.domain}`,
         municipality,
         projects: projects.items,
         total: projects.total,

@@ -45,7 +45,8 @@ export function searchPageRoutes(ctx: AppContext, search: SearchService): Router
         params,
         answer: { ...answer, hits: answer.hits.map((hit) => ({ ...hit, origin: origins.get(hit.url) })) },
         regions: search.regions,
-        home: { region: home.regions[0]?.name, fylke: fylker.find((f) => f.slug === home.fylke)?.name },
+        // The national instance searches the whole country: no "our region" or "our county".
+        home: ctx.config.role === "aggregator" ? {} : { region: home.regions[0]?.name, fylke: fylker.find((f) => f.slug === home.fylke)?.name },
         municipalityNames: names,
         href: (changes) => hrefWith(req, changes),
       }),

@@ -9,48 +9,30 @@ export interface BarChartProps {
   readonly id: string;
   readonly title: string;
   readonly bars: readonly Bar[];
-  /** Column heading for the values in the data table. */
+  /** Column heading for the values. */
   readonly valueLabel: string;
   readonly format?: (value: number) => string;
 }
 
-const rowHeight = 26;
-const labelWidth = 150;
-const chartWidth = 380;
-
 /**
- * A horizontal bar chart drawn on the server as SVG, with the same figures in
- * a table beside it for screen readers, keyboard users and copying.
+ * A horizontal bar chart that is also its own data table: each row has the
+ * label as HTML text (it wraps, is never cut, and reads at the page's size on
+ * a phone), a bar drawn as a small SVG scaled to the largest value, and the
+ * figure. Screen readers read the table; the bars are decoration.
  */
 export function barChart({ id, title, bars, valueLabel, format = String }: BarChartProps): Html {
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const barSpace = chartWidth - labelWidth - 50;
-  const height = Math.max(rowHeight, bars.length * rowHeight);
-  const rows = bars.map((b, i) => {
-    const y = i * rowHeight;
-    const width = Math.max(b.value > 0 ? 2 : 0, Math.round((b.value / max) * barSpace));
-    return html`<g>
-<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end" font-size="13" fill="#1b1f23">${truncate(b.label, 22)}</text>
-<rect x="${labelWidth}" y="${y + 4}" width="${width}" height="${rowHeight - 8}" rx="2" fill="#12355b"></rect>
-<text x="${labelWidth + width + 6}" y="${y + 17}" font-size="13" fill="#1b1f23">${format(b.value)}</text>
-</g>`;
-  });
   return html`<figure class="chart" aria-labelledby="${id}-tittel">
 <figcaption id="${id}-tittel"><h3>${title}</h3></figcaption>
 ${bars.length === 0
   ? html`<p>Ingen data for dette utvalget.</p>`
-  : html`<svg viewBox="0 0 ${chartWidth} ${height}" width="100%" role="img" aria-labelledby="${id}-svg-tittel" focusable="false">
-<title id="${id}-svg-tittel">${title}: ${bars.map((b) => `${b.label} ${format(b.value)}`).join(", ")}</title>
-${rows}
-</svg>
-<details><summary>Tallene i tabell</summary>
-<table><caption class="visually-hidden">${title}</caption>
-<thead><tr><th scope="col">Kategori</th><th scope="col" class="num">${valueLabel}</th></tr></thead>
-<tbody>${bars.map((b) => html`<tr><th scope="row">${b.label}</th><td class="num">${format(b.value)}</td></tr>`)}</tbody>
-</table></details>`}
+  : html`<table class="bar-chart">
+<caption class="visually-hidden">${title}</caption>
+<thead class="visually-hidden"><tr><th scope="col">Kategori</th><th scope="col">${valueLabel}</th><th scope="col" class="num">${valueLabel}</th></tr></thead>
+<tbody>${bars.map((b) => {
+  const width = b.value > 0 ? Math.max(1, Math.round((b.value / max) * 1000) / 10) : 0;
+  return html`<tr><th scope="row">${b.label}</th><td class="bar-cell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="${width}" height="10" rx="0.5"></rect></svg></td><td class="num">${format(b.value)}</td></tr>`;
+})}</tbody>
+</table>`}
 </figure>`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

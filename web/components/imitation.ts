@@ -20,7 +20,8 @@ function phaseOf(slug: string | null): string {
 /** "Imitert av N kommuner" with each municipality, its phase and a link. */
 export function imitatedBySection(adopters: readonly AdopterReport[]): Html {
   const municipalities = new Set(adopters.map((a) => a.municipality.actorUrl)).size;
-  return html`<section class="project-section" aria-labelledby="imitert"><h2 id="imitert">${t.imitation.imitatedBy(municipalities)}</h2>
+  const heading = municipalities === 0 ? projectPageTexts.imitations : t.imitation.imitatedBy(municipalities);
+  return html`<section class="project-section" aria-labelledby="imitert"><h2 id="imitert">${heading}</h2>
 ${adopters.length === 0
   ? html`<p>${t.imitation.notImitated}</p>`
   : html`<ul class="adopters">${adopters.map((a) => html`<li>${nodeLink(a)} – ${a.municipality.name}${a.municipality.fylke ? ` (${a.municipality.fylke})` : ""}<span class="muted">${phaseOf(a.phase)}</span></li>`)}</ul>`}

@@ -82,14 +82,14 @@ function postButton(action: string, csrf: string, label: string, hidden: string,
 
 function followsTable(rows: readonly FollowView[], csrf: string): Html {
   if (rows.length === 0) return html`<p>${f().noFollows}</p>`;
-  return html`<div class="table-scroll"><table>
+  return html`<table class="stack-on-phone">
 <caption class="visually-hidden">${f().followsTitle}</caption>
 <thead><tr><th scope="col">${f().actor}</th><th scope="col">${f().status}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${rows.map(
-  (r) => html`<tr><td>${r.targetName ? html`${r.targetName}<br>` : ""}<a href="${r.targetActorUrl}" rel="nofollow noopener">${r.targetHandle}</a></td>
-<td>${f().followStatus[r.status]}</td><td>${formatDateTime(r.acceptedAt ?? r.createdAt)}</td>
-<td>${postButton(`/admin/foderasjon/folger/${r.id}/avslutt`, csrf, f().unfollow, r.targetHandle)}</td></tr>`,
-)}</tbody></table></div>`;
+  (r) => html`<tr><td data-label="${f().actor}">${r.targetName ? html`${r.targetName}<br>` : ""}<a href="${r.targetActorUrl}" rel="nofollow noopener" class="handle">${r.targetHandle}</a></td>
+<td data-label="${f().status}">${f().followStatus[r.status]}</td><td data-label="${f().since}" class="nowrap">${formatDateTime(r.acceptedAt ?? r.createdAt)}</td>
+<td data-label="${t.staff.actions}">${postButton(`/admin/foderasjon/folger/${r.id}/avslutt`, csrf, f().unfollow, r.targetHandle)}</td></tr>`,
+)}</tbody></table>`;
 }
 
 function peerCheckResult(checks: readonly PeerCheck[]): Html {
@@ -101,15 +101,15 @@ ${problems.length > 0 ? html`<ul>${problems.map((c) => html`<li>${c.handle}: ${f
 
 function followersTable(rows: readonly FollowerView[], csrf: string): Html {
   if (rows.length === 0) return html`<p>${f().noFollowers}</p>`;
-  return html`<div class="table-scroll"><table>
+  return html`<table class="stack-on-phone">
 <caption class="visually-hidden">${f().followersTitle}</caption>
 <thead><tr><th scope="col">${f().actor}</th><th scope="col">${f().status}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${rows.map(
-  (r) => html`<tr><td>${r.name ? html`${r.name}<br>` : ""}<a href="${r.actorUrl}" rel="nofollow noopener">${r.handle}</a></td>
-<td>${f().followerStatus[r.status]}</td><td>${formatDateTime(r.createdAt)}</td>
-<td>${r.status === "pending" ? postButton(`/admin/foderasjon/folgere/${r.id}/godkjenn`, csrf, f().approve, r.handle, false) : ""}
+  (r) => html`<tr><td data-label="${f().actor}">${r.name ? html`${r.name}<br>` : ""}<a href="${r.actorUrl}" rel="nofollow noopener" class="handle">${r.handle}</a></td>
+<td data-label="${f().status}">${f().followerStatus[r.status]}</td><td data-label="${f().since}" class="nowrap">${formatDateTime(r.createdAt)}</td>
+<td data-label="${t.staff.actions}">${r.status === "pending" ? postButton(`/admin/foderasjon/folgere/${r.id}/godkjenn`, csrf, f().approve, r.handle, false) : ""}
 ${postButton(`/admin/foderasjon/folgere/${r.id}/fjern`, csrf, f().removeFollower, r.handle)}</td></tr>`,
-)}</tbody></table></div>`;
+)}</tbody></table>`;
 }
 
 function blocksSection(rows: readonly DomainBlockView[], csrf: string, e: FormErrors | undefined, values: Readonly<Record<string, string>>): Html {
@@ -118,13 +118,13 @@ function blocksSection(rows: readonly DomainBlockView[], csrf: string, e: FormEr
 <p>${f().blocksIntro}</p>
 ${rows.length === 0
   ? html`<p>${f().noBlocks}</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<table class="stack-on-phone">
 <caption class="visually-hidden">${f().blocksTitle}</caption>
 <thead><tr><th scope="col">${f().domain}</th><th scope="col">${f().reason}</th><th scope="col">${f().since}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${rows.map(
-  (r) => html`<tr><td>${r.domain}</td><td>${r.reason}</td><td>${formatDateTime(r.createdAt)}</td>
-<td>${postButton(`/admin/foderasjon/blokker/${encodeURIComponent(r.domain)}/opphev`, csrf, f().unblock, r.domain)}</td></tr>`,
-)}</tbody></table></div>`}
+  (r) => html`<tr><td data-label="${f().domain}">${r.domain}</td><td data-label="${f().reason}">${r.reason}</td><td data-label="${f().since}" class="nowrap">${formatDateTime(r.createdAt)}</td>
+<td data-label="${t.staff.actions}">${postButton(`/admin/foderasjon/blokker/${encodeURIComponent(r.domain)}/opphev`, csrf, f().unblock, r.domain)}</td></tr>`,
+)}</tbody></table>`}
 <form method="post" action="/admin/foderasjon/blokker" novalidate>
 ${csrfField(csrf)}
 ${textField({ name: "domain", label: f().domain, required: true, maxlength: 253, value: values.domain, errors: e, hint: f().domainHint })}

@@ -33,19 +33,19 @@ export function municipalityListPage({ chrome, participants }: MunicipalityListP
   return layout({
     ...chrome,
     title: p.title,
-    current: "overview",
+    current: "municipalities",
     description: p.intro,
     body: html`<h1>${p.title}</h1>
 <p class="lead">${p.intro}</p>
 ${participants.length === 0
   ? html`<p>${p.empty}</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<table class="stack-on-phone">
 <caption class="visually-hidden">${p.title}</caption>
 <thead><tr><th scope="col">${p.name}</th><th scope="col">${p.fylke}</th><th scope="col" class="num">${p.projects}</th><th scope="col" class="num">${p.imitationsMade}</th><th scope="col" class="num">${p.timesImitated}</th></tr></thead>
 <tbody>${participants.map(
-  (m) => html`<tr><th scope="row"><a href="${municipalityPath(m.id)}">${m.name}</a>${m.unreachableSince ? html`<br><span class="muted">${p.unreachable(formatDate(m.unreachableSince))}</span>` : ""}</th><td>${m.fylke ?? "–"}</td>
-<td class="num">${m.projects}</td><td class="num">${m.imitationsMade}</td><td class="num">${m.timesImitated}</td></tr>`,
-)}</tbody></table></div>`}
+  (m) => html`<tr><th scope="row"><a href="${municipalityPath(m.id)}">${m.name}</a>${m.unreachableSince ? html`<br><span class="muted">${p.unreachable(formatDate(m.unreachableSince))}</span>` : ""}</th><td data-label="${p.fylke}">${m.fylke ?? "–"}</td>
+<td class="num" data-label="${p.projects}">${m.projects}</td><td class="num" data-label="${p.imitationsMade}">${m.imitationsMade}</td><td class="num" data-label="${p.timesImitated}">${m.timesImitated}</td></tr>`,
+)}</tbody></table>`}
 <p><a href="/oversikt">${p.toOverview}</a></p>`,
   });
 }

@@ -51,28 +51,28 @@ const p = () => t.participants;
 
 function madeTable(rows: readonly MadeImitation[]): Html {
   if (rows.length === 0) return html`<p>${p().noneMade}</p>`;
-  return html`<div class="table-scroll"><table>
+  return html`<table class="stack-on-phone">
 <caption class="visually-hidden">${p().madeTitle}</caption>
 <thead><tr><th scope="col">${p().project}</th><th scope="col">${p().original}</th></tr></thead>
 <tbody>${rows.map((r) => {
   const original = safeHttpUrl(r.originalUrl);
   const label = r.originalTitle ? html`${r.originalTitle}${r.originalMunicipality ? html` (${r.originalMunicipality})` : ""}` : html`${p().originalUnknown}`;
   return html`<tr><th scope="row"><a href="${projectPath({ local: r.local, slug: r.slug, id: r.projectId })}">${r.title}</a></th>
-<td>${original ? html`<a href="${original}" rel="nofollow noopener">${label}</a>` : label}</td></tr>`;
-})}</tbody></table></div>`;
+<td data-label="${p().original}">${original ? html`<a href="${original}" rel="nofollow noopener">${label}</a>` : label}</td></tr>`;
+})}</tbody></table>`;
 }
 
 function receivedTable(rows: readonly ReceivedImitation[]): Html {
   if (rows.length === 0) return html`<p>${p().noneReceived}</p>`;
-  return html`<div class="table-scroll"><table>
+  return html`<table class="stack-on-phone">
 <caption class="visually-hidden">${p().receivedTitle}</caption>
 <thead><tr><th scope="col">${p().project}</th><th scope="col">${p().copy}</th><th scope="col">${p().by}</th></tr></thead>
 <tbody>${rows.map((r) => {
   const copy = safeHttpUrl(r.copyUrl);
   return html`<tr><th scope="row"><a href="${projectPath({ local: r.originalLocal, slug: r.originalSlug, id: r.originalId })}">${r.originalTitle}</a></th>
-<td>${copy ? html`<a href="${copy}" rel="nofollow noopener">${r.copyTitle}</a>` : r.copyTitle}</td>
-<td>${r.copyMunicipality}${r.copyFylke ? html` (${r.copyFylke})` : ""}</td></tr>`;
-})}</tbody></table></div>`;
+<td data-label="${p().copy}">${copy ? html`<a href="${copy}" rel="nofollow noopener">${r.copyTitle}</a>` : r.copyTitle}</td>
+<td data-label="${p().by}">${r.copyMunicipality}${r.copyFylke ? html` (${r.copyFylke})` : ""}</td></tr>`;
+})}</tbody></table>`;
 }
 
 /** `/kommuner/:id`: one municipality's projects, what it has imitated, and what others imitated from it. */
