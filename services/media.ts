@@ -308,9 +308,9 @@ export class MediaService {
     return listProjectMedia(this.#db, projectId);
   }
 
-  async #checkRoom(project: Project): Promise<void> {
+  async #checkRoom(project: Project, field = "file"): Promise<void> {
     if ((await countProjectMedia(this.#db, project.id)) >= mediaLimits.perProject) {
-      throw new MediaError("file", `prosjektet har allerede ${mediaLimits.perProject} vedlegg; slett et før du legger til flere`, 409);
+      throw new MediaError(field, `prosjektet har allerede ${mediaLimits.perProject} vedlegg; slett et før du legger til flere`, 409);
     }
   }
 
@@ -373,7 +373,7 @@ export class MediaService {
   async addLink(project: Project, actor: MediaActor, input: { url: string; title: string }): Promise<MediaRow> {
     const href = checkLinkUrl("url", input.url);
     const title = checkText("title", input.title, mediaLimits.title, "gi lenken en tittel");
-    await this.#checkRoom(project);
+    await this.#checkRoom(project, "url");
     return this.#events.transaction(async (tx) => {
       const row = await insertMedia(tx, { projectId: project.id, kind: "link", href, name: title, mediaType: "text/html" });
       await this.#changed(tx, project, actor);

@@ -20,7 +20,7 @@ import { adminProfilePage, type AdminFediverseView, type AdminPictureView } from
 import { t } from "../../web/texts.ts";
 import { mt } from "../../web/media-texts.ts";
 import { profileValuesFromMunicipality } from "../forms/profile-form.ts";
-import { checkCsrf, mediaPath, readMultipart, type Multipart } from "./media.ts";
+import { checkCsrf, mediaPath, readMultipart, uploadRateLimit, type Multipart } from "./media.ts";
 import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
 
 declare module "express-serve-static-core" {
@@ -102,7 +102,7 @@ export function mediaProfileRoutes(ctx: AppContext): Router {
     res.redirect(303, `/admin/kommune?fodiverset=${what}#fodiverset`);
   };
 
-  router.post("/admin/kommune/bilder", adminOnly, async (req, res) => {
+  router.post("/admin/kommune/bilder", adminOnly, uploadRateLimit, async (req, res) => {
     const municipality = await requireLocalMunicipality(ctx);
     let parsed: Multipart;
     try {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff, verifyCsrf } from "../http/session.ts";
+import { RateLimiter, takeAll } from "../http/rate-limit.ts";
 import { getProject } from "../../db/projects.ts";
 import { isId } from "../../db/ids.ts";
 import type { MediaRow } from "../../db/schema-media.ts";
@@ -102,6 +103,20 @@ export function readMultipart(req: Request, maxFileBytes: number): Promise<Multi
   });
 }
 
+/**
+ * Uploads are decoded and re-encoded, which costs CPU: 60 per staff account
+ * in 10 minutes (a busy afternoon of pictures), then 429 with Retry-After.
+ */
+const uploadLimit = new RateLimiter({ max: 60, windowMs: 10 * 60_000 });
+
+/** Counts one upload by the signed-in account, or refuses it. */
+export const uploadRateLimit: RequestHandler = (_req, res, next) => {
+  const wait = takeAll([[uploadLimit, res.locals.account?.id ?? "?"]]);
+  if (wait === 0) return next();
+  res.setHeader("Retry-After", String(wait));
+  next(new HttpError(429, t.errors.rateLimited));
+};
+
 /** The app-wide CSRF check, run on fields parsed here. */
 export function checkCsrf(ctx: AppContext, req: Request, res: Response, fields: Record<string, string>): Promise<void> {
   req.body = fields;
@@ -189,7 +204,7 @@ export function mediaUploadRoutes(ctx: AppContext): Router {
     sendPage(res, page, error.status);
   }
 
-  router.post("/admin/prosjekter/:id/vedlegg", staffOnly, async (req, res) => {
+  router.post("/admin/prosjekter/:id/vedlegg", staffOnly, uploadRateLimit, async (req, res) => {
     const project = await localProject(req.params.id);
     let parsed: Multipart;
     try {
@@ -214,7 +229,7 @@ export function mediaUploadRoutes(ctx: AppContext): Router {
     res.redirect(303, `${base(project)}/rediger?vedlegg=lagt-til#vedlegg`);
   });
 
-  router.post("/admin/prosjekter/:id/lenker", staffOnly, async (req, res) => {
+  router.post("/admin/prosjekter/:id/lenker", staffOnly, uploadRateLimit, async (req, res) => {
     const project = await localProject(req.params.id);
     await checkCsrf(ctx, req, res, (req.body ?? {}) as Record<string, string>);
     const values = { url: String(req.body?.url ?? ""), title: String(req.body?.title ?? "") };

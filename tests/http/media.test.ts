@@ -179,6 +179,26 @@ describe.each(drivers)("project media (%s)", (driver) => {
     const left = readdirSync(mediaDir);
     expect(left.every((name) => !name.startsWith(".tmp-"))).toBe(true);
   });
+
+  it("at most 20 attachments a project (409), and at most 60 uploads in ten minutes an account (429 with Retry-After)", async () => {
+    const link = (projectId: string, n: number) =>
+      agent.post(`/admin/prosjekter/${projectId}/lenker`).type("form").send({ _csrf: csrf, url: `https://video.example/${n}`, title: `Video ${n}` });
+    const full = await addProject(inst, { title: "Mange vedlegg" });
+    for (let n = 1; n <= 20; n++) expect((await link(full.id, n)).status).toBe(303);
+    const tooMany = await link(full.id, 21);
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.text).toContain("prosjektet har allerede 20 vedlegg");
+
+    const other = await addProject(inst, { title: "Flere vedlegg" });
+    let refused: request.Response | undefined;
+    for (let n = 1; n <= 61 && !refused; n++) {
+      const res = await link(other.id, n);
+      // Past 20 the project answers 409, and those attempts count too.
+      if (res.status === 429) refused = res;
+    }
+    expect(refused?.status).toBe(429);
+    expect(Number(refused?.headers["retry-after"])).toBeGreaterThan(0);
+  });
 });
 
 const mediaNotice = "Vedlegget er lagt til.";
