@@ -27,7 +27,8 @@ export class HttpError extends Error {
  * allowed (the field names stay the documented English ones).
  */
 const apiErrors: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === "invalid_type" && issue.input !== undefined) {
+  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined) return t.form.required;
+  if (issue.code === "invalid_type") {
     return t.api.fields.wrongType(t.api.jsonTypes[issue.expected as keyof typeof t.api.jsonTypes] ?? issue.expected);
   }
   if (issue.code === "invalid_value" && issue.values.length > 0) {
