@@ -23,6 +23,8 @@ import { apiFollowRoutes } from "./routes/api-follows.ts";
 import { federationAdminRoutes } from "./routes/federation-admin.ts";
 import { searchApiRoutes } from "./routes/search-api.ts";
 import { searchPageRoutes } from "./routes/search-page.ts";
+import { ideaRoutes } from "./routes/ideas.ts";
+import { challengeRoutes } from "./routes/ideas-challenges.ts";
 import { oidcRoutes } from "./auth/oidc/routes.ts";
 import { oidcAdminRoutes } from "./auth/oidc/admin-routes.ts";
 import type { OidcClient } from "./auth/oidc/client.ts";
@@ -94,6 +96,7 @@ export function createApp(ctx: AppContext, parts: AppParts): express.Express {
   app.use(overviewPageRoutes(ctx));
   app.use(federationAdminRoutes(ctx, parts.federation));
   app.use(searchPageRoutes(ctx, parts.search));
+  app.use(ideaRoutes(ctx, parts.search), challengeRoutes(ctx));
   app.use(oidcRoutes(ctx, parts.oidc), oidcAdminRoutes(ctx, parts.oidc));
 
   app.use((_req, _res, next) => next(new HttpError(404, t.errors.notFound)));

@@ -24,6 +24,8 @@ import type { SearchDeps } from "../search/deps.ts";
 import { startSearch, type Search } from "../search/index.ts";
 import { startOidc } from "./auth/oidc/start.ts";
 import { startSubscribers } from "./subscribers.ts";
+import { startIdeaRetention } from "./routes/ideas-retention.ts";
+import { IdeaService } from "../services/ideas.ts";
 import { notificationServices } from "./notifications-search.ts";
 import { NotificationDigests } from "./notification-digests.ts";
 import type { DispatcherOptions, EventDispatcher } from "./event-dispatcher.ts";
@@ -112,6 +114,8 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   const app = createApp(ctx, { federation, search: search.service, oidc });
   // Replays what the journal holds beyond each subscriber's position, then follows it.
   const subscribers = startSubscribers(events, { imitations, search: search.indexer, federation, pages: ctx, mail: { config, db, logger }, notifications: ctx.notifications }, { logger, ...options.journal });
+  // Personal data of ideas past the retention period the administrator set is erased hourly.
+  const stopIdeaRetention = startIdeaRetention(new IdeaService(db, events, ctx.projects, { origin: config.origin }), logger);
   // Notification e-mail at once and digests at their hour (Europe/Oslo), through the mail outbox.
   const notificationDigests = new NotificationDigests(db, ctx.notifications, { origin: config.origin, logger });
   notificationDigests.start();
@@ -136,6 +140,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
         server.closeAllConnections();
       });
       await ctx.events.settled();
+      stopIdeaRetention();
       await subscribers.stop();
       await notificationDigests.stop();
       await stopFederation();

@@ -14,6 +14,7 @@ import { profileCacheHandler } from "./routes/page-helpers.ts";
 import { EventDispatcher, type DispatcherOptions, type Subscriber } from "./event-dispatcher.ts";
 import { notificationEvents, type NotificationService } from "../services/notifications.ts";
 import { mailSender, type MailSenderDeps } from "./mail-sender.ts";
+import { IdeaService } from "../services/ideas.ts";
 
 /** The parts of an instance that subscribe; a part left out (a test, a tool) leaves its subscriber out. */
 export interface SubscriberParts {
@@ -74,6 +75,12 @@ const table: readonly Row[] = [
     events: overviewEvents,
     after: ["imitations"],
     handler: (p) => (p.pages ? overviewCountsHandler() : undefined),
+  },
+  {
+    // An idea that became a project is put to use when the project reaches Drift or N3 "nyttiggjort" (services/ideas.ts).
+    name: "ideas",
+    events: ["project.published", "project.updated"],
+    handler: (p) => (p.pages ? new IdeaService(p.pages.db, p.pages.events, p.pages.projects, { origin: p.pages.config.origin }).projectHandler() : undefined),
   },
   {
     // E-mail from the outbox (services/mail.ts), through SMTP_URL; without it, mail stays in the outbox.

@@ -2,10 +2,11 @@ import type { SignedIn } from "../core/staff-account.ts";
 import { may } from "../core/rules.ts";
 import { html, type Html } from "../core/html.ts";
 import { t } from "./texts.ts";
+import { ti } from "./texts-ideas.ts";
 import { pt } from "./page-texts.ts";
 import { nt } from "./views/notifications-texts.ts";
 
-export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "municipalities" | "notifications";
+export type NavItem = "projects" | "search" | "overview" | "about" | "mine" | "new" | "collaboration" | "admin" | "login" | "municipalities" | "notifications" | "ideas";
 
 export interface LayoutProps {
   readonly title: string;
@@ -62,6 +63,7 @@ ${navLink(about, pt.nav.aboutUs, "about", current)}`
     : html`${navLink("/prosjekter", t.nav.projects, "projects", current)}
 ${navLink("/sok", t.nav.search, "search", current)}
 ${navLink("/oversikt", t.nav.overview, "overview", current)}
+${navLink("/ideer", ti.ideas.title, "ideas", current)}
 ${navLink(about, t.nav.about, "about", current)}`;
   return html`<nav aria-label="${t.nav.label}"><ul class="nav">
 ${sections}

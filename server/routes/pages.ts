@@ -8,6 +8,7 @@ import { collaborationPageRoutes } from "./collaboration-pages.ts";
 import { publicPageRoutes } from "./public-pages.ts";
 import { setupPageRoutes } from "./setup-page.ts";
 import { staffProjectRoutes } from "./staff-projects.ts";
+import { mailAdminRoutes } from "./mail-admin.ts";
 import { siteLocals } from "./page-helpers.ts";
 import type { SearchService } from "../../search/service.ts";
 
@@ -34,5 +35,6 @@ export function pageRoutes(ctx: AppContext, search?: SearchService): Router {
   router.use(staffProjectRoutes(ctx));
   router.use(adminPageRoutes(ctx));
   router.use(collaborationPageRoutes(ctx));
+  router.use(mailAdminRoutes(ctx));
   return router;
 }

@@ -9,6 +9,18 @@ export interface ReceivedMail {
   /** Header names in lower case; folded lines joined. */
   headers: Record<string, string>;
   body: string;
+  /** The body decoded (quoted-printable or base64, UTF-8) for a single-part message. */
+  text: string;
+}
+
+function decodeBody(headers: Record<string, string>, body: string): string {
+  const encoding = (headers["content-transfer-encoding"] ?? "").toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, h: string) => `%${h}`);
+    return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, "%25"));
+  }
+  return body;
 }
 
 export interface TestSmtp {
@@ -51,11 +63,13 @@ export async function startSmtp(options: { port?: number; refuse?: string[] } = 
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
+        const parsed = parse(raw);
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
-          ...parse(raw),
+          ...parsed,
+          text: decodeBody(parsed.headers, parsed.body),
         });
         for (const w of [...waiters]) w();
         callback();
