@@ -624,7 +624,7 @@ export const t = {
     outcome: "Resultat",
     outcomes: { followed: "Forespørsel sendt", already: "Følges allerede", error: "Feil" },
     summary: (followed: number, already: number, failed: number) =>
-      `${followed} forespørsler sendt, ${already} fulgte dere allerede, ${failed} linjer med feil.`,
+      `${followed} ${followed === 1 ? "forespørsel" : "forespørsler"} sendt, ${already} fulgte dere allerede, ${failed} ${failed === 1 ? "linje" : "linjer"} med feil.`,
   },
   overview: {
     titleNational: "Nasjonal oversikt over kommunal innovasjon",

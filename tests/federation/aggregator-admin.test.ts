@@ -42,7 +42,7 @@ describe("the aggregator's administrator follows many municipalities from the fe
     const csv = `adresse,navn\n${handleOf(a)},Fredrikstad\n"${b.municipality!.actorUrl}",Sarpsborg\nikke-en-kommune,Ingen\n`;
     const r = await agent.post("/admin/foderasjon/folg-mange").type("form").send({ _csrf: csrfFrom((await agent.get("/admin/foderasjon")).text), targets: csv });
     expect(r.status).toBe(200);
-    expect(r.text).toContain("2 forespørsler sendt, 0 fulgte dere allerede, 1 linjer med feil.");
+    expect(r.text).toContain("2 forespørsler sendt, 0 fulgte dere allerede, 1 linje med feil.");
     expect(r.text).toMatch(/<td>ikke-en-kommune<\/td><td>Feil: må være @navn@domene/);
     expect(r.text).toMatch(/<textarea id="f-targets"[^>]*>ikke-en-kommune<\/textarea>/);
     await eventually(async () => {
