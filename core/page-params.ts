@@ -25,6 +25,22 @@ export const listParams: readonly ParamName[] = [
   { page: "side", api: "page" },
 ];
 
+/** The search page's parameters (q, region and fylke read the same in both). */
+export const searchPageParams: readonly ParamName[] = [
+  { page: "omrade", api: "scope", values: { region: "region", fylke: "fylke", "hele-landet": "all" } },
+  { page: "kommune", api: "municipality" },
+  { page: "tjenesteomrade", api: "serviceArea" },
+  { page: "fase", api: "phase" },
+  { page: "innovasjonstype", api: "innovationType" },
+  { page: "skala", api: "scale" },
+  { page: "n3", api: "n3Stage" },
+  { page: "metode", api: "method" },
+  { page: "soker-partnere", api: "seekingPartners", values: yesNo },
+  { page: "imitert", api: "imitated", values: yesNo },
+  { page: "per-side", api: "perPage" },
+  { page: "side", api: "page" },
+];
+
 /** The list's defaults, left out of the links it makes. */
 export const listDefaults: Readonly<Record<string, unknown>> = { perPage: 20, origin: "all", order: "updated" };
 
@@ -65,7 +81,7 @@ export function toPageQuery(params: readonly ParamName[], query: Record<string, 
   };
   for (const [key, value] of Object.entries(query).sort((a, b) => order(a[0]) - order(b[0]))) {
     if (value === undefined || value === "" || defaults[key] === value) continue;
-    search.set(pageName(params, key), pageValue(params, key, String(value)));
+    for (const v of Array.isArray(value) ? value : [value]) search.append(pageName(params, key), pageValue(params, key, String(v)));
   }
   return search;
 }

@@ -5,19 +5,15 @@ import { fylker } from "../../core/regions.ts";
 import type { AppContext } from "../context.ts";
 import { parseOr400 } from "../http/errors.ts";
 import { searchPage } from "../../web/views/search-page.ts";
+import { fromPageParams, searchPageParams, toPageQuery } from "../../core/page-params.ts";
 import { cachedLocalMunicipality, chromeOf, originsOf, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 export const searchPath = "/sok";
 
-/** The URL of a search with some parameters changed (undefined removes one). */
+/** The URL of a search with some parameters changed (API names; undefined removes one), in the page's bokmål names. */
 function hrefWith(req: Request, changes: Partial<Record<string, string | string[] | undefined>>): string {
-  const params = new URLSearchParams();
-  const merged: Record<string, unknown> = { ...withoutEmpty(req.query), ...changes };
-  for (const [key, value] of Object.entries(merged)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
-  }
-  const query = params.toString();
+  const merged: Record<string, unknown> = { ...fromPageParams(searchPageParams, withoutEmpty(req.query)), ...changes };
+  const query = toPageQuery(searchPageParams, merged).toString();
   return query ? `${searchPath}?${query}` : searchPath;
 }
 
@@ -27,7 +23,8 @@ export function searchPageRoutes(ctx: AppContext, search: SearchService): Router
   const schema = searchParamsSchema(search.regions);
 
   router.get(searchPath, async (req, res) => {
-    const params = parseOr400(schema, withoutEmpty(req.query));
+    // Bokmål names on the page (?fase=drift&omrade=hele-landet); the API's English names work too.
+    const params = parseOr400(schema, fromPageParams(searchPageParams, withoutEmpty(req.query)));
     const [answer, home, municipality] = await Promise.all([
       search.search({ q: params.q, scope: params.scope, filters: filtersOf(params), page: params.page, perPage: params.perPage }),
       search.home(),

@@ -102,6 +102,16 @@ describe.each(drivers)("imitations, the front page and bokmål page URLs on %s",
     expect(paged.text).toContain('href="/prosjekter?fase=drift&amp;per-side=1&amp;side=2"');
   });
 
+  it("takes the search page's parameters in bokmål, and its form and links use them", async () => {
+    const hits = await request(inst.app).get("/sok?fase=drift&omrade=hele-landet&soker-partnere=ja").expect(200);
+    expect(hits.text).toContain("1 treff");
+    expect(hits.text).toMatch(/<input type="radio" name="omrade" id="scope-all" value="hele-landet" checked>/);
+    expect(hits.text).toMatch(/name="soker-partnere" value="ja" checked>/);
+    expect(hits.text).toMatch(/name="fase" value="drift" checked>/);
+    const english = await request(inst.app).get("/sok?phase=drift&scope=all&seekingPartners=true").expect(200);
+    expect(english.text).toContain("1 treff");
+  });
+
   it("keeps the municipality's name in the header of a 400 page", async () => {
     const bad = await request(inst.app).get("/prosjekter?fase=ferdig").expect(400);
     expect(bad.text).toContain('<span class="brand-site">Fredrikstad kommune</span>');

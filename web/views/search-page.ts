@@ -10,6 +10,7 @@ import {
   type Term,
 } from "../../core/taxonomies.ts";
 import { pagination } from "../components/pagination.ts";
+import { pageName, pageValue, searchPageParams } from "../../core/page-params.ts";
 import { imitationOriginLabel, type ImitationOriginView } from "../components/imitation-origin.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { layout } from "../layout.ts";
@@ -151,7 +152,7 @@ function facetGroup(name: FacetName, props: SearchPageProps): Html {
 ${shown.map(([value, count]) => {
   // Ids follow the value, so focus stays on the same choice when the results refresh in place.
   const inputId = `${id}-${value.replace(/[^a-z0-9-]/gi, "-")}`;
-  return html`<li><input type="checkbox" id="${inputId}" name="${name}" value="${value}"${chosen.has(value) ? html` checked` : ""}>
+  return html`<li><input type="checkbox" id="${inputId}" name="${pageName(searchPageParams, name)}" value="${pageValue(searchPageParams, name, value)}"${chosen.has(value) ? html` checked` : ""}>
 <label for="${inputId}">${label(value)} <span class="facet-count">(${count})</span></label></li>`;
 })}
 </ul>
@@ -165,7 +166,7 @@ function scopeChoice(props: SearchPageProps): Html {
   if (props.home.fylke) options.push({ value: "fylke", label: searchTexts.scopeFylke(props.home.fylke) });
   options.push({ value: "all", label: searchTexts.scopeAll });
   return html`<fieldset class="search-scope"><legend>${searchTexts.scope}</legend>
-${options.map((o) => html`<span class="scope-option"><input type="radio" name="scope" id="scope-${o.value}" value="${o.value}"${props.params.scope === o.value ? html` checked` : ""}>
+${options.map((o) => html`<span class="scope-option"><input type="radio" name="${pageName(searchPageParams, "scope")}" id="scope-${o.value}" value="${pageValue(searchPageParams, "scope", o.value)}"${props.params.scope === o.value ? html` checked` : ""}>
 <label for="scope-${o.value}">${o.label}</label></span>`)}
 </fieldset>`;
 }
