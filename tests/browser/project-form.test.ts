@@ -6,9 +6,10 @@ import type { Page } from "playwright-core";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { getProject } from "../../db/projects.ts";
+import { drivers } from "../helpers/databases.ts";
 import type { ProjectCreate } from "../../core/project.ts";
 
-describe.skipIf(browserSkipReason)("the project form in Chromium", () => {
+describe.skipIf(browserSkipReason).each(drivers)("the project form in Chromium on %s", (driver) => {
   let inst: TestInstance;
   let wide: TestBrowser;
   let narrow: TestBrowser;
@@ -34,7 +35,7 @@ describe.skipIf(browserSkipReason)("the project form in Chromium", () => {
   }
 
   beforeAll(async () => {
-    inst = await startTestInstance();
+    inst = await startTestInstance({ driver });
     wide = await launchBrowser({ bypassCSP: true });
     narrow = await launchBrowser({ bypassCSP: true, width: 390, height: 844 });
     page = wide.context.pages()[0] ?? (await wide.context.newPage());
