@@ -10,7 +10,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { addProject, csrfFrom, signInAdmin, type Agent } from "./pages-support.ts";
+import { addEditor, addProject, csrfFrom, signIn, signInAdmin, type Agent } from "./pages-support.ts";
 import { listProjectMedia } from "../../db/media.ts";
 
 /** A photo as a phone takes it: large, with EXIF naming who took it. */
@@ -158,6 +158,17 @@ describe.each(drivers)("project media (%s)", (driver) => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.location).toMatch(/^\/logg-inn/);
     expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
+
+    // An editor may add pictures to projects, but not change the municipality's logo.
+    const editor = await addEditor(inst);
+    const { agent: editorAgent, csrf: editorCsrf } = await signIn(inst, editor.email, editor.password);
+    const logo = await editorAgent
+      .post("/admin/kommune/bilder")
+      .field("_csrf", editorCsrf)
+      .field("slot", "icon")
+      .attach("file", await photo(300, 300), "logo.jpg");
+    expect(logo.status).toBe(403);
+    expect(await inst.ctx.media.profilePicture("icon")).toBeUndefined();
   });
 
   it("removing an attachment, and deleting its project, removes the files", async () => {
@@ -166,6 +177,9 @@ describe.each(drivers)("project media (%s)", (driver) => {
     await upload(project.id, await photo(801, 600), "b.jpg", "Andre bilde").expect(303);
     const [first, second] = await listProjectMedia(inst.ctx.db, project.id);
     expect(existsSync(join(mediaDir, first.fileName!))).toBe(true);
+    // A sweep (as at start) keeps every file a row names.
+    await inst.ctx.media.sweep(0);
+    expect(existsSync(join(mediaDir, first.fileName!)) && existsSync(join(mediaDir, second.fileName!))).toBe(true);
 
     await agent.post(`/admin/prosjekter/${project.id}/vedlegg/${first.id}/slett`).type("form").send({ _csrf: csrf }).expect(303);
     expect(existsSync(join(mediaDir, first.fileName!))).toBe(false);
