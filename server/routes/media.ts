@@ -257,3 +257,9 @@ export function mediaUploadRoutes(ctx: AppContext): Router {
 export async function projectMediaItems(ctx: AppContext, project: Project): Promise<MediaItemView[]> {
   return project.local ? (await ctx.media.list(project.id)).map(mediaItemView) : [];
 }
+
+/** The profile page shows the logo uploaded on the admin page (the actor's icon), else the logo address of the profile form. */
+export async function withUploadedLogo<M extends { logoUrl: string | null }>(ctx: AppContext, municipality: M): Promise<M> {
+  const icon = await ctx.media.profilePicture("icon");
+  return icon?.fileName ? { ...municipality, logoUrl: `${ctx.config.origin}${mediaPath(icon.fileName)}` } : municipality;
+}

@@ -1,6 +1,6 @@
 import { Router, type Response } from "express";
 import { projectMedia } from "../../web/components/project-media.ts";
-import { projectMediaItems } from "./media.ts";
+import { projectMediaItems, withUploadedLogo } from "./media.ts";
 import { z } from "zod";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
@@ -202,9 +202,10 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
     const municipality = await requireLocalMunicipality(ctx);
     if (req.params.handle !== municipality.handle) throw new HttpError(404, t.errors.notFound);
     const chrome = chromeOf(ctx, req, res, municipality);
+    const shown = await withUploadedLogo(ctx, municipality);
     if (ctx.config.role === "aggregator") {
       const participants = await ctx.overview.participants(false);
-      return sendPage(res, profilePage({ chrome, municipality, projects: [], total: 0, national: { participants: participants.length } }));
+      return sendPage(res, profilePage({ chrome, municipality: shown, projects: [], total: 0, national: { participants: participants.length } }));
     }
     const projects = await listProjects(ctx.db, { municipalityId: municipality.id }, { perPage: 20, order: "newest" });
     sendPage(
@@ -212,7 +213,7 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
       profilePage({
         chrome,
         address: `@${municipality.handle}@${municipality.domain}`,
-        municipality,
+        municipality: shown,
         projects: projects.items,
         total: projects.total,
         origins: await originsOf(ctx, projects.items),

@@ -143,6 +143,9 @@ describe.each(drivers)("the actor on Mastodon (%s)", (driver) => {
     });
     expect(actor.icon).toMatchObject({ type: "Image", mediaType: "image/png", width: 400, height: 400, name: "Fredrikstads kommunevåpen" });
     expect(actor.image).toMatchObject({ type: "Image", mediaType: "image/jpeg", width: 1500, height: 500 });
+    // People see the same logo on the profile page.
+    const profilePage = await (await fetch(actorUrl(), { headers: { accept: "text/html" } })).text();
+    expect(profilePage).toContain(`src="${actor.icon.url}"`);
     const served = Buffer.from(await (await fetch(actor.icon.url)).arrayBuffer());
     const meta = await sharp(served).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["png", 400, 400]);

@@ -46,7 +46,7 @@ function nationalProfile({ chrome, municipality: m, national }: ProfilePageProps
 <h1>${m.name}</h1>
 <p class="lead">${profileTexts.nationalIntro}</p>
 ${m.description ? html`<div class="prose">${paragraphs(m.description)}</div>` : ""}
-${website ? html`<p><a href="${website}" rel="noopener">${website}</a></p>` : ""}
+${website ? html`<p><a href="${website}" rel="me noopener">${website}</a></p>` : ""}
 <p><strong>${profileTexts.participants(national.participants)}.</strong></p>
 <ul class="action-list"><li><a class="button" href="/kommuner">${profileTexts.toMunicipalities}</a></li><li><a class="button button-secondary" href="/">${profileTexts.toOverview}</a></li></ul>`,
   });
@@ -67,7 +67,7 @@ export function profilePage(props: ProfilePageProps): Html {
 ${fact(t.profile.kommunenummer, m.kommunenummer)}
 ${fact(t.profile.fylke, m.fylke)}
 ${fact(t.profile.region, m.region)}
-${fact(t.profile.website, website && html`<a href="${website}" rel="noopener">${website}</a>`)}
+${fact(t.profile.website, website && html`<a href="${website}" rel="me noopener">${website}</a>`)}
 </dl>
 ${m.description ? html`<div class="prose">${paragraphs(m.description)}</div>` : ""}
 ${m.strategicAreas.length > 0
