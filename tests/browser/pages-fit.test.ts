@@ -162,6 +162,15 @@ describe.skipIf(browserSkipReason)("pages that fit, at 1280 and 390 px", () => {
     await fits(inst, "/prosjekter", "list");
     await fits(inst, `/prosjekter/${copySlug}`, "project-imitation");
     await fits(inst, "/prosjekter/fra/askerbolig001", "project-remote");
+    // The project page with everything it loads, pictures excluded, within 40 kB uncompressed.
+    await page.goto(`${inst.url}/prosjekter/${copySlug}`);
+    const weight = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const resources = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) => r.initiatorType !== "img");
+      return nav.decodedBodySize + resources.reduce((sum, r) => sum + r.decodedBodySize, 0);
+    });
+    expect(weight).toBeGreaterThan(10_000);
+    expect(weight).toBeLessThanOrEqual(40_000);
     await fits(inst, "/sok?q=bolig", "search");
     await fits(inst, "/kommune/fredrikstad", "profile");
   });
