@@ -152,8 +152,9 @@ ${textField({ name: `links.${i}.url`, label: linkLabel(`links.${i}.url`), value:
 </div>`,
 )}
 <fieldset class="field"><legend>${mt.visibilityTitle}</legend>
-${checkbox({ name: "discoverable", label: mt.discoverable, hint: mt.discoverableHint, checked: f.discoverable })}
-${checkbox({ name: "indexable", label: mt.indexable, hint: mt.indexableHint, checked: f.indexable })}
+<p class="hint">${mt.discoverableHint} ${mt.indexableHint}</p>
+${checkbox({ name: "discoverable", label: mt.discoverable, checked: f.discoverable })}
+${checkbox({ name: "indexable", label: mt.indexable, checked: f.indexable })}
 </fieldset>
 <div class="actions"><button type="submit">${mt.saveSettings}</button></div>
 </form>
