@@ -15,6 +15,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp, { type Metadata } from "sharp";
+
+// Every picture is processed once and stored: libvips' operation cache would only hold memory.
+sharp.cache(false);
 import type { Db } from "../db/client.ts";
 import type { EventJournal, EventHandler } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
@@ -226,6 +229,17 @@ export class MediaService {
     if (this.#temporary) await rm(this.dir, { recursive: true, force: true });
   }
 
+  /**
+   * Pictures are decoded one at a time: a 40-megapixel picture takes about
+   * 160 MB while it is decoded, and a small server should not hold several.
+   */
+  #images: Promise<unknown> = Promise.resolve();
+  #oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#images.then(work);
+    this.#images = run.catch(() => undefined);
+    return run;
+  }
+
   /** Creates the directory and removes what a crash left behind. */
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -326,7 +340,7 @@ export class MediaService {
     const alt = checkText("alt", input.alt, mediaLimits.altText, "skriv en bildetekst som beskriver bildet for dem som ikke ser det");
     await this.#checkRoom(project);
     const side = mediaLimits.imageSide;
-    const image = await processImage("file", input.file.data, { width: side, height: side, cover: false });
+    const image = await this.#oneAtATime(() => processImage("file", input.file.data, { width: side, height: side, cover: false }));
     const name = hashedName(image.data, image.ext);
     return this.#store(name, image.data, () =>
       this.#events.transaction(async (tx) => {
@@ -407,7 +421,7 @@ export class MediaService {
     checkImageFile(field, input.file);
     const alt = checkText(`${slot}Alt`, input.alt, mediaLimits.altText, undefined);
     const box = slot === "icon" ? { width: mediaLimits.iconSide, height: mediaLimits.iconSide } : mediaLimits.header;
-    const image = await processImage(field, input.file.data, { ...box, cover: true });
+    const image = await this.#oneAtATime(() => processImage(field, input.file.data, { ...box, cover: true }));
     const name = hashedName(image.data, image.ext);
     let previous: MediaRow | undefined;
     const row = await this.#store(name, image.data, () =>
