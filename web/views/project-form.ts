@@ -197,7 +197,6 @@ function actionBar(project: Project | undefined): Html {
   return html`<div class="action-bar" role="group" aria-label="${formTexts.actions}">
 <p class="unsaved" data-unsaved-note hidden>${formTexts.unsaved}</p>
 ${buttons}
-<a href="/admin/prosjekter">${t.form.cancel}</a>
 </div>`;
 }
 
@@ -303,6 +302,7 @@ ${imitation ? "" : html`<input type="hidden" name="adaptation" value="${values.a
 ${sections.map(sectionHtml)}
 ${actionBar(project)}
 </form>`;
+  const cancel = html`<p class="form-cancel"><a href="/admin/prosjekter">${t.form.cancel}</a></p>`;
   return layout({
     ...chrome,
     title: refused ? t.form.titleWithErrors(title) : title,
@@ -317,6 +317,7 @@ ${project ? statusBox(project) : ""}
 ${contentsList(sections, values)}
 ${form}
 </div>
+${cancel}
 ${media ?? ""}`,
   });
 }
