@@ -116,6 +116,26 @@ function conditionOf(raw: string): RegExp | undefined {
   return new RegExp(`${out}$`);
 }
 
+/**
+ * The words a stem may derive from by the productive Norwegian suffixes
+ * (checked against the dictionary by the caller): -isere/-ere verbs to their
+ * base ("digitalisere" → "digital"), -het nouns to their adjective
+ * ("ensomhet" → "ensom"), -ing/-ning/-else nouns to their verb ("svømming" →
+ * "svømme", "forebyggelse" → "forebygge"), -asjon nouns to their -ere verb
+ * ("integrasjon" → "integrere").
+ */
+function derivedFrom(stem: string): string[] {
+  const out: string[] = [];
+  if (stem.endsWith("isere")) out.push(stem.slice(0, -5));
+  else if (stem.endsWith("ere")) out.push(stem.slice(0, -3), stem.slice(0, -4));
+  if (stem.endsWith("het") && stem.length >= 6) out.push(stem.slice(0, -3));
+  if (stem.endsWith("ning") && stem.length >= 7) out.push(`${stem.slice(0, -4)}e`, `${stem.slice(0, -4)}ne`);
+  else if (stem.endsWith("ing") && stem.length >= 6) out.push(`${stem.slice(0, -3)}e`, stem.slice(0, -3));
+  if (stem.endsWith("else") && stem.length >= 7) out.push(`${stem.slice(0, -4)}e`);
+  if (stem.endsWith("asjon") && stem.length >= 8) out.push(`${stem.slice(0, -5)}ere`);
+  return out;
+}
+
 /** Words that are never a compound part, though the dictionary has them (folded). */
 const notParts = new Set(
   (
@@ -169,9 +189,9 @@ export class Lexicon {
     const out = new Set<string>();
     if (form.length >= 2 && form.length <= maxWordLength) {
       for (const d of this.#dictionaries) d.analyse(form, out);
+      // One step along the common derivations, where the dictionary has both words.
       for (const stem of [...out]) {
-        const base = /(?:is|er)ere$/.test(stem) ? stem.slice(0, stem.endsWith("isere") ? -5 : -4) : undefined;
-        if (base && base.length >= 4 && this.isStem(base)) out.add(base);
+        for (const base of derivedFrom(stem)) if (base.length >= 3 && this.isStem(base)) out.add(base);
       }
     }
     cached = [...out].sort((a, b) => (a === form ? -1 : b === form ? 1 : a.length - b.length));

@@ -205,7 +205,12 @@ export function queryWord(typed: string): QueryWord {
   const alternatives: string[][] = [[typed]];
   for (const f of family(typed).slice(0, maxFamily)) alternatives.push([f]);
   const split = fullSplit(typed);
-  if (split && split.length > 1) alternatives.push(split.filter((p) => !isStopWord(p)));
+  if (split && split.length > 1) {
+    alternatives.push(split.filter((p) => !isStopWord(p)));
+    // A part that is a compound itself may be written apart too: "ungdomsklubbleder" → ungdom + klubb + leder.
+    const deeper = split.flatMap((p) => fullSplit(p) ?? [p]);
+    if (deeper.length > split.length) alternatives.push(deeper.filter((p) => !isStopWord(p)));
+  }
   return { typed, alternatives };
 }
 

@@ -164,6 +164,9 @@ async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   return [x.value, y.value];
 }
 
+/** How many of a problem description's first words are tried in pairs (see search). */
+const pairedWords = 6;
+
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = "postgres" as const;
@@ -281,7 +284,17 @@ export class PostgresSearchBackend implements SearchBackend {
     if (words.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
 
     const group = (qs: string[], op: string) => qs.map((q) => `(${q})`).join(` ${op} `);
-    if (query.match === "any") return this.#matching(filters, group([...words, ...phrases], "|"), words, exact, query);
+    if (query.match === "any") {
+      // A description's words, most telling first: projects sharing two of the first few are the
+      // likely answers and few enough to rank quickly; any one word only when those are too few.
+      const lead = words.slice(0, pairedWords);
+      if (lead.length >= 3) {
+        const pairs = lead.flatMap((a, i) => lead.slice(i + 1).map((b) => `(${a}) & (${b})`));
+        const paired = await this.#matching(filters, group(pairs, "|"), words, exact, query);
+        if (paired.hits.length >= query.limit || query.offset > 0) return paired;
+      }
+      return this.#matching(filters, group([...words, ...phrases], "|"), words, exact, query);
+    }
     const every = await this.#matching(filters, group([...words, ...phrases], "&"), words, exact, query);
     if (every.total > 0 || words.length < 2) return every;
     // Nothing has every word: let any word match, most matched words first.

@@ -94,13 +94,20 @@ function mendCompound(word: string): string[] | undefined {
 export async function withCorrections(db: Db, words: QueryWord[]): Promise<QueryWord[]> {
   const open = words.filter((w) => allowedEdits(w.typed.length) > 0 && /^\p{L}+$/u.test(w.typed)).slice(0, maxFuzzyWords);
   if (open.length === 0) return words;
-  const typed = open.map((w) => w.typed);
+  // Most words are in the index as typed: one lookup by key settles them, and only the rest are looked for nearby.
+  const known = new Set(
+    rowsOf<{ word: string }>(
+      await db.execute(sql`select word from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify(open.map((w) => w.typed))}::jsonb))`),
+    ).map((r) => r.word),
+  );
+  const typed = open.map((w) => w.typed).filter((w) => !known.has(w));
+  if (typed.length === 0) return words;
   const rows = await db.transaction(async (tx) => {
     await tx.execute(sql`set local statement_timeout = '2s'`);
     await tx.execute(sql`set local pg_trgm.similarity_threshold = 0.25`);
-    return rowsOf<{ w: string; word: string | null; docs: number | null; known: boolean }>(
+    return rowsOf<{ w: string; word: string | null; docs: number | null }>(
       await tx.execute(sql`
-        select q.w, c.word, c.doc_count as docs, exists (select 1 from search_terms k where k.word = q.w) as known
+        select q.w, c.word, c.doc_count as docs
         from jsonb_array_elements_text(${JSON.stringify(typed)}::jsonb) as q(w)
         left join lateral (
           select t.word, t.doc_count from search_terms t
@@ -110,9 +117,17 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
         ) c on true`),
     );
   });
+  // Synonyms the index holds, with how many documents hold them.
+  const synonyms = new Map(typed.map((w) => [w, synonymsOf(w)]));
+  const synonymCounts = new Map(
+    rowsOf<{ word: string; doc_count: number }>(
+      await db.execute(
+        sql`select word, doc_count from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify([...new Set([...synonyms.values()].flat())])}::jsonb))`,
+      ),
+    ).map((r) => [r.word, Number(r.doc_count)]),
+  );
   const corrections = new Map<string, string[][]>();
   for (const w of typed) {
-    if (rows.some((r) => r.w === w && r.known)) continue;
     const max = allowedEdits(w.length);
     const close = rows
       .filter((r) => r.w === w && r.word)
@@ -123,11 +138,25 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
       .map((c) => [c.word]);
     const lex = lexicon();
     if (!lex.knows(w) && !lex.split(w)) {
-      const mended = mendCompound(w);
+      // Words of the lexicon one edit away (its families are in the index even when the word is not),
+      // or a compound of lexicon words one edit away, else one whose last part is.
+      const seen = new Set(close.map((c) => c.join(" ")));
+      for (const v of oneEditAway(w)) {
+        if (close.length >= maxCorrections + 2) break;
+        if (v.length < 4 || isStopWord(v) || seen.has(v)) continue;
+        const split = lex.knows(v) ? undefined : lex.split(v);
+        const parts = lex.knows(v) ? [v] : split?.length === 2 && split.every((p) => p.length >= 4) ? split : undefined;
+        if (parts) close.push(parts);
+      }
+      const mended = close.length === 0 ? mendCompound(w) : undefined;
       if (mended) close.push(mended);
     }
-    // A word the index does not hold may have a synonym it does (thesaurus; see thesaurus.ts).
-    for (const s of synonymsOf(w)) close.push([s]);
+    // A word the index does not hold may have a synonym it does (thesaurus; see thesaurus.ts). Tried
+    // only then (on the development set, synonyms for every word cost more than they found), and only
+    // the most specific: a thesaurus lists every sense, and the common words among them ("rask" for
+    // "søppel") are the other senses.
+    const [specific] = (synonyms.get(w) ?? []).filter((x) => synonymCounts.has(x)).sort((a, b) => synonymCounts.get(a)! - synonymCounts.get(b)!);
+    if (specific) close.push([specific]);
     if (close.length) corrections.set(w, close);
   }
   if (corrections.size === 0) return words;
