@@ -64,6 +64,18 @@ if (!only || only === "backfill-ingest") {
   printTable("Samleinstans: lagring av en full backfill (kommuner × 50 prosjekter, uten nettverk)", rows);
 }
 
+if (!only || only === "notifications") {
+  const { benchNotifications } = await import("./notifications.ts");
+  const rows = await benchNotifications({
+    staff: quick ? 500 : 2_000,
+    follows: quick ? 2_000 : 10_000,
+    savedSearches: quick ? 200 : 1_000,
+    burst: quick ? 100 : 500,
+    postgresUrl,
+  });
+  printTable("Varsler: følginger, lagrede søk, en bølge av nye prosjekter fra andre kommuner, daglige sammendrag", rows);
+}
+
 if (!only || only === "memory") {
   const { benchMemory } = await import("./memory.ts");
   const rows = await benchMemory({ repeats: quick ? 1 : 3, idleMs: quick ? 1_000 : 3_000 });

@@ -71,6 +71,11 @@ export async function countSubscriptions(db: Db, accountId: string): Promise<num
   return row.n;
 }
 
+/** A PostgreSQL array literal, sent as one parameter: every element quoted, backslashes and quotes escaped. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+}
+
 /** Subscriptions filed under any of `keys` (the index lookup), each once, with its owner's e-mail preferences' muted kinds. */
 export async function subscriptionsUnder(db: Db, keys: readonly string[]): Promise<(Subscription & { mutedKinds: string[] })[]> {
   if (keys.length === 0) return [];
@@ -80,7 +85,8 @@ export async function subscriptionsUnder(db: Db, keys: readonly string[]): Promi
     .innerJoin(subscriptions, eq(subscriptions.id, subscriptionKeys.subscriptionId))
     .innerJoin(accounts, eq(accounts.id, subscriptions.accountId))
     .leftJoin(notificationPrefs, eq(notificationPrefs.accountId, subscriptions.accountId))
-    .where(and(inArray(subscriptionKeys.key, [...new Set(keys)]), isNull(accounts.disabledAt)));
+    // One array parameter, however many keys: a project's words can be hundreds.
+    .where(and(sql`${subscriptionKeys.key} = any(${arrayLiteral([...new Set(keys)])}::text[])`, isNull(accounts.disabledAt)));
   return rows.map((r) => ({ ...r.subscription, mutedKinds: r.mutedKinds ?? [] }));
 }
 
@@ -126,14 +132,22 @@ export async function unsubscribeIfCurrent(db: Db, accountId: string, generation
 
 // ---- notifications
 
-/** Inserts notifications; one already stored for the same person and event is left as it is. */
+/**
+ * Inserts notifications in one statement with one parameter (a JSON array):
+ * a flood of remote updates can make thousands at once, and binding ten
+ * parameters per row costs more than the insert on PGlite.
+ */
 export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += 500) {
-    const done = await db.insert(notifications).values(rows.slice(i, i + 500)).onConflictDoNothing().returning({ id: notifications.id });
-    inserted += done.length;
-  }
-  return inserted;
+  if (rows.length === 0) return 0;
+  await db.execute(sql`
+    insert into notifications (account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key)
+    select account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key
+    from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({
+      account_id: r.accountId, kind: r.kind, subscription_id: r.subscriptionId ?? null, group_label: r.groupLabel,
+      title: r.title, reason: r.reason, link: r.link, dedupe_key: r.dedupeKey,
+    })))}::jsonb)
+      as x(account_id text, kind text, subscription_id text, group_label text, title text, reason text, link text, dedupe_key text)`);
+  return rows.length;
 }
 
 export async function listNotifications(db: Db, accountId: string, options: { limit: number; before?: number }): Promise<NotificationRow[]> {

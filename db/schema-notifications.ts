@@ -89,7 +89,7 @@ export const notifications = pgTable(
     title: text("title").notNull(),
     reason: text("reason").notNull(),
     link: text("link").notNull(),
-    /** The journal event and kind: one notification per person per event and kind. */
+    /** The journal event and kind it came from (the subscriber writes each once: db/journal.ts). */
     dedupeKey: text("dedupe_key").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
     readAt: at("read_at"),
@@ -97,7 +97,6 @@ export const notifications = pgTable(
     mailedAt: at("mailed_at"),
   },
   (t) => [
-    uniqueIndex("notifications_dedupe_key").on(t.accountId, t.dedupeKey),
     index("notifications_account_idx").on(t.accountId, t.id.desc()),
     index("notifications_unread_idx").on(t.accountId).where(sql`${t.readAt} is null`),
     index("notifications_unmailed_idx").on(t.accountId).where(sql`${t.mailedAt} is null`),

@@ -117,7 +117,7 @@ export async function startInstance(config: Config, options: BuildOptions = {}):
   // Personal data of ideas past the retention period the administrator set is erased hourly.
   const stopIdeaRetention = startIdeaRetention(new IdeaService(db, events, ctx.projects, { origin: config.origin }), logger);
   // Notification e-mail at once and digests at their hour (Europe/Oslo), through the mail outbox.
-  const notificationDigests = new NotificationDigests(db, ctx.notifications, { origin: config.origin, logger });
+  const notificationDigests = new NotificationDigests(events, ctx.notifications, { origin: config.origin, logger });
   notificationDigests.start();
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -5,6 +5,7 @@
 // and queues the mail (services/mail.ts): exactly once, even across a restart
 // or with two processes, and a mail server that is down only delays it.
 import type { Db } from "../db/client.ts";
+import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
 import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, unmailedNotifications, type MailCandidate } from "../db/notifications.ts";
 import type { NotificationRow } from "../db/schema-notifications.ts";
@@ -18,6 +19,7 @@ export const unsubscribePath = "/varsler/avmeld";
 /** At most this many items in one mail; the rest are on the notifications page. */
 const maxItemsPerGroup = 20;
 const maxItemsPerMail = 1_000;
+const peoplePerTransaction = 25;
 
 /** The date, hour and ISO weekday of an instant in Europe/Oslo. */
 export function osloTime(at: Date): { date: string; hour: number; weekday: number } {
@@ -80,13 +82,15 @@ export interface DigestOptions {
 
 export class NotificationDigests {
   readonly #db: Db;
+  readonly #events: EventJournal;
   readonly #notifications: NotificationService;
   readonly #options: Required<DigestOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
 
-  constructor(db: Db, notifications: NotificationService, options: DigestOptions) {
-    this.#db = db;
+  constructor(events: EventJournal, notifications: NotificationService, options: DigestOptions) {
+    this.#events = events;
+    this.#db = events.db;
     this.#notifications = notifications;
     this.#options = { coalesceMinutes: 15, tickMs: 60_000, ...options };
   }
@@ -114,51 +118,58 @@ export class NotificationDigests {
   async #run(now: Date): Promise<number> {
     await markMailedWithoutMail(this.#db);
     const coalesceMs = this.#options.coalesceMinutes * 60_000;
-    let queued = 0;
-    for (const c of await mailCandidates(this.#db)) {
+    const due = (await mailCandidates(this.#db)).flatMap((c) => {
       const period = duePeriod(c, now, coalesceMs);
-      if (!period) continue;
-      try {
-        if (await this.#send(c, period)) queued++;
-      } catch (error) {
-        this.#options.logger.warn(`notifications: could not queue the ${period} mail of account ${c.accountId}`, error);
-      }
+      return period ? [{ c, period }] : [];
+    });
+    let queued = 0;
+    // A few people per transaction (each in its own savepoint, so one bad address holds up no one else).
+    for (let i = 0; i < due.length; i += peoplePerTransaction) {
+      // Through the journal, so the mail subscriber hears of the queued mail at once.
+      await this.#events.transaction(async (tx) => {
+        for (const { c, period } of due.slice(i, i + peoplePerTransaction)) {
+          try {
+            if (await tx.transaction((sp) => this.#send(sp, c, period))) queued++;
+          } catch (error) {
+            this.#options.logger.warn(`notifications: could not queue the ${period} mail of account ${c.accountId}`, error);
+          }
+        }
+      });
     }
     return queued;
   }
 
-  async #send(c: MailCandidate, period: string): Promise<boolean> {
+  /** One person's mail for one period, in `tx`: claimed, its notifications marked mailed, queued; false when there is nothing to send or it was sent. */
+  async #send(tx: Db, c: MailCandidate, period: string): Promise<boolean> {
     const { origin } = this.#options;
-    return this.#db.transaction(async (tx) => {
-      const rows = await unmailedNotifications(tx, c.accountId, maxItemsPerMail);
-      if (rows.length === 0) return false;
-      if (!(await claimDigest(tx, c.accountId, period, rows.length))) return false;
-      await markMailed(tx, c.accountId, rows[rows.length - 1].id);
-      const groups = groupItems(rows, origin);
-      const count = groups.reduce((n, g) => n + g.items.length + g.more, 0);
-      const unsubscribeUrl = `${origin}${unsubscribePath}?t=${encodeURIComponent(this.#notifications.unsubscribeToken(c.accountId, c.unsubscribeGeneration))}`;
-      const props = {
-        name: c.name,
-        period: c.delivery,
-        count,
-        groups,
-        pageUrl: `${origin}${notificationsPath}`,
-        unsubscribeUrl,
-      } as const;
-      await queueMail(tx, {
-        to: c.email,
-        subject: notificationMailSubject(props),
-        text: notificationMailText(props),
-        html: notificationMailHtml(props).value,
-        headers: {
-          "List-Unsubscribe": `<${unsubscribeUrl}>`,
-          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-          "Auto-Submitted": "auto-generated",
-        },
-        dedupeKey: `notifications:${c.accountId}:${period}`,
-      });
-      return true;
+    const rows = await unmailedNotifications(tx, c.accountId, maxItemsPerMail);
+    if (rows.length === 0) return false;
+    if (!(await claimDigest(tx, c.accountId, period, rows.length))) return false;
+    await markMailed(tx, c.accountId, rows[rows.length - 1].id);
+    const groups = groupItems(rows, origin);
+    const count = groups.reduce((n, g) => n + g.items.length + g.more, 0);
+    const unsubscribeUrl = `${origin}${unsubscribePath}?t=${encodeURIComponent(this.#notifications.unsubscribeToken(c.accountId, c.unsubscribeGeneration))}`;
+    const props = {
+      name: c.name,
+      period: c.delivery,
+      count,
+      groups,
+      pageUrl: `${origin}${notificationsPath}`,
+      unsubscribeUrl,
+    } as const;
+    await queueMail(tx, {
+      to: c.email,
+      subject: notificationMailSubject(props),
+      text: notificationMailText(props),
+      html: notificationMailHtml(props).value,
+      headers: {
+        "List-Unsubscribe": `<${unsubscribeUrl}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+      },
+      dedupeKey: `notifications:${c.accountId}:${period}`,
     });
+    return true;
   }
 }
 

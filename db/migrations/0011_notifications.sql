@@ -56,8 +56,6 @@ CREATE TABLE IF NOT EXISTS "notifications" (
 	"mailed_at" timestamp with time zone
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX IF NOT EXISTS "notifications_dedupe_key" ON "notifications" USING btree ("account_id", "dedupe_key");
---> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "notifications_account_idx" ON "notifications" USING btree ("account_id", "id" DESC);
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "notifications_unread_idx" ON "notifications" USING btree ("account_id") WHERE "read_at" is null;
