@@ -162,6 +162,7 @@ export class Lexicon {
   readonly stats: LexiconStats;
   readonly #lemmaCache = new Map<string, string[]>();
   readonly #splitCache = new Map<string, string[] | null>();
+  readonly #compoundLemmas = new Map<string, string>();
 
   constructor(dictionaries: Dictionary[], stats: LexiconStats) {
     this.#dictionaries = dictionaries;
@@ -263,6 +264,7 @@ export class Lexicon {
     const cached = this.#splitCache.get(word);
     if (cached !== undefined) return cached ?? undefined;
     let best: string[] | undefined;
+    let bestLemma: string | undefined;
     if (word.length >= 6 && word.length <= maxWordLength && /^\p{L}+$/u.test(word)) {
       const known = this.lemmas(word).some((l) => this.isStem(l));
       for (let i = 3; i <= word.length - 3; i++) {
@@ -272,13 +274,26 @@ export class Lexicon {
         if (!heads) continue;
         const parts = [...heads, tail];
         if (known && !parts.some((p) => this.#canCompound(p))) continue;
-        if (!best || parts.length < best.length) best = parts;
+        if (!best || parts.length < best.length) {
+          best = parts;
+          bestLemma = word.slice(0, i) + tail;
+        }
         if (best.length === 2) break;
       }
     }
-    if (this.#splitCache.size > 200_000) this.#splitCache.clear();
+    if (this.#splitCache.size > 200_000) {
+      this.#splitCache.clear();
+      this.#compoundLemmas.clear();
+    }
     this.#splitCache.set(word, best ?? null);
+    if (bestLemma && bestLemma !== word) this.#compoundLemmas.set(word, bestLemma);
     return best;
+  }
+
+  /** A compound in its base form, its first parts as written: "fallsensorene" → "fallsensor". */
+  compoundLemma(word: string): string | undefined {
+    this.split(word);
+    return this.#compoundLemmas.get(word);
   }
 
   /** The stems of a run of first parts of a compound ("grendehus" → ["grendehus"], "ungdomsklubb" → ["ungdom", "klubb"]). */

@@ -146,11 +146,13 @@ export function fullSplit(foldedWord: string): string[] | undefined {
 // Documents repeat the same words endlessly; remember each word's analysis.
 const expansionCache = new Map<string, string[]>();
 
-/** What a document word adds to the index besides itself: its family, its compound parts and their families. */
+/** What a document word adds to the index besides itself: its family, its base form as a compound, its compound parts and their families. */
 export function expansions(foldedWord: string): string[] {
   let out = expansionCache.get(foldedWord);
   if (!out) {
     const set = new Set<string>(family(foldedWord));
+    const lemma = foldedWord.length <= maxCompoundLength ? lexicon().compoundLemma(foldedWord) : undefined;
+    if (lemma) set.add(lemma);
     for (const part of compoundParts(foldedWord)) {
       set.add(part);
       for (const f of family(part)) set.add(f);
