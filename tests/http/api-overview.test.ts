@@ -97,7 +97,11 @@ describe.each(drivers)("overview and exports (%s)", (driver) => {
     expect(res.headers["content-type"]).toMatch(/application\/ld\+json/);
     expect(res.body["@type"]).toBe("dcat:Catalog");
     const urls = res.body["dcat:dataset"]["dcat:distribution"].map((d: { "dcat:accessURL": { "@id": string } }) => d["dcat:accessURL"]["@id"]);
-    expect(urls).toEqual([`${inst.ctx.config.origin}/api/v1/export.csv`, `${inst.ctx.config.origin}/api/v1/export.json`]);
+    expect(urls).toEqual([
+      `${inst.ctx.config.origin}/api/v1/export.csv`,
+      `${inst.ctx.config.origin}/api/v1/export.csv?delimiter=semicolon`,
+      `${inst.ctx.config.origin}/api/v1/export.json`,
+    ]);
   });
 });
 
