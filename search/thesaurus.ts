@@ -41,9 +41,8 @@ export function parseUmbrellaTerms(text: string): UmbrellaTerm[] {
 let extraFile: string | undefined;
 let umbrellas: UmbrellaTerm[] | undefined;
 
-/** Names the administrator's umbrella file (KOMINN_SEARCH_TERMS_FILE); read at the next indexing. */
+/** Names the administrator's umbrella file (KOMINN_SEARCH_TERMS_FILE); it is read again at the next indexing. */
 export function useUmbrellaFile(file: string | undefined): void {
-  if (file === extraFile) return;
   extraFile = file;
   umbrellas = undefined;
 }
