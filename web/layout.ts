@@ -21,7 +21,10 @@ export interface LayoutProps {
   readonly siteHandle?: string;
   /** Marks the current section in the navigation. */
   readonly current?: NavItem;
-  /** A form came back with errors: load the small script that moves focus to their summary. */
+  /**
+   * Load the small script (/static/site.js): it moves focus to an error summary,
+   * and enhances the project form (warning before leaving unsaved changes, live progress, "add row").
+   */
   readonly focusErrors?: boolean;
   /** The national (KS) instance publishes no projects of its own. */
   readonly aggregator?: boolean;
