@@ -2,7 +2,7 @@
 // ingest with concurrent senders, and backfill after a follow. All on loopback;
 // the followed municipality and the senders run in processes of their own.
 // Run alone: `node bench/federation.ts` (FED_FOLLOWERS, FED_INGEST, FED_BACKFILL, FED_ROUNDS override sizes;
-// FED_FANOUT_ONLY=1 skips backfill and ingest; FED_DRIVER=postgres needs TEST_DATABASE_URL).
+// FED_FANOUT_ONLY=1 skips backfill and ingest, FED_INGEST_ONLY=1 skips fan-out; FED_DRIVER=postgres needs TEST_DATABASE_URL).
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer, type Socket } from "node:net";
 import { spawn } from "node:child_process";
@@ -33,6 +33,8 @@ export interface FederationBenchOptions {
   rounds?: number;
   /** Measure fan-out only (FED_FANOUT_ONLY=1). */
   fanOutOnly?: boolean;
+  /** Measure backfill and ingest only (FED_INGEST_ONLY=1). */
+  ingestOnly?: boolean;
   backfill?: number;
   /** Database of the instances: PGlite (default) or PostgreSQL (needs TEST_DATABASE_URL). */
   driver?: "pglite" | "postgres";
@@ -249,20 +251,23 @@ async function ingest(source: Origin, receiver: TestInstance, count: number, sen
     senders,
     tag: String(Date.now()),
   };
+  const cpuBefore = process.cpuUsage();
   const outcome = await runSenders(job);
   const target = before + urls.length - outcome.refused;
   const waitStarted = Date.now();
   await waitFor(async () => (m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0) >= target, 30_000);
   const elapsed = outcome.elapsedMs + (Date.now() - waitStarted);
   const failures = outcome.refused;
+  const cpu = process.cpuUsage(cpuBefore);
   const after = m ? await countRemoteProjects(receiver.ctx.db, m.id) : 0;
+  const cpuPer = (cpu.user + cpu.system) / 1000 / Math.max(1, after - before);
   return [
     {
       figure: `innboks: ${urls.length} signerte Create, ${senders} samtidige avsendere`,
       result: `${Math.round(((after - before) / elapsed) * 1000)}/s`,
       floor: null,
       ratio: null,
-      detail: `${after - before} lagret, ${failures} avvist, ${seconds(elapsed)} s`,
+      detail: `${after - before} lagret, ${failures} avvist, ${seconds(elapsed)} s, mottakerens CPU ${cpuPer.toFixed(1)} ms per aktivitet`,
       target: "≥ 300/s",
     },
   ];
@@ -278,6 +283,7 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
     backfill: 200,
     rounds: 3,
     fanOutOnly: false,
+    ingestOnly: false,
     driver: "pglite",
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   };
@@ -285,7 +291,7 @@ export async function benchFederation(options: FederationBenchOptions = {}): Pro
   const env = { KOMINN_LOG_LEVEL: "silent" };
   const driver = o.driver;
   // A sender of its own per case, so the followers of one case are not sent to in the other.
-  for (const deadShare of [0, o.deadShare]) {
+  for (const deadShare of o.ingestOnly ? [] : [0, o.deadShare]) {
     const sender = await startTestInstance({ env, driver });
     try {
       rows.push(...(await fanOut(sender, { ...o, deadShare }, o.rounds)));
@@ -311,7 +317,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { printTable } = await import("./measure.ts");
   const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const driver = process.env.FED_DRIVER === "postgres" ? "postgres" : "pglite";
-  const rows = await benchFederation({ followers: num("FED_FOLLOWERS"), ingest: num("FED_INGEST"), backfill: num("FED_BACKFILL"), rounds: num("FED_ROUNDS"), fanOutOnly: process.env.FED_FANOUT_ONLY === "1", driver });
+  const rows = await benchFederation({ followers: num("FED_FOLLOWERS"), ingest: num("FED_INGEST"), backfill: num("FED_BACKFILL"), rounds: num("FED_ROUNDS"), fanOutOnly: process.env.FED_FANOUT_ONLY === "1", ingestOnly: process.env.FED_INGEST_ONLY === "1", driver });
   printTable(`Føderasjon (loopback, ${driver === "postgres" ? "PostgreSQL" : "PGlite"})`, rows);
   process.exit(0);
 }

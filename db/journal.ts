@@ -81,24 +81,40 @@ export interface Handled {
 }
 
 /**
- * In one transaction: locks the subscriber's position, runs the effects of
- * the events past it (one acknowledged already, by another process, is
- * skipped), and moves the position to the last event. `handled` is in journal order.
+ * Moves the subscriber's position past `handled` (in journal order) and runs
+ * their effects in the same transaction, each only if the position was not
+ * past its event yet (another process may have acknowledged it): the
+ * statement that moves the position locks it and answers where it was.
+ * Events that wrote nothing move the position in one statement.
  */
 export async function acknowledge(db: Db, subscriber: string, handled: readonly Handled[]): Promise<void> {
   const last = handled.at(-1);
   if (!last) return;
+  if (!handled.some((h) => h.effect)) {
+    await db.execute(sql`
+      insert into event_positions (subscriber, position) values (${subscriber}, ${last.id})
+      on conflict (subscriber) do update set position = excluded.position, updated_at = now()
+      where event_positions.position < excluded.position`);
+    return;
+  }
   await db.transaction(async (tx) => {
-    const [row] = rowsOf<{ position: string | number }>(
-      await tx.execute(sql`select position from event_positions where subscriber = ${subscriber} for update`),
-    );
-    const position = row ? Number(row.position) : 0;
-    if (position >= last.id) return;
+    const move = async () =>
+      rowsOf<{ was: string | number }>(
+        await tx.execute(sql`
+          with was as (select position from event_positions where subscriber = ${subscriber} for update)
+          update event_positions set position = ${last.id}, updated_at = now()
+          where subscriber = ${subscriber} and position < ${last.id}
+          returning (select position from was) as was`),
+      );
+    let [row] = await move();
+    if (!row) {
+      // Already past every event here, or a subscriber without a position row yet.
+      const inserted = await tx.insert(eventPositions).values({ subscriber, position: 0 }).onConflictDoNothing().returning({ subscriber: eventPositions.subscriber });
+      if (inserted.length === 0) return;
+      [row] = await move();
+    }
+    const position = Number(row.was);
     for (const h of handled) if (h.id > position && h.effect) await h.effect(tx);
-    await tx
-      .insert(eventPositions)
-      .values({ subscriber, position: last.id })
-      .onConflictDoUpdate({ target: eventPositions.subscriber, set: { position: last.id, updatedAt: sql`now()` } });
   });
 }
 

@@ -34,40 +34,44 @@ const keysOf = sql`array_remove(
     || array(select 'y:' || t from unnest(p.innovation_types) t),
     null)`;
 
-/** Brings one project's contribution to the counters in line with its stored row (idempotent). */
+/**
+ * Brings one project's contribution to the counters in line with its stored
+ * row (idempotent), in one statement: the keys it counted under before
+ * (`old`, as stored before this statement) and now (`now`, from its row) give
+ * the change per key. Counters that reach zero are removed in a second one.
+ */
 export async function refreshProjectCounts(tx: Db, projectId: string): Promise<void> {
-  const q = async <T>(query: SQL) => rowsOf<T>(await tx.execute(query));
-  const [old] = await q<{ municipality_id: string; keys: string[] }>(
-    sql`delete from overview_contributions where project_id = ${projectId} returning municipality_id, keys`,
-  );
-  const [now] = await q<{ municipality_id: string; keys: string[] }>(sql`
-    insert into overview_contributions (project_id, municipality_id, keys)
-    select p.id, p.municipality_id, ${keysOf}
-    from projects p join municipalities m on m.id = p.municipality_id
-    where p.id = ${projectId} and p.published
-    returning municipality_id, keys`);
-  const delta = new Map<string, { municipalityId: string; key: string; n: number }>();
-  const add = (c: { municipality_id: string; keys: string[] } | undefined, sign: number) => {
-    for (const key of c?.keys ?? []) {
-      const id = `${c!.municipality_id}\u0000${key}`;
-      const d = delta.get(id) ?? { municipalityId: c!.municipality_id, key, n: 0 };
-      d.n += sign;
-      delta.set(id, d);
-    }
-  };
-  add(old, -1);
-  add(now, 1);
-  const changes = [...delta.values()].filter((d) => d.n !== 0);
-  if (changes.length) {
-    // A municipality removed since (and its counters with it) has nothing left to subtract from.
+  const changed = rowsOf<{ municipality_id: string; n: number | string }>(
     await tx.execute(sql`
+      with now as (
+        select p.municipality_id, ${keysOf} as keys
+        from projects p join municipalities m on m.id = p.municipality_id
+        where p.id = ${projectId} and p.published
+      ), old as (
+        select municipality_id, keys from overview_contributions where project_id = ${projectId}
+      ), kept as (
+        insert into overview_contributions (project_id, municipality_id, keys)
+        select ${projectId}, municipality_id, keys from now
+        on conflict (project_id) do update set municipality_id = excluded.municipality_id, keys = excluded.keys
+      ), gone as (
+        delete from overview_contributions where project_id = ${projectId} and not exists (select 1 from now)
+      ), delta as (
+        select d.municipality_id, d.key, sum(d.n)::int as n
+        from (select municipality_id, unnest(keys) as key, -1 as n from old
+              union all
+              select municipality_id, unnest(keys) as key, 1 as n from now) d
+        group by d.municipality_id, d.key
+        having sum(d.n) <> 0
+      )
+      -- A municipality removed since (and its counters with it) has nothing left to subtract from.
       insert into overview_counts (municipality_id, key, n)
-      select v.municipality_id, v.key, v.n
-      from (values ${sql.join(changes.map((c) => sql`(${c.municipalityId}, ${c.key}, ${c.n}::int)`), sql`, `)}) as v(municipality_id, key, n)
-      join municipalities m on m.id = v.municipality_id
-      on conflict (municipality_id, key) do update set n = overview_counts.n + excluded.n`);
-    const touched = [...new Set(changes.map((c) => c.municipalityId))];
-    await tx.execute(sql`delete from overview_counts where n = 0 and municipality_id in (${sql.join(touched.map((id) => sql`${id}`), sql`, `)})`);
+      select d.municipality_id, d.key, d.n from delta d join municipalities m on m.id = d.municipality_id
+      on conflict (municipality_id, key) do update set n = overview_counts.n + excluded.n
+      returning municipality_id, n`),
+  );
+  const emptied = [...new Set(changed.filter((c) => Number(c.n) === 0).map((c) => c.municipality_id))];
+  if (emptied.length > 0) {
+    await tx.execute(sql`delete from overview_counts where n = 0 and municipality_id in (${sql.join(emptied.map((id) => sql`${id}`), sql`, `)})`);
   }
 }
 
