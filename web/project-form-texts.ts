@@ -24,7 +24,7 @@ export const formTexts = {
   notSaved: "Ingenting er lagret eller publisert ennå. Alt du skrev, står fortsatt i skjemaet.",
   publishedAndSaved: "Endringene er lagret, og prosjektet er publisert.",
   savedAndUnpublished: "Endringene er lagret, og prosjektet er ikke lenger offentlig.",
-  rowsHint: "Tomme rader blir ikke lagret. Trenger dere flere rader, lagrer dere, så kommer en ny tom rad.",
+  rowsHint: "Tomme rader blir ikke lagret. Hver gang dere lagrer, kommer en ny tom rad.",
   addRow: (what: string) => `Legg til ${what.toLowerCase()}`,
   help: {
     phase: "Fasene følger SLIK-modellen for innovasjon i kommunene: først forstå problemet, så idé, test, skalering og til slutt drift.",
