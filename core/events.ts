@@ -23,6 +23,8 @@ export interface DomainEvents {
   "collaboration.requested": { requestId: string };
   /** We accepted or declined a request to join one of our projects (federation tells the asker). */
   "collaboration.decided": { request: DecidedRequest; projectUrl: string };
+  /** A request to join one of our projects arrived, from a peer or our own staff (notifications tell its followers). */
+  "collaboration.received": { requestId: string; projectUrl: string };
   /** An e-mail was stored in the outbox (services/mail.ts); the "mail" subscriber sends it. */
   "mail.queued": { mailId: string };
 }

@@ -11,7 +11,6 @@ export const notificationKinds = [
   { slug: "imitated", label: "Et prosjekt du følger blir imitert" },
   { slug: "seeking-partners", label: "Et prosjekt du følger søker samarbeidspartnere" },
   { slug: "collaboration", label: "Forespørsler om samarbeid og svar på dem" },
-  { slug: "idea", label: "En idé du har sendt inn får ny status" },
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number]["slug"];
 export const notificationKindSlugs = notificationKinds.map((k) => k.slug) as NotificationKind[];

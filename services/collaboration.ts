@@ -6,7 +6,8 @@ import {
 } from "../db/collaboration-requests.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getProject } from "../db/projects.ts";
-import type { CollaborationRequest } from "../db/schema.ts";
+import { collaborationRequests, type CollaborationRequest } from "../db/schema.ts";
+import { eq } from "drizzle-orm";
 import type { CollaborationRequestInput } from "../core/collaboration.ts";
 import type { Project } from "../core/project.ts";
 import type { EventJournal } from "../db/journal.ts";
@@ -50,7 +51,16 @@ export class CollaborationService {
     if (!project.seekingPartners) {
       throw new ValidationError([{ field: "project", message: "prosjektet søker ikke samarbeidspartnere" }]);
     }
-    return insertCollaborationRequest(this.#db, { projectId: project.id, ...request });
+    return this.#events.transaction(async (tx) => {
+      // A redelivered request is the one stored: no second event.
+      const [known] = request.activityId
+        ? await tx.select().from(collaborationRequests).where(eq(collaborationRequests.activityId, request.activityId))
+        : [];
+      if (known) return known;
+      const stored = await insertCollaborationRequest(tx, { projectId: project.id, ...request });
+      await this.#events.append(tx, "collaboration.received", { requestId: stored.id, projectUrl: project.url });
+      return stored;
+    });
   }
 
   /**

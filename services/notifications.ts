@@ -42,6 +42,7 @@ export const notificationEvents = [
   "remote.project.upserted",
   "collaboration.requested",
   "collaboration.decided",
+  "collaboration.received",
 ] as const;
 
 type Matched = Subscription & { mutedKinds: string[] };
@@ -109,6 +110,13 @@ export class NotificationService {
           const stored = await getCollaborationRequest(tx, request.id);
           const from = oneLine(stored?.fromMunicipalityName ?? request.fromActorUrl);
           await this.#toProjectFollowers(tx, event.id, projectUrl, "collaboration", reasons.collaborationDecided(from, request.status === "accepted"));
+        };
+      }
+      case "collaboration.received": {
+        const { requestId, projectUrl } = event.payload;
+        return async (tx) => {
+          const request = await getCollaborationRequest(tx, requestId);
+          if (request) await this.#toProjectFollowers(tx, event.id, projectUrl, "collaboration", reasons.collaborationReceived(oneLine(request.fromMunicipalityName)));
         };
       }
       case "collaboration.requested":

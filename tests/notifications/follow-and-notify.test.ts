@@ -58,7 +58,7 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
 
     // Rita switches off news of realised benefits.
     await rita.agent.post("/varsler/innstillinger").type("form")
-      .send({ _csrf: rita.csrf, delivery: "daily", digestHour: "7", digestWeekday: "1", kinds: ["new-project", "phase", "imitated", "seeking-partners", "collaboration", "idea"] })
+      .send({ _csrf: rita.csrf, delivery: "daily", digestHour: "7", digestWeekday: "1", kinds: ["new-project", "phase", "imitated", "seeking-partners", "collaboration"] })
       .expect(303);
     const actor = { accountId: inst.admin!.id, name: "Anne Admin" };
     const moved = await inst.ctx.projects.update(inst.municipality!, project, { phase: "skalering" }, actor);
@@ -69,6 +69,29 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
     expect(list.text).not.toContain("realisert gevinst");
     const rita2 = await getAccountByEmail(inst.ctx.db, editor.email);
     expect(await count(inst, sql`select count(*)::int as n from notifications where account_id = ${rita2!.id}`)).toBe(1);
+  });
+
+  it("tells the followers of a project of a request to join it, and of the answer", async () => {
+    const project = await addProject(inst, { title: "Felles innkjøp av trygghetsalarmer", published: true, seekingPartners: true });
+    await follow({ kind: "project", target: project.url }).expect(303);
+    const request = await inst.ctx.collaboration.receive(project, {
+      message: "Vi vil gjerne være med.",
+      contactName: "Siri Sarpsborg",
+      contactEmail: "siri@sarpsborg.test",
+      fromActorUrl: "http://127.0.0.1:9/kommune/sarpsborg",
+      fromMunicipalityName: "Sarpsborg kommune",
+      activityId: "http://127.0.0.1:9/kommune/sarpsborg#join-1",
+    });
+    // The same Join delivered again is the same request: no second notification.
+    await inst.ctx.collaboration.receive(project, {
+      message: "Vi vil gjerne være med.", contactName: "Siri Sarpsborg", contactEmail: "siri@sarpsborg.test",
+      fromActorUrl: "http://127.0.0.1:9/kommune/sarpsborg", fromMunicipalityName: "Sarpsborg kommune", activityId: "http://127.0.0.1:9/kommune/sarpsborg#join-1",
+    });
+    await inst.ctx.collaboration.decide(request.id, true, { accountId: inst.admin!.id, name: "Anne Admin" });
+    await inst.ctx.events.settled();
+    const reasons = rowsOf<{ reason: string }>(await inst.ctx.db.execute(sql`
+      select reason from notifications where kind = 'collaboration' and account_id = ${inst.admin!.id} order by id`)).map((r) => r.reason);
+    expect(reasons).toEqual(["Sarpsborg kommune ber om å få bli med i prosjektet.", "Forespørselen fra Sarpsborg kommune om å bli med er godtatt."]);
   });
 
   it("refuses a saved search with hostile parameters with a 400 naming the field, keeps what was typed, and stores nothing", async () => {
