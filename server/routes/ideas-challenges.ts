@@ -103,7 +103,8 @@ export function challengeRoutes(ctx: AppContext): Router {
       values[`criteria.${i}.name`] = one(body, `criteria.${i}.name`);
       values[`criteria.${i}.description`] = one(body, `criteria.${i}.description`);
     }
-    values.openToOthers = one(body, "openToOthers") === "true" ? "true" : "";
+    // Opening a challenge to other municipalities over ActivityPub is not built yet: always local.
+    values.openToOthers = "";
     values.jury = many(body, "jury");
     const criteria = Array.from({ length: 5 }, (_, i) => ({ name: String(values[`criteria.${i}.name`]), description: String(values[`criteria.${i}.description`]) }))
       .filter((c) => c.name.trim() !== "" || c.description.trim() !== "");

@@ -1,4 +1,4 @@
-import { checkbox, checkboxGroup, csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { checkboxGroup, csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDate } from "../format.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { renderMarkdown } from "../../core/markdown.ts";
@@ -89,7 +89,7 @@ ${notice(jury.notice)}
 ${errorSummary(jury.errors, (f) => f.replace(/^score\.(\d+)$/, (_, i: string) => c.criteria[Number(i)]?.name ?? f))}
 ${c.winnersNote === null ? c.submissions.map((s) => scoreForm(c, s, jury)) : ""}
 <h3>${ti.challenges.results}</h3>
-${jury.results.length === 0 ? html`<p>${ti.challenges.noSubmissions}</p>` : html`<div class="table-scroll"><table>
+${jury.results.length === 0 ? html`<p>${ti.challenges.noSubmissions}</p>` : html`<div class="table-scroll" tabindex="0" role="region" aria-label="${ti.challenges.results}"><table>
 <thead><tr><th scope="col">${ti.ideas.title}</th>${c.criteria.map((k) => html`<th scope="col">${k.name}</th>`)}<th scope="col">${ti.challenges.total}</th><th scope="col">${ti.challenges.jurors}</th></tr></thead>
 <tbody>${jury.results.map((r) => html`<tr><th scope="row"><a href="/ideer/${r.ideaId}">${r.title}</a></th>${r.perCriterion.map((v) => html`<td>${v === null ? "–" : String(v).replace(".", ",")}</td>`)}<td>${String(r.total).replace(".", ",")}</td><td>${r.jurors}</td></tr>`)}</tbody></table></div>`}
 ${c.winnersNote === null && c.submissions.length > 0
@@ -108,11 +108,11 @@ export function challengePage({ chrome, challenge: c, jury }: { chrome: Chrome; 
     title: c.title,
     current: "ideas",
     focusErrors: hasErrors(jury?.errors),
-    body: html`<p><a href="/konkurranser">${ti.challenges.title}</a></p>
+    body: html`<p class="back-link"><a href="/konkurranser">${ti.challenges.title}</a></p>
 <h1>${c.title}</h1>
 <p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${period(c)}</p>
 <div class="prose">${trusted(renderMarkdown(c.problem))}</div>
-<dl class="facts">
+<dl class="idea-facts">
 <dt>${ti.challenges.eligibility}</dt><dd>${c.eligibility}</dd>
 ${c.prizes ? html`<dt>${ti.challenges.prizes}</dt><dd>${c.prizes}</dd>` : ""}
 </dl>
@@ -168,7 +168,6 @@ ${textField({ name: `criteria.${i}.description`, label: ti.challenges.fieldCrite
 </fieldset>
 ${textField({ name: "scaleMax", label: ti.challenges.fieldScale, value: v("scaleMax") ?? "5", inputmode: "numeric", required: true, errors })}
 ${textArea({ name: "prizes", label: ti.challenges.fieldPrizes, value: v("prizes"), rows: 2, errors })}
-${checkbox({ name: "openToOthers", label: ti.challenges.fieldOpenToOthers, checked: v("openToOthers") === "true", errors })}
 ${checkboxGroup({ name: "jury", label: ti.challenges.fieldJury, values: jury, options: staff.map((s) => ({ slug: s.id, label: s.name })), errors })}
 <p><button type="submit" class="button">${ti.challenges.createButton}</button></p>
 </form>`,

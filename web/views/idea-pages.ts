@@ -186,12 +186,12 @@ export function ideaPage({ chrome, idea, staff }: IdeaPageProps): Html {
     title: idea.title,
     current: "ideas",
     focusErrors: hasErrors(staff?.errors),
-    body: html`<p><a href="/ideer">${ti.ideas.title}</a></p>
+    body: html`<p class="back-link"><a href="/ideer">${ti.ideas.title}</a></p>
 <h1>${idea.title}</h1>
 ${idea.moderation === "pending" ? html`<p class="notice notice-warning">${ti.ideas.pendingNote}</p>` : ""}
 ${idea.moderation === "rejected" || idea.moderation === "spam" ? html`<p class="notice notice-warning">${ti.ideas.rejectedNote}</p>` : ""}
 ${idea.mergedInto ? html`<p class="notice">${ti.ideas.mergedInto} <a href="/ideer/${idea.mergedInto.id}">${idea.mergedInto.title}</a></p>` : ""}
-<dl class="facts">
+<dl class="idea-facts">
 <dt>${ti.ideas.state}</dt><dd>${stateTag(idea.state)}</dd>
 ${areaLabel(idea.serviceArea) ? html`<dt>${ti.ideas.area}</dt><dd>${areaLabel(idea.serviceArea)}</dd>` : ""}
 <dt>${ti.ideas.submitted}</dt><dd><time datetime="${isoDate(idea.createdAt)}">${formatDate(idea.createdAt)}</time></dd>
@@ -228,7 +228,7 @@ export function ideaMeasurePage({ chrome, rows }: IdeaMeasureProps): Html {
 <p class="lead">${ti.ideas.measureIntro}</p>
 ${rows.length === 0
   ? html`<p>${ti.ideas.noData}</p>`
-  : html`<div class="table-scroll"><table class="idea-measure">
+  : html`<div class="table-scroll" tabindex="0" role="region" aria-label="${ti.ideas.measureTitle}"><table class="idea-measure">
 <caption class="visually-hidden">${ti.ideas.measureTitle}</caption>
 <thead><tr><th scope="col">${ti.ideas.period}</th><th scope="col">${ti.ideas.area}</th><th scope="col">${ti.ideas.received}</th><th scope="col">${ti.ideas.answered30}</th><th scope="col">${ti.ideas.becameProjects}</th><th scope="col">${ti.ideas.putToUse}</th><th scope="col">${ti.ideas.share}</th><th scope="col">${ti.ideas.daysToAnswer}</th><th scope="col">${ti.ideas.daysToProject}</th><th scope="col">${ti.ideas.daysToUse}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-period="${r.period}" data-area="${r.serviceArea ?? ""}"><th scope="row">${r.period}</th><td>${areaLabel(r.serviceArea) ?? ti.ideas.noArea}</td><td data-k="received">${r.received}</td><td data-k="answered">${r.answeredWithin30Days}</td><td data-k="projects">${r.becameProjects}</td><td data-k="inuse">${r.putToUse}</td><td data-k="share">${Math.round(r.shareInUse * 100)} %</td><td>${days(r.medianDaysToAnswer)}</td><td>${days(r.medianDaysToProject)}</td><td>${days(r.medianDaysToUse)}</td></tr>`)}</tbody>

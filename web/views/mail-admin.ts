@@ -42,7 +42,7 @@ ${unsent > 0 ? html`<p>${ti.mail.unsent(unsent)}</p>` : ""}</div>
 <p>${ti.mail.intro}</p>
 ${messages.length === 0
   ? html`<p>${ti.mail.none}</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<div class="table-scroll" tabindex="0" role="region" aria-label="${ti.mail.title}"><table>
 <caption class="visually-hidden">${ti.mail.title}</caption>
 <thead><tr><th scope="col">${ti.mail.to}</th><th scope="col">${ti.mail.subject}</th><th scope="col">${ti.mail.created}</th><th scope="col">${ti.mail.status}</th></tr></thead>
 <tbody>${messages.map(
