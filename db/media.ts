@@ -59,6 +59,21 @@ export async function fileNamesInUse(db: Db, names: string[]): Promise<Set<strin
   return new Set(rows.map((r) => r.fileName!));
 }
 
+/**
+ * Who may see a stored file: "public" when the actor's picture or a published
+ * project's attachment names it, "staff" when only drafts' attachments do,
+ * undefined when no row names it.
+ */
+export async function fileAudience(db: Db, fileName: string): Promise<"public" | "staff" | undefined> {
+  const rows = await db
+    .select({ slot: media.slot, published: projects.published })
+    .from(media)
+    .leftJoin(projects, eq(projects.id, media.projectId))
+    .where(eq(media.fileName, fileName));
+  if (rows.length === 0) return undefined;
+  return rows.some((r) => r.slot !== null || r.published === true) ? "public" : "staff";
+}
+
 /** Every file name a row uses (for the start-up sweep of orphans). */
 export async function allFileNames(db: Db): Promise<Set<string>> {
   const rows = await db.selectDistinct({ fileName: media.fileName }).from(media).where(isNotNull(media.fileName));

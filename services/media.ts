@@ -27,6 +27,7 @@ import {
   clearProfileMedia,
   countProjectMedia,
   deleteMedia,
+  fileAudience,
   fileNamesInUse,
   getMedia,
   getProfileMedia,
@@ -316,6 +317,11 @@ export class MediaService {
       if (used.has(name) || this.#inFlight.has(name)) continue;
       await rm(join(this.dir, name), { force: true }).catch((error) => this.#logger.warn(`media: could not remove ${name}`, error));
     }
+  }
+
+  /** Who may see a stored file: everyone, staff only (a draft's attachment), or nobody (no row names it). */
+  audience(fileName: string): Promise<"public" | "staff" | undefined> {
+    return fileAudience(this.#db, fileName);
   }
 
   list(projectId: string): Promise<MediaRow[]> {

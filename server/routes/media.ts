@@ -8,7 +8,7 @@ import busboy from "busboy";
 import { join } from "node:path";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
-import { requireStaff, verifyCsrf } from "../http/session.ts";
+import { loadSession, requireStaff, verifyCsrf } from "../http/session.ts";
 import { RateLimiter, takeAll } from "../http/rate-limit.ts";
 import { getProject } from "../../db/projects.ts";
 import { isId } from "../../db/ids.ts";
@@ -123,14 +123,24 @@ export function checkCsrf(ctx: AppContext, req: Request, res: Response, fields: 
   return new Promise((resolve, reject) => verifyCsrf(ctx)(req, res, ((error?: unknown) => (error ? reject(error) : resolve())) as NextFunction));
 }
 
-/** GET /media/<hash>.<ext>: immutable (the name is the content), typed, never sniffed; a PDF is a download. */
+/**
+ * GET /media/<hash>.<ext>: typed, never sniffed; a PDF is a download. What a
+ * published project or the actor shows is public and immutable (the name is
+ * the content); a draft's attachment is for this instance's staff only, never
+ * stored by a cache, until the project is published. A file no row names is
+ * not found.
+ */
 export function mediaFileRoutes(ctx: AppContext): Router {
   const router = Router();
+  const session = loadSession(ctx);
   router.get("/media/:name", async (req, res, next) => {
     const name = req.params.name;
     if (!storedFileName.test(name)) return next(new HttpError(404, t.errors.notFound));
+    const audience = await ctx.media.audience(name);
+    if (audience === "staff") await new Promise<void>((resolve) => void session(req, res, () => resolve()));
+    if (!audience || (audience === "staff" && !res.locals.account)) return next(new HttpError(404, t.errors.notFound));
     const ext = name.split(".")[1];
-    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    res.setHeader("Cache-Control", audience === "public" ? "public, max-age=31536000, immutable" : "private, no-store");
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
     res.type(storedTypes[ext]);

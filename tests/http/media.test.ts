@@ -85,6 +85,19 @@ describe.each(drivers)("project media (%s)", (driver) => {
     expect(edit.text).toContain(mediaNotice);
   });
 
+  it("a draft's picture is not public before the project is published: signed out it is not found, staff see it uncached", async () => {
+    const project = await addProject(inst, { title: "Hemmelig utkast" });
+    await upload(project.id, await photo(640, 480), "utkast.jpg", "Skisse av en løsning som ikke er kunngjort").expect(303);
+    const [row] = await listProjectMedia(inst.ctx.db, project.id);
+    await request(inst.url).get(`/media/${row.fileName}`).expect(404);
+    const staff = await agent.get(`/media/${row.fileName}`).expect(200);
+    expect(staff.headers["cache-control"]).toBe("private, no-store");
+
+    await inst.ctx.projects.update(inst.municipality!, project, { published: true }, { accountId: inst.admin!.id, name: "Anne Admin" });
+    const open = await request(inst.url).get(`/media/${row.fileName}`).expect(200);
+    expect(open.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  });
+
   it("an image without alt text is refused, naming the field, and nothing is stored", async () => {
     const project = await addProject(inst, { title: "Uten bildetekst" });
     const res = await upload(project.id, await photo(400, 300), "bilde.jpg", "   ");
