@@ -87,6 +87,16 @@ describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
     expect(await page.getByLabel("Følg et søk").inputValue()).toBe("/sok?q=velferd&phase=ukjent");
     await check("varsler-feil");
 
+    // The unsubscribe link of an e-mail: a page that asks, then says what happened.
+    const token = inst.ctx.notifications.unsubscribeToken(inst.admin!.id, 0);
+    await page.goto(`${inst.url}/varsler/avmeld?t=${token}`);
+    await check("avmelding");
+    await page.getByRole("button", { name: "Ja, stopp e-posten" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("Du får ikke lenger e-post om varsler");
+    await check("avmeldt");
+    await page.goto(`${inst.url}/varsler`);
+    expect(await page.getByRole("radio", { name: "Ingen e-post, bare her i portalen" }).isChecked()).toBe(true);
+
     await page.locator(".subscriptions li", { hasText: "Digital hjemmeoppfølging" }).getByRole("button", { name: /Slutt å følge/ }).click();
     await page.waitForURL(/melding=sluttet/);
     expect(await page.locator(".subscriptions").textContent()).not.toContain("Digital hjemmeoppfølging");
