@@ -1,5 +1,6 @@
 import type { Project } from "./project.ts";
 import type { FederationSettings } from "./federation-settings.ts";
+import type { IdeaState } from "./ideas.ts";
 
 /**
  * Domain events. A service appends each to the journal (db/journal.ts) in the
@@ -27,6 +28,8 @@ export interface DomainEvents {
   "collaboration.received": { requestId: string; projectUrl: string };
   /** An e-mail was stored in the outbox (services/mail.ts); the "mail" subscriber sends it. */
   "mail.queued": { mailId: string };
+  /** Staff answered an idea (services/ideas.ts); a staff submitter has an account (notifications may tell them). */
+  "idea.answered": { ideaId: string; title: string; state: IdeaState; reason: string; submitterAccountId: string | null };
 }
 
 /** What federation needs to answer a collaboration request. */

@@ -80,7 +80,7 @@ const table: readonly Row[] = [
     // An idea that became a project is put to use when the project reaches Drift or N3 "nyttiggjort" (services/ideas.ts).
     name: "ideas",
     events: ["project.published", "project.updated"],
-    handler: (p) => (p.pages ? new IdeaService(p.pages.db, p.pages.events, p.pages.projects, { origin: p.pages.config.origin }).projectHandler() : undefined),
+    handler: (p) => (p.pages ? new IdeaService(p.pages.db, p.pages.events, p.pages.projects, { origin: p.pages.config.origin, secret: p.pages.secret }).projectHandler() : undefined),
   },
   {
     // E-mail from the outbox (services/mail.ts), through SMTP_URL; without it, mail stays in the outbox.

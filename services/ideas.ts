@@ -2,6 +2,7 @@
 // open: submitted, moderated, answered with a public reason, linked to the
 // project they became, and marked put to use when that project is. Each
 // answer e-mails the submitter (queueMail) in the transaction that records it.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { EventHandler, EventJournal } from "../db/journal.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
@@ -63,16 +64,45 @@ export class IdeaService {
   readonly #events: EventJournal;
   readonly #projects: ProjectService;
   readonly #origin: string;
+  readonly #secret: string | undefined;
 
-  constructor(db: Db, events: EventJournal, projects: ProjectService, options: { origin: string }) {
+  /** With `secret` (the instance's key), each e-mail carries a link with which the submitter erases their own data. */
+  constructor(db: Db, events: EventJournal, projects: ProjectService, options: { origin: string; secret?: string }) {
     this.#db = db;
     this.#events = events;
     this.#projects = projects;
     this.#origin = options.origin;
+    this.#secret = options.secret;
   }
 
   ideaUrl(id: string): string {
     return `${this.#origin}/ideer/${id}`;
+  }
+
+  #eraseToken(id: string): string | undefined {
+    return this.#secret ? createHmac("sha256", this.#secret).update(`idea-erase:${id}`).digest("base64url") : undefined;
+  }
+
+  /** The link in every e-mail about an idea with which its submitter erases their name and address. */
+  eraseUrl(id: string): string | undefined {
+    const token = this.#eraseToken(id);
+    return token ? `${this.ideaUrl(id)}/slett-meg?n=${token}` : undefined;
+  }
+
+  /** Whether `token` is the one the submitter of idea `id` was sent. */
+  validEraseToken(id: string, token: string): boolean {
+    const expected = this.#eraseToken(id);
+    if (!expected) return false;
+    const a = Buffer.from(expected);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** The submitter's own request, by the link in their e-mail: false (nothing erased) for a wrong token. */
+  async eraseByToken(id: string, token: string): Promise<boolean> {
+    if (!this.validEraseToken(id, token)) return false;
+    await this.#events.transaction((tx) => erasePersonalData(tx, [id]));
+    return true;
   }
 
   /**
@@ -244,6 +274,7 @@ export class IdeaService {
 
   async #answer(tx: Db, idea: IdeaRow, state: IdeaState, reason: string, project: Project | undefined, changedBy: string): Promise<void> {
     const change = await recordStateChange(tx, idea, { state, reason, projectId: project?.id ?? null, changedBy });
+    await this.#events.append(tx, "idea.answered", { ideaId: idea.id, title: idea.title, state, reason, submitterAccountId: idea.submitterAccountId });
     await this.#mailSubmitter(tx, idea, `idea:${idea.id}:change:${change.id}`, `Idéen din: ${ideaStateLabels[state].toLowerCase()}`, [
       `Idéen «${idea.title}» har fått ny status: ${ideaStateLabels[state]}.`,
       `Begrunnelse: ${reason}`,
@@ -255,10 +286,11 @@ export class IdeaService {
   async #mailSubmitter(tx: Db, idea: IdeaRow, dedupeKey: string, subject: string, lines: string[]): Promise<void> {
     if (!idea.submitterEmail || idea.personalErasedAt) return;
     const name = idea.submitterName?.replace(/[\r\n<>"]/g, "").trim();
+    const erase = this.eraseUrl(idea.id);
     await queueMail(tx, {
       to: name ? `${name} <${idea.submitterEmail}>` : idea.submitterEmail,
       subject,
-      text: `${name ? `Hei ${name},` : "Hei,"}\n\n${lines.join("\n\n")}\n\nVil du at vi sletter navnet og e-postadressen din, svar på denne e-posten.\n`,
+      text: `${name ? `Hei ${name},` : "Hei,"}\n\n${lines.join("\n\n")}\n\n${erase ? `Vil du at vi sletter navnet og e-postadressen din? Åpne denne lenken: ${erase}` : "Vil du at vi sletter navnet og e-postadressen din, svar på denne e-posten."}\n`,
       dedupeKey,
     });
   }

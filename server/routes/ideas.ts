@@ -14,7 +14,7 @@ import { HttpError } from "../http/errors.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 import { requireStaff } from "../http/session.ts";
 import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
-import { ideaFormPage, ideaListPage, ideaMeasurePage, ideaPage, ideaThanksPage, type IdeaStaffPanel, type IdeaView } from "../../web/views/idea-pages.ts";
+import { ideaErasePage, ideaFormPage, ideaListPage, ideaMeasurePage, ideaPage, ideaThanksPage, type IdeaStaffPanel, type IdeaView } from "../../web/views/idea-pages.ts";
 import { ideaQueuePage } from "../../web/views/idea-admin.ts";
 import { ti } from "../../web/texts-ideas.ts";
 import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
@@ -40,7 +40,7 @@ export function forbiddenAs403(error: unknown): never {
 /** Ideas: the public list and pages, the submission form, staff answers and moderation, the measure. */
 export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
   const router = Router();
-  const ideas = new IdeaService(ctx.db, ctx.events, ctx.projects, { origin: ctx.config.origin });
+  const ideas = new IdeaService(ctx.db, ctx.events, ctx.projects, { origin: ctx.config.origin, secret: ctx.secret });
   const perAddress = new RateLimiter(publicSubmissionLimit);
   const staff = requireStaff("project.write");
 
@@ -187,6 +187,21 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
       if (error instanceof ValidationError) return again(issuesToErrors(error), 422);
       throw error;
     }
+  });
+
+  // The submitter's own request to erase their name and address, by the link in every e-mail about the idea.
+  // GET only asks (mail scanners open links); the form's POST erases.
+  router.get("/ideer/:id/slett-meg", async (req, res) => {
+    const row = await ideaOr404(String(req.params.id));
+    const token = typeof req.query.n === "string" ? req.query.n : "";
+    if (!ideas.validEraseToken(row.id, token)) throw new HttpError(403, ti.ideas.eraseBadLink);
+    sendPage(res, ideaErasePage({ chrome: formChrome(ctx, req, res, await cachedLocalMunicipality(ctx)), id: row.id, token, done: row.personalErasedAt !== null }));
+  });
+
+  router.post("/ideer/:id/slett-meg", async (req, res) => {
+    const row = await ideaOr404(String(req.params.id));
+    if (!(await ideas.eraseByToken(row.id, one(req.body as FormBody, "n")))) throw new HttpError(403, ti.ideas.eraseBadLink);
+    sendPage(res, ideaErasePage({ chrome: chromeOf(ctx, req, res, await cachedLocalMunicipality(ctx)), id: row.id, done: true }));
   });
 
   router.get("/ideer/:id", async (req, res) => {

@@ -133,4 +133,36 @@ describe.each(drivers)("ideas on %s", (driver) => {
     expect(similar).toContain("Badevakter på strendene");
     expect(similar).not.toContain("Digital søknad om parkeringstillatelse");
   });
+
+  it("lets the submitter erase their own name and address with the link in their e-mail; a tampered link erases nothing", async () => {
+    const v = await visitor(inst);
+    await v.post("/ideer/ny", { ...anIdea, title: "Sykkelparkering ved stasjonen", submitterName: "Per Hansen", submitterEmail: "per@example.no", showName: "true", nettside: "" }).expect(200);
+    const receipt = await until(async () => mailsTo("per@example.no")[0], "the receipt");
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/ideer\/([a-z0-9]+)\/slett-meg\?n=[\w-]+)/.exec(receipt.text)!;
+    const [, href, id] = link;
+    const path = href.replace(inst.url, "");
+    await v.agent.get(path.replace(/n=./, "n=X")).expect(403);
+    const confirm = await v.agent.get(path).expect(200);
+    expect(confirm.text).toContain("Slett opplysningene mine");
+    expect((await getIdea(inst.ctx.db, id))!.submitterEmail).toBe("per@example.no");
+    const token = new URL(href).searchParams.get("n")!;
+    const bad = await v.agent.post(`/ideer/${id}/slett-meg`).type("form").send({ _csrf: csrfFrom(confirm.text), n: `${token.slice(0, -1)}A` });
+    expect(bad.status).toBe(403);
+    expect((await getIdea(inst.ctx.db, id))!.submitterName).toBe("Per Hansen");
+    const done = await v.agent.post(`/ideer/${id}/slett-meg`).type("form").send({ _csrf: csrfFrom(confirm.text), n: token }).expect(200);
+    expect(done.text).toContain("er slettet");
+    const idea = (await getIdea(inst.ctx.db, id))!;
+    expect([idea.submitterName, idea.submitterEmail]).toEqual([null, null]);
+  });
+
+  it("records each answer in the journal, naming a staff submitter's account (for notifications)", async () => {
+    const form = await editor.agent.get("/ideer/ny").expect(200);
+    const id = ideaIdFrom((await editor.agent.post("/ideer/ny").type("form").send({ _csrf: csrfFrom(form.text), ...anIdea, title: "Felles kalender for gymsalene" }).expect(303)).headers.location);
+    await answer(id, { state: "under_vurdering", reason: "Vi sjekker bookingsystemet." });
+    const [event] = rowsOf<{ payload: { ideaId: string; state: string; submitterAccountId: string | null } }>(
+      await inst.ctx.db.execute(sql`select payload from domain_events where name = 'idea.answered' and payload->>'ideaId' = ${id}`),
+    );
+    const editorId = rowsOf<{ id: string }>(await inst.ctx.db.execute(sql`select id from accounts where email = 'redaktor@fredrikstad.test'`))[0].id;
+    expect(event.payload).toMatchObject({ ideaId: id, state: "under_vurdering", submitterAccountId: editorId });
+  });
 });

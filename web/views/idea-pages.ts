@@ -235,3 +235,19 @@ ${rows.length === 0
 </table></div>`}`,
   });
 }
+
+/** The submitter's own erasure, from the link in their e-mail: a confirmation form, then a receipt. */
+export function ideaErasePage({ chrome, id, token, done }: { chrome: Chrome & { csrf?: string }; id: string; token?: string; done: boolean }): Html {
+  return layout({
+    ...chrome,
+    title: ti.ideas.eraseMineTitle,
+    current: "ideas",
+    body: html`<h1>${ti.ideas.eraseMineTitle}</h1>
+${done
+  ? html`<div class="notice" role="status"><p>${ti.ideas.eraseMineDone}</p></div>`
+  : html`<p>${ti.ideas.eraseMineIntro}</p>
+<form method="post" action="/ideer/${id}/slett-meg">${csrfField(chrome.csrf ?? "")}<input type="hidden" name="n" value="${token ?? ""}">
+<p><button type="submit" class="button">${ti.ideas.eraseMineButton}</button></p></form>`}
+<p><a href="/ideer/${id}">${ti.ideas.title}</a></p>`,
+  });
+}
