@@ -15,7 +15,8 @@ import { Following } from "./following.ts";
 import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
-import { DrizzleKvStore } from "./kv.ts";
+import { kvStoreOf, publicKeyPrefix, type DrizzleKvStore } from "./kv.ts";
+import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
 import { federationMiddleware } from "./middleware.ts";
 import { collaborationHandler } from "./collaboration.ts";
@@ -91,7 +92,7 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
   const t = { ...defaults, ...tuning };
   const observe = deliveryObservers(app, t);
   installFetchGuard(app.config, t.requestTimeoutMs);
-  const kv = new DrizzleKvStore(app.db);
+  const kv = kvStoreOf(app.db);
   const queue = new DrizzleMessageQueue(app.db, {
     workers: t.deliveryWorkers,
     pollMs: t.queuePollMs,
@@ -124,7 +125,8 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
       onStateChange: observe.onStateChange,
     },
     onOutboxError: observe.onOutboxError,
-    signatureTimeWindow: { minutes: 5 },
+    signatureTimeWindow,
+    kvPrefixes: { publicKey: [...publicKeyPrefix] },
   });
   federation.setOutboxPermanentFailureHandler(observe.onPermanentFailure);
   registerActor(federation);

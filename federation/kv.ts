@@ -29,6 +29,9 @@ type Memory = Map<string, { value: unknown; until: number }>;
 /** One memory per database, so every store opened on it sees the others' writes. */
 const memories = new WeakMap<Db, Memory>();
 
+/** Where Fedify keeps the public keys it fetched (`kvPrefixes.publicKey`, set in index.ts); the inbox's own check reads the same entries. */
+export const publicKeyPrefix = ["_fedify", "publicKey"] as const satisfies KvKey;
+
 /** Fedify's KvStore over our database (PGlite or PostgreSQL), so caches and breaker state survive restarts. */
 export class DrizzleKvStore implements KvStore {
   readonly #db: Db;
@@ -122,4 +125,13 @@ export class DrizzleKvStore implements KvStore {
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const stores = new WeakMap<Db, DrizzleKvStore>();
+
+/** The one store of a database, for the code that is handed only the database (inbox handlers). */
+export function kvStoreOf(db: Db): DrizzleKvStore {
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = new DrizzleKvStore(db)));
+  return store;
 }

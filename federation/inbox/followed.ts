@@ -7,7 +7,7 @@ import { newId } from "../../db/ids.ts";
 import type { FederationDeps } from "../deps.ts";
 import { actorHandle, localActorRow } from "../actor.ts";
 import { sendFollow } from "../following.ts";
-import { DrizzleKvStore } from "../kv.ts";
+import { kvStoreOf } from "../kv.ts";
 import { getFederationSettings } from "../../db/federation-settings.ts";
 
 /**
@@ -79,7 +79,7 @@ async function followBackIfAggregator(ctx: InboxContext<FederationDeps>, identif
  * for a follower who left and came back (a new row).
  */
 async function mayAcceptAgain(app: FederationDeps, actorUrl: string, rowId: string): Promise<boolean> {
-  const kv = new DrizzleKvStore(app.db);
+  const kv = kvStoreOf(app.db);
   const key: KvKey = ["kominn", "followAccepted", actorUrl];
   for (let attempt = 0; attempt < 5; attempt++) {
     const noted = await kv.get<{ rowId: string; count: number }>(key);

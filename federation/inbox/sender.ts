@@ -3,7 +3,8 @@ import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Undo, Update } from "@fedify/vocab";
 import type { Db } from "../../db/client.ts";
 import type { FederationDeps } from "../deps.ts";
-import { DrizzleKvStore } from "../kv.ts";
+import { signatureTimeWindow } from "../keys.ts";
+import { kvStoreOf, publicKeyPrefix } from "../kv.ts";
 import { lookupByUrl } from "../loaders.ts";
 import { inboundRequest } from "./inbound-request.ts";
 
@@ -17,8 +18,6 @@ import { inboundRequest } from "./inbound-request.ts";
 // listed by the actor's document. What the activity names as its own (its id,
 // what it creates, updates, deletes or undoes) must be on that host too.
 
-/** As `signatureTimeWindow` in federation/index.ts: Fedify has just checked the same signature. */
-const signatureTimeWindow = { minutes: 5 };
 /** Activity types whose object belongs to the actor (never someone else's object). */
 const ownObjectTypes = [Create, Update, Delete, Undo];
 
@@ -102,9 +101,9 @@ const unavailableKeyTtl = Polyfill.Duration.from({ minutes: 10 }) as unknown as 
  * second check of a signature fetches nothing.
  */
 function keyCache(ctx: InboxContext<FederationDeps>): KeyCache {
-  const kv = new DrizzleKvStore(ctx.data.db);
+  const kv = kvStoreOf(ctx.data.db);
   const memo = memoOf(parsedKeys, ctx.data.db);
-  const kvKey = (keyId: URL): KvKey => ["_fedify", "publicKey", keyId.href];
+  const kvKey = (keyId: URL): KvKey => [...publicKeyPrefix, keyId.href];
   const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
   return {
     async get(keyId) {
