@@ -120,6 +120,12 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
     sendPage(res, ideaMeasurePage({ chrome: chromeOf(ctx, req, res, await cachedLocalMunicipality(ctx)), rows: ideaMeasure(await measuredIdeas(ctx.db)) }));
   });
 
+  // The same figures as JSON, counts only (never an idea): what a national (KS) instance may read and add up.
+  router.get("/ideer/tall.json", async (_req, res) => {
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.json({ unit: "ideas", period: "year (Europe/Oslo) received", rows: ideaMeasure(await measuredIdeas(ctx.db)) });
+  });
+
   async function openChallenge(id: string | undefined) {
     if (!id) return undefined;
     const c = isId(id) ? await getChallenge(ctx.db, id) : undefined;

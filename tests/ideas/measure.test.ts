@@ -80,6 +80,11 @@ describe.each(drivers)("the measure and retention on %s", (driver) => {
       expect({ received: s.received, answered: s.answered, projects: s.projects, inuse: s.inuse }).toEqual(e);
       expect(s.share).toBe(`${Math.round((e.inuse / e.received) * 100)} %`);
     }
+    // The same counts as JSON, and nothing about the ideas themselves.
+    const json = await (await visitor(inst)).agent.get("/ideer/tall.json").expect(200);
+    const row = json.body.rows.find((r: { period: string; serviceArea: string | null }) => r.period === "2024" && r.serviceArea === "helse-omsorg");
+    expect(row).toMatchObject({ received: 3, answeredWithin30Days: 1, becameProjects: 1, putToUse: 1 });
+    expect(JSON.stringify(json.body)).not.toContain("Måling");
     // The medians of the one busy row: answer after 10, 45 days → 27,5; project after 40 days; use 160 days after the project.
     const helse = page.text.match(/<tr data-period="2024" data-area="helse-omsorg">(.*?)<\/tr>/)![1];
     expect(helse).toContain("<td>27,5</td><td>40</td><td>160</td>");
