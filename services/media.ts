@@ -207,6 +207,16 @@ function checkLinkUrl(field: string, value: string): string {
   return url.href;
 }
 
+/** Runs the work given to it one after another, in the order given. */
+function serially(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = last.then(work);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
 export class MediaService {
   readonly #db: Db;
   readonly #events: EventJournal;
@@ -234,12 +244,17 @@ export class MediaService {
    * Pictures are decoded one at a time: a 40-megapixel picture takes about
    * 160 MB while it is decoded, and a small server should not hold several.
    */
-  #images: Promise<unknown> = Promise.resolve();
-  #oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#images.then(work);
-    this.#images = run.catch(() => undefined);
-    return run;
-  }
+  readonly #oneAtATime = serially();
+
+  /**
+   * The media directory's bookkeeping, one step at a time: a sweep or release
+   * (list files, read which rows name them, remove the rest) never interleaves
+   * with an upload marking its file in flight and writing it, nor with its
+   * mark being lifted after its row is committed. So a file a sweep finds
+   * unnamed by any row is either in flight for the whole sweep or not written
+   * yet; it is never removed under a row that commits meanwhile.
+   */
+  readonly #files = serially();
 
   /** Creates the directory and removes what a crash left behind. */
   async start(): Promise<void> {
@@ -252,7 +267,11 @@ export class MediaService {
    * younger than `graceMs` is kept: another process may be about to commit
    * its row.
    */
-  async sweep(graceMs = 60_000): Promise<number> {
+  sweep(graceMs = 60_000): Promise<number> {
+    return this.#files(() => this.#sweep(graceMs));
+  }
+
+  async #sweep(graceMs: number): Promise<number> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -298,25 +317,37 @@ export class MediaService {
 
   /** Writes the file, then commits its row; the file is held from the sweep until the row is in. */
   async #store(name: string, data: Buffer, commit: () => Promise<MediaRow>): Promise<MediaRow> {
-    this.#inFlight.set(name, (this.#inFlight.get(name) ?? 0) + 1);
-    try {
-      await this.#write(name, data);
-      return await commit();
-    } finally {
+    const release = () => {
       const n = (this.#inFlight.get(name) ?? 1) - 1;
       if (n > 0) this.#inFlight.set(name, n);
       else this.#inFlight.delete(name);
+    };
+    await this.#files(async () => {
+      this.#inFlight.set(name, (this.#inFlight.get(name) ?? 0) + 1);
+      try {
+        await this.#write(name, data);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    });
+    try {
+      return await commit();
+    } finally {
+      await this.#files(async () => release());
     }
   }
 
   /** Removes these files where no row names them any more (after their rows are gone). */
-  async release(names: (string | null | undefined)[]): Promise<void> {
+  release(names: (string | null | undefined)[]): Promise<void> {
     const candidates = [...new Set(names.filter((n): n is string => typeof n === "string" && storedFileName.test(n)))];
-    const used = await fileNamesInUse(this.#db, candidates);
-    for (const name of candidates) {
-      if (used.has(name) || this.#inFlight.has(name)) continue;
-      await rm(join(this.dir, name), { force: true }).catch((error) => this.#logger.warn(`media: could not remove ${name}`, error));
-    }
+    return this.#files(async () => {
+      const used = await fileNamesInUse(this.#db, candidates);
+      for (const name of candidates) {
+        if (used.has(name) || this.#inFlight.has(name)) continue;
+        await rm(join(this.dir, name), { force: true }).catch((error) => this.#logger.warn(`media: could not remove ${name}`, error));
+      }
+    });
   }
 
   /** Who may see a stored file: everyone, staff only (a draft's attachment), or nobody (no row names it). */

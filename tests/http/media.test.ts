@@ -5,9 +5,11 @@
 import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 import request from "supertest";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { addEditor, addProject, csrfFrom, signIn, signInAdmin, type Agent } from "./pages-support.ts";
@@ -205,6 +207,38 @@ describe.each(drivers)("project media (%s)", (driver) => {
     // Only files some row still names are left.
     const left = readdirSync(mediaDir);
     expect(left.every((name) => !name.startsWith(".tmp-"))).toBe(true);
+  });
+
+  // PostgreSQL only: a second connection holds the upload's row back while the sweep runs.
+  it.runIf(driver === "postgres")("a sweep never removes the file of an upload whose row is being committed (it reuses a crash's orphan of the same bytes)", async () => {
+    const picture = await photo(700, 500);
+    const earlier = await addProject(inst, { title: "Krasj før raden" });
+    await upload(earlier.id, picture, "a.jpg", "Bilde").expect(303);
+    const [orphan] = await listProjectMedia(inst.ctx.db, earlier.id);
+    const project = await addProject(inst, { title: "Samme bilde på nytt", published: true });
+    const db = new pg.Client({ connectionString: inst.ctx.config.databaseUrl });
+    await db.connect();
+    try {
+      // A crash after the file was written, before its row was committed: the file stays, no row names it.
+      await db.query("DELETE FROM media WHERE id = $1", [orphan.id]);
+      // Many other orphans, so the sweep is still removing files when the upload's row commits.
+      for (let n = 0; n < 3000; n++) writeFileSync(join(mediaDir, `${randomBytes(20).toString("hex")}.jpg`), "x");
+      await db.query("BEGIN");
+      await db.query("LOCK TABLE media IN SHARE MODE");
+      const uploading = upload(project.id, picture, "b.jpg", "Samme bilde").then((res) => res);
+      await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_locks WHERE NOT granted")).rowCount).toBeGreaterThan(0), { timeout: 20_000, interval: 20 });
+      const before = readdirSync(mediaDir).length;
+      const sweeping = inst.ctx.media.sweep(0);
+      await vi.waitFor(() => expect(readdirSync(mediaDir).length).toBeLessThan(before), { timeout: 20_000, interval: 5 });
+      await db.query("COMMIT");
+      expect((await uploading).status).toBe(303);
+      await sweeping;
+    } finally {
+      await db.end();
+    }
+    const [stored] = await listProjectMedia(inst.ctx.db, project.id);
+    expect(stored.fileName).toBe(orphan.fileName);
+    await request(inst.url).get(`/media/${stored.fileName}`).expect(200);
   });
 
   it("at most 20 attachments a project (409), and at most 60 uploads in ten minutes an account (429 with Retry-After)", async () => {
