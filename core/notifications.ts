@@ -38,7 +38,7 @@ export function serviceAreaLabel(slug: string): string {
 export const reasons = {
   newInArea: (area: string, municipality: string) => `Nytt prosjekt innen ${area} fra ${municipality}.`,
   newFromMunicipality: (municipality: string) => `${municipality} har publisert et nytt prosjekt.`,
-  newForSearch: (label: string) => `Nytt prosjekt som passer søket ditt «${label}».`,
+  newForSearch: (label: string) => `Nytt prosjekt som passer søket ditt: ${label}.`,
   phase: (from: string, to: string) => `Fasen er endret fra ${labelOf(phases, from)} til ${labelOf(phases, to)}.`,
   n3: (from: string | null, to: string | null) =>
     `N3-trinnet er endret${from ? ` fra ${labelOf(n3Stages, from)}` : ""} til ${to ? labelOf(n3Stages, to) : "ikke satt"}.`,

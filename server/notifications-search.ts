@@ -19,6 +19,8 @@ import { labelOf, taxonomies } from "../core/taxonomies.ts";
 
 /** Query strings from the search page: `?q=…&phase=drift&phase=test`, with or without the path in front. */
 function queryObject(input: string): Record<string, string | string[]> {
+  // Words typed as they are, not an address: the words are the search.
+  if (!input.includes("=")) return { q: input.trim() };
   const query = input.includes("?") ? input.slice(input.indexOf("?") + 1) : input;
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(query.split("#")[0])) {

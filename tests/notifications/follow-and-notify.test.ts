@@ -111,15 +111,18 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
 
   it("matches a saved search with its words and filters through the index, and only projects that meet all of it", async () => {
     await follow({ kind: "search", target: "/sok?q=velferdsteknologi&serviceArea=helse-omsorg&scope=all" }).expect(303);
+    // Words typed as they are make a search of their own (here: every area).
+    await follow({ kind: "search", target: "trygghetsalarm" }).expect(303);
     const hvaler = await peerMunicipality(inst, "hvaler", "Hvaler kommune", "3110");
     await receiveRemote(inst, hvaler, "medisin", { title: "Velferdsteknologi i hjemmetjenesten", serviceAreas: ["helse-omsorg"] });
     await receiveRemote(inst, hvaler, "skole", { title: "Velferdsteknologi i skolen", serviceAreas: ["oppvekst-utdanning"] });
     await receiveRemote(inst, hvaler, "annet", { title: "Trygghetsalarm", serviceAreas: ["helse-omsorg"] });
     await inst.ctx.events.settled();
     const rows = rowsOf<{ title: string; reason: string }>(await inst.ctx.db.execute(sql`
-      select n.title, n.reason from notifications n join subscriptions s on s.id = n.subscription_id where s.kind = 'search'`));
-    expect(rows.map((r) => r.title)).toEqual(["Velferdsteknologi i hjemmetjenesten"]);
+      select n.title, n.reason from notifications n join subscriptions s on s.id = n.subscription_id where s.kind = 'search' order by n.id`));
+    expect(rows.map((r) => r.title)).toEqual(["Velferdsteknologi i hjemmetjenesten", "Trygghetsalarm"]);
     expect(rows[0].reason).toContain("velferdsteknologi");
+    expect(rows[1].reason).toBe("Nytt prosjekt som passer søket ditt: «trygghetsalarm».");
   });
 
   it("answers 404 naming the field for something that does not exist or is not public, and stores nothing", async () => {
