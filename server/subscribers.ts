@@ -79,7 +79,7 @@ const table: readonly Row[] = [
   {
     // An idea that became a project is put to use when the project reaches Drift or N3 "nyttiggjort" (services/ideas.ts).
     name: "ideas",
-    events: ["project.published", "project.updated"],
+    events: ["project.published", "project.updated", "remote.project.upserted"],
     handler: (p) => (p.pages ? new IdeaService(p.pages.db, p.pages.events, p.pages.projects, { origin: p.pages.config.origin, secret: p.pages.secret }).projectHandler() : undefined),
   },
   {

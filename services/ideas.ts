@@ -247,7 +247,8 @@ export class IdeaService {
   projectHandler(): EventHandler {
     return {
       handle: async (event) => {
-        if (event.name !== "project.updated" && event.name !== "project.published") return;
+        // Our own projects, and another municipality's project an idea here became (linked by its address).
+        if (event.name !== "project.updated" && event.name !== "project.published" && event.name !== "remote.project.upserted") return;
         const project = event.payload.project;
         if (project.phase !== "drift" && project.n3Stage !== "nyttiggjort") return;
         const linked = (await ideasOfProject(this.#db, project.id)).filter((i) => i.state === "blitt_prosjekt");

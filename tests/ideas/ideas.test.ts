@@ -7,6 +7,9 @@ import { startSmtp, type TestSmtp } from "../mail/smtp-server.ts";
 import { getIdea, stateHistory } from "../../db/ideas.ts";
 import { getProject } from "../../db/projects.ts";
 import { rowsOf } from "../../db/client.ts";
+import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
+import { upsertRemoteProject } from "../../db/remote-projects.ts";
+import { emptyContent } from "../../core/project.ts";
 import { anIdea, countIdeas, ideaIdFrom, until, visitor } from "./support.ts";
 
 describe.each(drivers)("ideas on %s", (driver) => {
@@ -164,5 +167,21 @@ describe.each(drivers)("ideas on %s", (driver) => {
     );
     const editorId = rowsOf<{ id: string }>(await inst.ctx.db.execute(sql`select id from accounts where email = 'redaktor@fredrikstad.test'`))[0].id;
     expect(event.payload).toMatchObject({ ideaId: id, state: "under_vurdering", submitterAccountId: editorId });
+  });
+
+  it("an idea that became another municipality's project is put to use when that project reaches Drift", async () => {
+    const peer = await upsertRemoteMunicipality(inst.ctx.db, { actorUrl: "https://sarpsborg.example/kommune/sarpsborg", handle: "sarpsborg", domain: "sarpsborg.example", name: "Sarpsborg kommune" });
+    const copy = (phase: "test" | "drift", at: Date) => upsertRemoteProject(inst.ctx.db, peer, {
+      url: "https://sarpsborg.example/prosjekter/trygge-skoleveier", slug: "trygge-skoleveier",
+      content: { ...emptyContent({ title: "Trygge skoleveier", summary: "Gangfelt med lys.", phase }) }, descriptionHtml: "", imitationOf: null, publishedAt: at, updatedAt: at,
+    });
+    await copy("test", new Date(Date.now() - 60_000));
+    const form = await editor.agent.get("/ideer/ny").expect(200);
+    const id = ideaIdFrom((await editor.agent.post("/ideer/ny").type("form").send({ _csrf: csrfFrom(form.text), ...anIdea, title: "Lys i gangfeltene ved skolen" }).expect(303)).headers.location);
+    await answer(id, { state: "blitt_prosjekt", reason: "Sarpsborg gjør dette alt; vi er med.", projectUrl: "https://sarpsborg.example/prosjekter/trygge-skoleveier" });
+    expect((await getIdea(inst.ctx.db, id))!.state).toBe("blitt_prosjekt");
+    const inDrift = (await copy("drift", new Date()))!;
+    await inst.ctx.events.emit("remote.project.upserted", { project: inDrift });
+    await until(async () => (await getIdea(inst.ctx.db, id))?.state === "tatt_i_bruk", "the idea to be put to use");
   });
 });
