@@ -61,6 +61,16 @@ describe.each(drivers)("staff project pages on %s", (driver) => {
       "contacts.0.email", "lessons", "lessonsFailed", "risk", "cost", "seekingPartners", "startDate", "endDate"]) {
       expect(form.text, name).toContain(`name="${name}"`);
     }
+    // What is required is said once and as the service enforces it: title, summary and phase; nothing marked "(valgfritt)".
+    expect([...form.text.matchAll(/<label for="(f-[a-zA-Z]+)">[^<]+ <span class="marker">\(må fylles ut\)<\/span>/g)].map((m) => m[1]))
+      .toEqual(["f-title", "f-summary", "f-phase"]);
+    expect(form.text).not.toContain('class="optional"');
+    expect(form.text).toContain("Bare feltene merket «må fylles ut» trengs for å lagre.");
+    // A contents list jumps to each part of the form.
+    for (const id of ["grunnleggende", "floke-behov", "klassifisering", "gevinster", "samarbeid", "kontakter", "laering", "periode"]) {
+      expect(form.text, id).toContain(`<a href="#${id}">`);
+      expect(form.text, id).toContain(`<section class="form-section" id="${id}"`);
+    }
     const res = await editor.agent.post("/admin/prosjekter/ny").type("form").send({ ...fullForm, _csrf: csrfFrom(form.text) }).expect(303);
     expect(res.headers.location).toMatch(/^\/admin\/prosjekter\/[a-z0-9]+\/rediger\?melding=opprettet$/);
 
