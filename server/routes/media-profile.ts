@@ -20,7 +20,7 @@ import { adminProfilePage, type AdminFediverseView, type AdminPictureView } from
 import { t } from "../../web/texts.ts";
 import { mt } from "../../web/media-texts.ts";
 import { profileValuesFromMunicipality } from "../forms/profile-form.ts";
-import { checkCsrf, mediaPath, readMultipart, uploadRateLimit, type Multipart } from "./media.ts";
+import { checkCsrf, mediaPath, readUpload, uploadRateLimit, type Multipart } from "./media.ts";
 import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
 
 declare module "express-serve-static-core" {
@@ -106,13 +106,11 @@ export function mediaProfileRoutes(ctx: AppContext): Router {
     const municipality = await requireLocalMunicipality(ctx);
     let parsed: Multipart;
     try {
-      parsed = await readMultipart(req, mediaLimits.imageBytes);
+      parsed = await readUpload(ctx, req, res, mediaLimits.imageBytes);
     } catch (error) {
       if (!(error instanceof MediaError)) throw error;
-      res.setHeader("Connection", "close");
       return refused(req, res, error.status, { errors: { icon: error.message } });
     }
-    await checkCsrf(ctx, req, res, parsed.fields);
     const slot = parsed.fields.slot as ProfileSlot;
     if (!profileSlots.includes(slot)) throw new HttpError(400, t.errors.badRequest, [{ field: "slot", message: "må være icon eller header" }]);
     const alt = parsed.fields[`${slot}Alt`] ?? "";

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import pg from "pg";
 import request from "supertest";
 import sharp from "sharp";
@@ -185,6 +186,37 @@ describe.each(drivers)("project media (%s)", (driver) => {
     expect(logo.status).toBe(403);
     expect(await inst.ctx.media.profilePicture("icon")).toBeUndefined();
   });
+
+  it("an upload whose CSRF token is wrong is refused before its file is read (a huge body is not awaited)", async () => {
+    const project = await addProject(inst, { title: "Stor forfalsket opplasting" });
+    const edit = await agent.get(`/admin/prosjekter/${project.id}/rediger`).expect(200);
+    const cookie = String((edit as unknown as { req: http.ClientRequest }).req.getHeader("cookie"));
+    const boundary = "----kominn-test";
+    const announced = 15 * 1024 * 1024;
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${inst.url}/admin/prosjekter/${project.id}/vedlegg`, {
+        method: "POST",
+        headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(announced) },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        const done = () => {
+          resolve({ status: res.statusCode ?? 0, text });
+          req.destroy();
+        };
+        res.on("end", done);
+        res.on("error", done);
+      });
+      req.on("error", (error) => (req.destroyed ? undefined : reject(error)));
+      // The token field and the start of the file, then nothing more: the other 15 MB never come.
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nforfalsket\r\n`);
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+      req.write(Buffer.alloc(64 * 1024, 0x20));
+    });
+    expect(answer.status).toBe(403);
+    expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
+  }, 30_000);
 
   it("removing an attachment, and deleting its project, removes the files", async () => {
     const project = await addProject(inst, { title: "Skal slettes" });
