@@ -18,9 +18,10 @@ export function csrfFrom(html: string): string {
 export async function signIn(inst: TestInstance, email: string, password: string): Promise<{ agent: Agent; csrf: string }> {
   const agent = request.agent(inst.url);
   const login = await agent.get("/logg-inn").expect(200);
-  await agent.post("/logg-inn").type("form").send({ _csrf: csrfFrom(login.text), email, password }).expect(303);
-  const mine = await agent.get("/admin/prosjekter").expect(200);
-  return { agent, csrf: csrfFrom(mine.text) };
+  const signedIn = await agent.post("/logg-inn").type("form").send({ _csrf: csrfFrom(login.text), email, password }).expect(303);
+  // Where sign-in lands: "Mine prosjekter" on a municipality, the federation page on KS.
+  const landing = await agent.get(signedIn.headers.location ?? "/admin/prosjekter").redirects(2).expect(200);
+  return { agent, csrf: csrfFrom(landing.text) };
 }
 
 export function signInAdmin(inst: TestInstance) {
