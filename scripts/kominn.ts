@@ -21,6 +21,7 @@ interface Command {
 const { buildContext } = await import("../server/instance.ts");
 const { setupSchema } = await import("../core/municipality.ts");
 const { fieldIssues } = await import("../server/http/errors.ts");
+const { bokmalErrors } = await import("../server/forms/issues.ts");
 const { AlreadySetUpError } = await import("../services/setup.ts");
 const { ValidationError } = await import("../services/projects.ts");
 const accounts = await import("../db/accounts.ts");
@@ -63,7 +64,7 @@ const commands: Record<string, Command> = {
         adminEmail: str(v["admin-email"]),
         adminPassword: str(v["admin-password"]),
         adminName: str(v["admin-name"]),
-      });
+      }, { error: bokmalErrors });
       if (!parsed.success) {
         const flag: Record<string, string> = { adminEmail: "--admin-email", adminPassword: "--admin-password", adminName: "--admin-name" };
         const lines = fieldIssues(parsed.error).map((i) => `  ${flag[i.field] ?? `--${i.field}`}: ${i.message}`);
@@ -122,7 +123,7 @@ const commands: Record<string, Command> = {
     options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
     async run(v) {
       if (str(v._action) !== "restore") throw new UsageError(`Bruk: npm run kominn -- ${this.usage}`);
-      const parsed = staff.restoreAdminSchema.safeParse({ email: str(v.email), password: str(v.password), name: str(v.name) });
+      const parsed = staff.restoreAdminSchema.safeParse({ email: str(v.email), password: str(v.password), name: str(v.name) }, { error: bokmalErrors });
       if (!parsed.success) {
         const lines = fieldIssues(parsed.error).map((i) => `  --${i.field}: ${i.message}`);
         throw new UsageError(`Ugyldige verdier:\n${lines.join("\n")}`);
