@@ -174,6 +174,11 @@ async function processImage(
   }
 }
 
+/** The row of a stored picture, whoever owns it. */
+function pictureRow(fileName: string, image: Processed, alt: string) {
+  return { kind: "image" as const, fileName, mediaType: image.mediaType, width: image.width, height: image.height, byteSize: image.data.length, name: alt };
+}
+
 function checkPdf(field: string, file: Uploaded): void {
   if (file.data.length === 0) throw new MediaError(field, "velg en fil", 400);
   if (file.truncated || file.data.length > mediaLimits.documentBytes) {
@@ -381,16 +386,7 @@ export class MediaService {
     const name = hashedName(image.data, image.ext);
     return this.#store(name, image.data, () =>
       this.#events.transaction(async (tx) => {
-        const row = await insertMedia(tx, {
-          projectId: project.id,
-          kind: "image",
-          fileName: name,
-          mediaType: image.mediaType,
-          width: image.width,
-          height: image.height,
-          byteSize: image.data.length,
-          name: alt,
-        });
+        const row = await insertMedia(tx, { projectId: project.id, ...pictureRow(name, image, alt) });
         await this.#changed(tx, project, actor);
         return row;
       }),
@@ -464,16 +460,7 @@ export class MediaService {
     const row = await this.#store(name, image.data, () =>
       this.#events.transaction(async (tx) => {
         previous = await clearProfileMedia(tx, slot);
-        const inserted = await insertMedia(tx, {
-          slot,
-          kind: "image",
-          fileName: name,
-          mediaType: image.mediaType,
-          width: image.width,
-          height: image.height,
-          byteSize: image.data.length,
-          name: alt,
-        });
+        const inserted = await insertMedia(tx, { slot, ...pictureRow(name, image, alt) });
         await this.#events.append(tx, "profile.updated", { municipalityId });
         return inserted;
       }),
