@@ -18,6 +18,7 @@ export const mt = {
   urlHint: "Må begynne med https://, for eksempel en video på YouTube, Vimeo eller kommunens nettsted.",
   title: "Tittel på lenken",
   addLink: "Legg til lenke",
+  uploadInProgress: "En annen opplasting fra deg pågår fortsatt. Vent til den er ferdig, og prøv igjen.",
   remove: "Slett",
   removeLabel: (name: string) => `Slett «${name}»`,
   kinds: { image: "Bilde", document: "PDF-dokument", link: "Videolenke" } as Record<string, string>,

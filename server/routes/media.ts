@@ -118,12 +118,27 @@ export function readMultipart(req: Request, maxFileBytes: number, beforeFile?: (
  */
 const uploadLimit = new RateLimiter({ max: 60, windowMs: 10 * 60_000 });
 
-/** Counts one upload by the signed-in account, or refuses it. */
+/** Accounts with an upload being received: its body is held in memory (up to 20 MB), so one at a time. */
+const receiving = new Set<string>();
+
+/**
+ * Counts one upload by the signed-in account, or refuses it: past the rate
+ * limit, or while another upload of the account is still arriving (429; the
+ * connection closes, so the refused body is not read).
+ */
 export const uploadRateLimit: RequestHandler = (_req, res, next) => {
-  const wait = takeAll([[uploadLimit, res.locals.account?.id ?? "?"]]);
-  if (wait === 0) return next();
-  res.setHeader("Retry-After", String(wait));
-  next(new HttpError(429, t.errors.rateLimited));
+  const account = res.locals.account?.id ?? "?";
+  const refuse = (wait: number, message: string) => {
+    res.setHeader("Retry-After", String(wait));
+    res.setHeader("Connection", "close");
+    next(new HttpError(429, message));
+  };
+  if (receiving.has(account)) return refuse(10, mt.uploadInProgress);
+  const wait = takeAll([[uploadLimit, account]]);
+  if (wait > 0) return refuse(wait, t.errors.rateLimited);
+  receiving.add(account);
+  res.on("close", () => receiving.delete(account));
+  next();
 };
 
 /** The app-wide CSRF check on fields parsed here: its refusal, or undefined when the token is the session's. */

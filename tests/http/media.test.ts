@@ -218,6 +218,33 @@ describe.each(drivers)("project media (%s)", (driver) => {
     expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
   }, 30_000);
 
+  it("one upload at a time an account: a second while the first is still arriving is refused (429), and allowed once it ends", async () => {
+    const project = await addProject(inst, { title: "Samtidige opplastinger" });
+    const edit = await agent.get(`/admin/prosjekter/${project.id}/rediger`).expect(200);
+    const cookie = String((edit as unknown as { req: http.ClientRequest }).req.getHeader("cookie"));
+    const boundary = "----kominn-test";
+    // A slow upload of 15 MB: its token and the start of its file, then it waits.
+    const slow = http.request(`${inst.url}/admin/prosjekter/${project.id}/vedlegg`, {
+      method: "POST",
+      headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(15 * 1024 * 1024) },
+    });
+    slow.on("error", () => undefined);
+    slow.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`);
+    slow.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    slow.write(Buffer.alloc(64 * 1024, 0x20));
+    try {
+      await vi.waitFor(async () => {
+        const second = await upload(project.id, await photo(300, 200), "b.jpg", "Et annet bilde");
+        expect(second.status).toBe(429);
+        expect(second.text).toContain("En annen opplasting fra deg pågår");
+      }, { timeout: 10_000, interval: 100 });
+    } finally {
+      slow.destroy();
+    }
+    await vi.waitFor(async () => expect((await upload(project.id, await photo(300, 200), "c.jpg", "Et tredje bilde")).status).toBe(303), { timeout: 10_000, interval: 100 });
+    expect((await listProjectMedia(inst.ctx.db, project.id)).map((m) => m.name)).toEqual(["Et tredje bilde"]);
+  }, 30_000);
+
   it("removing an attachment, and deleting its project, removes the files", async () => {
     const project = await addProject(inst, { title: "Skal slettes" });
     await upload(project.id, await photo(800, 600), "a.jpg", "Første bilde").expect(303);
