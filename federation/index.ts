@@ -15,6 +15,7 @@ import { Following } from "./following.ts";
 import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
+import { httpSignatureSeen } from "./inbox/sender.ts";
 import { kvStoreOf, publicKeyPrefix, type DrizzleKvStore } from "./kv.ts";
 import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
@@ -126,6 +127,8 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     },
     onOutboxError: observe.onOutboxError,
     signatureTimeWindow,
+    // Fedify's report of the key whose HTTP signature it verified, so the inbox's sender check does not verify it again (inbox/sender.ts).
+    tracerProvider: httpSignatureSeen,
     kvPrefixes: { publicKey: [...publicKeyPrefix] },
   });
   federation.setOutboxPermanentFailureHandler(observe.onPermanentFailure);

@@ -1,4 +1,4 @@
-import { verifyRequest, type InboxContext, type KeyCache, type KvKey } from "@fedify/fedify";
+import { verifyRequest, type FederationOptions, type InboxContext, type KeyCache, type KvKey } from "@fedify/fedify";
 import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Undo, Update } from "@fedify/vocab";
 import type { Db } from "../../db/client.ts";
@@ -6,7 +6,7 @@ import type { FederationDeps } from "../deps.ts";
 import { signatureTimeWindow } from "../keys.ts";
 import { kvStoreOf, publicKeyPrefix } from "../kv.ts";
 import { lookupByUrl } from "../loaders.ts";
-import { inboundRequest } from "./inbound-request.ts";
+import { inboundRequest, type InboundRequest } from "./inbound-request.ts";
 
 // Who sent an activity, checked once for every handler (guards.ts).
 //
@@ -33,18 +33,75 @@ export async function senderRefusal(ctx: InboxContext<FederationDeps>, activity:
   }
   const request = inboundRequest();
   if (!request) return "no signed request to check";
-  const key = await verifyRequest(new Request(request.url, { method: "POST", headers: request.headers, body: request.body }), {
-    documentLoader: ctx.documentLoader,
-    contextLoader: ctx.contextLoader,
-    timeWindow: signatureTimeWindow,
-    keyCache: keyCache(ctx),
-  });
+  const key = await signingKey(ctx, request);
   if (!key?.id) return "the request carries no valid HTTP signature";
   if (key.id.origin !== host) return `signed with ${key.id.href}, a key on another host`;
   if (key.ownerId && key.ownerId.href !== actorId.href) return `signed with ${key.id.href}, a key of ${key.ownerId.href}`;
   if (!(await actorListsKey(ctx, actorId, key.id))) return `${actorId.href} does not list the key ${key.id.href}`;
   return null;
 }
+
+/**
+ * The key that signed the request. Fedify has verified the HTTP signature of
+ * this very request before any handler runs, unless the activity carried a
+ * Linked Data signature or an integrity proof instead; the key it verified
+ * (noted from its own report, `httpSignatureSeen`) is read from the key
+ * cache. Otherwise the signature is verified here.
+ */
+async function signingKey(ctx: InboxContext<FederationDeps>, request: InboundRequest): Promise<CryptographicKey | null> {
+  const cache = keyCache(ctx);
+  const seen = verifiedKeyIds.get(request);
+  const known = seen ? await cache.get(new URL(seen)) : undefined;
+  if (known instanceof CryptographicKey) return known;
+  return verifyRequest(new Request(request.url, { method: "POST", headers: request.headers, body: request.body }), {
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    timeWindow: signatureTimeWindow,
+    keyCache: cache,
+  });
+}
+
+/** The key whose HTTP signature Fedify verified, per inbound request. */
+const verifiedKeyIds = new WeakMap<InboundRequest, string>();
+
+type TracerProvider = NonNullable<FederationOptions<unknown>["tracerProvider"]>;
+type Attributes = Record<string, unknown> | undefined;
+
+/**
+ * Fedify's telemetry (`tracerProvider` in index.ts), used for one thing: when
+ * it reports an activity received with a verified HTTP signature, the key id
+ * is noted for the inbound request being handled, so the sender check does
+ * not verify the same signature again. Spans record nothing else (KOMINN
+ * exports no traces). Should Fedify stop reporting it, the check verifies the
+ * signature itself, as before.
+ */
+export const httpSignatureSeen: TracerProvider = (() => {
+  const spanContext = { traceId: "00000000000000000000000000000000", spanId: "0000000000000000", traceFlags: 0 };
+  const span = {
+    spanContext: () => spanContext,
+    setAttribute: () => span,
+    setAttributes: () => span,
+    addEvent: (name: string, attributes?: Attributes) => {
+      if (name !== "activitypub.activity.received" || attributes?.["http_signatures.verified"] !== true) return span;
+      const keyId = attributes["http_signatures.key_id"];
+      const request = inboundRequest();
+      if (request && typeof keyId === "string" && keyId) verifiedKeyIds.set(request, keyId);
+      return span;
+    },
+    addLink: () => span,
+    addLinks: () => span,
+    setStatus: () => span,
+    updateName: () => span,
+    end: () => {},
+    isRecording: () => false,
+    recordException: () => {},
+  };
+  const tracer = {
+    startSpan: () => span,
+    startActiveSpan: (...args: unknown[]) => (args.at(-1) as (s: typeof span) => unknown)(span),
+  };
+  return { getTracer: () => tracer } as unknown as TracerProvider;
+})();
 
 type Memo<T> = Map<string, { value: T; until: number }>;
 const memoMax = 2_000;
