@@ -159,19 +159,31 @@ export async function listNotifications(db: Db, accountId: string, options: { li
     .limit(options.limit);
 }
 
+/** Unread: after the person's "all read" mark, and not read one by one. */
 export async function countUnread(db: Db, accountId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.accountId, accountId), isNull(notifications.readAt)));
-  return row.n;
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`
+    select count(*)::int as n from notifications n
+    where n.account_id = ${accountId} and n.read_at is null
+      and n.id > coalesce((select p.read_through from notification_prefs p where p.account_id = ${accountId}), 0)`));
+  return Number(row.n);
 }
 
-/** Marks one (or, without `id`, every) notification of the account as read. */
-export async function markRead(db: Db, accountId: string, id?: number): Promise<number> {
-  const rows = await db
-    .update(notifications)
-    .set({ readAt: new Date() })
-    .where(and(eq(notifications.accountId, accountId), isNull(notifications.readAt), id === undefined ? undefined : eq(notifications.id, id)))
-    .returning({ id: notifications.id });
-  return rows.length;
+/** Where the person's "all read" mark stands. */
+export async function readThrough(db: Db, accountId: string): Promise<number> {
+  const [row] = await db.select({ n: notificationPrefs.readThrough }).from(notificationPrefs).where(eq(notificationPrefs.accountId, accountId));
+  return Number(row?.n ?? 0);
+}
+
+/** Marks one notification read, or (without `id`) all of them: one row moves, whatever their number. */
+export async function markRead(db: Db, accountId: string, id?: number): Promise<void> {
+  if (id !== undefined) {
+    await db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id), isNull(notifications.readAt)));
+    return;
+  }
+  await db.execute(sql`
+    insert into notification_prefs (account_id, read_through)
+    values (${accountId}, (select coalesce(max(id), 0) from notifications where account_id = ${accountId}))
+    on conflict (account_id) do update set read_through = greatest(notification_prefs.read_through, excluded.read_through)`);
 }
 
 // ---- digests
@@ -184,6 +196,8 @@ export interface MailCandidate {
   digestHour: number;
   digestWeekday: number;
   unsubscribeGeneration: number;
+  /** Every notification up to this id has been mailed. */
+  mailedThrough: number;
   /** When the last mail of notifications went to this person. */
   lastMailAt: Date | null;
 }
@@ -192,18 +206,19 @@ export interface MailCandidate {
 export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
   const rows = rowsOf<{
     account_id: string; email: string; name: string; delivery: MailCandidate["delivery"]; digest_hour: number; digest_weekday: number;
-    unsubscribe_generation: number; last_mail_at: string | Date | null;
+    unsubscribe_generation: number; mailed_through: string | number; last_mail_at: string | Date | null;
   }>(
     await db.execute(sql`
       select a.id as account_id, a.email, a.name,
              coalesce(p.delivery, 'daily') as delivery, coalesce(p.digest_hour, 7) as digest_hour,
              coalesce(p.digest_weekday, 1) as digest_weekday, coalesce(p.unsubscribe_generation, 0) as unsubscribe_generation,
+             coalesce(p.mailed_through, 0) as mailed_through,
              (select max(d.created_at) from notification_digests d where d.account_id = a.id) as last_mail_at
       from accounts a
       left join notification_prefs p on p.account_id = a.id
       where a.disabled_at is null
         and coalesce(p.delivery, 'daily') <> 'none'
-        and exists (select 1 from notifications n where n.account_id = a.id and n.mailed_at is null)`),
+        and exists (select 1 from notifications n where n.account_id = a.id and n.id > coalesce(p.mailed_through, 0))`),
   );
   return rows.map((r) => ({
     accountId: r.account_id,
@@ -213,6 +228,7 @@ export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
     digestHour: Number(r.digest_hour),
     digestWeekday: Number(r.digest_weekday),
     unsubscribeGeneration: Number(r.unsubscribe_generation),
+    mailedThrough: Number(r.mailed_through),
     lastMailAt: r.last_mail_at === null ? null : new Date(r.last_mail_at),
   }));
 }
@@ -228,29 +244,28 @@ export async function claimDigest(db: Db, accountId: string, period: string, ite
 
 /** The notifications not yet mailed to an account, oldest first (up to `limit`). */
 export async function unmailedNotifications(db: Db, accountId: string, limit: number): Promise<NotificationRow[]> {
+  const through = await db.select({ n: notificationPrefs.mailedThrough }).from(notificationPrefs).where(eq(notificationPrefs.accountId, accountId));
   return db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.accountId, accountId), isNull(notifications.mailedAt)))
+    .where(and(eq(notifications.accountId, accountId), sql`${notifications.id} > ${Number(through[0]?.n ?? 0)}`))
     .orderBy(asc(notifications.id))
     .limit(limit);
 }
 
-/** Marks the account's notifications up to `upTo` as mailed. */
+/** Every notification of the account up to `upTo` has been mailed. */
 export async function markMailed(db: Db, accountId: string, upTo: number): Promise<void> {
-  await db
-    .update(notifications)
-    .set({ mailedAt: new Date() })
-    .where(and(eq(notifications.accountId, accountId), isNull(notifications.mailedAt), sql`${notifications.id} <= ${upTo}`));
+  await db.execute(sql`
+    insert into notification_prefs (account_id, mailed_through) values (${accountId}, ${upTo})
+    on conflict (account_id) do update set mailed_through = greatest(notification_prefs.mailed_through, excluded.mailed_through)`);
 }
 
-/** Notifications of people who take no e-mail never wait for one. */
+/** Notifications of people who take no e-mail never wait for one: turning e-mail on later does not mail the past. */
 export async function markMailedWithoutMail(db: Db): Promise<void> {
   await db.execute(sql`
-    update notifications n set mailed_at = now()
-    where n.mailed_at is null
-      and (exists (select 1 from notification_prefs p where p.account_id = n.account_id and p.delivery = 'none')
-           or exists (select 1 from accounts a where a.id = n.account_id and a.disabled_at is not null))`);
+    update notification_prefs p
+    set mailed_through = (select coalesce(max(n.id), 0) from notifications n where n.account_id = p.account_id)
+    where p.delivery = 'none'`);
 }
 
 // ---- what the subscriber last saw of each project

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./schema.ts";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -67,6 +67,10 @@ export const notificationPrefs = pgTable(
     digestWeekday: integer("digest_weekday").notNull().default(1),
     /** Bumped by every unsubscribe: a link signed for an older generation no longer works (no replay). */
     unsubscribeGeneration: integer("unsubscribe_generation").notNull().default(0),
+    /** Every notification up to this id has gone into an e-mail (or waits for none): one row written per mail, not one per item. */
+    mailedThrough: bigint("mailed_through", { mode: "number" }).notNull().default(0),
+    /** "Merk alle som lest": every notification up to this id is read (single ones have `read_at`). */
+    readThrough: bigint("read_through", { mode: "number" }).notNull().default(0),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [
@@ -92,14 +96,11 @@ export const notifications = pgTable(
     /** The journal event and kind it came from (the subscriber writes each once: db/journal.ts). */
     dedupeKey: text("dedupe_key").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
+    /** Read one by one; "all read" is the person's `read_through`. */
     readAt: at("read_at"),
-    /** Set when it went into an e-mail (or the person takes no e-mail): never mailed twice. */
-    mailedAt: at("mailed_at"),
   },
   (t) => [
     index("notifications_account_idx").on(t.accountId, t.id.desc()),
-    index("notifications_unread_idx").on(t.accountId).where(sql`${t.readAt} is null`),
-    index("notifications_unmailed_idx").on(t.accountId).where(sql`${t.mailedAt} is null`),
   ],
 );
 

@@ -20,6 +20,7 @@ import {
   insertNotifications,
   listNotifications,
   markRead,
+  readThrough,
   savePrefs,
   saveProjectState,
   subscriptionsUnder,
@@ -212,15 +213,20 @@ export class NotificationService {
 
   // ---- the portal
 
-  list(accountId: string, options: { limit?: number; before?: number } = {}): Promise<NotificationRow[]> {
-    return listNotifications(this.#db, accountId, { limit: options.limit ?? 50, before: options.before });
+  /** Newest first, each with whether it is unread (neither read on its own nor before the person's "all read"). */
+  async list(accountId: string, options: { limit?: number; before?: number } = {}): Promise<(NotificationRow & { unread: boolean })[]> {
+    const [rows, through] = await Promise.all([
+      listNotifications(this.#db, accountId, { limit: options.limit ?? 50, before: options.before }),
+      readThrough(this.#db, accountId),
+    ]);
+    return rows.map((r) => ({ ...r, unread: r.readAt === null && r.id > through }));
   }
 
   unreadCount(accountId: string): Promise<number> {
     return countUnread(this.#db, accountId);
   }
 
-  markRead(accountId: string, id?: number): Promise<number> {
+  markRead(accountId: string, id?: number): Promise<void> {
     return markRead(this.#db, accountId, id);
   }
 

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS "notification_prefs" (
 	"digest_hour" integer DEFAULT 7 NOT NULL,
 	"digest_weekday" integer DEFAULT 1 NOT NULL,
 	"unsubscribe_generation" integer DEFAULT 0 NOT NULL,
+	"mailed_through" bigint DEFAULT 0 NOT NULL,
+	"read_through" bigint DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "notification_prefs_delivery_check" CHECK ("delivery" in ('none', 'immediate', 'daily', 'weekly')),
 	CONSTRAINT "notification_prefs_hour_check" CHECK ("digest_hour" between 0 and 23),
@@ -52,15 +54,10 @@ CREATE TABLE IF NOT EXISTS "notifications" (
 	"link" text NOT NULL,
 	"dedupe_key" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"read_at" timestamp with time zone,
-	"mailed_at" timestamp with time zone
+	"read_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "notifications_account_idx" ON "notifications" USING btree ("account_id", "id" DESC);
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "notifications_unread_idx" ON "notifications" USING btree ("account_id") WHERE "read_at" is null;
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "notifications_unmailed_idx" ON "notifications" USING btree ("account_id") WHERE "mailed_at" is null;
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS "notification_digests" (
 	"account_id" text NOT NULL REFERENCES "accounts"("id") ON DELETE cascade,

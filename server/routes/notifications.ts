@@ -132,7 +132,7 @@ export function notificationRoutes(ctx: AppContext): Router {
       res,
       notificationsPage({
         chrome: formChrome(ctx, req, res, municipality),
-        items: rows.map((r) => ({ id: r.id, title: r.title, reason: r.reason, link: r.link, groupLabel: r.groupLabel, createdAt: r.createdAt, unread: r.readAt === null })),
+        items: rows.map((r) => ({ id: r.id, title: r.title, reason: r.reason, link: r.link, groupLabel: r.groupLabel, createdAt: r.createdAt, unread: r.unread })),
         unread,
         olderHref: rows.length === 50 ? `${notificationsPath}?eldre=${rows[rows.length - 1].id}` : undefined,
         subscriptions,

@@ -153,7 +153,9 @@ describe.each(drivers)("notification e-mail on %s", (driver) => {
     await inst.ctx.events.settled();
     expect(await inst.notificationDigests.runOnce(new Date(t0.getTime() + 5 * 60_000))).toBe(0);
     expect(await inst.notificationDigests.runOnce(new Date(t0.getTime() + 16 * 60_000))).toBe(1);
-    expect(await scalar(inst, sql`select count(*)::int as n from notifications where mailed_at is null`)).toBe(0);
+    // Everything has gone out: each person's mark stands at their newest notification.
+    expect(await scalar(inst, sql`
+      select count(*)::int as n from notifications n join notification_prefs p on p.account_id = n.account_id where n.id > p.mailed_through`)).toBe(0);
     void db;
   });
 });
