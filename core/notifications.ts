@@ -25,6 +25,13 @@ export type Delivery = (typeof deliveries)[number]["slug"];
 
 export const subscriptionKinds = ["service-area", "project", "municipality", "search"] as const;
 export type SubscriptionKind = (typeof subscriptionKinds)[number];
+/** What each kind of follow is called where items are grouped ("Tjenesteområde: Helse og omsorg"). */
+export const subscriptionKindLabels: Record<SubscriptionKind, string> = {
+  "service-area": "Tjenesteområde",
+  project: "Prosjekt",
+  municipality: "Kommune",
+  search: "Søk",
+};
 
 /** How many things one person may follow. */
 export const maxSubscriptions = 200;

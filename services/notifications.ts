@@ -11,7 +11,7 @@ import type { Db } from "../db/client.ts";
 import type { JournalEvent } from "../core/events.ts";
 import type { Project } from "../core/project.ts";
 import { projectPath } from "../core/urls.ts";
-import { serviceAreaLabel, oneLine, reasons, notificationKindSlugs, type Delivery, type NotificationKind } from "../core/notifications.ts";
+import { serviceAreaLabel, oneLine, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
 import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import {
   countUnread,
@@ -202,7 +202,7 @@ export class NotificationService {
       accountId: item.subscription.accountId,
       kind: item.kind,
       subscriptionId: item.subscription.id,
-      groupLabel: item.subscription.label,
+      groupLabel: `${subscriptionKindLabels[item.subscription.kind]}: ${item.subscription.label}`,
       title,
       reason: item.reason,
       link,

@@ -61,7 +61,7 @@ describe.each(drivers)("notification e-mail on %s", (driver) => {
     expect(mail.headers["list-unsubscribe"]).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/varsler\/avmeld\?t=[^>]+>$/);
     expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     const text = textOf(mail.raw);
-    expect(text).toContain("## Helse og omsorg\r\n\r\n* Fallsensorer for eldre\r\n  Nytt prosjekt innen helse og omsorg fra Sarpsborg kommune.");
+    expect(text).toContain("## Tjenesteområde: Helse og omsorg\r\n\r\n* Fallsensorer for eldre\r\n  Nytt prosjekt innen helse og omsorg fra Sarpsborg kommune.");
     expect(text).toContain(mail.headers["list-unsubscribe"].slice(1, -1));
     expect(mail.raw).not.toMatch(/<img/i);
     // More news the same day waits for tomorrow's digest.

@@ -1,5 +1,5 @@
 import { html, type Html } from "../../core/html.ts";
-import { deliveries, notificationKinds, type Delivery } from "../../core/notifications.ts";
+import { deliveries, notificationKinds, subscriptionKindLabels, type Delivery } from "../../core/notifications.ts";
 import { serviceAreas, type Term } from "../../core/taxonomies.ts";
 import { checkboxGroup, csrfField, errorSummary, notice, selectField, textField, type FormErrors } from "../components/form-fields.ts";
 import { followButton } from "../components/follow-button.ts";
@@ -59,7 +59,7 @@ function item(n: NotificationView, csrf: string): Html {
 }
 
 function subscriptionRow(s: SubscriptionView, csrf: string): Html {
-  return html`<li class="subscription"><span><span class="subscription-kind">${nt.kinds[s.kind]}:</span> ${s.href ? html`<a href="${s.href}">${s.label}</a>` : s.label}</span>
+  return html`<li class="subscription"><span><span class="subscription-kind">${subscriptionKindLabels[s.kind]}:</span> ${s.href ? html`<a href="${s.href}">${s.label}</a>` : s.label}</span>
 ${followButton({ csrf, kind: s.kind, target: "", subscriptionId: s.id, back: "/varsler", followingLabel: "", name: s.label, compact: true })}</li>`;
 }
 

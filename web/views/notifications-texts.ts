@@ -17,12 +17,6 @@ export const nt = {
   followed: "Du følger dette",
   followProject: "Følg prosjektet",
   followingProject: "Du følger prosjektet",
-  kinds: {
-    "service-area": "Tjenesteområde",
-    project: "Prosjekt",
-    municipality: "Kommune",
-    search: "Søk",
-  } as Record<string, string>,
   followSomething: "Følg noe nytt",
   followArea: "Følg et tjenesteområde",
   areaLabel: "Tjenesteområde",
