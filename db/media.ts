@@ -82,6 +82,15 @@ export async function allFileNames(db: Db): Promise<Set<string>> {
 
 
 /**
+ * Holds the project row until the transaction ends, so it cannot be deleted
+ * under a new attachment; false when it is gone already.
+ */
+export async function holdProject(db: Db, projectId: string): Promise<boolean> {
+  const rows = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for("share");
+  return rows.length > 0;
+}
+
+/**
  * Marks a project as changed by its attachments: a new `updated_at` (so the
  * Update sent for it has a new id) and a line in its history.
  */

@@ -31,6 +31,7 @@ import {
   fileNamesInUse,
   getMedia,
   getProfileMedia,
+  holdProject,
   insertMedia,
   listProjectMedia,
   touchProject,
@@ -336,11 +337,21 @@ export class MediaService {
         throw error;
       }
     });
+    let committed = false;
     try {
-      return await commit();
+      const row = await commit();
+      committed = true;
+      return row;
     } finally {
       await this.#files(async () => release());
+      // A refused commit (its project deleted meanwhile) leaves no file behind.
+      if (!committed) await this.release([name]);
     }
+  }
+
+  /** In an attachment's transaction: its project is held, or gone (404). */
+  async #holdProject(tx: Db, project: Project): Promise<void> {
+    if (!(await holdProject(tx, project.id))) throw new MediaError("file", "prosjektet finnes ikke lenger", 404);
   }
 
   /** Removes these files where no row names them any more (after their rows are gone). */
@@ -386,6 +397,7 @@ export class MediaService {
     const name = hashedName(image.data, image.ext);
     return this.#store(name, image.data, () =>
       this.#events.transaction(async (tx) => {
+        await this.#holdProject(tx, project);
         const row = await insertMedia(tx, { projectId: project.id, ...pictureRow(name, image, alt) });
         await this.#changed(tx, project, actor);
         return row;
@@ -402,6 +414,7 @@ export class MediaService {
     const name = hashedName(input.file.data, "pdf");
     return this.#store(name, input.file.data, () =>
       this.#events.transaction(async (tx) => {
+        await this.#holdProject(tx, project);
         const row = await insertMedia(tx, {
           projectId: project.id,
           kind: "document",
@@ -422,6 +435,7 @@ export class MediaService {
     const title = checkText("title", input.title, mediaLimits.title, "gi lenken en tittel");
     await this.#checkRoom(project, "url");
     return this.#events.transaction(async (tx) => {
+      await this.#holdProject(tx, project);
       const row = await insertMedia(tx, { projectId: project.id, kind: "link", href, name: title, mediaType: "text/html" });
       await this.#changed(tx, project, actor);
       return row;

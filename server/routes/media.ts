@@ -252,6 +252,8 @@ export function mediaUploadRoutes(ctx: AppContext): Router {
 
   /** A refused attachment: the edit page again, with what was typed and the reason beside the field. */
   async function refused(req: Request, res: Response, project: Project, error: MediaError, values: Record<string, string>) {
+    // The project was deleted while the file arrived: there is no edit page to show.
+    if (error.status === 404) throw new HttpError(404, t.errors.notFound);
     const municipality = await requireLocalMunicipality(ctx);
     const page = projectFormPage({
       chrome: formChrome(ctx, req, res, municipality),

@@ -300,6 +300,27 @@ describe.each(drivers)("project media (%s)", (driver) => {
     await request(inst.url).get(`/media/${stored.fileName}`).expect(200);
   });
 
+  // PostgreSQL only: a second connection holds the project row while the upload runs, then deletes the project.
+  it.runIf(driver === "postgres")("an upload to a project deleted meanwhile is answered 404 and leaves no file behind", async () => {
+    const project = await addProject(inst, { title: "Slettes under opplastingen" });
+    const db = new pg.Client({ connectionString: inst.ctx.config.databaseUrl });
+    await db.connect();
+    try {
+      await db.query("BEGIN");
+      await db.query("SELECT 1 FROM projects WHERE id = $1 FOR UPDATE", [project.id]);
+      const uploading = upload(project.id, await photo(777, 555), "slettet.jpg", "Et bilde").then((res) => res);
+      await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_locks WHERE NOT granted")).rowCount).toBeGreaterThan(0), { timeout: 20_000, interval: 20 });
+      await db.query("DELETE FROM projects WHERE id = $1", [project.id]);
+      await db.query("COMMIT");
+      const res = await uploading;
+      expect(res.status).toBe(404);
+      const named = new Set((await db.query<{ file_name: string }>("SELECT file_name FROM media WHERE file_name IS NOT NULL")).rows.map((r) => r.file_name));
+      expect(readdirSync(mediaDir).filter((name) => !named.has(name))).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
+
   it("at most 20 attachments a project (409), and at most 60 uploads in ten minutes an account (429 with Retry-After)", async () => {
     const link = (projectId: string, n: number) =>
       agent.post(`/admin/prosjekter/${projectId}/lenker`).type("form").send({ _csrf: csrf, url: `https://video.example/${n}`, title: `Video ${n}` });
