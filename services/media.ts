@@ -323,7 +323,7 @@ export class MediaService {
 
   /** Writes the file, then commits its row; the file is held from the sweep until the row is in. */
   async #store(name: string, data: Buffer, commit: () => Promise<MediaRow>): Promise<MediaRow> {
-    const release = () => {
+    const unmark = () => {
       const n = (this.#inFlight.get(name) ?? 1) - 1;
       if (n > 0) this.#inFlight.set(name, n);
       else this.#inFlight.delete(name);
@@ -333,7 +333,7 @@ export class MediaService {
       try {
         await this.#write(name, data);
       } catch (error) {
-        release();
+        unmark();
         throw error;
       }
     });
@@ -343,7 +343,7 @@ export class MediaService {
       committed = true;
       return row;
     } finally {
-      await this.#files(async () => release());
+      await this.#files(async () => unmark());
       // A refused commit (its project deleted meanwhile) leaves no file behind.
       if (!committed) await this.release([name]);
     }
