@@ -196,7 +196,11 @@ function lexiconRows(): Row[] {
 /** Runs the benchmark on PGlite and (with a URL) PostgreSQL. */
 export async function benchSearch(options: SearchBenchOptions): Promise<Row[]> {
   const rows: Row[] = lexiconRows();
-  const drivers: Driver[] = options.postgresUrl ? ["pglite", "postgres"] : ["pglite"];
+  // BENCH_SEARCH_DRIVERS=postgres measures PostgreSQL only (a second run of the heavy 100k bench).
+  const only = process.env.BENCH_SEARCH_DRIVERS?.split(",") as Driver[] | undefined;
+  const drivers: Driver[] = (options.postgresUrl ? (["pglite", "postgres"] as Driver[]) : (["pglite"] as Driver[])).filter(
+    (d) => !only || only.includes(d),
+  );
   for (const driver of drivers) {
     const database = await openTestDatabase(driver, { poolSize: 4 });
     try {

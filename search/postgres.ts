@@ -166,6 +166,8 @@ async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
 
 /** How many of a problem description's first words are tried in pairs (see search). */
 const pairedWords = 6;
+/** Rows ranked at most for a problem description (the first found; see #matching). */
+const maxRankedCandidates = 3_000;
 
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 export class PostgresSearchBackend implements SearchBackend {
@@ -320,7 +322,12 @@ export class PostgresSearchBackend implements SearchBackend {
     // Both settle before this returns or throws, so no statement outlives the request.
     const [facetRows, page] = await settledBoth(
       query.facets === false ? Promise.resolve(undefined) : this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
-      this.#read<{ id: string }>(sql`select id from search_documents where ${where}
+      this.#read<{ id: string }>(sql`select id from ${
+        // A description's words are many and common ones match much: only so many candidates are ranked.
+        query.match === "any"
+          ? sql`(select id, tsv, practice_score, updated_at from search_documents where ${where} limit ${maxRankedCandidates}) d`
+          : sql`search_documents where ${where}`
+      }
         order by (${matched} + ts_rank(tsv, ${tsquery}::tsquery, 1)) * ${boost} desc, id
         limit ${query.limit} offset ${query.offset}`),
     );
