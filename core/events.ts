@@ -30,6 +30,11 @@ export interface DomainEvents {
   "mail.queued": { mailId: string };
   /** Staff answered an idea (services/ideas.ts); a staff submitter has an account (notifications may tell them). */
   "idea.answered": { ideaId: string; title: string; state: IdeaState; reason: string; submitterAccountId: string | null };
+  /** A challenge open to other municipalities was opened, or changed or closed (federation sends it to followers). */
+  "challenge.opened": { challengeId: string };
+  "challenge.updated": { challengeId: string };
+  /** Our staff sent an idea to another municipality's challenge (federation delivers it; only the municipality is named). */
+  "idea.sent": { sentId: string; challengeUrl: string; ownerActorUrl: string; title: string; problem: string; proposal: string; serviceArea: string | null };
 }
 
 /** What federation needs to answer a collaboration request. */

@@ -21,6 +21,7 @@ import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
 import { federationMiddleware } from "./middleware.ts";
 import { collaborationHandler } from "./collaboration.ts";
+import { challengeHandler, registerChallengeObject } from "./challenge-object.ts";
 import { outboxHandler } from "./outbox.ts";
 import type { EventHandler } from "../db/journal.ts";
 import { DrizzleMessageQueue } from "./queue.ts";
@@ -81,7 +82,7 @@ export interface KominnFederation {
   queue: DrizzleMessageQueue;
   kv: DrizzleKvStore;
   /** The journal's subscribers that turn events into activities (server/subscribers.ts lists them). */
-  handlers: { outbox: EventHandler; collaboration: EventHandler };
+  handlers: { outbox: EventHandler; collaboration: EventHandler; challenges: EventHandler };
   /** Express middleware in front of the app: Fedify answers ActivityPub requests and passes the rest on. */
   middleware: RequestHandler;
   /** Finds a project by its URL, fetching it (and its originals) from its own host when we do not hold it; undefined when it cannot be had. */
@@ -135,7 +136,12 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
   registerActor(federation);
   registerCollections(federation);
   registerInbox(federation);
-  const handlers = { outbox: outboxHandler(app, federation, queue), collaboration: collaborationHandler(app, federation, queue) };
+  registerChallengeObject(federation);
+  const handlers = {
+    outbox: outboxHandler(app, federation, queue),
+    collaboration: collaborationHandler(app, federation, queue),
+    challenges: challengeHandler(app, federation, queue),
+  };
   const context = () => federation.createContext(new URL(app.config.origin), app);
   const resolve = (url: string) =>
     resolveRemoteProject(context(), url).catch((error) => {

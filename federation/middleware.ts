@@ -19,7 +19,7 @@ const inboxPath = /^\/(inbox|kommune\/[^/]+\/inbox)\/?$/;
 const projectPath = /^\/prosjekter\/([a-z0-9-]+)\/?$/;
 const outboxPath = /^\/kommune\/([^/]+)\/outbox$/;
 /** Paths Fedify may answer; every other request skips it (pages, static files, the API). */
-const fedifyPath = /^\/(\.well-known\/|nodeinfo\/|kommune\/|inbox\/?$)/;
+const fedifyPath = /^\/(\.well-known\/|nodeinfo\/|kommune\/|inbox\/?$|konkurranser\/[a-z0-9]+$)/;
 
 /** True when the client asks for ActivityPub JSON rather than HTML. */
 export function wantsActivityJson(accept: string | undefined): boolean {

@@ -70,6 +70,12 @@ const table: readonly Row[] = [
     handler: (p) => p.federation?.handlers.collaboration,
   },
   {
+    // Idea competitions opened to other municipalities, to our followers; our staff's ideas to their owners (federation/challenge-object.ts).
+    name: "federation.challenges",
+    events: ["challenge.opened", "challenge.updated", "idea.sent"],
+    handler: (p) => p.federation?.handlers.challenges,
+  },
+  {
     // The overview's counters (db/overview-counters.ts): after the links, so its content version is the newest.
     name: overviewSubscriber,
     events: overviewEvents,

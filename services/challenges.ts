@@ -10,6 +10,10 @@ import type { ChallengeInput } from "../core/ideas.ts";
 import { ValidationError } from "./projects.ts";
 import { IdeaForbiddenError, type IdeaActor } from "./ideas.ts";
 import { may } from "../core/rules.ts";
+import { closeChallengeNow, getRemoteChallenge, upsertRemoteChallenge, type RemoteChallengeValues } from "../db/remote-challenges.ts";
+import { newId } from "../db/ids.ts";
+import type { IdeaInput } from "../core/ideas.ts";
+import { challengeIsOpen } from "./ideas.ts";
 
 /** Each idea's mean score per criterion over the jurors who scored it, and the sum of those means. */
 export interface IdeaResult {
@@ -44,6 +48,8 @@ export class ChallengeService {
         createdBy: actor.name,
       });
       await setJury(tx, row.id, [...new Set([actor.accountId, ...jury])]);
+      // Open to other municipalities: federation sends it to our followers.
+      if (row.openToOthers) await this.#events.append(tx, "challenge.opened", { challengeId: row.id });
       return row;
     });
   }
@@ -87,5 +93,46 @@ export class ChallengeService {
       if (!idea || idea.challengeId !== challengeId || idea.moderation !== "approved") throw new ValidationError([{ field: "winners", message: "hører ikke til konkurransen" }]);
     }
     await this.#events.transaction((tx) => announceWinners(tx, challengeId, ideaIds, note));
+  }
+
+  /** Staff end a challenge's period now; followers of one open to others hear of it. */
+  async close(challengeId: string, actor: IdeaActor): Promise<ChallengeRow> {
+    if (!may(actor.role, "project.write")) throw new IdeaForbiddenError();
+    const challenge = await getChallenge(this.#db, challengeId);
+    if (!challenge) throw new ValidationError([{ field: "challenge", message: "finnes ikke" }]);
+    if (!challengeIsOpen(challenge)) throw new ValidationError([{ field: "challenge", message: "konkurransen er alt stengt" }]);
+    return this.#events.transaction(async (tx) => {
+      const row = (await closeChallengeNow(tx, challengeId, new Date()))!;
+      if (row.openToOthers) await this.#events.append(tx, "challenge.updated", { challengeId: row.id });
+      return row;
+    });
+  }
+
+  /** A followed municipality's challenge as it arrived (federation/inbox/challenge-received.ts). */
+  async receiveRemote(values: RemoteChallengeValues): Promise<void> {
+    await this.#events.transaction((tx) => upsertRemoteChallenge(tx, values));
+  }
+
+  /**
+   * Our staff send an idea to another municipality's challenge. Nothing of
+   * it is kept here; the event carries it to federation, which sends it with
+   * our municipality (never the person) as its author.
+   */
+  async sendIdea(remoteChallengeId: string, input: Pick<IdeaInput, "title" | "problem" | "proposal" | "serviceArea">, actor: IdeaActor): Promise<void> {
+    if (!may(actor.role, "project.write")) throw new IdeaForbiddenError();
+    const challenge = await getRemoteChallenge(this.#db, remoteChallengeId);
+    if (!challenge) throw new ValidationError([{ field: "challenge", message: "konkurransen finnes ikke" }]);
+    if (!challengeIsOpen(challenge)) throw new ValidationError([{ field: "challenge", message: "konkurransen er stengt for nye forslag" }]);
+    await this.#events.transaction(async (tx) => {
+      await this.#events.append(tx, "idea.sent", {
+        sentId: newId(),
+        challengeUrl: challenge.url,
+        ownerActorUrl: challenge.actorUrl,
+        title: input.title,
+        problem: input.problem,
+        proposal: input.proposal,
+        serviceArea: input.serviceArea,
+      });
+    });
   }
 }

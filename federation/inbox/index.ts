@@ -5,6 +5,9 @@ import { actorPaths } from "../actor.ts";
 import { isActorDeletion, onActorDeleted } from "./actor-deleted.ts";
 import { answersOurRequest, onCollaborationAnswered } from "./collaboration-answered.ts";
 import { onCollaborationRequested } from "./collaboration-requested.ts";
+import { objectKind } from "../challenge-object.ts";
+import { onChallengeReceived } from "./challenge-received.ts";
+import { onIdeaReceived } from "./idea-received.ts";
 import { onFollowAccepted } from "./follow-accepted.ts";
 import { onFollowRejected } from "./follow-rejected.ts";
 import { onFollowed } from "./followed.ts";
@@ -27,8 +30,12 @@ export function registerInbox(federation: Federation<FederationDeps>): void {
       answersOurRequest(ctx.data, accept) ? onCollaborationAnswered(ctx, accept, true) : onFollowAccepted(ctx, accept)))
     .on(Reject, handler("Reject", (ctx, reject) =>
       answersOurRequest(ctx.data, reject) ? onCollaborationAnswered(ctx, reject, false) : onFollowRejected(ctx, reject)))
-    .on(Create, handler("Create", onProjectCreated))
-    .on(Update, handler("Update", (ctx, update) => (isProfileUpdate(update) ? onProfileUpdated(ctx, update) : onProjectUpdated(ctx, update))))
+    .on(Create, handler("Create", (ctx, create) => {
+      const kind = objectKind(create.objectId);
+      return kind === "challenge" ? onChallengeReceived(ctx, create) : kind === "idea" ? onIdeaReceived(ctx, create) : onProjectCreated(ctx, create);
+    }))
+    .on(Update, handler("Update", (ctx, update) =>
+      isProfileUpdate(update) ? onProfileUpdated(ctx, update) : objectKind(update.objectId) === "challenge" ? onChallengeReceived(ctx, update) : onProjectUpdated(ctx, update)))
     .on(Delete, handler("Delete", (ctx, del) => (isActorDeletion(del) ? onActorDeleted(ctx, del) : onProjectDeleted(ctx, del))))
     .on(Join, handler("Join", onCollaborationRequested))
     // Nothing to check or claim for what is ignored: no database write per Like.

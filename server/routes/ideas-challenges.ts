@@ -3,7 +3,9 @@ import { listAccounts } from "../../db/accounts.ts";
 import { isId } from "../../db/ids.ts";
 import { getChallenge, juryOf, listChallenges, listPublicIdeas, scoresOf, winnersOf } from "../../db/ideas.ts";
 import type { ChallengeRow } from "../../db/schema-ideas.ts";
-import { challengeFormSchema } from "../../core/ideas.ts";
+import { challengeFormSchema, ideaFormSchema } from "../../core/ideas.ts";
+import { getRemoteChallenge, listRemoteChallenges } from "../../db/remote-challenges.ts";
+import type { RemoteChallengeRow } from "../../db/schema-remote-challenges.ts";
 import { may } from "../../core/rules.ts";
 import { ChallengeService } from "../../services/challenges.ts";
 import { challengeIsOpen, IdeaForbiddenError } from "../../services/ideas.ts";
@@ -12,14 +14,14 @@ import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { requireStaff } from "../http/session.ts";
 import { many, one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
-import { challengeFormPage, challengeListPage, challengePage, type ChallengeStatus, type ChallengeView, type JuryPanel } from "../../web/views/challenge-pages.ts";
+import { challengeFormPage, challengeListPage, challengePage, remoteChallengePage, type ChallengeStatus, type ChallengeView, type JuryPanel } from "../../web/views/challenge-pages.ts";
 import { ti } from "../../web/texts-ideas.ts";
 import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
 import { actorOf, forbiddenAs403 } from "./ideas.ts";
 
 const day = 24 * 60 * 60 * 1000;
 
-function statusOf(c: ChallengeRow, now = new Date()): ChallengeStatus {
+function statusOf(c: Pick<ChallengeRow, "opensAt" | "closesAt">, now = new Date()): ChallengeStatus {
   if (challengeIsOpen(c, now)) return "open";
   return now < c.opensAt ? "upcoming" : "closed";
 }
@@ -78,6 +80,7 @@ export function challengeRoutes(ctx: AppContext): Router {
       chrome: chromeOf(ctx, req, res, await cachedLocalMunicipality(ctx)),
       challenges: (await listChallenges(ctx.db)).map((c) => ({ id: c.id, title: c.title, opensAt: c.opensAt, closesAt: c.closesAt, status: statusOf(c) })),
       canCreate: !!account && may(account.role, "project.write"),
+      remote: (await listRemoteChallenges(ctx.db)).map((c) => ({ id: c.id, title: c.title, opensAt: c.opensAt, closesAt: c.closesAt, status: statusOf(c), municipality: c.municipalityName })),
     }));
   });
 
@@ -103,8 +106,8 @@ export function challengeRoutes(ctx: AppContext): Router {
       values[`criteria.${i}.name`] = one(body, `criteria.${i}.name`);
       values[`criteria.${i}.description`] = one(body, `criteria.${i}.description`);
     }
-    // Opening a challenge to other municipalities over ActivityPub is not built yet: always local.
-    values.openToOthers = "";
+    // Open to other municipalities: published to our followers over ActivityPub (federation/challenge-object.ts).
+    values.openToOthers = one(body, "openToOthers") === "true" ? "true" : "";
     values.jury = many(body, "jury");
     const criteria = Array.from({ length: 5 }, (_, i) => ({ name: String(values[`criteria.${i}.name`]), description: String(values[`criteria.${i}.description`]) }))
       .filter((c) => c.name.trim() !== "" || c.description.trim() !== "");
@@ -154,6 +157,57 @@ export function challengeRoutes(ctx: AppContext): Router {
       throw error;
     }
     res.redirect(303, `/konkurranser/${c.id}`);
+  });
+
+  router.post("/konkurranser/:id/steng", staff, async (req, res) => {
+    const c = await challengeOr404(String(req.params.id));
+    if (!(await juryOf(ctx.db, c.id)).includes(res.locals.account!.id)) throw new HttpError(403, ti.challenges.notJury);
+    try {
+      await challenges.close(c.id, actorOf(res));
+    } catch (error) {
+      if (error instanceof ValidationError) return show(req, res, c, { errors: Object.fromEntries(error.issues.map((i) => [i.field, i.message])) }, 409);
+      throw forbiddenAs403(error);
+    }
+    res.redirect(303, `/konkurranser/${c.id}`);
+  });
+
+  async function remoteOr404(id: string): Promise<RemoteChallengeRow> {
+    const c = isId(id) ? await getRemoteChallenge(ctx.db, id) : undefined;
+    if (!c) throw new HttpError(404, ti.challenges.title);
+    return c;
+  }
+
+  async function showRemote(req: Request, res: Response, c: RemoteChallengeRow, extra: { values?: Record<string, string>; errors?: FormErrors; sent?: boolean } = {}, status = 200) {
+    const municipality = await cachedLocalMunicipality(ctx);
+    const account = res.locals.account;
+    const mayWrite = !!account && may(account.role, "project.write");
+    const chrome = mayWrite ? formChrome(ctx, req, res, municipality) : chromeOf(ctx, req, res, municipality);
+    sendPage(res, remoteChallengePage({
+      chrome,
+      challenge: { ...c, status: statusOf(c), municipality: c.municipalityName },
+      form: mayWrite ? { csrf: (chrome as { csrf: string }).csrf } : undefined,
+      ...extra,
+    }), status);
+  }
+
+  router.get("/konkurranser/ekstern/:id", async (req, res) => {
+    await showRemote(req, res, await remoteOr404(String(req.params.id)), { sent: req.query.melding === "sendt" });
+  });
+
+  // Signed-in staff only: an idea from the public stays with us and is never sent to another municipality.
+  router.post("/konkurranser/ekstern/:id/forslag", staff, async (req, res) => {
+    const c = await remoteOr404(String(req.params.id));
+    const body = req.body as FormBody;
+    const values = Object.fromEntries(["title", "problem", "proposal", "serviceArea"].map((k) => [k, one(body, k)]));
+    const parsed = parseForm(ideaFormSchema, { ...values, submitterName: "", submitterEmail: "", showName: false });
+    if (!parsed.ok) return showRemote(req, res, c, { values, errors: parsed.errors }, 422);
+    try {
+      await challenges.sendIdea(c.id, parsed.data, actorOf(res));
+    } catch (error) {
+      if (error instanceof ValidationError) return showRemote(req, res, c, { values, errors: Object.fromEntries(error.issues.map((i) => [i.field, i.message])) }, 409);
+      throw forbiddenAs403(error);
+    }
+    res.redirect(303, `/konkurranser/ekstern/${c.id}?melding=sendt`);
   });
 
   return router;

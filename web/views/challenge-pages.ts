@@ -1,10 +1,12 @@
-import { checkboxGroup, csrfField, errorSummary, hasErrors, notice, textArea, textField, type FormErrors } from "../components/form-fields.ts";
+import { checkbox, checkboxGroup, csrfField, errorSummary, hasErrors, notice, selectField, textArea, textField, type FormErrors } from "../components/form-fields.ts";
 import { formatDate } from "../format.ts";
 import { html, trusted, type Html } from "../../core/html.ts";
 import { renderMarkdown } from "../../core/markdown.ts";
 import type { ChallengeCriterion } from "../../core/ideas.ts";
 import { layout } from "../layout.ts";
 import { ti } from "../texts-ideas.ts";
+import { tcf } from "../texts-challenges-fed.ts";
+import { serviceAreas } from "../../core/taxonomies.ts";
 import type { Chrome } from "./chrome.ts";
 import { ideaCards, type IdeaSummary } from "./idea-pages.ts";
 
@@ -25,7 +27,18 @@ function period(c: ChallengeSummary): string {
   return `${formatDate(c.opensAt)} – ${formatDate(c.closesAt)}`;
 }
 
-export function challengeListPage({ chrome, challenges, canCreate }: { chrome: Chrome; challenges: readonly ChallengeSummary[]; canCreate: boolean }): Html {
+/** A challenge another municipality opened to others: linked under /konkurranser/ekstern/{id}. */
+export interface RemoteChallengeSummary extends ChallengeSummary {
+  readonly municipality: string;
+}
+
+function remoteCards(list: readonly RemoteChallengeSummary[]): Html {
+  return html`<section aria-labelledby="fra-andre"><h2 id="fra-andre">${tcf.fromOthers}</h2>
+<ul class="cards">${list.map((c) => html`<li class="card"><h3 class="card-title"><a href="/konkurranser/ekstern/${c.id}">${c.title}</a></h3>
+<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${tcf.from(c.municipality)} · ${period(c)}</p></li>`)}</ul></section>`;
+}
+
+export function challengeListPage({ chrome, challenges, canCreate, remote = [] }: { chrome: Chrome; challenges: readonly ChallengeSummary[]; canCreate: boolean; remote?: readonly RemoteChallengeSummary[] }): Html {
   return layout({
     ...chrome,
     title: ti.challenges.title,
@@ -36,7 +49,8 @@ ${canCreate ? html`<p><a class="button" href="/admin/konkurranser/ny">${ti.chall
 ${challenges.length === 0
   ? html`<p>${ti.challenges.none}</p>`
   : html`<ul class="cards">${challenges.map((c) => html`<li class="card"><h2 class="card-title"><a href="/konkurranser/${c.id}">${c.title}</a></h2>
-<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${period(c)}</p></li>`)}</ul>`}`,
+<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${period(c)}</p></li>`)}</ul>`}
+${remote.length > 0 ? remoteCards(remote) : ""}`,
   });
 }
 
@@ -86,6 +100,7 @@ ${c.criteria.map((k, i) => textField({
 function juryPanel(c: ChallengeView, jury: JuryPanel): Html {
   return html`<section aria-labelledby="jury" class="form-section"><h2 id="jury">${ti.challenges.jury}</h2>
 ${notice(jury.notice)}
+${c.status === "open" ? html`<form method="post" action="/konkurranser/${c.id}/steng" novalidate>${csrfField(jury.csrf)}<p class="hint">${tcf.closeHint}</p><p><button type="submit" class="button button-secondary">${tcf.close}</button></p></form>` : ""}
 ${errorSummary(jury.errors, (f) => f.replace(/^score\.(\d+)$/, (_, i: string) => c.criteria[Number(i)]?.name ?? f))}
 ${c.winnersNote === null ? c.submissions.map((s) => scoreForm(c, s, jury)) : ""}
 <h3>${ti.challenges.results}</h3>
@@ -110,7 +125,7 @@ export function challengePage({ chrome, challenge: c, jury }: { chrome: Chrome; 
     focusErrors: hasErrors(jury?.errors),
     body: html`<p class="back-link"><a href="/konkurranser">${ti.challenges.title}</a></p>
 <h1>${c.title}</h1>
-<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${period(c)}</p>
+<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span>${c.openToOthers ? html` <span class="tag">${tcf.openToOthersTag}</span>` : ""} ${period(c)}</p>
 <div class="prose">${trusted(renderMarkdown(c.problem))}</div>
 <dl class="idea-facts">
 <dt>${ti.challenges.eligibility}</dt><dd>${c.eligibility}</dd>
@@ -168,8 +183,61 @@ ${textField({ name: `criteria.${i}.description`, label: ti.challenges.fieldCrite
 </fieldset>
 ${textField({ name: "scaleMax", label: ti.challenges.fieldScale, value: v("scaleMax") ?? "5", inputmode: "numeric", required: true, errors })}
 ${textArea({ name: "prizes", label: ti.challenges.fieldPrizes, value: v("prizes"), rows: 2, errors })}
+${checkbox({ name: "openToOthers", label: tcf.openToOthers, hint: tcf.openToOthersHint, checked: v("openToOthers") === "true", errors })}
 ${checkboxGroup({ name: "jury", label: ti.challenges.fieldJury, values: jury, options: staff.map((s) => ({ slug: s.id, label: s.name })), errors })}
 <p><button type="submit" class="button">${ti.challenges.createButton}</button></p>
 </form>`,
+  });
+}
+
+export interface RemoteChallengeView extends RemoteChallengeSummary {
+  readonly url: string;
+  readonly problem: string;
+  readonly eligibility: string;
+  readonly prizes: string;
+  readonly criteria: readonly ChallengeCriterion[];
+}
+
+/** Another municipality's challenge; signed-in staff send an idea to it from here (never the public). */
+export function remoteChallengePage({ chrome, challenge: c, form, values = {}, errors, sent }: {
+  chrome: Chrome;
+  challenge: RemoteChallengeView;
+  /** The CSRF token when signed-in staff may send an idea. */
+  form?: { csrf: string };
+  values?: Record<string, string>;
+  errors?: FormErrors;
+  sent?: boolean;
+}): Html {
+  const labels: Record<string, string> = { title: ti.ideas.fieldTitle, problem: ti.ideas.fieldProblem, proposal: ti.ideas.fieldProposal, serviceArea: ti.ideas.fieldArea, challenge: ti.challenges.title };
+  return layout({
+    ...chrome,
+    title: hasErrors(errors) ? `Feil: ${c.title}` : c.title,
+    current: "ideas",
+    focusErrors: hasErrors(errors),
+    body: html`<p class="back-link"><a href="/konkurranser">${ti.challenges.title}</a></p>
+<h1>${c.title}</h1>
+<p class="card-meta"><span class="tag">${statusLabel[c.status]}</span> ${tcf.from(c.municipality)} · ${period(c)}</p>
+<div class="prose">${trusted(renderMarkdown(c.problem))}</div>
+<dl class="idea-facts">
+${c.eligibility ? html`<dt>${ti.challenges.eligibility}</dt><dd>${c.eligibility}</dd>` : ""}
+${c.prizes ? html`<dt>${ti.challenges.prizes}</dt><dd>${c.prizes}</dd>` : ""}
+</dl>
+${c.criteria.length ? html`<h2>${ti.challenges.criteria}</h2><ol>${c.criteria.map((k) => html`<li><strong>${k.name}</strong>${k.description ? html`: ${k.description}` : ""}</li>`)}</ol>` : ""}
+<p><a href="${c.url}">${tcf.original}</a></p>
+${notice(sent ? tcf.sent : undefined)}
+${c.status !== "open"
+  ? html`<p class="notice">${c.status === "closed" ? ti.challenges.closedRefused : ti.challenges.upcoming}</p>`
+  : form
+    ? html`<section aria-labelledby="send" class="form-section"><h2 id="send">${tcf.sendTitle}</h2>
+<p>${tcf.sendIntro(c.municipality)}</p>
+${errorSummary(errors, (f) => labels[f] ?? f)}
+<form method="post" action="/konkurranser/ekstern/${c.id}/forslag" novalidate>${csrfField(form.csrf)}
+${textField({ name: "title", label: ti.ideas.fieldTitle, value: values.title, required: true, maxlength: 200, errors })}
+${textArea({ name: "problem", label: ti.ideas.fieldProblem, value: values.problem, required: true, rows: 4, errors })}
+${textArea({ name: "proposal", label: ti.ideas.fieldProposal, value: values.proposal, required: true, rows: 6, errors })}
+${selectField({ name: "serviceArea", label: ti.ideas.fieldArea, value: values.serviceArea, options: serviceAreas, empty: ti.ideas.fieldAreaEmpty, errors })}
+<p><button type="submit" class="button">${tcf.sendButton}</button></p>
+</form></section>`
+    : html`<p>${tcf.signInToSend}</p>`}`,
   });
 }
