@@ -7,6 +7,8 @@ export const paths = {
   /** A cached copy of another municipality's project, shown here. */
   remoteProject: (id: string) => `/prosjekter/fra/${id}`,
   actor: (handle: string) => `/kommune/${handle}`,
+  /** An uploaded picture or document, by its content-hashed file name. */
+  media: (fileName: string) => `/media/${fileName}`,
   /** Sign-in through the municipality's identity provider: start, and the redirect URI to register there. */
   oidcStart: "/logg-inn/oidc",
   oidcCallback: "/logg-inn/oidc/callback",

@@ -8,7 +8,13 @@ import type { Project } from "../core/project.ts";
 
 /** A project's attachments in the order staff added them. */
 export async function listProjectMedia(db: Db, projectId: string): Promise<MediaRow[]> {
-  return db.select().from(media).where(eq(media.projectId, projectId)).orderBy(asc(media.position), asc(media.createdAt));
+  return listMediaOfProjects(db, [projectId]);
+}
+
+/** The attachments of these projects, each project's in the order staff added them (one query for an outbox page). */
+export async function listMediaOfProjects(db: Db, projectIds: readonly string[]): Promise<MediaRow[]> {
+  if (projectIds.length === 0) return [];
+  return db.select().from(media).where(inArray(media.projectId, [...projectIds])).orderBy(asc(media.position), asc(media.createdAt));
 }
 
 export async function getMedia(db: Db, id: string): Promise<MediaRow | undefined> {

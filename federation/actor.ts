@@ -13,6 +13,7 @@ import { getSetting } from "../db/settings.ts";
 import { getProfileMedia } from "../db/media.ts";
 import type { MediaRow } from "../db/schema-media.ts";
 import { readActorProfile } from "../core/actor-profile.ts";
+import { paths } from "../core/urls.ts";
 import { instant } from "./time.ts";
 
 /** Profile fields carried as schema.org PropertyValues (Mastodon shows them as profile metadata). */
@@ -36,7 +37,7 @@ function meLink(url: string): string {
 /** An uploaded icon or header as an ActivityStreams Image. */
 function pictureOf(row: MediaRow, origin: string): Image {
   return new Image({
-    url: new URL(`${origin}/media/${row.fileName}`),
+    url: new URL(`${origin}${paths.media(String(row.fileName))}`),
     mediaType: row.mediaType,
     width: row.width,
     height: row.height,

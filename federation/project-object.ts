@@ -10,9 +10,10 @@
 // round-trip byte for byte. A new field is one line in `kominnContext` and one
 // in `projectFields`.
 import { Article, Document, Hashtag, Image, LanguageString, Link, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
-import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { media, type MediaRow } from "../db/schema-media.ts";
+import type { MediaRow } from "../db/schema-media.ts";
+import { listMediaOfProjects } from "../db/media.ts";
+import { paths } from "../core/urls.ts";
 import { instant } from "./time.ts";
 import { z } from "zod";
 import {
@@ -136,7 +137,7 @@ export function wireAttachments(rows: readonly MediaRow[], origin: string): Wire
     .sort((a, b) => kindOrder[a.r.kind] - kindOrder[b.r.kind] || a.i - b.i)
     .map(({ r }) => ({
       kind: r.kind,
-      url: r.fileName ? `${origin}/media/${r.fileName}` : (r.href ?? ""),
+      url: r.fileName ? `${origin}${paths.media(r.fileName)}` : (r.href ?? ""),
       mediaType: r.mediaType,
       name: r.name,
       width: r.width,
@@ -149,7 +150,7 @@ export async function attachmentsOf(db: Db, projects: readonly Project[]): Promi
   const local = projects.filter((p) => p.local);
   const out = new Map<string, WireAttachment[]>();
   if (local.length === 0) return out;
-  const rows = await db.select().from(media).where(inArray(media.projectId, local.map((p) => p.id))).orderBy(media.position, media.createdAt);
+  const rows = await listMediaOfProjects(db, local.map((p) => p.id));
   for (const p of local) {
     out.set(p.id, wireAttachments(rows.filter((r) => r.projectId === p.id), new URL(p.url).origin));
   }

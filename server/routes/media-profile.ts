@@ -20,7 +20,8 @@ import { adminProfilePage, type AdminFediverseView, type AdminPictureView } from
 import { t } from "../../web/texts.ts";
 import { mt } from "../../web/media-texts.ts";
 import { profileValuesFromMunicipality } from "../forms/profile-form.ts";
-import { checkCsrf, mediaPath, readUpload, uploadRateLimit, type Multipart } from "./media.ts";
+import { checkCsrf, readUpload, uploadRateLimit, type Multipart } from "./media.ts";
+import { paths } from "../../core/urls.ts";
 import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
 
 declare module "express-serve-static-core" {
@@ -38,7 +39,7 @@ const notices: Record<string, string> = {
 };
 
 function pictureView(row: MediaRow | undefined): AdminPictureView | undefined {
-  return row?.fileName ? { url: mediaPath(row.fileName), name: row.name, width: row.width, height: row.height } : undefined;
+  return row?.fileName ? { url: paths.media(row.fileName), name: row.name, width: row.width, height: row.height } : undefined;
 }
 
 export function mediaProfileRoutes(ctx: AppContext): Router {

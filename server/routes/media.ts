@@ -12,6 +12,7 @@ import { loadSession, requireStaff, verifyCsrf } from "../http/session.ts";
 import { RateLimiter, takeAll } from "../http/rate-limit.ts";
 import { getProject } from "../../db/projects.ts";
 import { isId } from "../../db/ids.ts";
+import { paths } from "../../core/urls.ts";
 import type { MediaRow } from "../../db/schema-media.ts";
 import type { Project } from "../../core/project.ts";
 import { MediaError, mediaLimits, sniff, storedFileName, storedTypes, type Uploaded } from "../../services/media.ts";
@@ -32,16 +33,11 @@ declare module "express-serve-static-core" {
   }
 }
 
-/** How a stored attachment is addressed: on this instance, by its content-hashed name. */
-export function mediaPath(fileName: string): string {
-  return `/media/${fileName}`;
-}
-
 export function mediaItemView(row: MediaRow): MediaItemView {
   return {
     id: row.id,
     kind: row.kind,
-    url: row.fileName ? mediaPath(row.fileName) : (row.href ?? ""),
+    url: row.fileName ? paths.media(row.fileName) : (row.href ?? ""),
     name: row.name,
     width: row.width,
     height: row.height,
@@ -319,5 +315,5 @@ export async function projectMediaItems(ctx: AppContext, project: Project): Prom
 /** The profile page shows the logo uploaded on the admin page (the actor's icon), else the logo address of the profile form. */
 export async function withUploadedLogo<M extends { logoUrl: string | null }>(ctx: AppContext, municipality: M): Promise<M> {
   const icon = await ctx.media.profilePicture("icon");
-  return icon?.fileName ? { ...municipality, logoUrl: `${ctx.config.origin}${mediaPath(icon.fileName)}` } : municipality;
+  return icon?.fileName ? { ...municipality, logoUrl: `${ctx.config.origin}${paths.media(icon.fileName)}` } : municipality;
 }
