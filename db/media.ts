@@ -114,6 +114,15 @@ export async function touchProject(db: Db, projectId: string, actor: { accountId
 
 // Featured (pinned) projects ----------------------------------------------------
 
+/**
+ * In a pin's transaction: the pinned projects, with the list held until the
+ * transaction ends, so two pins at once cannot both count four and make six.
+ */
+export async function listFeaturedProjectIdsForPin(tx: Db): Promise<string[]> {
+  await tx.execute(sql`lock table ${featuredProjects} in share row exclusive mode`);
+  return listFeaturedProjectIds(tx);
+}
+
 export async function listFeaturedProjectIds(db: Db): Promise<string[]> {
   const rows = await db.select().from(featuredProjects).orderBy(asc(featuredProjects.position), asc(featuredProjects.pinnedAt));
   return rows.map((r) => r.projectId);

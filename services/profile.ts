@@ -7,7 +7,7 @@ import { setupInstance } from "./setup.ts";
 import { ValidationError } from "./projects.ts";
 import { checkKommune } from "../core/regions.ts";
 import { getSetting, setSetting } from "../db/settings.ts";
-import { listFeaturedProjectIds, pinProject, unpinProject } from "../db/media.ts";
+import { listFeaturedProjectIdsForPin, pinProject, unpinProject } from "../db/media.ts";
 import type { Project } from "../core/project.ts";
 import { actorProfileSchema, maxFeaturedProjects, readActorProfile, type ActorProfileSettings } from "../core/actor-profile.ts";
 
@@ -79,7 +79,7 @@ export class ProfileService {
   async pin(municipality: Municipality, project: Project): Promise<void> {
     if (!project.local || !project.published) throw new ProfileRuleError("not published here");
     await this.#events.transaction(async (tx) => {
-      const pinned = await listFeaturedProjectIds(tx);
+      const pinned = await listFeaturedProjectIdsForPin(tx);
       if (pinned.includes(project.id)) return;
       if (pinned.length >= maxFeaturedProjects) throw new ProfileRuleError("too many");
       await pinProject(tx, project.id);

@@ -321,6 +321,28 @@ describe.each(drivers)("project media (%s)", (driver) => {
     }
   });
 
+  // PostgreSQL only: a second connection holds both pins back until both have counted what is pinned.
+  it.runIf(driver === "postgres")("two administrators pinning at once never pin more than five projects", async () => {
+    const projects = [];
+    for (let n = 1; n <= 6; n++) projects.push(await addProject(inst, { title: `Festet prosjekt ${n}`, published: true }));
+    const pin = (id: string) => agent.post("/admin/kommune/festet").type("form").send({ _csrf: csrf, projectId: id }).then((res) => res);
+    const db = new pg.Client({ connectionString: inst.ctx.config.databaseUrl });
+    await db.connect();
+    try {
+      await db.query("DELETE FROM featured_projects");
+      for (const p of projects.slice(0, 4)) expect((await pin(p.id)).status).toBe(303);
+      await db.query("BEGIN");
+      await db.query("LOCK TABLE featured_projects IN SHARE MODE");
+      const both = [pin(projects[4].id), pin(projects[5].id)];
+      await vi.waitFor(async () => expect((await db.query("SELECT 1 FROM pg_locks WHERE NOT granted")).rowCount).toBeGreaterThanOrEqual(2), { timeout: 20_000, interval: 20 });
+      await db.query("COMMIT");
+      expect((await Promise.all(both)).map((r) => r.status).sort()).toEqual([303, 409]);
+      expect((await db.query("SELECT project_id FROM featured_projects")).rowCount).toBe(5);
+    } finally {
+      await db.end();
+    }
+  });
+
   it("at most 20 attachments a project (409), and at most 60 uploads in ten minutes an account (429 with Retry-After)", async () => {
     const link = (projectId: string, n: number) =>
       agent.post(`/admin/prosjekter/${projectId}/lenker`).type("form").send({ _csrf: csrf, url: `https://video.example/${n}`, title: `Video ${n}` });
