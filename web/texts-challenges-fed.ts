@@ -14,4 +14,8 @@ export const tcf = {
   sent: "Idéen er sendt. Kommunen som eier konkurransen følger den opp.",
   signInToSend: "Ansatte som er logget inn kan sende idéer til denne konkurransen.",
   original: "Se konkurransen hos eieren",
+  nationalIntro:
+    "Tallene er lagt sammen fra det kommunene vi følger publiserer: bare antall, aldri idéene selv. Mediantidene kan ikke legges sammen og vises derfor ikke her.",
+  nationalRead: (names: string) => `Med i tallene: ${names}.`,
+  nationalUnreadable: (names: string) => `Kunne ikke leses nå: ${names}.`,
 } as const;

@@ -20,6 +20,7 @@ import { ti } from "../../web/texts-ideas.ts";
 import { cachedLocalMunicipality, chromeOf, formChrome, sendPage } from "./page-helpers.ts";
 import { projectsForIdea, similarIdeas } from "./ideas-similar.ts";
 import { getChallenge } from "../../db/ideas.ts";
+import { nationalIdeaCounts } from "../../federation/idea-counts.ts";
 
 /** Public submissions per address: 5 an hour (a person with several ideas is not stopped; a flood is). */
 export const publicSubmissionLimit = { max: 5, windowMs: 60 * 60_000 };
@@ -117,7 +118,13 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
   });
 
   router.get("/ideer/tall", async (req, res) => {
-    sendPage(res, ideaMeasurePage({ chrome: chromeOf(ctx, req, res, await cachedLocalMunicipality(ctx)), rows: ideaMeasure(await measuredIdeas(ctx.db)) }));
+    const chrome = chromeOf(ctx, req, res, await cachedLocalMunicipality(ctx));
+    // The national instance has no ideas of its own: it adds up what the municipalities it follows publish.
+    if (ctx.config.role === "aggregator") {
+      const national = await nationalIdeaCounts(ctx);
+      return sendPage(res, ideaMeasurePage({ chrome, rows: national.rows, national }));
+    }
+    sendPage(res, ideaMeasurePage({ chrome, rows: ideaMeasure(await measuredIdeas(ctx.db)) }));
   });
 
   // The same figures as JSON, counts only (never an idea): what a national (KS) instance may read and add up.

@@ -7,6 +7,7 @@ import { serviceAreas } from "../../core/taxonomies.ts";
 import { layout } from "../layout.ts";
 import { ti } from "../texts-ideas.ts";
 import type { Chrome } from "./chrome.ts";
+import { tcf } from "../texts-challenges-fed.ts";
 
 const areaLabel = (slug: string | null) => (slug ? (serviceAreas.find((a) => a.slug === slug)?.label ?? slug) : null);
 
@@ -215,17 +216,20 @@ ${staff ? staffPanel(idea, staff) : ""}`,
 export interface IdeaMeasureProps {
   readonly chrome: Chrome;
   readonly rows: readonly IdeaMeasureRow[];
+  /** On the national instance: whose published counts are added up, and whose could not be read. */
+  readonly national?: { read: readonly string[]; unreadable: readonly string[] };
 }
 
 const days = (n: number | null) => (n === null ? "–" : String(n).replace(".", ","));
 
-export function ideaMeasurePage({ chrome, rows }: IdeaMeasureProps): Html {
+export function ideaMeasurePage({ chrome, rows, national }: IdeaMeasureProps): Html {
   return layout({
     ...chrome,
     title: ti.ideas.measureTitle,
     current: "ideas",
     body: html`<h1>${ti.ideas.measureTitle}</h1>
-<p class="lead">${ti.ideas.measureIntro}</p>
+<p class="lead">${national ? tcf.nationalIntro : ti.ideas.measureIntro}</p>
+${national ? html`<p>${tcf.nationalRead(national.read.join(", ") || "–")}</p>${national.unreadable.length ? html`<p>${tcf.nationalUnreadable(national.unreadable.join(", "))}</p>` : ""}` : ""}
 ${rows.length === 0
   ? html`<p>${ti.ideas.noData}</p>`
   : html`<div class="table-scroll" tabindex="0" role="region" aria-label="${ti.ideas.measureTitle}"><table class="idea-measure">

@@ -95,7 +95,7 @@ ${barChart({ id: "type", title: "Prosjekter per innovasjonstype", bars: barsOf(s
 ${barChart({ id: "gjenbruk", title: "Andel gjenbruk per kvartal", bars: overTime, valueLabel: "Andel imitasjoner", format: percent })}
 </div></section>
 <p><a href="/kommuner">Se hver deltakende kommune: prosjekter, hva de har imitert og hva andre har imitert fra dem</a></p>
-${chrome.aggregator ? "" : html`<p><a href="/ideer/tall">Idéer: hvor mange som kommer inn, får svar, blir prosjekter og tas i bruk</a></p>`}
+<p><a href="/ideer/tall">Idéer: hvor mange som kommer inn, får svar, blir prosjekter og tas i bruk</a></p>
 <p>Tallene er også tilgjengelige som <a href="/api/v1/overview">JSON</a>, og hele katalogen som <a href="/api/v1/export.csv">CSV</a> (eller <a href="/api/v1/export.csv?delimiter=semicolon">CSV for Excel</a>), <a href="/api/v1/export.json">JSON</a> og <a href="/api/v1/catalog">DCAT</a>.</p>`,
   });
 }
