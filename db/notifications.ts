@@ -292,3 +292,8 @@ export async function knownMunicipalities(db: Db): Promise<{ actorUrl: string; n
   const rows = await db.select({ actorUrl: municipalities.actorUrl, name: municipalities.name }).from(municipalities).limit(2_000);
   return rows.sort((a, b) => a.name.localeCompare(b.name, "nb"));
 }
+
+/** Forgets notifications older than `before` (the page shows the newest; e-mail has long gone out). */
+export async function pruneNotifications(db: Db, before: Date): Promise<void> {
+  await db.execute(sql`delete from notifications where created_at < ${before.toISOString()}::timestamptz`);
+}

@@ -7,7 +7,7 @@
 import type { Db } from "../db/client.ts";
 import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
-import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, unmailedNotifications, type MailCandidate } from "../db/notifications.ts";
+import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, pruneNotifications, unmailedNotifications, type MailCandidate } from "../db/notifications.ts";
 import type { NotificationRow } from "../db/schema-notifications.ts";
 import { queueMail } from "../services/mail.ts";
 import type { NotificationService } from "../services/notifications.ts";
@@ -20,6 +20,8 @@ export const unsubscribePath = "/varsler/avmeld";
 const maxItemsPerGroup = 20;
 const maxItemsPerMail = 1_000;
 const peoplePerTransaction = 25;
+/** Notifications are kept this long, then forgotten (once an hour). */
+const keepDays = 180;
 
 /** The date, hour and ISO weekday of an instant in Europe/Oslo. */
 export function osloTime(at: Date): { date: string; hour: number; weekday: number } {
@@ -87,6 +89,7 @@ export class NotificationDigests {
   readonly #options: Required<DigestOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
+  #prunedAt = 0;
 
   constructor(events: EventJournal, notifications: NotificationService, options: DigestOptions) {
     this.#events = events;
@@ -116,6 +119,10 @@ export class NotificationDigests {
   }
 
   async #run(now: Date): Promise<number> {
+    if (now.getTime() - this.#prunedAt > 60 * 60_000) {
+      this.#prunedAt = now.getTime();
+      await pruneNotifications(this.#db, new Date(now.getTime() - keepDays * 24 * 60 * 60_000));
+    }
     await markMailedWithoutMail(this.#db);
     const coalesceMs = this.#options.coalesceMinutes * 60_000;
     const due = (await mailCandidates(this.#db)).flatMap((c) => {
