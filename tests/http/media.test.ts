@@ -187,17 +187,20 @@ describe.each(drivers)("project media (%s)", (driver) => {
     expect(await inst.ctx.media.profilePicture("icon")).toBeUndefined();
   });
 
-  it("an upload whose CSRF token is wrong is refused before its file is read (a huge body is not awaited)", async () => {
-    const project = await addProject(inst, { title: "Stor forfalsket opplasting" });
-    const edit = await agent.get(`/admin/prosjekter/${project.id}/rediger`).expect(200);
+  /**
+   * An upload announcing 15 MB that sends its token, the start of its file
+   * and then nothing more, on the signed-in agent's session; `answer` settles
+   * with the server's response, if it answers before the body is complete.
+   */
+  async function unfinishedUpload(projectId: string, token: string) {
+    const edit = await agent.get(`/admin/prosjekter/${projectId}/rediger`).expect(200);
     const cookie = String((edit as unknown as { req: http.ClientRequest }).req.getHeader("cookie"));
     const boundary = "----kominn-test";
-    const announced = 15 * 1024 * 1024;
-    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${inst.url}/admin/prosjekter/${project.id}/vedlegg`, {
-        method: "POST",
-        headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(announced) },
-      });
+    const req = http.request(`${inst.url}/admin/prosjekter/${projectId}/vedlegg`, {
+      method: "POST",
+      headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(15 * 1024 * 1024) },
+    });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
       req.on("response", (res) => {
         let text = "";
         res.on("data", (c: Buffer) => (text += c.toString()));
@@ -209,29 +212,23 @@ describe.each(drivers)("project media (%s)", (driver) => {
         res.on("error", done);
       });
       req.on("error", (error) => (req.destroyed ? undefined : reject(error)));
-      // The token field and the start of the file, then nothing more: the other 15 MB never come.
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nforfalsket\r\n`);
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
-      req.write(Buffer.alloc(64 * 1024, 0x20));
     });
-    expect(answer.status).toBe(403);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+    req.write(Buffer.alloc(64 * 1024, 0x20));
+    return { answer, end: () => req.destroy() };
+  }
+
+  it("an upload whose CSRF token is wrong is refused before its file is read (a huge body is not awaited)", async () => {
+    const project = await addProject(inst, { title: "Stor forfalsket opplasting" });
+    const forged = await unfinishedUpload(project.id, "forfalsket");
+    expect((await forged.answer).status).toBe(403);
     expect(await listProjectMedia(inst.ctx.db, project.id)).toEqual([]);
   }, 30_000);
 
   it("one upload at a time an account: a second while the first is still arriving is refused (429), and allowed once it ends", async () => {
     const project = await addProject(inst, { title: "Samtidige opplastinger" });
-    const edit = await agent.get(`/admin/prosjekter/${project.id}/rediger`).expect(200);
-    const cookie = String((edit as unknown as { req: http.ClientRequest }).req.getHeader("cookie"));
-    const boundary = "----kominn-test";
-    // A slow upload of 15 MB: its token and the start of its file, then it waits.
-    const slow = http.request(`${inst.url}/admin/prosjekter/${project.id}/vedlegg`, {
-      method: "POST",
-      headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(15 * 1024 * 1024) },
-    });
-    slow.on("error", () => undefined);
-    slow.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n`);
-    slow.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="stor.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
-    slow.write(Buffer.alloc(64 * 1024, 0x20));
+    const slow = await unfinishedUpload(project.id, csrf);
     try {
       await vi.waitFor(async () => {
         const second = await upload(project.id, await photo(300, 200), "b.jpg", "Et annet bilde");
@@ -239,7 +236,7 @@ describe.each(drivers)("project media (%s)", (driver) => {
         expect(second.text).toContain("En annen opplasting fra deg pågår");
       }, { timeout: 10_000, interval: 100 });
     } finally {
-      slow.destroy();
+      slow.end();
     }
     await vi.waitFor(async () => expect((await upload(project.id, await photo(300, 200), "c.jpg", "Et tredje bilde")).status).toBe(303), { timeout: 10_000, interval: 100 });
     expect((await listProjectMedia(inst.ctx.db, project.id)).map((m) => m.name)).toEqual(["Et tredje bilde"]);
