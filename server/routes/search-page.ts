@@ -3,10 +3,9 @@ import { filtersOf, searchParamsSchema } from "../../search/params.ts";
 import type { SearchService } from "../../search/service.ts";
 import { fylker } from "../../core/regions.ts";
 import type { AppContext } from "../context.ts";
-import { parseOr400 } from "../http/errors.ts";
 import { searchPage } from "../../web/views/search-page.ts";
-import { fromPageParams, searchPageParams, toPageQuery } from "../../core/page-params.ts";
-import { cachedLocalMunicipality, chromeOf, originsOf, sendPage, withoutEmpty } from "./page-helpers.ts";
+import { fromPageParams, pageName, searchPageParams, toPageQuery } from "../../core/page-params.ts";
+import { cachedLocalMunicipality, chromeOf, originsOf, parseQueryOr400, sendPage, withoutEmpty } from "./page-helpers.ts";
 
 export const searchPath = "/sok";
 
@@ -24,7 +23,7 @@ export function searchPageRoutes(ctx: AppContext, search: SearchService): Router
 
   router.get(searchPath, async (req, res) => {
     // Bokmål names on the page (?fase=drift&omrade=hele-landet); the API's English names work too.
-    const params = parseOr400(schema, fromPageParams(searchPageParams, withoutEmpty(req.query)));
+    const params = parseQueryOr400(schema, fromPageParams(searchPageParams, withoutEmpty(req.query)), (field) => pageName(searchPageParams, field));
     const [answer, home, municipality] = await Promise.all([
       search.search({ q: params.q, scope: params.scope, filters: filtersOf(params), page: params.page, perPage: params.perPage }),
       search.home(),

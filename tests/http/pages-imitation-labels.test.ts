@@ -110,6 +110,10 @@ describe.each(drivers)("imitations, the front page and bokmål page URLs on %s",
     expect(hits.text).toMatch(/name="fase" value="drift" checked>/);
     const english = await request(inst.app).get("/sok?phase=drift&scope=all&seekingPartners=true").expect(200);
     expect(english.text).toContain("1 treff");
+    // A refused parameter is named as the page's address names it.
+    const bad = await request(inst.app).get("/sok?omrade=overalt&q=bolig").expect(400);
+    expect(bad.text).toMatch(/omrade<\/strong>: /);
+    expect(bad.text).not.toContain("scope");
   });
 
   it("keeps the municipality's name in the header of a 400 page", async () => {
