@@ -4,6 +4,9 @@
 // e-mail alike).
 import { labelOf, n3Stages, phases, serviceAreas } from "./taxonomies.ts";
 
+/** Where the items that concern a person directly (their ideas) are grouped. */
+export const ownIdeasLabel = "Dine idéer";
+
 export const notificationKinds = [
   { slug: "new-project", label: "Nye prosjekter som passer det du følger" },
   { slug: "phase", label: "Et prosjekt du følger går til ny fase eller nytt N3-trinn" },
@@ -11,6 +14,7 @@ export const notificationKinds = [
   { slug: "imitated", label: "Et prosjekt du følger blir imitert" },
   { slug: "seeking-partners", label: "Et prosjekt du følger søker samarbeidspartnere" },
   { slug: "collaboration", label: "Forespørsler om samarbeid og svar på dem" },
+  { slug: "idea", label: "En idé du har sendt inn får ny status" },
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number]["slug"];
 export const notificationKindSlugs = notificationKinds.map((k) => k.slug) as NotificationKind[];
@@ -56,6 +60,7 @@ export const reasons = {
   collaborationDecided: (from: string, accepted: boolean) =>
     `Forespørselen fra ${from} om å bli med er ${accepted ? "godtatt" : "avslått"}.`,
   collaborationRequested: (from: string) => `${from} har bedt om å få bli med i prosjektet.`,
+  idea: (state: string, reason: string) => `Idéen din har fått ny status: ${state}. ${reason}`,
 } as const;
 
 /** Control characters (CR, LF, …) never reach a mail header or a one-line text: they become spaces. */

@@ -11,7 +11,8 @@ import type { Db } from "../db/client.ts";
 import type { JournalEvent } from "../core/events.ts";
 import type { Project } from "../core/project.ts";
 import { projectPath } from "../core/urls.ts";
-import { serviceAreaLabel, oneLine, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
+import { ideaStateLabels } from "../core/ideas.ts";
+import { serviceAreaLabel, oneLine, ownIdeasLabel, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
 import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import {
   countUnread,
@@ -32,7 +33,7 @@ import {
 import type { NewNotification } from "../db/schema-notifications.ts";
 import { getCollaborationRequest } from "../db/collaboration-requests.ts";
 import { getProjectByUrl } from "../db/projects.ts";
-import { imitationLinks, projects } from "../db/schema.ts";
+import { accounts, imitationLinks, projects } from "../db/schema.ts";
 import { projectFacets, projectKeys, searchMatches, type SavedSearch, type SearchMatching } from "./subscriptions.ts";
 import { ValidationError } from "./projects.ts";
 
@@ -44,6 +45,7 @@ export const notificationEvents = [
   "collaboration.requested",
   "collaboration.decided",
   "collaboration.received",
+  "idea.answered",
 ] as const;
 
 type Matched = Subscription & { mutedKinds: string[] };
@@ -118,6 +120,27 @@ export class NotificationService {
         return async (tx) => {
           const request = await getCollaborationRequest(tx, requestId);
           if (request) await this.#toProjectFollowers(tx, event.id, projectUrl, "collaboration", reasons.collaborationReceived(oneLine(request.fromMunicipalityName)));
+        };
+      }
+      case "idea.answered": {
+        const { ideaId, title, state, reason, submitterAccountId } = event.payload;
+        if (!submitterAccountId) return undefined;
+        return async (tx) => {
+          // An account removed since is told nothing.
+          const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, submitterAccountId));
+          if (!account) return;
+          const prefs = await getPrefs(tx, submitterAccountId);
+          if (prefs.mutedKinds.includes("idea")) return;
+          await insertNotifications(tx, [{
+            accountId: submitterAccountId,
+            kind: "idea",
+            subscriptionId: null,
+            groupLabel: ownIdeasLabel,
+            title: oneLine(title),
+            reason: oneLine(reasons.idea((ideaStateLabels[state] ?? state).toLowerCase(), reason), 400),
+            link: `/ideer/${ideaId}`,
+            dedupeKey: `${event.id}:idea`,
+          }]);
         };
       }
       case "collaboration.requested":

@@ -6,6 +6,7 @@ import { addEditor, addProject, signIn, signInAdmin, type Agent } from "../http/
 import { rowsOf } from "../../db/client.ts";
 import { getAccountByEmail } from "../../db/accounts.ts";
 import { peerMunicipality, receiveRemote } from "./helpers.ts";
+import { IdeaService } from "../../services/ideas.ts";
 
 async function count(inst: TestInstance, query: ReturnType<typeof sql>): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await inst.ctx.db.execute(query));
@@ -58,7 +59,7 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
 
     // Rita switches off news of realised benefits.
     await rita.agent.post("/varsler/innstillinger").type("form")
-      .send({ _csrf: rita.csrf, delivery: "daily", digestHour: "7", digestWeekday: "1", kinds: ["new-project", "phase", "imitated", "seeking-partners", "collaboration"] })
+      .send({ _csrf: rita.csrf, delivery: "daily", digestHour: "7", digestWeekday: "1", kinds: ["new-project", "phase", "imitated", "seeking-partners", "collaboration", "idea"] })
       .expect(303);
     const actor = { accountId: inst.admin!.id, name: "Anne Admin" };
     const moved = await inst.ctx.projects.update(inst.municipality!, project, { phase: "skalering" }, actor);
@@ -92,6 +93,20 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
     const reasons = rowsOf<{ reason: string }>(await inst.ctx.db.execute(sql`
       select reason from notifications where kind = 'collaboration' and account_id = ${inst.admin!.id} order by id`)).map((r) => r.reason);
     expect(reasons).toEqual(["Sarpsborg kommune ber om å få bli med i prosjektet.", "Forespørselen fra Sarpsborg kommune om å bli med er godtatt."]);
+  });
+
+  it("tells a staff member who submitted an idea when it is answered, unless they switched that off", async () => {
+    const ideas = new IdeaService(inst.ctx.db, inst.ctx.events, inst.ctx.projects, { origin: inst.ctx.config.origin });
+    const admin = inst.admin!;
+    const idea = await ideas.submit(
+      { title: "Felles bilpool for hjemmetjenesten", problem: "Bilene står stille om natten.", proposal: "Del dem med teknisk drift.", serviceArea: "helse-omsorg", submitterName: null, submitterEmail: null, showName: false },
+      { kind: "staff", accountId: admin.id, name: admin.name, email: admin.email },
+    );
+    await ideas.changeState(idea.id, { state: "under_vurdering", reason: "Vi ser på kostnadene." }, { accountId: admin.id, name: admin.name, role: "admin" });
+    await inst.ctx.events.settled();
+    const [row] = rowsOf<{ title: string; reason: string; link: string; group_label: string }>(await inst.ctx.db.execute(sql`
+      select title, reason, link, group_label from notifications where kind = 'idea' and account_id = ${admin.id}`));
+    expect(row).toEqual({ title: "Felles bilpool for hjemmetjenesten", reason: "Idéen din har fått ny status: under vurdering. Vi ser på kostnadene.", link: `/ideer/${idea.id}`, group_label: "Dine idéer" });
   });
 
   it("refuses a saved search with hostile parameters with a 400 naming the field, keeps what was typed, and stores nothing", async () => {

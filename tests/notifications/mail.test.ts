@@ -32,7 +32,7 @@ async function scalar(inst: TestInstance, query: ReturnType<typeof sql>): Promis
 async function follows(inst: TestInstance, target: string, delivery: "daily" | "immediate" | "weekly"): Promise<void> {
   const { agent, csrf } = await signInAdmin(inst);
   await agent.post("/varsler/folg").type("form").send({ _csrf: csrf, kind: "service-area", target, neste: "/varsler" }).expect(303);
-  const kinds = ["new-project", "phase", "benefits", "imitated", "seeking-partners", "collaboration"];
+  const kinds = ["new-project", "phase", "benefits", "imitated", "seeking-partners", "collaboration", "idea"];
   await agent.post("/varsler/innstillinger").type("form").send({ _csrf: csrf, delivery, digestHour: "7", digestWeekday: "2", kinds }).expect(303);
 }
 
