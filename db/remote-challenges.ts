@@ -1,8 +1,9 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
 import { challenges, type ChallengeRow } from "./schema-ideas.ts";
 import { remoteChallenges, type RemoteChallengeRow } from "./schema-remote-challenges.ts";
+import { follows } from "./schema-federation.ts";
 
 export type RemoteChallengeValues = Omit<RemoteChallengeRow, "id">;
 
@@ -14,13 +15,17 @@ export async function upsertRemoteChallenge(db: Db, values: RemoteChallengeValue
     .onConflictDoUpdate({ target: remoteChallenges.url, set: values, setWhere: sql`${remoteChallenges.updatedAt} <= ${values.updatedAt}` });
 }
 
+/** Only a municipality we still follow: one we stopped following (or that left) no longer shows its challenges. */
+const stillFollowed = and(eq(follows.targetActorUrl, remoteChallenges.actorUrl), eq(follows.status, "accepted"));
+
 export async function getRemoteChallenge(db: Db, id: string): Promise<RemoteChallengeRow | undefined> {
-  const [row] = await db.select().from(remoteChallenges).where(eq(remoteChallenges.id, id));
-  return row;
+  const [row] = await db.select({ c: remoteChallenges }).from(remoteChallenges).innerJoin(follows, stillFollowed).where(eq(remoteChallenges.id, id));
+  return row?.c;
 }
 
 export async function listRemoteChallenges(db: Db): Promise<RemoteChallengeRow[]> {
-  return db.select().from(remoteChallenges).orderBy(asc(remoteChallenges.closesAt));
+  const rows = await db.select({ c: remoteChallenges }).from(remoteChallenges).innerJoin(follows, stillFollowed).orderBy(asc(remoteChallenges.closesAt));
+  return rows.map((r) => r.c);
 }
 
 /**

@@ -5,8 +5,10 @@ import type { TestInstance } from "../helpers/instance.ts";
 import { actorKeyPairs } from "../../federation/keys.ts";
 import { listPublicIdeas } from "../../db/ideas.ts";
 import { listRemoteChallenges } from "../../db/remote-challenges.ts";
+import { getFollowerByActor } from "../../db/followers.ts";
+import { ChallengeService } from "../../services/challenges.ts";
 import { csrfFrom, signInAdmin } from "../http/pages-support.ts";
-import { eventually, follow, startMunicipality } from "./helpers.ts";
+import { api, eventually, follow, startMunicipality } from "./helpers.ts";
 import { startFakeActor, type FakeActor } from "./fake-actor.ts";
 
 const as = "https://www.w3.org/ns/activitystreams";
@@ -56,10 +58,11 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
   let attacker: FakeActor;
   let challengeId: string;
   let challengeUrl: string;
+  let following: any;
 
   beforeAll(async () => {
     [a, b, attacker] = await Promise.all([startMunicipality("fredrikstad", { driver }), startMunicipality("sarpsborg", { driver }), startFakeActor()]);
-    await follow(b, a);
+    following = await follow(b, a);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close(), attacker?.close()]);
@@ -146,5 +149,24 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
 
     expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "For sent"))).toBeLessThan(300);
     expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Timebok på nett"]);
+  });
+
+  it("once Sarpsborg stops following Fredrikstad, it no longer shows the challenge, and Fredrikstad takes no idea from it", async () => {
+    const [remote] = await listRemoteChallenges(b.ctx.db);
+    expect((await api(b, "DELETE", `/api/v1/follows/${following.id}`)).status).toBeLessThan(300);
+    expect(await fetch(`${b.url}/konkurranser`).then((r) => r.text())).not.toContain("Kortere køer på legevakten");
+    expect((await fetch(`${b.url}/konkurranser/ekstern/${remote.id}`)).status).toBe(404);
+
+    // Fredrikstad takes ideas only from its followers: Sarpsborg's idea to a new open challenge is refused.
+    await eventually(async () => !(await getFollowerByActor(a.ctx.db, b.municipality!.actorUrl)));
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const fresh = await new ChallengeService(a.ctx.db, a.ctx.events).create(
+      { title: "Ny runde", problem: "Mer å gjøre.", eligibility: "Alle ansatte", opensAt: today, closesAt: later, criteria: [{ name: "Nytte", description: "" }], prizes: "", scaleMax: 5, openToOthers: true },
+      [],
+      { accountId: a.admin!.id, name: "Anne Admin", role: "admin" },
+    );
+    expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, `${a.url}/konkurranser/${fresh.id}`, "Fra en som ikke følger"))).toBeLessThan(300);
+    expect(await listPublicIdeas(a.ctx.db, { challengeId: fresh.id })).toEqual([]);
   });
 });
