@@ -203,7 +203,9 @@ export class IdeaService {
 
   async merge(id: string, into: string, actor: IdeaActor): Promise<void> {
     checkRole(actor);
-    if (id === into || !(await getIdea(this.#db, into))) throw new ValidationError([{ field: "into", message: "velg en annen idé" }]);
+    // Only into an idea the public sees: its title and link go on this idea's page and into the submitter's mail.
+    const target = id === into ? undefined : await getIdea(this.#db, into);
+    if (!target || target.moderation !== "approved" || target.mergedInto) throw new ValidationError([{ field: "into", message: "velg en annen, godkjent idé" }]);
     await this.#events.transaction(async (tx) => {
       const idea = await getIdea(tx, id);
       if (!idea) return;

@@ -50,7 +50,7 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
       stateHistory(ctx.db, row.id),
       row.projectId ? getProject(ctx.db, row.projectId) : undefined,
       row.challengeId ? getChallenge(ctx.db, row.challengeId) : undefined,
-      row.mergedInto ? getIdea(ctx.db, row.mergedInto) : undefined,
+      row.mergedInto ? getIdea(ctx.db, row.mergedInto).then((m) => (m?.moderation === "approved" ? m : undefined)) : undefined,
     ]);
     const projects = new Map<string, { title: string; path: string }>();
     for (const id of new Set(history.map((h) => h.projectId).filter((x): x is string => !!x))) {
