@@ -90,6 +90,67 @@ export async function subscriptionsUnder(db: Db, keys: readonly string[]): Promi
   return rows.map((r) => ({ ...r.subscription, mutedKinds: r.mutedKinds ?? [] }));
 }
 
+/** The saved searches filed under any of `keys` (a project's candidates, to be checked in full), each once. */
+export async function searchesUnder(db: Db, keys: readonly string[]): Promise<Pick<Subscription, "id" | "label" | "search">[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectDistinctOn([subscriptions.id], { id: subscriptions.id, label: subscriptions.label, search: subscriptions.search })
+    .from(subscriptionKeys)
+    .innerJoin(subscriptions, eq(subscriptions.id, subscriptionKeys.subscriptionId))
+    .where(and(sql`${subscriptionKeys.key} = any(${arrayLiteral([...new Set(keys)])}::text[])`, eq(subscriptions.kind, "search")));
+}
+
+/** What one event tells: who hears of it (found in the index), what and why. */
+export interface FanOut {
+  /** Index keys: the follows of `kinds` filed under any of them hear of it. */
+  keys: readonly string[];
+  kinds: readonly Subscription["kind"][];
+  /** Further follows that hear of it (saved searches the matcher accepted). */
+  ids: readonly string[];
+  /** One notification per person and item kind; an item without a reason takes its follow's from `reasons`. */
+  items: readonly { kind: string; reason: string | null }[];
+  /** Reasons by follow: by its id, or by `<kind>:<target>`. */
+  reasons: Readonly<Record<string, string>>;
+  /** What each kind of follow is called where items are grouped. */
+  groupLabels: Readonly<Record<Subscription["kind"], string>>;
+  /** Which follow explains an item best (lowest first), when one person follows it several ways. */
+  priority: Readonly<Record<Subscription["kind"], number>>;
+  title: string;
+  link: string;
+  eventId: number;
+}
+
+/**
+ * Stores an event's notifications in one statement, whatever their number:
+ * the follows are found, joined with their owners (active ones) and their
+ * switched-off kinds, and written in the database, one per person and kind,
+ * explained by the closest follow. Nothing travels to the application and
+ * back per person: a new project from a peer reaches hundreds of people.
+ */
+export async function fanOut(db: Db, f: FanOut): Promise<void> {
+  if (f.items.length === 0 || (f.keys.length === 0 && f.ids.length === 0)) return;
+  await db.execute(sql`
+    with cand as (
+      select s.id, s.account_id, s.kind, s.target, s.label
+      from subscription_keys k join subscriptions s on s.id = k.subscription_id
+      where k.key = any(${arrayLiteral([...new Set(f.keys)])}::text[]) and s.kind = any(${arrayLiteral(f.kinds)}::text[])
+      union
+      select s.id, s.account_id, s.kind, s.target, s.label
+      from subscriptions s where s.id = any(${arrayLiteral(f.ids)}::text[])
+    )
+    insert into notifications (account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key)
+    select distinct on (s.account_id, c.kind)
+      s.account_id, c.kind, s.id, (${JSON.stringify(f.groupLabels)}::jsonb ->> s.kind) || ': ' || s.label, ${f.title},
+      coalesce(c.reason, ${JSON.stringify(f.reasons)}::jsonb ->> s.id, ${JSON.stringify(f.reasons)}::jsonb ->> (s.kind || ':' || s.target)),
+      ${f.link}, ${String(f.eventId)} || ':' || c.kind
+    from cand s
+    join accounts a on a.id = s.account_id and a.disabled_at is null
+    left join notification_prefs p on p.account_id = s.account_id
+    cross join jsonb_to_recordset(${JSON.stringify(f.items)}::jsonb) as c(kind text, reason text)
+    where not (c.kind = any(coalesce(p.muted_kinds, '{}'::text[])))
+    order by s.account_id, c.kind, (${JSON.stringify(f.priority)}::jsonb ->> s.kind)::int, s.id`);
+}
+
 /** Remembers that we follow a municipality because someone follows one of its projects. */
 export async function rememberFollowOnBehalf(db: Db, values: { actorUrl: string; subscriptionId: string; accountName: string; projectTitle: string }): Promise<void> {
   await db.insert(followsOnBehalf).values(values).onConflictDoNothing();
@@ -281,6 +342,29 @@ export interface ProjectState {
 export async function getProjectState(db: Db, url: string): Promise<ProjectState | undefined> {
   const [row] = await db.select().from(notificationProjectState).where(eq(notificationProjectState.url, url));
   return row;
+}
+
+/** Stores what the subscriber sees of a project now and answers what it saw before (undefined: never), in one statement. */
+export async function swapProjectState(db: Db, url: string, state: ProjectState): Promise<ProjectState | undefined> {
+  const [row] = rowsOf<{ phase: string; n3_stage: string | null; realised_benefits: number; seeking_partners: boolean; imitation_of: string | null }>(
+    await db.execute(sql`
+      with was as (
+        select phase, n3_stage, realised_benefits, seeking_partners, imitation_of from notification_project_state where url = ${url} for update
+      ), put as (
+        insert into notification_project_state (url, phase, n3_stage, realised_benefits, seeking_partners, imitation_of)
+        values (${url}, ${state.phase}, ${state.n3Stage}, ${state.realisedBenefits}, ${state.seekingPartners}, ${state.imitationOf})
+        on conflict (url) do update set phase = excluded.phase, n3_stage = excluded.n3_stage, realised_benefits = excluded.realised_benefits,
+          seeking_partners = excluded.seeking_partners, imitation_of = excluded.imitation_of
+      )
+      select * from was`),
+  );
+  return row && {
+    phase: row.phase,
+    n3Stage: row.n3_stage,
+    realisedBenefits: Number(row.realised_benefits),
+    seekingPartners: row.seeking_partners,
+    imitationOf: row.imitation_of,
+  };
 }
 
 export async function saveProjectState(db: Db, url: string, state: ProjectState): Promise<void> {

@@ -2,9 +2,10 @@
 // tells staff what moved in what they follow, and the portal lists them. What
 // moved is found by comparing each published project with what this
 // subscriber last saw of it (notification_project_state); who hears of it is
-// found by looking the project's keys up in the inverted index of follows
-// (db/notifications.ts subscriptionsUnder): the cost grows with the number of
-// follows that could match, not with the number of follows.
+// found by looking the project's keys up in the inverted index of follows,
+// and an event's notifications are written by one statement in the database
+// (db/notifications.ts fanOut): the cost grows with the number of follows
+// that could match, not with the number of follows.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
@@ -17,20 +18,20 @@ import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import {
   countUnread,
   getPrefs,
-  getProjectState,
+  fanOut,
   insertNotifications,
   listNotifications,
   markRead,
   readThrough,
   savePrefs,
-  saveProjectState,
-  subscriptionsUnder,
+  searchesUnder,
+  swapProjectState,
   unsubscribeIfCurrent,
+  type FanOut,
   type NotificationRow,
   type ProjectState,
   type Subscription,
 } from "../db/notifications.ts";
-import type { NewNotification } from "../db/schema-notifications.ts";
 import { getCollaborationRequest } from "../db/collaboration-requests.ts";
 import { getProjectByUrl } from "../db/projects.ts";
 import { accounts, imitationLinks, projects } from "../db/schema.ts";
@@ -48,16 +49,8 @@ export const notificationEvents = [
   "idea.answered",
 ] as const;
 
-type Matched = Subscription & { mutedKinds: string[] };
-
 /** Which follow explains an item best, when one person follows it several ways. */
 const priority: Record<Subscription["kind"], number> = { project: 0, search: 1, "service-area": 2, municipality: 3 };
-
-interface Item {
-  kind: NotificationKind;
-  subscription: Matched;
-  reason: string;
-}
 
 function stateOf(p: Project): ProjectState {
   return {
@@ -164,74 +157,73 @@ export class NotificationService {
   async #toProjectFollowers(tx: Db, eventId: number, projectUrl: string, kind: NotificationKind, reason: string): Promise<void> {
     const project = await getProjectByUrl(tx, projectUrl);
     if (!project) return;
-    const followers = await subscriptionsUnder(tx, [`p:${projectUrl}`]);
-    await this.#store(tx, eventId, project, followers.filter((s) => s.kind === "project").map((subscription) => ({ kind, subscription, reason })));
+    await this.#store(tx, eventId, project, { keys: [`p:${projectUrl}`], kinds: ["project"], items: [{ kind, reason }] });
   }
 
+  /**
+   * A project's event: what moved since the subscriber last saw it, told in
+   * one statement per event (db/notifications.ts fanOut). A new project's
+   * follows of its areas and municipality are found in the index by the
+   * database; only the saved searches filed under its keys come here, to be
+   * checked in full.
+   */
   async #onProject(tx: Db, eventId: number, project: Project): Promise<void> {
-    const before = await getProjectState(tx, project.url);
     const now = stateOf(project);
-    await saveProjectState(tx, project.url, now);
-    const items: Item[] = [];
+    const before = await swapProjectState(tx, project.url, now);
     const imitatedNow = project.imitationOf && project.imitationOf !== before?.imitationOf ? project.imitationOf : undefined;
     if (!before) {
       const imitated = (await tx.select({ u: imitationLinks.copyUrl }).from(imitationLinks).where(eq(imitationLinks.originalUrl, project.url)).limit(1)).length > 0;
       const terms = this.#matching.projectTerms(project);
       const facets = projectFacets(project, this.#matching.regions, imitated);
-      const candidates = await subscriptionsUnder(tx, projectKeys(project, terms, facets));
+      const keys = projectKeys(project, terms, facets);
+      const searches = (await searchesUnder(tx, keys)).filter((s) => searchMatches(s.search as SavedSearch, terms, facets));
       const municipality = oneLine(project.municipality.name);
-      for (const s of candidates) {
-        if (s.kind === "project") continue;
-        if (s.kind === "search" && !searchMatches(s.search as SavedSearch, terms, facets)) continue;
-        const reason =
-          s.kind === "service-area" ? reasons.newInArea(serviceAreaLabel(s.target).toLowerCase(), municipality)
-          : s.kind === "municipality" ? reasons.newFromMunicipality(municipality)
-          : reasons.newForSearch(s.label);
-        items.push({ kind: "new-project", subscription: s, reason });
-      }
+      const why: Record<string, string> = { [`municipality:${project.municipality.actorUrl}`]: reasons.newFromMunicipality(municipality) };
+      for (const area of project.serviceAreas) why[`service-area:${area}`] = reasons.newInArea(serviceAreaLabel(area).toLowerCase(), municipality);
+      for (const s of searches) why[s.id] = reasons.newForSearch(s.label);
+      await this.#store(tx, eventId, project, {
+        keys: [`m:${project.municipality.actorUrl}`, ...project.serviceAreas.map((a) => `a:${a}`)],
+        kinds: ["service-area", "municipality"],
+        ids: searches.map((s) => s.id),
+        items: [{ kind: "new-project", reason: null }],
+        reasons: why,
+      });
     } else {
-      const followers = (await subscriptionsUnder(tx, [`p:${project.url}`])).filter((s) => s.kind === "project");
       const changes: { kind: NotificationKind; reason: string }[] = [];
       if (before.phase !== now.phase) changes.push({ kind: "phase", reason: reasons.phase(before.phase, now.phase) });
       if (before.n3Stage !== now.n3Stage) changes.push({ kind: "phase", reason: reasons.n3(before.n3Stage, now.n3Stage) });
       if (now.realisedBenefits > before.realisedBenefits) changes.push({ kind: "benefits", reason: reasons.benefits(now.realisedBenefits) });
       if (now.seekingPartners && !before.seekingPartners) changes.push({ kind: "seeking-partners", reason: reasons.seekingPartners() });
-      for (const s of followers) for (const c of changes) items.push({ ...c, subscription: s });
+      // One notification per person, event and kind: the first change of a kind tells it.
+      const items = changes.filter((c, i) => changes.findIndex((d) => d.kind === c.kind) === i);
+      await this.#store(tx, eventId, project, { keys: [`p:${project.url}`], kinds: ["project"], items });
     }
-    await this.#store(tx, eventId, project, items);
     if (imitatedNow) {
       const original = await getProjectByUrl(tx, imitatedNow);
-      const followers = (await subscriptionsUnder(tx, [`p:${imitatedNow}`])).filter((s) => s.kind === "project");
       if (original) {
         const reason = reasons.imitated(oneLine(project.municipality.name), oneLine(project.title));
-        await this.#store(tx, eventId, original, followers.map((subscription) => ({ kind: "imitated" as const, subscription, reason })));
+        await this.#store(tx, eventId, original, { keys: [`p:${imitatedNow}`], kinds: ["project"], items: [{ kind: "imitated", reason }] });
       }
     }
   }
 
   /** One notification per person, event and kind, explained by their closest follow; switched-off kinds left out. */
-  async #store(tx: Db, eventId: number, project: Project, items: readonly Item[]): Promise<void> {
-    const best = new Map<string, Item>();
-    for (const item of items) {
-      if (item.subscription.mutedKinds.includes(item.kind)) continue;
-      const key = `${item.subscription.accountId}|${item.kind}`;
-      const held = best.get(key);
-      if (!held || priority[item.subscription.kind] < priority[held.subscription.kind]) best.set(key, item);
-    }
-    if (best.size === 0) return;
-    const title = oneLine(project.title);
-    const link = projectPath(project);
-    const rows: NewNotification[] = [...best.values()].map((item) => ({
-      accountId: item.subscription.accountId,
-      kind: item.kind,
-      subscriptionId: item.subscription.id,
-      groupLabel: `${subscriptionKindLabels[item.subscription.kind]}: ${item.subscription.label}`,
-      title,
-      reason: item.reason,
-      link,
-      dedupeKey: `${eventId}:${item.kind}`,
-    }));
-    await insertNotifications(tx, rows);
+  async #store(
+    tx: Db,
+    eventId: number,
+    project: Project,
+    what: Pick<FanOut, "keys" | "kinds" | "items"> & Partial<Pick<FanOut, "ids" | "reasons">>,
+  ): Promise<void> {
+    await fanOut(tx, {
+      ids: [],
+      reasons: {},
+      ...what,
+      groupLabels: subscriptionKindLabels,
+      priority,
+      title: oneLine(project.title),
+      link: projectPath(project),
+      eventId,
+    });
   }
 
   // ---- the portal
