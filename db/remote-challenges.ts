@@ -7,12 +7,16 @@ import { follows } from "./schema-federation.ts";
 
 export type RemoteChallengeValues = Omit<RemoteChallengeRow, "id">;
 
-/** Stores or replaces a followed municipality's challenge; an older copy never overwrites a newer one. */
+/** Stores or replaces a followed municipality's challenge; an older copy, or one from another municipality, never overwrites it. */
 export async function upsertRemoteChallenge(db: Db, values: RemoteChallengeValues): Promise<void> {
   await db
     .insert(remoteChallenges)
     .values({ id: newId(), ...values })
-    .onConflictDoUpdate({ target: remoteChallenges.url, set: values, setWhere: sql`${remoteChallenges.updatedAt} <= ${values.updatedAt}` });
+    .onConflictDoUpdate({
+      target: remoteChallenges.url,
+      set: values,
+      setWhere: and(sql`${remoteChallenges.updatedAt} <= ${values.updatedAt}`, eq(remoteChallenges.actorUrl, values.actorUrl)),
+    });
 }
 
 /** Only a municipality we still follow: one we stopped following (or that left) no longer shows its challenges. */

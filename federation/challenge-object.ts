@@ -86,7 +86,8 @@ const clip = (s: string, max: number) => withoutControlCharacters(s).trim().slic
 
 /** A followed municipality's challenge from its Page; undefined when the Page is not a KOMINN challenge. */
 export async function challengeFromPage(page: Page, owner: { actorUrl: string; name: string }): Promise<RemoteChallengeValues | undefined> {
-  if (!page.id || page.attributionId?.href !== owner.actorUrl) return undefined;
+  // Only at the owner's own host: a Page naming another municipality's challenge URL would take that challenge over.
+  if (!page.id || page.attributionId?.href !== owner.actorUrl || page.id.origin !== new URL(owner.actorUrl).origin) return undefined;
   let marked = false;
   for await (const tag of page.getTags()) if (tag instanceof Link && tag.rels.includes(challengeRel)) marked = true;
   if (!marked || !page.startTime || !page.endTime) return undefined;
