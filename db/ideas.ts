@@ -26,6 +26,12 @@ export async function getIdea(db: Db, id: string): Promise<IdeaRow | undefined> 
   return row;
 }
 
+/** The idea a remote municipality's activity created, if it arrived before. */
+export async function getIdeaByActivity(db: Db, activityId: string): Promise<IdeaRow | undefined> {
+  const [row] = await db.select().from(ideas).where(eq(ideas.activityId, activityId)).limit(1);
+  return row;
+}
+
 /** What the public sees: approved ideas that were not merged into another, newest first. */
 export async function listPublicIdeas(db: Db, filter: { challengeId?: string; state?: IdeaState; limit?: number } = {}): Promise<IdeaRow[]> {
   return db

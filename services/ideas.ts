@@ -12,6 +12,7 @@ import {
   erasePersonalData,
   getChallenge,
   getIdea,
+  getIdeaByActivity,
   ideasHoldingPersonalDataBefore,
   ideasOfProject,
   insertIdea,
@@ -122,6 +123,9 @@ export class IdeaService {
     }
     const staff = submitter.kind === "staff" ? submitter : undefined;
     return this.#events.transaction(async (tx) => {
+      // A remote idea delivered again (a peer's retry after the inbox forgot the activity's id) is the same idea.
+      const earlier = submitter.kind === "remote" ? await getIdeaByActivity(tx, submitter.activityId) : undefined;
+      if (earlier) return earlier;
       const idea = await insertIdea(tx, {
         title: input.title,
         problem: input.problem,

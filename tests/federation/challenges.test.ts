@@ -135,10 +135,21 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
     expect((await ideasAtA()).map((i) => i.title)).toEqual(["Timebok på nett"]);
   });
 
+  it("takes an idea delivered twice (to the shared inbox and the actor's inbox) once, and refuses one whose ids are on another host", async () => {
+    const idea = ideaCreate(b, a, challengeUrl, "Dobbelt levert");
+    expect(await postAs(b, `${a.url}/inbox`, idea)).toBeLessThan(300);
+    expect(await postAs(b, `${a.municipality!.actorUrl}/inbox`, idea)).toBeLessThan(300);
+    const elsewhere = ideaCreate(b, a, challengeUrl, "Fra en annen vert");
+    elsewhere.id = `${attacker.origin}/aktivitet/1`;
+    elsewhere.object.id = `${attacker.origin}/idé/1`;
+    expect(await postAs(b, `${a.url}/inbox`, elsewhere)).not.toBe(500);
+    expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Dobbelt levert", "Timebok på nett"]);
+  });
+
   it("closing the challenge tells the followers, and an idea sent after is refused", async () => {
     // Sent by Sarpsborg's own key while still open: taken.
     expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "Andre idé"))).toBeLessThan(300);
-    expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Timebok på nett"]);
+    expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Dobbelt levert", "Timebok på nett"]);
 
     const staffA = await signInAdmin(a);
     const pageA = await staffA.agent.get(`/konkurranser/${challengeId}`).expect(200);
@@ -148,7 +159,7 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
     await eventually(async () => (await fetch(`${b.url}/konkurranser/ekstern/${remote.id}`).then((r) => r.text())).includes("Konkurransen er stengt"));
 
     expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "For sent"))).toBeLessThan(300);
-    expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Timebok på nett"]);
+    expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Dobbelt levert", "Timebok på nett"]);
   });
 
   it("once Sarpsborg stops following Fredrikstad, it no longer shows the challenge, and Fredrikstad takes no idea from it", async () => {

@@ -6,6 +6,7 @@ import { rowsOf } from "../../db/client.ts";
 import { getIdea } from "../../db/ideas.ts";
 import { listMail } from "../../db/mail-outbox.ts";
 import { IdeaService } from "../../services/ideas.ts";
+import { ChallengeService } from "../../services/challenges.ts";
 import { anIdea, visitor } from "./support.ts";
 
 const day = 86_400_000;
@@ -88,6 +89,22 @@ describe.each(drivers)("the measure and retention on %s", (driver) => {
     // The medians of the one busy row: answer after 10, 45 days → 27,5; project after 40 days; use 160 days after the project.
     const helse = page.text.match(/<tr data-period="2024" data-area="helse-omsorg">(.*?)<\/tr>/)![1];
     expect(helse).toContain("<td>27,5</td><td>40</td><td>160</td>");
+  });
+
+  it("counts a remote idea delivered again (the same activity, after the inbox forgot its id) once", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 10 * day).toISOString().slice(0, 10);
+    const c = await new ChallengeService(inst.ctx.db, inst.ctx.events).create(
+      { title: "Åpen runde", problem: "Lange køer.", eligibility: "Alle", opensAt: today, closesAt: later, criteria: [{ name: "Nytte", description: "" }], prizes: "", scaleMax: 5, openToOthers: true },
+      [],
+      actor(),
+    );
+    const from = { kind: "remote" as const, municipality: "Sarpsborg kommune", activityId: "https://sarpsborg.example/ideer/sendt/abc123#create" };
+    const first = await ideas.submit(input("Levert to ganger", null), from, c.id);
+    const again = await ideas.submit(input("Levert to ganger", null), from, c.id);
+    expect(again.id).toBe(first.id);
+    const [row] = rowsOf<{ n: number }>(await inst.ctx.db.execute(sql`select count(*)::int as n from ideas where title = 'Levert to ganger'`));
+    expect(Number(row.n)).toBe(1);
   });
 
   it("erases the personal data of ideas past the retention period, with the e-mail sent about them, and keeps newer ones", async () => {
