@@ -11,7 +11,7 @@ import { challengeIsOpen, IdeaForbiddenError, IdeaService, type IdeaActor } from
 import { ValidationError } from "../../services/projects.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
-import { RateLimiter } from "../http/rate-limit.ts";
+import { RateLimiter, refundAll, takeAll } from "../http/rate-limit.ts";
 import { requireStaff } from "../http/session.ts";
 import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.ts";
 import { ideaErasePage, ideaFormPage, ideaListPage, ideaMeasurePage, ideaPage, ideaThanksPage, type IdeaStaffPanel, type IdeaView } from "../../web/views/idea-pages.ts";
@@ -174,29 +174,30 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
         errors,
       }), status);
     };
-    const ip = req.ip ?? "unknown";
-    if (!account) {
-      const wait = perAddress.retryAfter(ip);
-      if (wait > 0) {
-        res.setHeader("Retry-After", String(wait));
-        return again({ _form: ti.ideas.flood(wait) }, 429);
-      }
-      if (one(body, "nettside") !== "") {
-        perAddress.hit(ip);
-        return again({ nettside: ti.ideas.honeypotFilled }, 422);
-      }
+    // The client's address as the app's "trust proxy" setting reads it. Reserved before anything
+    // awaits (takeAll), so parallel posts from one address cannot all pass the check; a form sent
+    // back for correction gives its attempt back, a filled honeypot keeps it.
+    const limits = account ? [] : ([[perAddress, req.ip ?? "unknown"]] as const);
+    const wait = takeAll(limits);
+    if (wait > 0) {
+      res.setHeader("Retry-After", String(wait));
+      return again({ _form: ti.ideas.flood(wait) }, 429);
     }
+    if (!account && one(body, "nettside") !== "") return again({ nettside: ti.ideas.honeypotFilled }, 422);
     const parsed = parseForm(ideaFormSchema, { ...values, showName: values.showName === "true" });
-    if (!parsed.ok) return again(parsed.errors, 422);
+    if (!parsed.ok) {
+      refundAll(limits);
+      return again(parsed.errors, 422);
+    }
     try {
       const submitter = account
         ? { kind: "staff" as const, accountId: account.id, name: account.name, email: account.email }
         : { kind: "public" as const };
       const idea = await ideas.submit(parsed.data, submitter, challenge?.id);
-      if (!account) perAddress.hit(ip);
       if (account) return res.redirect(303, `/ideer/${idea.id}`);
       sendPage(res, ideaThanksPage({ chrome: chromeOf(ctx, req, res, municipality), withMail: !!parsed.data.submitterEmail }));
     } catch (error) {
+      refundAll(limits);
       if (error instanceof ValidationError) return again(issuesToErrors(error), 422);
       throw error;
     }

@@ -31,6 +31,14 @@ describe.each(drivers)("bad input to ideas on %s", (driver) => {
     expect(await countIdeas(inst)).toBe(before + 6);
   });
 
+  it("holds one address to five ideas an hour when it sends them all at once", async () => {
+    const v = await visitor(inst);
+    const before = await countIdeas(inst);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => v.post("/ideer/ny", { ...anIdea, title: `Samtidig idé ${i}`, nettside: "" })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(await countIdeas(inst)).toBe(before + 5);
+  });
+
   it("refuses a filled honeypot and stores nothing", async () => {
     const before = await countIdeas(inst);
     const res = await (await visitor(inst)).post("/ideer/ny", { ...anIdea, nettside: "https://spam.example" }).expect(422);
