@@ -26,6 +26,12 @@ export async function getIdea(db: Db, id: string): Promise<IdeaRow | undefined> 
   return row;
 }
 
+/** The idea, its row locked until the transaction ends (two staff acting on it at once take turns). */
+export async function lockIdea(tx: Db, id: string): Promise<IdeaRow | undefined> {
+  const [row] = await tx.select().from(ideas).where(eq(ideas.id, id)).for("update");
+  return row;
+}
+
 /** The idea a remote municipality's activity created, if it arrived before. */
 export async function getIdeaByActivity(db: Db, activityId: string): Promise<IdeaRow | undefined> {
   const [row] = await db.select().from(ideas).where(eq(ideas.activityId, activityId)).limit(1);

@@ -16,6 +16,7 @@ import {
   ideasHoldingPersonalDataBefore,
   ideasOfProject,
   insertIdea,
+  lockIdea,
   mergeIdea,
   recordStateChange,
   setModeration,
@@ -32,6 +33,13 @@ import { ValidationError, type ProjectService } from "./projects.ts";
 export class IdeaForbiddenError extends Error {
   constructor() {
     super("only staff who may write projects answer ideas");
+  }
+}
+
+/** The idea is a project already (made by a press a moment earlier, or linked). */
+export class IdeaAlreadyProjectError extends Error {
+  constructor() {
+    super("the idea is a project already");
   }
 }
 
@@ -200,8 +208,16 @@ export class IdeaService {
         ...(idea.serviceArea ? { serviceAreas: [idea.serviceArea] } : {}),
       } as Parameters<ProjectService["create"]>[1],
       { accountId: actor.accountId, name: actor.name },
+      {
+        // The project, the idea's answer and its mail in one transaction; a second press (or a
+        // colleague's at the same time) waits for the lock, finds the project and makes none.
+        within: async (tx, project) => {
+          const current = await lockIdea(tx, id);
+          if (!current || current.projectId) throw new IdeaAlreadyProjectError();
+          await this.#answer(tx, current, "blitt_prosjekt", `Idéen er blitt prosjektet «${project.title}».`, project, actor.name);
+        },
+      },
     );
-    await this.#events.transaction((tx) => this.#answer(tx, idea, "blitt_prosjekt", `Idéen er blitt prosjektet «${project.title}».`, project, actor.name));
     return project;
   }
 

@@ -129,7 +129,8 @@ export class ProjectService {
     municipality: Municipality,
     input: ProjectCreate,
     actor: Actor,
-    options: { imitationOf?: string } = {},
+    /** `within`: more of the same action, written in the project's transaction (it throws: no project). */
+    options: { imitationOf?: string; within?: (tx: Db, project: Project) => Promise<void> } = {},
   ): Promise<Project> {
     this.checkPublishesProjects();
     checkStrategicAreas(municipality, input.strategicAreas);
@@ -151,6 +152,7 @@ export class ProjectService {
         actor,
       });
       if (project.published) await this.#events.append(tx, "project.published", { project });
+      await options.within?.(tx, project);
       return project;
     });
   }

@@ -107,6 +107,7 @@ export const ti = {
     noArea: "Uten tjenesteområde",
     noData: "Ingen idéer ennå.",
     forbidden: "Bare ansatte med rett til å skrive prosjekter kan gjøre dette.",
+    alreadyProject: "Idéen er allerede blitt et prosjekt. Se lenken til prosjektet på idésiden.",
     admin: "Idéer til moderering",
   },
   challenges: {

@@ -7,7 +7,7 @@ import { ideaFormSchema, ideaMeasure, stateChangeSchema } from "../../core/ideas
 import { projectPath } from "../../core/urls.ts";
 import { may } from "../../core/rules.ts";
 import type { SearchService } from "../../search/service.ts";
-import { challengeIsOpen, IdeaForbiddenError, IdeaService, type IdeaActor } from "../../services/ideas.ts";
+import { challengeIsOpen, IdeaAlreadyProjectError, IdeaForbiddenError, IdeaService, type IdeaActor } from "../../services/ideas.ts";
 import { ValidationError } from "../../services/projects.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
@@ -278,7 +278,10 @@ export function ideaRoutes(ctx: AppContext, search: SearchService): Router {
 
   router.post("/admin/ideer/:id/prosjekt", staff, async (req, res) => {
     const row = await ideaOr404(String(req.params.id));
-    const project = await ideas.makeProject(row.id, actorOf(res)).catch(forbiddenAs403);
+    const project = await ideas.makeProject(row.id, actorOf(res)).catch((error: unknown) => {
+      if (error instanceof IdeaAlreadyProjectError) throw new HttpError(409, ti.ideas.alreadyProject);
+      return forbiddenAs403(error);
+    });
     res.redirect(303, `/admin/prosjekter/${project.id}/rediger`);
   });
 

@@ -137,6 +137,22 @@ describe.each(drivers)("ideas on %s", (driver) => {
     expect(similar).not.toContain("Digital søknad om parkeringstillatelse");
   });
 
+  it("makes one project of an idea however often the button is pressed, also at the same time", async () => {
+    const form = await editor.agent.get("/ideer/ny").expect(200);
+    const made = await editor.agent.post("/ideer/ny").type("form")
+      .send({ _csrf: csrfFrom(form.text), title: "Benker langs turstien", problem: "Eldre må hvile på turen rundt vannet.", proposal: "Sett ut benker." })
+      .expect(303);
+    const id = ideaIdFrom(made.headers.location);
+    const page = await editor.agent.get(`/ideer/${id}`).expect(200);
+    const press = () => editor.agent.post(`/admin/ideer/${id}/prosjekt`).type("form").send({ _csrf: csrfFrom(page.text) });
+    const answers = await Promise.all([press(), press(), press()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 409, 409]);
+    expect((await press()).status).toBe(409);
+    const [row] = rowsOf<{ n: number }>(await inst.ctx.db.execute(sql`select count(*)::int as n from projects where title = 'Benker langs turstien'`));
+    expect(Number(row.n)).toBe(1);
+    expect((await stateHistory(inst.ctx.db, id)).map((h) => h.state)).toEqual(["blitt_prosjekt"]);
+  });
+
   it("refuses to merge an idea into one the public may not see (waiting for moderation), so its title never shows", async () => {
     const v = await visitor(inst);
     await v.post("/ideer/ny", { ...anIdea, title: "Hemmelig ventende forslag", nettside: "" }).expect(200);
