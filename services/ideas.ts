@@ -2,7 +2,6 @@
 // open: submitted, moderated, answered with a public reason, linked to the
 // project they became, and marked put to use when that project is. Each
 // answer e-mails the submitter (queueMail) in the transaction that records it.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { EventHandler, EventJournal } from "../db/journal.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
@@ -26,6 +25,7 @@ import type { Municipality } from "../db/schema.ts";
 import { ideaStateLabels, type IdeaInput, type IdeaState } from "../core/ideas.ts";
 import type { Project } from "../core/project.ts";
 import { may, type Role } from "../core/rules.ts";
+import { sameToken, signToken } from "../core/signed-token.ts";
 import { queueMail } from "./mail.ts";
 import { ValidationError, type ProjectService } from "./projects.ts";
 
@@ -89,7 +89,7 @@ export class IdeaService {
   }
 
   #eraseToken(id: string): string | undefined {
-    return this.#secret ? createHmac("sha256", this.#secret).update(`idea-erase:${id}`).digest("base64url") : undefined;
+    return this.#secret ? signToken(this.#secret, "idea-erase", id) : undefined;
   }
 
   /** The link in every e-mail about an idea with which its submitter erases their name and address. */
@@ -101,10 +101,7 @@ export class IdeaService {
   /** Whether `token` is the one the submitter of idea `id` was sent. */
   validEraseToken(id: string, token: string): boolean {
     const expected = this.#eraseToken(id);
-    if (!expected) return false;
-    const a = Buffer.from(expected);
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return expected !== undefined && sameToken(expected, token);
   }
 
   /** The submitter's own request, by the link in their e-mail: false (nothing erased) for a wrong token. */

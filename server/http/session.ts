@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { parse as parseCookies, serialize } from "cookie";
 import { createSession, deleteSession, getSessionAccount, sessionLifetimeMs } from "../../db/accounts.ts";
 import { newSecret } from "../../db/ids.ts";
 import type { Account } from "../../db/schema.ts";
 import { may, type Action } from "../../core/rules.ts";
+import { sameToken, signToken } from "../../core/signed-token.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "./errors.ts";
 import { t } from "../../web/texts.ts";
@@ -73,7 +73,7 @@ export async function endSession(ctx: AppContext, req: Request, res: Response): 
 }
 
 function sign(ctx: AppContext, binding: string): string {
-  return createHmac("sha256", ctx.secret).update(`csrf:${binding}`).digest("base64url");
+  return signToken(ctx.secret, "csrf", binding);
 }
 
 /**
@@ -94,7 +94,7 @@ export function csrfToken(ctx: AppContext, req: Request, res: Response): string 
 }
 
 function deviceMac(ctx: AppContext, email: string, id: string): string {
-  return createHmac("sha256", ctx.secret).update(`device:${email}:${id}`).digest("base64url");
+  return signToken(ctx.secret, "device", `${email}:${id}`);
 }
 
 /**
@@ -114,11 +114,6 @@ export function knownDevice(ctx: AppContext, req: Request, email: string): strin
   return sameToken(mac, deviceMac(ctx, email, id)) ? id : undefined;
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /**
  * Refuses form posts whose `_csrf` field does not match the session; with no

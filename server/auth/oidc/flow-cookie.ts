@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
 import { parse as parseCookies, serialize } from "cookie";
 import { z } from "zod";
+import { sameToken, signToken } from "../../../core/signed-token.ts";
 import type { AppContext } from "../../context.ts";
 
 /**
@@ -34,7 +34,7 @@ const cookiePath = "/logg-inn/oidc";
 export const flowLifetimeMs = 10 * 60 * 1000;
 
 function mac(ctx: AppContext, payload: string): string {
-  return createHmac("sha256", ctx.secret).update(`oidc-flow:${payload}`).digest("base64url");
+  return signToken(ctx.secret, "oidc-flow", payload);
 }
 
 function write(ctx: AppContext, res: Response, value: string, maxAgeSeconds: number): void {
@@ -56,9 +56,7 @@ export function readFlow(ctx: AppContext, req: Request): Flow | undefined {
   if (!raw) return undefined;
   const [payload, given] = raw.split(".");
   if (!payload || !given) return undefined;
-  const expected = Buffer.from(mac(ctx, payload));
-  const actual = Buffer.from(given);
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+  if (!sameToken(mac(ctx, payload), given)) return undefined;
   let parsed;
   try {
     parsed = flowSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
@@ -71,10 +69,4 @@ export function readFlow(ctx: AppContext, req: Request): Flow | undefined {
 
 export function clearFlow(ctx: AppContext, res: Response): void {
   write(ctx, res, "", 0);
-}
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -7,7 +7,8 @@ import { paths } from "../../../core/urls.ts";
 import { oidcProblemPage } from "../../../web/views/oidc-problem.ts";
 import { profileFromClaims, roleFromGroups } from "./claims.ts";
 import { OidcClient, OidcProblem, type OidcProblemKind } from "./client.ts";
-import { clearFlow, readFlow, sameSecret, saveFlow } from "./flow-cookie.ts";
+import { clearFlow, readFlow, saveFlow } from "./flow-cookie.ts";
+import { sameToken } from "../../../core/signed-token.ts";
 import { effectiveOidc } from "./settings.ts";
 import { signInIdentity } from "./sign-in.ts";
 
@@ -74,7 +75,7 @@ export function oidcRoutes(ctx: AppContext, client = new OidcClient()): Router {
       if (!settings) throw new OidcProblem("notConfigured");
       if (!flow || flow.issuer !== settings.issuer) throw new OidcProblem("noFlow");
       const state = req.query.state;
-      if (typeof state !== "string" || !sameSecret(state, flow.state)) throw new OidcProblem("state");
+      if (typeof state !== "string" || !sameToken(state, flow.state)) throw new OidcProblem("state");
 
       const { claims } = await client.finish(settings, new URL(req.originalUrl, ctx.config.origin), flow);
       const role = roleFromGroups(claims, settings);
