@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { plainString } from "./text.ts";
 import { serviceAreas } from "./taxonomies.ts";
+import { isMailAddress } from "./mail-address.ts";
 
 /** The answers staff give an idea, in the order an idea usually moves. */
 export const ideaStates = ["mottatt", "under_vurdering", "tatt_videre", "avslatt", "blitt_prosjekt", "tatt_i_bruk"] as const;
@@ -54,7 +55,7 @@ export const ideaFormSchema = z.strictObject({
     .string()
     .trim()
     .max(254)
-    .refine((s) => s === "" || (/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/.test(s) && !/[\r\n]/.test(s)), {
+    .refine((s) => s === "" || isMailAddress(s), {
       error: "må være en gyldig e-postadresse",
     })
     .transform((v) => (v === "" ? null : v.toLowerCase())),

@@ -7,6 +7,7 @@
 import type { Db } from "../db/client.ts";
 import { appendEvent } from "../db/journal.ts";
 import { insertMail } from "../db/mail-outbox.ts";
+import { isMailAddress } from "../core/mail-address.ts";
 import { ValidationError } from "./projects.ts";
 
 export interface MailMessage {
@@ -21,16 +22,10 @@ export interface MailMessage {
   dedupeKey: string;
 }
 
-/** A plain address: no spaces, quotes, brackets or line breaks; one @ and a dotted domain. */
-const addressPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
 const lineBreak = /[\r\n]/;
 const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Headers the sender sets itself: a caller may not set them through `headers`. */
 const reservedHeaders = new Set(["from", "to", "cc", "bcc", "subject", "message-id", "date", "sender", "reply-to", "return-path", "content-type", "content-transfer-encoding", "mime-version"]);
-
-export function isMailAddress(value: string): boolean {
-  return value.length <= 254 && addressPattern.test(value) && !lineBreak.test(value);
-}
 
 /** A display name or address that could start a new header line. */
 export function hasHeaderBreak(value: string): boolean {

@@ -39,6 +39,16 @@ describe.each(drivers)("bad input to ideas on %s", (driver) => {
     expect(await countIdeas(inst)).toBe(before + 5);
   });
 
+  it("refuses at the form an address the mail could not be sent to, naming the field and storing nothing", async () => {
+    const before = await countIdeas(inst);
+    for (const address of ["ola@exa_mple.no", "ola@eksempel..no", `${"o".repeat(70)}@eksempel.no`]) {
+      const res = await (await visitor(inst)).post("/ideer/ny", { ...anIdea, submitterName: "Ola", submitterEmail: address, nettside: "" }).expect(422);
+      expect(res.text).toMatch(/name="submitterEmail"[^>]*aria-invalid="true"/);
+      expect(res.text).toContain(`value="${address}"`);
+    }
+    expect(await countIdeas(inst)).toBe(before);
+  });
+
   it("refuses a filled honeypot and stores nothing", async () => {
     const before = await countIdeas(inst);
     const res = await (await visitor(inst)).post("/ideer/ny", { ...anIdea, nettside: "https://spam.example" }).expect(422);
