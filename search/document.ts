@@ -1,9 +1,20 @@
 import type { Project } from "../core/project.ts";
 import { fylkeOf, regionsOf, type Region } from "../core/regions.ts";
 import { practiceScore, type SearchDocument } from "./backend.ts";
-import { expansions, fold, foldedWords } from "./norwegian.ts";
+import { lexicon } from "./lexicon.ts";
+import { expansions, family, fold, foldedWords, fullSplit, maxCompoundLength } from "./norwegian.ts";
 import { umbrellasOf } from "./thesaurus.ts";
-import { innovationTypes, labelOf, methods, municipalRoles, partnerTypes, serviceAreas } from "../core/taxonomies.ts";
+import {
+  benefitKinds,
+  fundingSources,
+  innovationTypes,
+  labelOf,
+  methods,
+  municipalRoles,
+  partnerTypes,
+  scales,
+  serviceAreas,
+} from "../core/taxonomies.ts";
 
 /**
  * Markdown to plain words for indexing and snippets (the HTML is never indexed).
@@ -29,12 +40,19 @@ export function searchDocument(project: Project, regions: readonly Region[], imi
   const m = project.municipality;
   const fylke = fylkeOf(m.kommunenummer, m.fylke);
   const main = [project.summary, project.floke, project.behov, m.name].join(" ");
-  // The labels of every taxonomy the project carries, its partners and its contacts' roles: words staff search by.
+  // The labels of every taxonomy the project carries (service areas, methods,
+  // innovation types, roles, scale, funding, benefits, the municipality's
+  // strategic areas by their slugs' words), its partners and its contacts'
+  // roles: words staff search by.
   const labels = [
     ...project.serviceAreas.map((s) => labelOf(serviceAreas, s)),
     ...project.methods.map((s) => labelOf(methods, s)),
     ...project.innovationTypes.map((s) => labelOf(innovationTypes, s)),
     ...project.municipalRoles.map((s) => labelOf(municipalRoles, s)),
+    ...(project.scale ? [labelOf(scales, project.scale)] : []),
+    ...project.funding.map((s) => labelOf(fundingSources, s)),
+    ...[...project.plannedBenefits, ...project.realisedBenefits].map((b) => `${labelOf(benefitKinds, b.kind)} ${b.description}`),
+    ...project.strategicAreas.map((s) => s.replace(/-/g, " ")),
     ...project.partners.map((p) => `${p.name} ${labelOf(partnerTypes, p.type)}`),
     ...project.contacts.map((c) => c.role),
   ].join(" ");
@@ -73,9 +91,31 @@ export function searchDocument(project: Project, regions: readonly Region[], imi
 }
 
 /**
+ * The words a text counts as naming, for umbrella terms: each word, its
+ * family, a compound in its base form ("fallsensorene" → fallsensor), and the head of a compound (its last part, at every level, with its
+ * family): a "fallsensor" is a "sensor", "brannvernopplæring" is "opplæring";
+ * a modifier is not ("deltid" is no "tid", "veileder" no "vei").
+ */
+function namedWords(words: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const add = (w: string, depth: number) => {
+    if (out.has(w)) return;
+    out.add(w);
+    for (const f of family(w)) out.add(f);
+    const lemma = w.length <= maxCompoundLength ? lexicon().compoundLemma(w) : undefined;
+    if (lemma) out.add(lemma);
+    const split = depth < 3 ? fullSplit(w) : undefined;
+    if (split && split.length > 1) add(split[split.length - 1], depth + 1);
+  };
+  for (const w of words) add(w, 0);
+  return out;
+}
+
+/**
  * Each weight class as folded text followed by the families and compound
  * parts of its words (so a part weighs like its field), and the umbrella
- * terms the whole project falls under at the end of the last class.
+ * terms of its words: an umbrella weighs like the field that names its
+ * narrower term ("trygghetsalarm" in a title puts "velferdsteknologi" there).
  */
 function analysedTexts(title: string, main: string, rest: string): SearchDocument["searchText"] {
   const all = new Set<string>();
@@ -91,7 +131,13 @@ function analysedTexts(title: string, main: string, rest: string): SearchDocumen
     return extra.size ? `${fold(text)} ${[...extra].join(" ")}` : fold(text);
   };
   const out = { title: analysed(title), main: analysed(main), rest: analysed(rest) };
-  const umbrellas = umbrellasOf(all).filter((u) => !all.has(u));
-  if (umbrellas.length) out.rest += ` ${umbrellas.join(" ")}`;
+  // Each umbrella in the first class naming a narrower term, even if a later class names the umbrella itself.
+  const placed = new Set<string>();
+  const classes = [["title", title], ["main", `${title} ${main}`], ["rest", `${title} ${main} ${rest}`]] as const;
+  for (const [key, text] of classes) {
+    const umbrellas = umbrellasOf(namedWords(foldedWords(text))).filter((u) => !placed.has(u));
+    for (const u of umbrellas) placed.add(u);
+    if (umbrellas.length) out[key] += ` ${umbrellas.join(" ")}`;
+  }
   return out;
 }

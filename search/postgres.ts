@@ -170,6 +170,11 @@ const pairedWords = 6;
 const maxRankedCandidates = 3_000;
 
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
+/** A tsquery restricted to the title's lexemes (weight A). */
+function inTitle(tsquery: string): string {
+  return tsquery.replace(/'((?:[^']|'')*)'(:\*)?/g, (_m, lexeme: string, prefix: string | undefined) => `'${lexeme}':${prefix ? "*" : ""}A`);
+}
+
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = "postgres" as const;
   readonly #db: Db;
@@ -316,6 +321,8 @@ export class PostgresSearchBackend implements SearchBackend {
       [
         ...(words.length > 1 ? words.map((w) => sql`(tsv @@ ${w}::tsquery)::int`) : [sql`1`]),
         ...exact.map((w) => sql`0.25 * (tsv @@ ${w}::tsquery)::int`),
+        // A word the title holds (or the umbrella of a narrower term in the title): title matches weigh most.
+        ...words.map((w) => sql`0.5 * (tsv @@ ${inTitle(w)}::tsquery)::int`),
       ],
       sql` + `,
     );

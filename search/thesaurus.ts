@@ -56,10 +56,11 @@ export function umbrellaTerms(): UmbrellaTerm[] {
   return umbrellas;
 }
 
-/** The umbrella terms a document's words (folded words with their families and parts) fall under. */
+/** The umbrella terms a text falls under, given the words it names (words, families and compound heads; see document.ts). */
 export function umbrellasOf(documentTerms: ReadonlySet<string>): string[] {
-  // The word or its family, not its parts: "deltid" must not be found in "del" and "tid" anywhere in a text.
-  const has = (w: QueryWord) => w.alternatives.some((a) => a.length === 1 && documentTerms.has(a[0]));
+  // The narrower term as written (the document's words bring their families): not its own family ("ytelse"
+  // must not be found in "yte"), nor any compound part ("deltid" must not be found in "del" and "tid").
+  const has = (w: QueryWord) => documentTerms.has(w.typed);
   return umbrellaTerms()
     .filter((u) => u.narrower.some((words) => words.every(has)))
     .map((u) => u.term);

@@ -67,20 +67,39 @@ const maxFuzzyWords = 6;
 const maxCandidates = 30;
 
 /**
- * A misspelt compound mended with the lexicon: the parts before the last are
- * dictionary words, the last part is one edit from one ("grendehusutlie" →
- * grendehus + utleie). Undefined when no single mend exists.
+ * A misspelt compound mended with the lexicon: either the parts before the
+ * last are dictionary words and the last part is one edit from one
+ * ("grendehusutlie" → grendehus + utleie), or the first part is one edit from
+ * a dictionary word and the rest are words ("vanledningsbrudd" → vann +
+ * ledning + brudd; "trygghetalarm" → trygghet + alarm, a linking -s- left
+ * out). Undefined when no single mend exists.
  */
 function mendCompound(word: string): string[] | undefined {
   const lex = lexicon();
+  const lemmaOf = (w: string) => {
+    const lemmas = lex.lemmas(w);
+    return lemmas.length ? (lemmas.includes(w) ? w : lemmas[0]) : undefined;
+  };
   for (let i = 3; i <= word.length - 4; i++) {
     const head = lex.firstParts(word.slice(0, i));
     if (!head?.length) continue;
     const tail = word.slice(i);
     for (const candidate of oneEditAway(tail)) {
       if (candidate.length < 4 || isStopWord(candidate)) continue;
-      const lemmas = lex.lemmas(candidate);
-      if (lemmas.length) return [...head, lemmas.includes(candidate) ? candidate : lemmas[0]];
+      const lemma = lemmaOf(candidate);
+      if (lemma) return [...head, lemma];
+    }
+  }
+  // The typo in a modifier: the rest, from some point, is a word or a compound of words.
+  for (let i = word.length - 4; i >= 4; i--) {
+    const rest = word.slice(i);
+    const restParts = lex.split(rest) ?? (lemmaOf(rest) && rest.length >= 4 ? [lemmaOf(rest)!] : undefined);
+    if (!restParts) continue;
+    const written = word.slice(0, i);
+    for (const candidate of oneEditAway(written)) {
+      if (candidate.length < 4) continue;
+      const head = lex.firstParts(candidate);
+      if (head?.length) return [...head, ...restParts];
     }
   }
   return undefined;
@@ -117,6 +136,17 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
         ) c on true`),
     );
   });
+  // Short words share too few trigrams with their misspelling ("elbli", "elbil"): every string one edit
+  // away is looked up by key instead, and those the index holds are candidates too.
+  const near = typed.filter((w) => allowedEdits(w.length) === 1).flatMap((w) => [...oneEditAway(w)].filter((v) => v.length >= 4).map((v) => [w, v] as const));
+  if (near.length) {
+    const held = new Map(
+      rowsOf<{ word: string; doc_count: number }>(
+        await db.execute(sql`select word, doc_count from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify([...new Set(near.map(([, v]) => v))])}::jsonb))`),
+      ).map((r) => [r.word, Number(r.doc_count)]),
+    );
+    for (const [w, v] of near) if (held.has(v) && !rows.some((r) => r.w === w && r.word === v)) rows.push({ w, word: v, docs: held.get(v)! });
+  }
   // Synonyms the index holds, with how many documents hold them.
   const synonyms = new Map(typed.map((w) => [w, synonymsOf(w)]));
   const synonymCounts = new Map(
