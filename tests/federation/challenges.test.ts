@@ -1,29 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "@fedify/fedify";
 import { drivers } from "../helpers/databases.ts";
 import type { TestInstance } from "../helpers/instance.ts";
-import { actorKeyPairs } from "../../federation/keys.ts";
 import { listPublicIdeas } from "../../db/ideas.ts";
 import { listRemoteChallenges } from "../../db/remote-challenges.ts";
 import { getFollowerByActor } from "../../db/followers.ts";
 import { ChallengeService } from "../../services/challenges.ts";
 import { csrfFrom, signInAdmin } from "../http/pages-support.ts";
-import { api, eventually, follow, startMunicipality } from "./helpers.ts";
+import { api, eventually, follow, postAs, startMunicipality } from "./helpers.ts";
 import { startFakeActor, type FakeActor } from "./fake-actor.ts";
 
 const as = "https://www.w3.org/ns/activitystreams";
 
-/** POSTs an activity to an inbox, signed with a KOMINN instance's own key. */
-async function postAs(instance: TestInstance, inbox: string, activity: unknown): Promise<number> {
-  const [rsa] = await actorKeyPairs(instance.ctx.db);
-  const request = await signRequest(
-    new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify(activity) }),
-    rsa.privateKey,
-    new URL(`${instance.municipality!.actorUrl}#main-key`),
-    { spec: "draft-cavage-http-signatures-12" },
-  );
-  return (await fetch(request)).status;
-}
+/** The status of an activity POSTed to an inbox, signed with a KOMINN instance's own key. */
+const statusOf = async (instance: TestInstance, inbox: string, activity: unknown) => (await postAs(instance, inbox, activity)).status;
 
 /** An idea as Sarpsborg's staff send it: a Note in reply to the challenge, to its owner. */
 function ideaCreate(from: TestInstance, to: TestInstance, challengeUrl: string, title: string) {
@@ -137,18 +126,18 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
 
   it("takes an idea delivered twice (to the shared inbox and the actor's inbox) once, and refuses one whose ids are on another host", async () => {
     const idea = ideaCreate(b, a, challengeUrl, "Dobbelt levert");
-    expect(await postAs(b, `${a.url}/inbox`, idea)).toBeLessThan(300);
-    expect(await postAs(b, `${a.municipality!.actorUrl}/inbox`, idea)).toBeLessThan(300);
+    expect(await statusOf(b, `${a.url}/inbox`, idea)).toBeLessThan(300);
+    expect(await statusOf(b, `${a.municipality!.actorUrl}/inbox`, idea)).toBeLessThan(300);
     const elsewhere = ideaCreate(b, a, challengeUrl, "Fra en annen vert");
     elsewhere.id = `${attacker.origin}/aktivitet/1`;
     elsewhere.object.id = `${attacker.origin}/idé/1`;
-    expect(await postAs(b, `${a.url}/inbox`, elsewhere)).not.toBe(500);
+    expect(await statusOf(b, `${a.url}/inbox`, elsewhere)).not.toBe(500);
     expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Dobbelt levert", "Timebok på nett"]);
   });
 
   it("closing the challenge tells the followers, and an idea sent after is refused", async () => {
     // Sent by Sarpsborg's own key while still open: taken.
-    expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "Andre idé"))).toBeLessThan(300);
+    expect(await statusOf(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "Andre idé"))).toBeLessThan(300);
     expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Dobbelt levert", "Timebok på nett"]);
 
     const staffA = await signInAdmin(a);
@@ -158,7 +147,7 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
     const [remote] = await listRemoteChallenges(b.ctx.db);
     await eventually(async () => (await fetch(`${b.url}/konkurranser/ekstern/${remote.id}`).then((r) => r.text())).includes("Konkurransen er stengt"));
 
-    expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "For sent"))).toBeLessThan(300);
+    expect(await statusOf(b, `${a.url}/inbox`, ideaCreate(b, a, challengeUrl, "For sent"))).toBeLessThan(300);
     expect((await ideasAtA()).map((i) => i.title).sort()).toEqual(["Andre idé", "Dobbelt levert", "Timebok på nett"]);
   });
 
@@ -177,7 +166,7 @@ describe.each(drivers)("an idea competition open to other municipalities (%s)", 
       [],
       { accountId: a.admin!.id, name: "Anne Admin", role: "admin" },
     );
-    expect(await postAs(b, `${a.url}/inbox`, ideaCreate(b, a, `${a.url}/konkurranser/${fresh.id}`, "Fra en som ikke følger"))).toBeLessThan(300);
+    expect(await statusOf(b, `${a.url}/inbox`, ideaCreate(b, a, `${a.url}/konkurranser/${fresh.id}`, "Fra en som ikke følger"))).toBeLessThan(300);
     expect(await listPublicIdeas(a.ctx.db, { challengeId: fresh.id })).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 import type { Server } from "node:http";
+import { signRequest } from "@fedify/fedify";
 import type { Server as NetServer } from "node:net";
 import { startTestInstance, freePort, type TestInstance, type TestInstanceOptions } from "../helpers/instance.ts";
 import type { Db } from "../../db/client.ts";
 import { upsertFollower } from "../../db/followers.ts";
+import { actorKeyPairs } from "../../federation/keys.ts";
 import type { FederationTuning } from "../../federation/index.ts";
 import type { ProjectCreate } from "../../core/project.ts";
 
@@ -112,4 +114,17 @@ export async function addFollowerAt(db: Db, base: string, name: string): Promise
     followActivityId: `${base}/follows/${name}`,
     status: "accepted",
   });
+}
+
+/** POSTs an activity to an inbox, signed with a KOMINN instance's own key. */
+export async function postAs(instance: TestInstance, inbox: string, activity: unknown): Promise<{ status: number; text: string }> {
+  const [rsa] = await actorKeyPairs(instance.ctx.db);
+  const request = await signRequest(
+    new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify(activity) }),
+    rsa.privateKey,
+    new URL(`${instance.municipality!.actorUrl}#main-key`),
+    { spec: "draft-cavage-http-signatures-12" },
+  );
+  const response = await fetch(request);
+  return { status: response.status, text: await response.text() };
 }

@@ -1,30 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "@fedify/fedify";
 import { drivers } from "../helpers/databases.ts";
 import type { TestInstance } from "../helpers/instance.ts";
-import { actorKeyPairs } from "../../federation/keys.ts";
 import { listFollowers } from "../../db/followers.ts";
 import { getFollowByTarget } from "../../db/follows.ts";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { removeRemoteProject } from "../../db/remote-projects.ts";
-import { api, eventually, follow, publish, remoteProjects, startMunicipality } from "./helpers.ts";
+import { api, eventually, follow, postAs, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 import { startFakeActor, type FakeActor } from "./fake-actor.ts";
 
 const as = "https://www.w3.org/ns/activitystreams";
 const publicAudience = `${as}#Public`;
 
-/** POSTs an activity to an inbox, signed with a KOMINN instance's own key. */
-async function postAs(instance: TestInstance, inbox: string, activity: unknown): Promise<{ status: number; text: string }> {
-  const [rsa] = await actorKeyPairs(instance.ctx.db);
-  const request = await signRequest(
-    new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify(activity) }),
-    rsa.privateKey,
-    new URL(`${instance.municipality!.actorUrl}#main-key`),
-    { spec: "draft-cavage-http-signatures-12" },
-  );
-  const response = await fetch(request);
-  return { status: response.status, text: await response.text() };
-}
 
 async function queueDrained(instance: TestInstance): Promise<boolean> {
   return (await instance.federation.queue.getDepth()).queued === 0;
