@@ -1,6 +1,9 @@
 // "Mente du …?": words seen in indexed documents, matched by trigram
 // similarity (pg_trgm) against query words that found nothing. The same table
-// serves both backends, so suggestions agree.
+// serves both backends, so suggestions agree, and is what typo correction
+// (typos.ts) corrects to: the words as written in the texts, and the folded
+// words only the analysed text holds (labels, partners, families, parts,
+// umbrella terms), shown as written once a text writes them.
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "../db/client.ts";
 import type { SearchDocument } from "./backend.ts";
@@ -26,8 +29,22 @@ export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<
         if (isStopWord(folded) || inDoc.has(folded)) continue;
         inDoc.add(folded);
         const entry = seen.get(folded);
-        if (entry) entry.docs++;
-        else seen.set(folded, { display: word.toLowerCase(), docs: 1 });
+        if (entry) {
+          entry.docs++;
+          entry.display = entry.display === folded ? word.toLowerCase() : entry.display;
+        } else seen.set(folded, { display: word.toLowerCase(), docs: 1 });
+      }
+    }
+    // The words only the analysed text holds (taxonomy labels, partners, contacts' roles, word families,
+    // compound parts, umbrella terms; folded): a misspelling of them is corrected too ("velferdsteknolgi").
+    // They count no documents: the counts are how often texts use a word (search by problem weighs by them).
+    for (const text of [d.searchText.title, d.searchText.main, d.searchText.rest]) {
+      for (const { word: folded } of words(text)) {
+        if (inDoc.size >= maxWordsPerDocument) break;
+        if (folded.length < minLength || folded.length > maxLength || /\d/.test(folded)) continue;
+        if (isStopWord(folded) || inDoc.has(folded)) continue;
+        inDoc.add(folded);
+        if (!seen.has(folded)) seen.set(folded, { display: folded, docs: 0 });
       }
     }
   }
@@ -38,7 +55,8 @@ export async function recordTerms(db: Db, documents: SearchDocument[]): Promise<
       insert into search_terms (word, display, doc_count)
       select x.word, x.display, x.docs
       from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + rowsPerStatement))}::jsonb) as x(word text, display text, docs int)
-      on conflict (word) do update set doc_count = search_terms.doc_count + excluded.doc_count`);
+      on conflict (word) do update set doc_count = search_terms.doc_count + excluded.doc_count,
+        display = case when search_terms.display = search_terms.word then excluded.display else search_terms.display end`);
   }
 }
 

@@ -178,7 +178,9 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
         const parts = lex.knows(v) ? [v] : split?.length === 2 && split.every((p) => p.length >= 4) ? split : undefined;
         if (parts) close.push(parts);
       }
-      const mended = close.length === 0 ? mendCompound(w) : undefined;
+      // Mended as a compound even when the index has near words: those may be other words ("vannlekasje"
+      // is vann + lekkasje, though no text holds "vannlekkasje" whole).
+      const mended = mendCompound(w);
       if (mended) close.push(mended);
     }
     // A word the index does not hold may have a synonym it does (thesaurus; see thesaurus.ts). Tried
