@@ -9,6 +9,7 @@ import { getProjectByUrl } from "../../db/projects.ts";
 import { projects } from "../../db/schema.ts";
 import { upsertImitationLink } from "../../db/imitations.ts";
 import { rebuildOverviewCounts } from "../../db/overview-counters.ts";
+import { createAccount, createApiToken } from "../../db/accounts.ts";
 
 // Issue 15's checks for the pages of helper "pages": at 1280 and 390 px the
 // front page, list, project page, search, federation admin and the KS
@@ -182,6 +183,27 @@ describe.skipIf(browserSkipReason)("pages that fit, at 1280 and 390 px", () => {
     await page.goto(`${inst.url}/admin/foderasjon`);
     expect(await page.getByRole("button", { name: /Slutt å følge/ }).first().isVisible()).toBe(true);
     await fits(inst, `/prosjekter/${copySlug}`, "project-staff");
+  });
+
+  it("the staff and API token tables stack on a phone, with every action in view", async () => {
+    await createAccount(inst.ctx.db, { email: "rita.redaktor.med.langt.navn@fredrikstad.test", name: "Rita Redaktør", role: "editor", passwordHash: null });
+    await createApiToken(inst.ctx.db, inst.admin!.id, "Publisering til kommunens nettsted");
+    // Still signed in when the federation admin test ran first.
+    await page.goto(`${inst.url}/logg-inn`);
+    if ((await page.getByLabel("Passord").count()) > 0) await signIn(inst);
+    await fits(inst, "/admin/ansatte", "admin-staff");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${inst.url}/admin/ansatte`);
+    for (const button of [page.getByRole("button", { name: "Endre rolle for Rita Redaktør" }), page.getByRole("button", { name: "Deaktiver Rita Redaktør" })]) {
+      await button.scrollIntoViewIfNeeded();
+      expect(await button.evaluate((el) => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; })).toBe(true);
+    }
+    await fits(inst, "/admin/nokler", "admin-tokens");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${inst.url}/admin/nokler`);
+    const revoke = page.getByRole("button", { name: "Trekk tilbake Publisering til kommunens nettsted" });
+    await revoke.scrollIntoViewIfNeeded();
+    expect(await revoke.evaluate((el) => { const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; })).toBe(true);
   });
 
   it("the KS instance offers its overview, municipalities, national search and its admin, and no project authoring", async () => {

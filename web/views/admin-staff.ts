@@ -30,15 +30,15 @@ const labels: Record<string, string> = {
 function accountRow(a: StaffAccount, csrf: string, self: SignedIn): Html {
   const roleId = `rolle-${a.id}`;
   return html`<tr>
-<td>${a.name}</td><td>${a.email}</td>
-<td><form method="post" action="/admin/ansatte/${a.id}/rolle" class="inline-form">${csrfField(csrf)}
+<td data-label="${t.admin.name}">${a.name}</td><td data-label="${t.admin.email}">${a.email}</td>
+<td data-label="${t.admin.role}"><form method="post" action="/admin/ansatte/${a.id}/rolle" class="inline-form">${csrfField(csrf)}
 <label class="visually-hidden" for="${roleId}">${t.admin.role} for ${a.name}</label>
 <select id="${roleId}" name="role">${roleTerms.map((r) => html`<option value="${r.slug}"${r.slug === a.role ? html` selected` : ""}>${r.label}</option>`)}</select>
 <button type="submit" class="button-small">${t.admin.changeRole}<span class="visually-hidden"> for ${a.name}</span></button></form></td>
-<td>${signInMethod(a)}</td>
-<td>${a.disabledAt ? t.admin.disabled : t.admin.active}</td>
-<td>${a.lastLoginAt ? formatDateTime(a.lastLoginAt) : t.admin.never}</td>
-<td>${a.id === self.id
+<td data-label="${t.oidc.methods.label}">${signInMethod(a)}</td>
+<td data-label="${t.admin.state}">${a.disabledAt ? t.admin.disabled : t.admin.active}</td>
+<td data-label="${t.admin.lastLogin}">${a.lastLoginAt ? formatDateTime(a.lastLoginAt) : t.admin.never}</td>
+<td data-label="${t.staff.actions}">${a.id === self.id
   ? ""
   : html`<form method="post" action="/admin/ansatte/${a.id}/${a.disabledAt ? "aktiver" : "deaktiver"}" class="inline-form">${csrfField(csrf)}
 <button type="submit" class="button-small button-secondary">${a.disabledAt ? t.admin.enable : t.admin.disable}<span class="visually-hidden"> ${a.name}</span></button></form>`}</td>
@@ -57,7 +57,7 @@ ${adminNav("staff")}
 <p>${t.admin.staffIntro}</p>
 ${notice(message)}
 ${problem ? html`<div class="error-summary" role="alert"><p>${problem}</p></div>` : ""}
-<div class="table-scroll"><table>
+<div class="table-scroll"><table class="stack-on-phone">
 <caption class="visually-hidden">${t.admin.staffTitle}</caption>
 <thead><tr><th scope="col">${t.admin.name}</th><th scope="col">${t.admin.email}</th><th scope="col">${t.admin.role}</th><th scope="col">${t.oidc.methods.label}</th><th scope="col">${t.admin.state}</th><th scope="col">${t.admin.lastLogin}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${accounts.map((a) => accountRow(a, chrome.csrf, chrome.account))}</tbody>

@@ -39,12 +39,12 @@ ${notice(message)}
 ${created ? html`<div class="notice" role="status"><p>${t.admin.tokenCreated}</p><p><code class="token">${created}</code></p></div>` : ""}
 ${tokens.length === 0
   ? html`<p>${t.admin.noTokens}</p>`
-  : html`<div class="table-scroll"><table>
+  : html`<div class="table-scroll"><table class="stack-on-phone">
 <caption class="visually-hidden">${t.admin.tokensTitle}</caption>
 <thead><tr><th scope="col">${t.admin.name}</th><th scope="col">${t.admin.tokenPrefix}</th><th scope="col">${t.admin.tokenCreatedAt}</th><th scope="col">${t.admin.tokenLastUsed}</th><th scope="col">${t.staff.actions}</th></tr></thead>
 <tbody>${tokens.map(
-  (k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${formatDateTime(k.createdAt)}</td><td>${k.lastUsedAt ? formatDateTime(k.lastUsedAt) : t.admin.never}</td>
-<td>${k.revokedAt
+  (k) => html`<tr><td data-label="${t.admin.name}">${k.name}</td><td data-label="${t.admin.tokenPrefix}"><code>${k.prefix}…</code></td><td data-label="${t.admin.tokenCreatedAt}">${formatDateTime(k.createdAt)}</td><td data-label="${t.admin.tokenLastUsed}">${k.lastUsedAt ? formatDateTime(k.lastUsedAt) : t.admin.never}</td>
+<td data-label="${t.staff.actions}">${k.revokedAt
   ? t.admin.tokenRevoked
   : html`<form method="post" action="/admin/nokler/${k.id}/trekk-tilbake" class="inline-form">${csrfField(chrome.csrf)}<button type="submit" class="button-small button-secondary">${t.admin.tokenRevoke}<span class="visually-hidden"> ${k.name}</span></button></form>`}</td></tr>`,
 )}</tbody></table></div>`}
