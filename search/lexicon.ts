@@ -44,6 +44,8 @@ interface SuffixRule {
  * string, with offsets, an index into the distinct flag strings, and an
  * open-addressing hash table of stem numbers. About a tenth of the heap a
  * Map of half a million strings takes, and a lookup allocates nothing.
+ * Built by StemTableBuilder straight from the .dic lines, so no Map of the
+ * whole dictionary is ever made (V8 would keep the memory it grew to).
  */
 class StemTable {
   readonly #text: string;
@@ -53,37 +55,13 @@ class StemTable {
   readonly #slots: Int32Array;
   readonly #mask: number;
 
-  constructor(entries: Map<string, string>) {
-    const flagNumbers = new Map<string, number>();
-    this.#flagList = [];
-    this.#offsets = new Int32Array(entries.size + 1);
-    this.#flagIndex = new Uint16Array(entries.size);
-    let size = 1;
-    while (size < entries.size * 1.4) size <<= 1;
-    this.#slots = new Int32Array(size).fill(-1);
-    this.#mask = size - 1;
-    const chunks: string[] = [];
-    let i = 0;
-    let offset = 0;
-    for (const [stem, flags] of entries) {
-      let n = flagNumbers.get(flags);
-      if (n === undefined) {
-        n = this.#flagList.length;
-        if (n > 0xffff) throw new Error("too many distinct flag sets in the dictionary");
-        this.#flagList.push(flags);
-        flagNumbers.set(flags, n);
-      }
-      this.#flagIndex[i] = n;
-      this.#offsets[i] = offset;
-      chunks.push(stem);
-      offset += stem.length;
-      let slot = hash(stem) & this.#mask;
-      while (this.#slots[slot] !== -1) slot = (slot + 1) & this.#mask;
-      this.#slots[slot] = i;
-      i++;
-    }
-    this.#offsets[i] = offset;
-    this.#text = chunks.join("");
+  constructor(text: string, offsets: Int32Array, flagIndex: Uint16Array, flagList: string[], slots: Int32Array) {
+    this.#text = text;
+    this.#offsets = offsets;
+    this.#flagIndex = flagIndex;
+    this.#flagList = flagList;
+    this.#slots = slots;
+    this.#mask = slots.length - 1;
   }
 
   get size(): number {
@@ -125,6 +103,120 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
+/**
+ * Collects stems in first-seen order into typed arrays (the flags of a stem
+ * listed twice are joined, as hunspell reads them), then makes the table.
+ */
+class StemTableBuilder {
+  #chars: Uint16Array<ArrayBuffer>;
+  #length = 0;
+  #offsets: Int32Array<ArrayBuffer>;
+  #flagNumbers: Int32Array<ArrayBuffer>;
+  #count = 0;
+  #slots: Int32Array<ArrayBuffer>;
+  readonly #flagIds = new Map<string, number>();
+  readonly #flags: string[] = [];
+
+  /** Sized for the expected number of stems and letters, so that the arrays seldom grow (each growth leaves garbage behind). */
+  constructor(stems: number, chars: number) {
+    this.#chars = new Uint16Array(Math.max(16, chars));
+    this.#offsets = new Int32Array(Math.max(16, stems + 1));
+    this.#flagNumbers = new Int32Array(Math.max(16, stems + 1));
+    let size = 16;
+    while (size < stems * 2) size <<= 1;
+    this.#slots = new Int32Array(size).fill(-1);
+  }
+
+  #flagId(flags: string): number {
+    let n = this.#flagIds.get(flags);
+    if (n === undefined) {
+      n = this.#flags.length;
+      this.#flags.push(flags);
+      this.#flagIds.set(flags, n);
+    }
+    return n;
+  }
+
+  #equals(i: number, stem: string): boolean {
+    const start = this.#offsets[i];
+    if (this.#offsets[i + 1] - start !== stem.length) return false;
+    for (let k = 0; k < stem.length; k++) if (this.#chars[start + k] !== stem.charCodeAt(k)) return false;
+    return true;
+  }
+
+  add(stem: string, flags: string): void {
+    const mask = this.#slots.length - 1;
+    let slot = hash(stem) & mask;
+    for (;;) {
+      const i = this.#slots[slot];
+      if (i === -1) break;
+      if (this.#equals(i, stem)) {
+        if (flags !== "") this.#flagNumbers[i] = this.#flagId(this.#flags[this.#flagNumbers[i]] + flags);
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const i = this.#count++;
+    if (this.#count + 1 > this.#offsets.length) {
+      this.#offsets = grow(this.#offsets, this.#offsets.length * 2);
+      this.#flagNumbers = grow(this.#flagNumbers, this.#flagNumbers.length * 2);
+    }
+    while (this.#length + stem.length > this.#chars.length) this.#chars = grow(this.#chars, this.#chars.length * 2);
+    for (let k = 0; k < stem.length; k++) this.#chars[this.#length + k] = stem.charCodeAt(k);
+    this.#offsets[i] = this.#length;
+    this.#length += stem.length;
+    this.#offsets[i + 1] = this.#length;
+    this.#flagNumbers[i] = this.#flagId(flags);
+    this.#slots[slot] = i;
+    if (this.#count * 2 > this.#slots.length) this.#slots = this.#slotsFor(this.#slots.length * 2);
+  }
+
+  /** A hash table of stems 0..count-1, inserted in order, in `size` slots. */
+  #slotsFor(size: number): Int32Array<ArrayBuffer> {
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let i = 0; i < this.#count; i++) {
+      let h = 0x811c9dc5;
+      for (let k = this.#offsets[i]; k < this.#offsets[i + 1]; k++) h = Math.imul(h ^ this.#chars[k], 0x01000193);
+      let slot = (h >>> 0) & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = i;
+    }
+    return slots;
+  }
+
+  build(): StemTable {
+    const count = this.#count;
+    // Only the flag strings stems end with, numbered in stem order.
+    const renumber = new Map<number, number>();
+    const flagList: string[] = [];
+    const flagIndex = new Uint16Array(count);
+    for (let i = 0; i < count; i++) {
+      let n = renumber.get(this.#flagNumbers[i]);
+      if (n === undefined) {
+        n = flagList.length;
+        if (n > 0xffff) throw new Error("too many distinct flag sets in the dictionary");
+        flagList.push(this.#flags[this.#flagNumbers[i]]);
+        renumber.set(this.#flagNumbers[i], n);
+      }
+      flagIndex[i] = n;
+    }
+    let size = 1;
+    while (size < count * 1.4) size <<= 1;
+    const pieces: string[] = [];
+    for (let at = 0; at < this.#length; at += 8192) {
+      pieces.push(String.fromCharCode(...this.#chars.subarray(at, Math.min(at + 8192, this.#length))));
+    }
+    return new StemTable(pieces.join(""), this.#offsets.slice(0, count + 1), flagIndex, flagList, this.#slotsFor(size));
+  }
+}
+
+function grow<T extends Uint16Array | Int32Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}
+
 /** One hunspell dictionary (one written standard), folded. */
 class Dictionary {
   /** Stem → its flags. */
@@ -148,21 +240,21 @@ class Dictionary {
       this.#rules.set(add, list);
       this.#longestEnding = Math.max(this.#longestEnding, add.length);
     }
-    const stems = new Map<string, string>();
-    const lines = dic.split("\n");
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i].split(/\s/)[0];
+    // Line by line without splitting the file: the first line is the count.
+    let lineCount = 0;
+    for (let at = dic.indexOf("\n"); at !== -1; at = dic.indexOf("\n", at + 1)) lineCount++;
+    const stems = new StemTableBuilder(lineCount + 1, dic.length);
+    for (let start = dic.indexOf("\n") + 1; start > 0 && start < dic.length; ) {
+      const end = dic.indexOf("\n", start);
+      const line = dic.slice(start, end === -1 ? dic.length : end).split(/\s/)[0];
+      start = end === -1 ? dic.length : end + 1;
       if (!line) continue;
       const slash = line.indexOf("/");
       const word = slash === -1 ? line : line.slice(0, slash);
       if (!/^[\p{L}]+$/u.test(word)) continue;
-      const stem = foldWord(word);
-      const flags = slash === -1 ? "" : line.slice(slash + 1);
-      const before = stems.get(stem);
-      stems.set(stem, before === undefined ? flags : before + flags);
+      stems.add(foldWord(word), slash === -1 ? "" : line.slice(slash + 1));
     }
-    // The Map is only for reading; what stays is the compact table.
-    this.stems = new StemTable(stems);
+    this.stems = stems.build();
   }
 
   /** The stems a form can be read as (the form itself if it is a stem). */
