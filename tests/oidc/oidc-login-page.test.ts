@@ -66,7 +66,8 @@ describe("the login page, the sign-out page and the staff list with OIDC", () =>
     expect(page.status).toBe(200);
     expect(page.body).toContain("Logger inn med");
     const row = (name: string) => {
-      const start = page.body.indexOf(`<td>${name}</td>`);
+      // The cell carries its column's label (data-label) for the stacked phone layout.
+      const start = page.body.search(new RegExp(`<td[^>]*>${name}</td>`));
       expect(start, name).toBeGreaterThan(-1);
       return page.body.slice(start, page.body.indexOf("</tr>", start));
     };
