@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { upsertFollow } from "../../db/follows.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { upsertImitationLink } from "../../db/imitations.ts";
 import { projects } from "../../db/schema.ts";
@@ -94,11 +94,7 @@ describe.skipIf(browserSkipReason)("the aggregator's pages in Chromium", () => {
 
   it("the bulk-follow field can be filled from a file picked on the admin page", async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${ks.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(ks.admin!.email);
-    await page.getByLabel("Passord").fill(ks.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith("/logg-inn"));
+    await signInAsAdmin(page, ks);
     await page.goto(`${ks.url}/admin/foderasjon`);
     await page.getByLabel(/hent listen fra en fil/).setInputFiles({
       name: "kommuner.csv",

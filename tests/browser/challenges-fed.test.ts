@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { browserSkipReason, expectCleanAtBothSizes, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { listPublicIdeas } from "../../db/ideas.ts";
 import { eventually, follow, startMunicipality } from "../federation/helpers.ts";
 
@@ -35,28 +35,8 @@ describe.skipIf(browserSkipReason)("a competition from another municipality in C
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  async function signIn(page: Page, inst: TestInstance) {
-    await page.goto(`${inst.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(inst.admin!.email);
-    await page.getByLabel("Passord").fill(inst.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL(/\/admin/);
-  }
-
-  async function clean(page: Page, name: string) {
-    for (const [width, height] of [[1280, 900], [390, 844]]) {
-      await page.setViewportSize({ width, height });
-      const violations = await axeViolations(page);
-      expect(violations, `${name} at ${width}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-      const overflow = await horizontalOverflow(page);
-      expect(overflow.scrollWidth, `${name} at ${width}: ${overflow.widest}`).toBeLessThanOrEqual(overflow.viewport);
-      if (shotsDir) await page.screenshot({ path: `${shotsDir}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
   it("is opened to others, shown as from its owner, and takes an idea from the follower's staff", async () => {
-    await signIn(staffA, a);
+    await signInAsAdmin(staffA, a);
     await staffA.goto(`${a.url}/admin/konkurranser/ny`);
     await staffA.getByLabel("Tittel", { exact: true }).fill("Mindre matsvinn i kantinene");
     await staffA.getByLabel("Problemet dere vil ha idéer til").fill("Vi kaster **for mye** mat.");
@@ -75,24 +55,24 @@ describe.skipIf(browserSkipReason)("a competition from another municipality in C
       return (await visitor.locator("main").textContent())?.includes("Mindre matsvinn i kantinene");
     });
     expect(await visitor.locator("main").textContent()).toContain("fra Fredrikstad kommune");
-    await clean(visitor, "b-konkurranser");
+    await expectCleanAtBothSizes(visitor, "b-konkurranser");
     await visitor.getByRole("link", { name: "Mindre matsvinn i kantinene" }).click();
     expect(await visitor.locator("main").textContent()).toContain("Ansatte som er logget inn kan sende idéer");
     expect(await visitor.locator("form[action$='/forslag']").count()).toBe(0);
-    await clean(visitor, "b-ekstern-besokende");
+    await expectCleanAtBothSizes(visitor, "b-ekstern-besokende");
     const remotePath = new URL(visitor.url()).pathname;
 
-    await signIn(staffB, b);
+    await signInAsAdmin(staffB, b);
     await staffB.goto(`${b.url}${remotePath}`);
     await staffB.getByRole("button", { name: "Send idéen" }).click();
     expect(await staffB.locator(".error-summary").count()).toBe(1);
-    await clean(staffB, "b-ekstern-feil");
+    await expectCleanAtBothSizes(staffB, "b-ekstern-feil");
     await staffB.getByLabel("Kort tittel på idéen").fill("Del overskuddsmat med frivillige");
     await staffB.getByLabel("Hvilket problem ser du?").fill("Mat som er igjen etter lunsj kastes.");
     await staffB.getByLabel("Hva er idéen din?").fill("Avtal henting med frivillige lag.");
     await staffB.getByRole("button", { name: "Send idéen" }).click();
     expect(await staffB.locator("main").textContent()).toContain("Idéen er sendt.");
-    await clean(staffB, "b-ekstern-sendt");
+    await expectCleanAtBothSizes(staffB, "b-ekstern-sendt");
 
     const challengeId = challengePath.split("/").pop()!;
     await eventually(async () => (await listPublicIdeas(a.ctx.db, { challengeId })).length === 1);

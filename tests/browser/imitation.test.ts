@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { projects } from "../../db/schema.ts";
 
@@ -27,11 +27,7 @@ describe.skipIf(browserSkipReason)("imitation in Chromium", () => {
     });
     browser = await launchBrowser({ bypassCSP: true });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(`${inst.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(inst.admin!.email);
-    await page.getByLabel("Passord").fill(inst.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL(/\/admin\/prosjekter$/);
+    await signInAsAdmin(page, inst);
   });
   afterAll(async () => {
     await browser?.close();

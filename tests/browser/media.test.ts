@@ -11,7 +11,7 @@ import sharp from "sharp";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { browserSkipReason, expectCleanAtBothSizes, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { addProject } from "../http/pages-support.ts";
 
 // Set KOMINN_SCREENSHOTS=/some/dir to keep full-page screenshots of what the tests saw.
@@ -41,28 +41,13 @@ describe.skipIf(browserSkipReason)("pictures and documents in Chromium", () => {
       summary: "Sensorer og digitalt tilsyn gir færre unødvendige besøk om natten.",
       published: true,
     });
-    await page.goto(`${inst.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(inst.admin!.email);
-    await page.getByLabel("Passord").fill(inst.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL(/\/admin\/prosjekter$/);
+    await signInAsAdmin(page, inst);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await inst?.close();
   });
 
-  async function check(name: string): Promise<void> {
-    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
-      await page.setViewportSize({ width, height });
-      const violations = await axeViolations(page);
-      expect(violations, `${name} at ${width}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-      const overflow = await horizontalOverflow(page);
-      expect(overflow.scrollWidth, `${name} at ${width}: ${overflow.widest}`).toBeLessThanOrEqual(overflow.viewport);
-      if (shotsDir) await page.screenshot({ path: `${shotsDir}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
 
   it("staff upload pictures, a PDF and a video link on the edit page; a refused file keeps the typed text", async () => {
     await page.goto(`${inst.url}/admin/prosjekter/${project.id}/rediger`);
@@ -89,7 +74,7 @@ describe.skipIf(browserSkipReason)("pictures and documents in Chromium", () => {
     await page.waitForURL(/vedlegg=lagt-til/);
     expect(await page.locator(".media-admin-list li").count()).toBe(4);
     await page.locator("#vedlegg").scrollIntoViewIfNeeded();
-    await check("edit-upload");
+    await expectCleanAtBothSizes(page, "edit-upload");
   });
 
   it("the project page shows the pictures with their alt text, the report and the video", async () => {
@@ -99,7 +84,7 @@ describe.skipIf(browserSkipReason)("pictures and documents in Chromium", () => {
     expect(await lead.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1600);
     expect(await page.getByRole("link", { name: "Evalueringsrapport 2026" }).count()).toBe(1);
     expect(await page.getByRole("link", { name: "Film: en natt med digitalt tilsyn" }).getAttribute("href")).toBe("https://video.example/trygghet");
-    await check("project-page");
+    await expectCleanAtBothSizes(page, "project-page");
   });
 
   it("the administrator uploads a logo on the profile page and pins the project", async () => {
@@ -113,6 +98,6 @@ describe.skipIf(browserSkipReason)("pictures and documents in Chromium", () => {
     await page.getByRole("button", { name: `Fest «${project.title}»` }).click();
     await page.waitForURL(/fodiverset=festet/);
     expect(await page.getByRole("button", { name: `Løsne «${project.title}»` }).count()).toBe(1);
-    await check("admin-profile");
+    await expectCleanAtBothSizes(page, "admin-profile");
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { upsertFollow } from "../../db/follows.ts";
 import { getProjectByUrl } from "../../db/projects.ts";
@@ -138,11 +138,7 @@ describe.skipIf(browserSkipReason)("pages that fit, at 1280 and 390 px", () => {
 
   async function signIn(target: TestInstance) {
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${target.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(target.admin!.email);
-    await page.getByLabel("Passord").fill(target.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith("/logg-inn"));
+    await signInAsAdmin(page, target);
   }
 
   async function fits(target: TestInstance, path: string, name: string) {

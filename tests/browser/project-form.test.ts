@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { getProject } from "../../db/projects.ts";
 import { drivers } from "../helpers/databases.ts";
 import type { ProjectCreate } from "../../core/project.ts";
@@ -20,14 +20,6 @@ describe.skipIf(browserSkipReason).each(drivers)("the project form in Chromium o
   const draft = (title: string, extra: Partial<ProjectCreate> = {}) =>
     inst.ctx.projects.create(inst.municipality!, { title, summary: "Første utgave", phase: "ide", ...extra } as ProjectCreate, actor());
 
-  async function signIn(p: Page): Promise<void> {
-    await p.goto(`${inst.url}/logg-inn`);
-    await p.getByLabel("E-post").fill(inst.admin!.email);
-    await p.getByLabel("Passord").fill(inst.adminPassword);
-    await p.getByRole("button", { name: "Logg inn" }).click();
-    await p.waitForURL(/\/admin\/prosjekter$/);
-  }
-
   async function accessible(p: Page, name: string): Promise<void> {
     expect(await axeViolations(p), name).toEqual([]);
     const overflow = await horizontalOverflow(p);
@@ -40,8 +32,8 @@ describe.skipIf(browserSkipReason).each(drivers)("the project form in Chromium o
     narrow = await launchBrowser({ bypassCSP: true, width: 390, height: 844 });
     page = wide.context.pages()[0] ?? (await wide.context.newPage());
     phone = narrow.context.pages()[0] ?? (await narrow.context.newPage());
-    await signIn(page);
-    await signIn(phone);
+    await signInAsAdmin(page, inst);
+    await signInAsAdmin(phone, inst);
   });
   afterAll(async () => {
     await wide?.close();

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -89,4 +90,39 @@ export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: num
     }
     return { scrollWidth: document.documentElement.scrollWidth, viewport, widest };
   });
+}
+
+/** Where browser tests save their screenshots (KOMINN_SCREENSHOTS), or undefined. */
+export const screenshotsDir: string | undefined = process.env.KOMINN_SCREENSHOTS;
+
+/** The two sizes every page is checked at: a laptop and a phone. */
+export const pageSizes = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+/**
+ * The page as it is now, at both sizes: no WCAG 2.1 A/AA violation and no
+ * sideways scrolling; a screenshot of each when KOMINN_SCREENSHOTS is set.
+ * Leaves the page at the laptop size.
+ */
+export async function expectCleanAtBothSizes(page: Page, name: string): Promise<void> {
+  for (const { width, height } of pageSizes) {
+    await page.setViewportSize({ width, height });
+    const violations = await axeViolations(page);
+    expect(violations, `${name} at ${width}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+    const overflow = await horizontalOverflow(page);
+    expect(overflow.scrollWidth, `${name} at ${width}: ${overflow.widest}`).toBeLessThanOrEqual(overflow.viewport);
+    if (screenshotsDir) await page.screenshot({ path: `${screenshotsDir}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize(pageSizes[0]);
+}
+
+/** Signs an instance's administrator in through the sign-in form, and waits until the form is left behind. */
+export async function signInAsAdmin(page: Page, instance: { url: string; admin?: { email: string }; adminPassword: string }): Promise<void> {
+  await page.goto(`${instance.url}/logg-inn`);
+  await page.getByLabel("E-post").fill(instance.admin!.email);
+  await page.getByLabel("Passord").fill(instance.adminPassword);
+  await page.getByRole("button", { name: "Logg inn" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/logg-inn"));
 }
