@@ -11,7 +11,7 @@ import { one, parseForm, type FormBody, type FormErrors } from "../forms/issues.
 import { parseProfileForm, profileValuesFromBody, profileValuesFromMunicipality } from "../forms/profile-form.ts";
 import { parseNewAccountForm, roleSchema, tokenNameSchema } from "../forms/staff-form.ts";
 import { t } from "../../web/texts.ts";
-import { adminProfilePage } from "../../web/views/admin-profile.ts";
+import { adminProfilePage, type AdminProfileProps } from "../../web/views/admin-profile.ts";
 import { adminStaffPage } from "../../web/views/admin-staff.ts";
 import { adminTokensPage } from "../../web/views/admin-tokens.ts";
 import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
@@ -23,6 +23,30 @@ const notices: Record<string, string> = {
   oppdatert: t.admin.accountUpdated,
   trukket: t.admin.tokenRevokedNotice,
 };
+
+/**
+ * The administrator's profile page: the municipality's fields (as stored, or
+ * as typed when refused) and the fediverse sections media-profile.ts reads.
+ */
+export async function sendProfilePage(
+  ctx: AppContext,
+  req: Request,
+  res: Response,
+  page: Omit<Partial<AdminProfileProps>, "chrome">,
+  status = 200,
+): Promise<void> {
+  const municipality = await requireLocalMunicipality(ctx);
+  sendPage(
+    res,
+    adminProfilePage({
+      ...page,
+      chrome: formChrome(ctx, req, res, municipality),
+      values: page.values ?? profileValuesFromMunicipality(municipality),
+      fediverse: page.fediverse ?? res.locals.profileFediverse,
+    }),
+    status,
+  );
+}
 
 /** Administrator only: the municipality's profile, staff accounts, own API tokens. */
 export function adminPageRoutes(ctx: AppContext): Router {
@@ -36,25 +60,14 @@ export function adminPageRoutes(ctx: AppContext): Router {
 
   // Profile --------------------------------------------------------------
 
-  router.get("/admin/kommune", async (req, res) => {
-    const municipality = await requireLocalMunicipality(ctx);
-    sendPage(
-      res,
-      adminProfilePage({
-        chrome: formChrome(ctx, req, res, municipality),
-        values: profileValuesFromMunicipality(municipality),
-        notice: noticeOf(req),
-        fediverse: res.locals.profileFediverse,
-      }),
-    );
-  });
+  router.get("/admin/kommune", (req, res) => sendProfilePage(ctx, req, res, { notice: noticeOf(req) }));
 
   router.post("/admin/kommune", async (req, res) => {
     const municipality = await requireLocalMunicipality(ctx);
     const values = profileValuesFromBody(req.body as FormBody);
     const parsed = parseProfileForm(values);
     if (!parsed.ok) {
-      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors: parsed.errors, fediverse: res.locals.profileFediverse }), 400);
+      return sendProfilePage(ctx, req, res, { values, errors: parsed.errors }, 400);
     }
     try {
       await ctx.profile.update(municipality, parsed.data);
@@ -62,7 +75,7 @@ export function adminPageRoutes(ctx: AppContext): Router {
       // The register refuses an unknown kommunenummer or a county that does not match it.
       if (!(error instanceof ValidationError)) throw error;
       const errors = Object.fromEntries(error.issues.map((i) => [i.field, i.message]));
-      return sendPage(res, adminProfilePage({ chrome: formChrome(ctx, req, res, municipality), values, errors, fediverse: res.locals.profileFediverse }), 422);
+      return sendProfilePage(ctx, req, res, { values, errors }, 422);
     }
     forgetLocalMunicipality(ctx);
     res.redirect(303, "/admin/kommune?melding=lagret");

@@ -16,13 +16,13 @@ import { MediaError, mediaLimits } from "../../services/media.ts";
 import { ProfileRuleError } from "../../services/profile.ts";
 import { formErrors } from "../forms/issues.ts";
 import type { FormErrors } from "../../web/components/form-fields.ts";
-import { adminProfilePage, type AdminFediverseView, type AdminPictureView } from "../../web/views/admin-profile.ts";
+import type { AdminFediverseView, AdminPictureView } from "../../web/views/admin-profile.ts";
 import { t } from "../../web/texts.ts";
 import { mt } from "../../web/media-texts.ts";
-import { profileValuesFromMunicipality } from "../forms/profile-form.ts";
+import { sendProfilePage } from "./admin-pages.ts";
 import { checkCsrf, readUpload, uploadRateLimit, type Multipart } from "./media.ts";
 import { paths } from "../../core/urls.ts";
-import { forgetLocalMunicipality, formChrome, requireLocalMunicipality, sendPage } from "./page-helpers.ts";
+import { forgetLocalMunicipality, requireLocalMunicipality } from "./page-helpers.ts";
 
 declare module "express-serve-static-core" {
   interface Locals {
@@ -86,16 +86,7 @@ export function mediaProfileRoutes(ctx: AppContext): Router {
   router.use(withSections);
 
   async function refused(req: Request, res: Response, status: number, extra: Parameters<typeof view>[1]) {
-    const municipality = await requireLocalMunicipality(ctx);
-    sendPage(
-      res,
-      adminProfilePage({
-        chrome: formChrome(ctx, req, res, municipality),
-        values: profileValuesFromMunicipality(municipality),
-        fediverse: await view(req, extra),
-      }),
-      status,
-    );
+    await sendProfilePage(ctx, req, res, { fediverse: await view(req, extra) }, status);
   }
 
   const done = (res: Response, what: string) => {

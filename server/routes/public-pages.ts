@@ -1,4 +1,4 @@
-import { Router, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { projectMedia } from "../../web/components/project-media.ts";
 import { projectMediaItems, withUploadedLogo } from "./media.ts";
 import { z } from "zod";
@@ -8,6 +8,7 @@ import type { AppContext } from "../context.ts";
 import { projectQuerySchema } from "../../core/project-query.ts";
 import { fromPageParams, listDefaults, listParams, toPageQuery } from "../../core/page-params.ts";
 import type { Project } from "../../core/project.ts";
+import type { Municipality } from "../../db/schema.ts";
 import { may } from "../../core/rules.ts";
 import { HttpError } from "../http/errors.ts";
 import { paths } from "../../core/urls.ts";
@@ -15,7 +16,7 @@ import { t } from "../../web/texts.ts";
 import { frontPage } from "../../web/views/front-page.ts";
 import { profilePage } from "../../web/views/profile-page.ts";
 import { projectListPage } from "../../web/views/project-list.ts";
-import { projectPage } from "../../web/views/project-page.ts";
+import { projectPage, type ProjectPageProps } from "../../web/views/project-page.ts";
 import { cachedLocalMunicipality, chromeOf, originsOf, parseQueryOr400, requireLocalMunicipality, sendPage, withoutEmpty } from "./page-helpers.ts";
 import { isId } from "../../db/ids.ts";
 import { getGoneProjectBySlug } from "../../db/gone-projects.ts";
@@ -126,30 +127,46 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
     );
   });
 
-  router.get("/prosjekter/fra/:id", async (req, res) => {
-    const id = req.params.id;
-    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
-    if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
-    const [municipality, owner, imitation, origins] = await Promise.all([
-      cachedLocalMunicipality(ctx),
-      getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl),
-      imitationOf(project),
-      originsOf(ctx, [project]),
-    ]);
+  /**
+   * A project's page, ours or a peer's. `owned` brings, read alongside the
+   * imitation and lineage, the municipality the page belongs to and what
+   * differs between the two: strategic areas, history, edit and follow links.
+   */
+  async function showProject(
+    req: Request,
+    res: Response,
+    project: Project,
+    owned: Promise<{ municipality: Municipality | undefined; page: Pick<ProjectPageProps, "strategicAreas" | "history" | "editHref" | "followHref" | "media"> }>,
+  ): Promise<void> {
+    const [{ municipality, page }, imitation, origins] = await Promise.all([owned, imitationOf(project), originsOf(ctx, [project])]);
     const chrome = chromeOf(ctx, req, res, municipality);
     sendPage(
       res,
       projectPage({
+        ...page,
         chrome,
         project,
-        strategicAreas: owner?.strategicAreas ?? [],
         imitation,
         origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
-        followHref: safeHttpUrl(project.municipality.actorUrl),
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
         similar: await similarSection(ctx, search, project),
       }),
+    );
+  }
+
+  router.get("/prosjekter/fra/:id", async (req, res) => {
+    const id = req.params.id;
+    const project = isId(id) ? await getProject(ctx.db, id) : undefined;
+    if (!project || project.local || !project.published) throw new HttpError(404, t.errors.notFound);
+    await showProject(
+      req,
+      res,
+      project,
+      Promise.all([cachedLocalMunicipality(ctx), getMunicipalityByActorUrl(ctx.db, project.municipality.actorUrl)]).then(([municipality, owner]) => ({
+        municipality,
+        page: { strategicAreas: owner?.strategicAreas ?? [], followHref: safeHttpUrl(project.municipality.actorUrl) },
+      })),
     );
   });
 
@@ -167,29 +184,20 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
       }
     }
     if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
-    const [municipality, history, imitation, origins] = await Promise.all([
-      requireLocalMunicipality(ctx),
-      staff ? listRevisions(ctx.db, project.id) : Promise.resolve(undefined),
-      imitationOf(project),
-      originsOf(ctx, [project]),
-    ]);
-    const chrome = chromeOf(ctx, req, res, municipality);
-    sendPage(
+    await showProject(
+      req,
       res,
-      projectPage({
-        chrome,
-        project,
-        strategicAreas: municipality.strategicAreas,
-        history,
-        editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
-        imitation,
-        origin: origins.get(project.url),
-        actions: staffActions(project, res, chrome.csrf),
-        followHref: `${paths.actor(municipality.handle)}#folg`,
-        follow: await projectFollowButton(ctx, res, project, chrome.csrf),
-        media: projectMedia(await projectMediaItems(ctx, project)),
-        similar: await similarSection(ctx, search, project),
-      }),
+      project,
+      Promise.all([requireLocalMunicipality(ctx), staff ? listRevisions(ctx.db, project.id) : undefined, projectMediaItems(ctx, project)]).then(([municipality, history, media]) => ({
+        municipality,
+        page: {
+          strategicAreas: municipality.strategicAreas,
+          history,
+          editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
+          followHref: `${paths.actor(municipality.handle)}#folg`,
+          media: projectMedia(media),
+        },
+      })),
     );
   });
 
