@@ -10,7 +10,8 @@ import { rowsOf } from "../../db/client.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import { upsertRemoteProject } from "../../db/remote-projects.ts";
 import { emptyContent } from "../../core/project.ts";
-import { anIdea, countIdeas, ideaIdFrom, until, visitor } from "./support.ts";
+import { anIdea, countIdeas, ideaIdFrom, visitor } from "./support.ts";
+import { until } from "../helpers/until.ts";
 
 describe.each(drivers)("ideas on %s", (driver) => {
   let inst: TestInstance;

@@ -28,16 +28,6 @@ export async function countIdeas(inst: TestInstance): Promise<number> {
   return Number(row.n);
 }
 
-export async function until<T>(what: () => Promise<T | undefined | false | null>, label: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export function ideaIdFrom(location: string | undefined): string {
   const m = /\/ideer\/([a-z0-9]+)/.exec(location ?? "");
   if (!m) throw new Error(`no idea in ${location}`);

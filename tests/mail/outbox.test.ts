@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { drivers, freshPostgresDatabase, type Driver } from "../helpers/databases.ts";
 import { freePort, startTestInstance, type TestInstance } from "../helpers/instance.ts";
+import { until } from "../helpers/until.ts";
 import { queueMail, type MailMessage } from "../../services/mail.ts";
 import { ValidationError } from "../../services/projects.ts";
 import { getMail, listMail } from "../../db/mail-outbox.ts";
@@ -20,16 +21,6 @@ const message = (over: Partial<MailMessage> = {}): MailMessage => ({
   dedupeKey: "idea:1:state:2",
   ...over,
 });
-
-async function until<T>(what: () => Promise<T | undefined | false>, label: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await what();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function mailEvents(inst: TestInstance): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await inst.ctx.db.execute(sql`select count(*)::int as n from domain_events where name = 'mail.queued'`));
