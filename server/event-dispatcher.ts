@@ -129,7 +129,8 @@ export class EventDispatcher {
 
   /**
    * Resolves once every subscriber has handled every event appended so far,
-   * or waits to retry one that failed (or on a subscriber that does).
+   * or has failed on one more than once in a row and waits to retry it (or
+   * waits on a subscriber that does).
    */
   async settled(): Promise<void> {
     const head = await journalHead(this.#journal.db);
@@ -186,6 +187,17 @@ export class EventDispatcher {
   }
 
   /** Waits `ms`, or until woken (when `wakeable`: an append, another subscriber's progress) or stopped. */
+  /**
+   * Waits before a subscriber tries again. A first failure in a row is most
+   * often a passing conflict (a PostgreSQL serialization failure, a lock), so
+   * the subscriber still counts as busy and `settled` waits for it; from the
+   * second failure on it counts as retrying, and `settled` stops waiting on it.
+   */
+  async #retryLater(name: string, failures: number, delayMs: number): Promise<void> {
+    if (failures > 1) this.#setState(name, "retrying");
+    await this.#sleep(name, delayMs, false);
+  }
+
   #sleep(name: string, ms: number, wakeable: boolean): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -294,8 +306,7 @@ export class EventDispatcher {
           } catch (error) {
             failures++;
             this.#logger.warn(`journal: subscriber ${s.name} cannot read its position`, error);
-            this.#setState(s.name, "retrying");
-            await this.#sleep(s.name, backoff(), false);
+            await this.#retryLater(s.name, failures, backoff());
             continue;
           }
         }
@@ -308,8 +319,7 @@ export class EventDispatcher {
         });
         if (batch === undefined) {
           failures++;
-          this.#setState(s.name, "retrying");
-          await this.#sleep(s.name, backoff(), false);
+          await this.#retryLater(s.name, failures, backoff());
           continue;
         }
         fresh = false;
@@ -373,8 +383,7 @@ export class EventDispatcher {
         }
         this.#wake(this.#dependents(s.name)); // subscribers waiting for this one
         if (failed) {
-          this.#setState(s.name, "retrying");
-          await this.#sleep(s.name, backoff(), false);
+          await this.#retryLater(s.name, failures, backoff());
         }
       }
       if (passedSince !== undefined && position !== undefined) await storePassed(position);

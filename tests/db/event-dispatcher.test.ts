@@ -88,4 +88,19 @@ describe.each(drivers)("the journal's dispatcher (%s)", (driver) => {
     await journal.settled();
     expect(again.seen).toEqual(["m4"]);
   });
+
+  it("waits in settled() for a subscriber that failed once (a passing conflict) until it has handled the event", async () => {
+    await dispatcher!.stop();
+    const once = recorder({ failOn: "m5", failures: 1 });
+    dispatcher = new EventDispatcher(journal, [{ name: "conflicted", events: ["profile.updated"], handler: once.handler }], {
+      logger: createLogger("silent"),
+      retryInitialMs: 200,
+      pollMs: 50,
+    });
+    dispatcher.start();
+    await journal.settled();
+    await journal.emit("profile.updated", { municipalityId: "m5" });
+    await journal.settled();
+    expect(once.seen.at(-1)).toBe("m5");
+  });
 });
