@@ -52,6 +52,12 @@ if (!only || only === "federation") {
   printTable("Føderasjon: fan-out, innboks og backfill på loopback", rows);
 }
 
+if (!only || only === "journal") {
+  const { benchJournal } = await import("./journal.ts");
+  const rows = await benchJournal({ changes: quick ? 100 : 500, rounds: 3, postgresUrl });
+  printTable("Hendelsesjournalen: hva en hendelse koster utover endringen", rows);
+}
+
 if (!only || only === "imitation") {
   const { benchImitation } = await import("./imitation.ts");
   const rows = await benchImitation({ seconds: quick ? 2 : 6, notifications: quick ? 3 : 10 });

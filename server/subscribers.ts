@@ -114,6 +114,9 @@ const table: readonly Row[] = [
   },
 ];
 
+/** Who listens to what, and after whom, without the handlers (the journal benchmark gives each a no-op). */
+export const subscriberTable: readonly Omit<Row, "handler">[] = table.map(({ name, events, after }) => ({ name, events, after }));
+
 /** The subscribers for these parts, in table order. */
 export function subscribers(parts: SubscriberParts): Subscriber[] {
   const list: Subscriber[] = [];
