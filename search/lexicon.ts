@@ -8,13 +8,19 @@
 //     letters -s- and -e- ("vannledningsbrudd" → "vannledning" + "brudd",
 //     then "vann" + "ledning").
 // Read once per process, lazily, with our own small reader of the .aff/.dic
-// format (suffix rules only; prefixes are left to compound splitting).
+// format (suffix rules only; prefixes are left to compound splitting). The
+// stem tables made from the .dic files are stored (node_modules/.cache/kominn,
+// see core/cache-dir.ts) and read back at the next start: tens of milliseconds
+// and no passing hundred MB, which the process's RSS would keep.
 // Everything here works on folded words (see fold in norwegian.ts), so
 // "svommeundervisning" is read like "svømmeundervisning".
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { cacheDir } from "../core/cache-dir.ts";
 
 /** Folding as in norwegian.ts (kept here so the lexicon has no cycle with it), one pass for the common letters. */
 function foldWord(word: string): string {
@@ -68,6 +74,11 @@ class StemTable {
     return this.#flagIndex.length;
   }
 
+  /** What the stored table file holds (see writeTables). */
+  get parts(): StemTableParts {
+    return { text: this.#text, offsets: this.#offsets, flagIndex: this.#flagIndex, flagList: this.#flagList, slots: this.#slots };
+  }
+
   /** The bytes the table keeps (a string of one-byte letters, counted as one byte a letter). */
   get bytes(): number {
     const flags = this.#flagList.reduce((n, f) => n + f.length, 0);
@@ -94,6 +105,14 @@ class StemTable {
     const i = this.#find(stem);
     return i === -1 ? undefined : this.#flagList[this.#flagIndex[i]];
   }
+}
+
+interface StemTableParts {
+  text: string;
+  offsets: Int32Array;
+  flagIndex: Uint16Array;
+  flagList: string[];
+  slots: Int32Array;
 }
 
 /** FNV-1a over the UTF-16 code units. */
@@ -217,6 +236,24 @@ function grow<T extends Uint16Array | Int32Array>(array: T, length: number): T {
   return bigger;
 }
 
+/** The stems of a .dic text and their flags, read line by line without splitting the file (the first line is the count). */
+function stemsOf(dic: string): StemTable {
+  let lineCount = 0;
+  for (let at = dic.indexOf("\n"); at !== -1; at = dic.indexOf("\n", at + 1)) lineCount++;
+  const stems = new StemTableBuilder(lineCount + 1, dic.length);
+  for (let start = dic.indexOf("\n") + 1; start > 0 && start < dic.length; ) {
+    const end = dic.indexOf("\n", start);
+    const line = dic.slice(start, end === -1 ? dic.length : end).split(/\s/)[0];
+    start = end === -1 ? dic.length : end + 1;
+    if (!line) continue;
+    const slash = line.indexOf("/");
+    const word = slash === -1 ? line : line.slice(0, slash);
+    if (!/^[\p{L}]+$/u.test(word)) continue;
+    stems.add(foldWord(word), slash === -1 ? "" : line.slice(slash + 1));
+  }
+  return stems.build();
+}
+
 /** One hunspell dictionary (one written standard), folded. */
 class Dictionary {
   /** Stem → its flags. */
@@ -226,7 +263,8 @@ class Dictionary {
   #longestEnding = 0;
   compoundFlag = "";
 
-  constructor(aff: string, dic: string) {
+  /** The suffix rules from the .aff text; the stems made from the .dic text (stemsOf) or read from the stored file. */
+  constructor(aff: string, stems: StemTable) {
     for (const line of aff.split("\n")) {
       const f = line.trim().split(/\s+/);
       if (f[0] === "COMPOUNDFLAG") this.compoundFlag = f[1] ?? "";
@@ -240,21 +278,7 @@ class Dictionary {
       this.#rules.set(add, list);
       this.#longestEnding = Math.max(this.#longestEnding, add.length);
     }
-    // Line by line without splitting the file: the first line is the count.
-    let lineCount = 0;
-    for (let at = dic.indexOf("\n"); at !== -1; at = dic.indexOf("\n", at + 1)) lineCount++;
-    const stems = new StemTableBuilder(lineCount + 1, dic.length);
-    for (let start = dic.indexOf("\n") + 1; start > 0 && start < dic.length; ) {
-      const end = dic.indexOf("\n", start);
-      const line = dic.slice(start, end === -1 ? dic.length : end).split(/\s/)[0];
-      start = end === -1 ? dic.length : end + 1;
-      if (!line) continue;
-      const slash = line.indexOf("/");
-      const word = slash === -1 ? line : line.slice(0, slash);
-      if (!/^[\p{L}]+$/u.test(word)) continue;
-      stems.add(foldWord(word), slash === -1 ? "" : line.slice(slash + 1));
-    }
-    this.stems = stems.build();
+    this.stems = stems;
   }
 
   /** The stems a form can be read as (the form itself if it is a stem). */
@@ -337,6 +361,8 @@ export interface LexiconStats {
   heapBytes: number;
   /** The bytes the stem tables keep once loaded (what stays on the heap besides the small affix rules). */
   retainedBytes: number;
+  /** True if the stem tables came from the stored file, false if they were made from the dictionaries. */
+  stored: boolean;
 }
 
 const maxWordLength = 60;
@@ -509,20 +535,140 @@ const require = createRequire(import.meta.url);
 /** Where the dictionaries are: the npm packages' own folders. */
 const dictionaryFolders = { nb: dirname(require.resolve("dictionary-nb")), nn: dirname(require.resolve("dictionary-nn")) };
 
-/** The lexicon, read on first use (a few seconds; about 15 MB stay on the heap; see bench/search.ts). */
-export function lexicon(): Lexicon {
-  if (loaded) return loaded;
+/**
+ * What the stem tables are made from: this file's code and both dictionaries (their versions and
+ * the sizes of their files). A stored table with another key is stale and is made again.
+ */
+function tablesKey(): string {
+  const hash = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const folder of Object.values(dictionaryFolders)) {
+    const { version } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string };
+    hash.update(`\0${version}\0${statSync(join(folder, "index.aff")).size}\0${statSync(join(folder, "index.dic")).size}`);
+  }
+  return hash.digest("hex").slice(0, 20);
+}
+
+// The stored stem tables: "KOMINNLX" and a little-endian u32 header length, a JSON header, then for
+// each dictionary its stem letters (latin1 when every letter fits in a byte, else UTF-16LE),
+// offsets (i32), flag numbers (u16) and hash slots (i32), each section starting at a multiple of 8.
+const magic = "KOMINNLX";
+interface StoredHeader {
+  key: string;
+  tables: { textBytes: number; latin1: boolean; count: number; slots: number; flagList: string[] }[];
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** The stem tables as one file's bytes. */
+function encodeTables(key: string, tables: StemTable[]): Buffer {
+  const sections: Buffer[] = [];
+  const header: StoredHeader = { key, tables: [] };
+  for (const table of tables) {
+    const { text, offsets, flagIndex, flagList, slots } = table.parts;
+    const latin1 = !/[^\u0000-\u00ff]/.test(text);
+    const textBytes = Buffer.from(text, latin1 ? "latin1" : "utf16le");
+    header.tables.push({ textBytes: textBytes.length, latin1, count: flagIndex.length, slots: slots.length, flagList });
+    for (const bytes of [textBytes, Buffer.from(offsets.buffer, offsets.byteOffset, offsets.byteLength), Buffer.from(flagIndex.buffer, flagIndex.byteOffset, flagIndex.byteLength), Buffer.from(slots.buffer, slots.byteOffset, slots.byteLength)]) {
+      sections.push(bytes, Buffer.alloc(align8(bytes.length) - bytes.length));
+    }
+  }
+  const json = Buffer.from(JSON.stringify(header), "utf8");
+  const head = Buffer.alloc(align8(magic.length + 4 + json.length));
+  head.write(magic, 0, "latin1");
+  head.writeUInt32LE(json.length, magic.length);
+  json.copy(head, magic.length + 4);
+  return Buffer.concat([head, ...sections]);
+}
+
+/** The stem tables from a stored file's bytes, or undefined if the file is not one made with this key (or is cut short). */
+function decodeTables(bytes: Buffer, key: string): StemTable[] | undefined {
+  if (bytes.length < magic.length + 4 || bytes.toString("latin1", 0, magic.length) !== magic) return undefined;
+  const jsonLength = bytes.readUInt32LE(magic.length);
+  let header: StoredHeader;
+  try {
+    header = JSON.parse(bytes.toString("utf8", magic.length + 4, magic.length + 4 + jsonLength)) as StoredHeader;
+  } catch {
+    return undefined;
+  }
+  if (header.key !== key) return undefined;
+  let at = align8(magic.length + 4 + jsonLength);
+  /** The next section, copied into its own buffer (so the file's bytes can go). */
+  const take = (length: number) => {
+    if (at + length > bytes.length) throw new RangeError("stored lexicon cut short");
+    const section = new Uint8Array(length);
+    section.set(bytes.subarray(at, at + length));
+    at = align8(at + length);
+    return section.buffer;
+  };
+  try {
+    return header.tables.map((t) => {
+      const text = bytes.toString(t.latin1 ? "latin1" : "utf16le", at, at + t.textBytes);
+      if (at + t.textBytes > bytes.length) throw new RangeError("stored lexicon cut short");
+      at = align8(at + t.textBytes);
+      const offsets = new Int32Array(take((t.count + 1) * 4));
+      const flagIndex = new Uint16Array(take(t.count * 2));
+      const slots = new Int32Array(take(t.slots * 4));
+      return new StemTable(text, offsets, flagIndex, t.flagList, slots);
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the file whole or not at all (a reader never sees half of it), and removes stored tables of other keys. */
+function storeTables(file: string, bytes: Buffer): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, bytes);
+    renameSync(partial, file);
+    for (const name of readdirSync(dirname(file))) {
+      if (name.startsWith("lexicon-") && join(dirname(file), name) !== file && !name.endsWith(".partial")) rmSync(join(dirname(file), name), { force: true });
+    }
+  } catch {
+    // A read-only installation: the tables are made in memory at every start instead.
+  }
+}
+
+/**
+ * Reads the lexicon: the stem tables from the stored file when it was made from the same
+ * dictionaries and code, else from the dictionaries (about a second and a hundred MB of passing
+ * memory), then stored for the next start. `file: false` never reads or writes a stored file.
+ */
+export function readLexicon(options: { file?: string | false } = {}): Lexicon {
   const started = performance.now();
   const heapBefore = process.memoryUsage().heapUsed;
-  const read = (folder: string) =>
-    new Dictionary(readFileSync(join(folder, "index.aff"), "utf8"), readFileSync(join(folder, "index.dic"), "utf8"));
-  const nb = read(dictionaryFolders.nb);
-  const nn = read(dictionaryFolders.nn);
-  loaded = new Lexicon([nb, nn], {
+  const key = tablesKey();
+  const file = options.file === undefined ? join(cacheDir, `lexicon-${key}.bin`) : options.file;
+  const affs = [dictionaryFolders.nb, dictionaryFolders.nn].map((folder) => readFileSync(join(folder, "index.aff"), "utf8"));
+  let tables: StemTable[] | undefined;
+  let stored = false;
+  if (file) {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      // not made yet
+    }
+    tables = bytes && decodeTables(bytes, key);
+    stored = tables !== undefined;
+  }
+  if (!tables) {
+    tables = [dictionaryFolders.nb, dictionaryFolders.nn].map((folder) => stemsOf(readFileSync(join(folder, "index.dic"), "utf8")));
+    if (file) storeTables(file, encodeTables(key, tables));
+  }
+  const [nb, nn] = [new Dictionary(affs[0], tables[0]), new Dictionary(affs[1], tables[1])];
+  return new Lexicon([nb, nn], {
     stems: { nb: nb.stems.size, nn: nn.stems.size },
     loadMs: Math.round(performance.now() - started),
     heapBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
     retainedBytes: nb.stems.bytes + nn.stems.bytes,
+    stored,
   });
+}
+
+/** The lexicon, read on first use (from the stored stem tables: tens of ms; about 15 MB stay; see bench/search.ts). */
+export function lexicon(): Lexicon {
+  loaded ??= readLexicon();
   return loaded;
 }
