@@ -1,7 +1,9 @@
 // Memory and start-up of a real instance on PGlite, each process a child started the way an operator
 // starts it (`npm start`, `npm run kominn -- setup|reindex`) on a fresh data directory, beside a floor
 // measured in the same run: a bare Express 5 server serving a string, and a bare Node process.
-// Figure and floor run interleaved (A, floor, A, floor, …) and the medians are reported.
+// Figure and floor run interleaved (A, floor, A, floor, …) and the medians are reported. The caches
+// the production image builds (scripts/build-caches.ts: the lexicon's stem tables, the initialised
+// PGlite database) are built first, as the Dockerfile does; the lexicon is also measured without them.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +15,13 @@ import type { Row } from "./measure.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mainScript = join(root, "server/main.ts");
 const cliScript = join(root, "scripts/kominn.ts");
+const buildCachesScript = join(root, "scripts/build-caches.ts");
+
+/** Loads the lexicon (from the stored stem tables, or with `false` from the dictionaries) and prints its load time. */
+const lexiconChild = (file: "stored" | "dictionaries") => `import { readLexicon } from ${JSON.stringify(join(root, "search/lexicon.ts"))};
+const { stats } = readLexicon(${file === "stored" ? "" : "{ file: false }"});
+if (stats.stored !== ${file === "stored"}) throw new Error("lexicon: expected ${file}");
+process.stderr.write("\\nKOMINN_LOAD_MS=" + stats.loadMs + "\\n");`;
 /**
  * The Node options `npm start` and `npm run kominn` pass (package.json, Dockerfile): a small young
  * generation, and PGlite's WebAssembly run by the baseline compiler only (optimising it takes ~500 MB
@@ -89,7 +98,7 @@ async function measureServer(args: string[], env: Record<string, string>, idleMs
 }
 
 /** Runs a command child to its end; its peak RSS as the probe reported it. */
-async function measureCommand(args: string[], env: Record<string, string>): Promise<{ peakMb: number; ms: number }> {
+async function measureCommand(args: string[], env: Record<string, string>): Promise<{ peakMb: number; ms: number; loadMs?: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", peakProbe, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -98,7 +107,8 @@ async function measureCommand(args: string[], env: Record<string, string>): Prom
   const ms = performance.now() - started;
   const peak = /KOMINN_PEAK_KB=(\d+)/.exec(stderr);
   if (code !== 0 || !peak) throw new Error(`${args.join(" ")} failed (${code}): ${stderr}`);
-  return { peakMb: Number(peak[1]) / 1024, ms };
+  const load = /KOMINN_LOAD_MS=(\d+)/.exec(stderr);
+  return { peakMb: Number(peak[1]) / 1024, ms, loadMs: load ? Number(load[1]) : undefined };
 }
 
 function instanceEnv(dataDir: string): Record<string, string> {
@@ -132,7 +142,14 @@ export async function benchMemory(options: { repeats: number; idleMs: number }):
   const setup: number[] = [];
   const reindex: number[] = [];
   const floorCommand: number[] = [];
+  const lexiconStored: { peakMb: number; loadMs: number }[] = [];
+  const lexiconMade: { peakMb: number; loadMs: number }[] = [];
+  await measureCommand([...startFlags, buildCachesScript], {});
   for (let i = 0; i < options.repeats; i++) {
+    for (const [list, file] of [[lexiconStored, "stored"], [lexiconMade, "dictionaries"]] as const) {
+      const { peakMb, loadMs } = await measureCommand([...startFlags, "--input-type=module", "-e", lexiconChild(file)], {});
+      list.push({ peakMb, loadMs: loadMs ?? 0 });
+    }
     const dataDir = mkdtempSync(join(tmpdir(), "kominn-memory-"));
     try {
       const env = instanceEnv(dataDir);
@@ -158,5 +175,13 @@ export async function benchMemory(options: { repeats: number; idleMs: number }):
     row("time to first page", pick(server, "firstPageMs"), pick(floorServer, "firstPageMs"), "ms"),
     row("kominn setup, peak RSS", median(setup), median(floorCommand), "MB"),
     row("kominn reindex, peak RSS", median(reindex), median(floorCommand), "MB"),
+    row("lexicon load, stored stem tables: peak RSS", median(lexiconStored.map((l) => l.peakMb)), median(floorCommand), "MB"),
+    row("lexicon load, made from the dictionaries: peak RSS", median(lexiconMade.map((l) => l.peakMb)), median(floorCommand), "MB"),
+    {
+      figure: "lexicon load time, stored tables / made from the dictionaries",
+      KOMINN: `${median(lexiconStored.map((l) => l.loadMs))} ms / ${median(lexiconMade.map((l) => l.loadMs))} ms`,
+      "floor, same run": "",
+      ratio: `${(median(lexiconMade.map((l) => l.loadMs)) / Math.max(1, median(lexiconStored.map((l) => l.loadMs)))).toFixed(0)}× faster`,
+    },
   ];
 }

@@ -1,8 +1,11 @@
-import { mkdirSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { cacheDir } from "../core/cache-dir.ts";
 
 export type Schema = typeof schema;
 /** The one database type every db module takes first: PGlite and pg alike, or a transaction. */
@@ -23,11 +26,60 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
  */
 const pgliteSettings = ["shared_buffers=16MB", "wal_buffers=1MB", "maintenance_work_mem=16MB"];
 
+/**
+ * A new PGlite database is made by running PostgreSQL's initdb inside PGlite: a second WebAssembly
+ * PostgreSQL and copies of its memory, ~550 MB of RSS for seconds, which the process keeps. The
+ * result is the same for every database of one PGlite version, so it is made once (scripts/build-caches.ts,
+ * run when the production image is built) and a new data directory starts as a copy of it.
+ */
+function pgliteTemplate(folder = cacheDir): string {
+  const main = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  let dir = dirname(main);
+  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
+  return join(folder, `pglite-${version}`);
+}
+
+/** Makes the initialised, empty PGlite database new data directories are copied from (unless it is there); returns its path. */
+export async function buildPgliteTemplate(folder = cacheDir): Promise<string> {
+  const template = pgliteTemplate(folder);
+  if (existsSync(join(template, "PG_VERSION"))) return template;
+  const partial = `${template}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const [{ PGlite }, { pg_trgm }, { unaccent }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("@electric-sql/pglite/contrib/unaccent"),
+  ]);
+  const client = await PGlite.create({ dataDir: partial, extensions: { pg_trgm, unaccent }, postgresqlconf: pgliteSettings });
+  await client.close();
+  rmSync(template, { recursive: true, force: true });
+  try {
+    renameSync(partial, template);
+  } catch (error) {
+    // Another process made it at the same time: theirs is as good.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(join(template, "PG_VERSION"))) throw error;
+  }
+  return template;
+}
+
+/** A new data directory becomes a copy of the template, PG_VERSION last (PGlite takes a directory with it as a database). */
+function copyTemplate(template: string, dataDir: string): boolean {
+  if (existsSync(join(dataDir, "PG_VERSION")) || !existsSync(join(template, "PG_VERSION"))) return false;
+  cpSync(template, dataDir, { recursive: true, force: true, filter: (source) => source !== join(template, "PG_VERSION") });
+  copyFileSync(join(template, "PG_VERSION"), join(dataDir, "PG_VERSION"));
+  return true;
+}
+
 export interface OpenOptions {
   /** A PostgreSQL connection string; when absent, PGlite is used. */
   databaseUrl?: string;
   /** PGlite data directory; "memory://" (or undefined) for an in-memory database. */
   dataDir?: string;
+  /** Where the initialised PGlite database a new data directory is copied from is looked for (see buildPgliteTemplate); false: run initdb. */
+  pgliteTemplates?: string | false;
   /** Largest pool for PostgreSQL. */
   poolSize?: number;
   /** Told when an idle PostgreSQL connection breaks (a server restart, say); the pool opens a new one when needed. */
@@ -57,6 +109,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
+    if (dataDir && options.pgliteTemplates !== false) copyTemplate(pgliteTemplate(options.pgliteTemplates), dataDir);
     const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("@electric-sql/pglite/contrib/pg_trgm"),
