@@ -1,5 +1,10 @@
 // Issue 3's figures: requests/s and latency of the main pages and the JSON
 // list over 10,000 projects, on PGlite and on PostgreSQL, plus page weights.
+// Each page rendered for every request (no page cache) stands beside its
+// floor, measured right after it with the same load: bare Express 5 in the
+// same process serving a string of the same size (issue 16).
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { setupInstance } from "../services/setup.ts";
 import { sql } from "drizzle-orm";
 import { listProjects } from "../db/projects.ts";
@@ -13,6 +18,18 @@ export interface PagesBenchOptions {
   seconds: number;
   connections: number;
   postgresUrl?: string;
+}
+
+/** Bare Express 5 on a free loopback port, answering every GET with `body`. */
+async function bareExpress(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.get("/{*any}", (_req, res) => {
+    res.type("html").send(body);
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export async function benchPages(options: PagesBenchOptions): Promise<{ load: Row[]; weights: Row[] }> {
@@ -45,7 +62,25 @@ export async function benchPages(options: PagesBenchOptions): Promise<{ load: Ro
       for (const { name, path, headers } of runs) {
         console.error(`  måler ${name} (${options.seconds} s, ${options.connections} forbindelser)`);
         const r = await measure(`${instance.url}${path}`, { connections: options.connections, seconds: options.seconds, headers });
-        load.push({ backend, side: name, "req/s": Math.round(r.rps), "p50 ms": r.p50, "p95 ms": r.p95, feil: r.errors });
+        let floor: number | null = null;
+        if (headers) {
+          const bare = await bareExpress("x".repeat(r.bytes));
+          try {
+            floor = Math.round((await measure(bare.url, { connections: options.connections, seconds: options.seconds })).rps);
+          } finally {
+            await bare.close();
+          }
+        }
+        load.push({
+          backend,
+          side: name,
+          "req/s": Math.round(r.rps),
+          "p50 ms": r.p50,
+          "p95 ms": r.p95,
+          feil: r.errors,
+          "gulv req/s": floor,
+          ratio: floor ? `${(r.rps / floor).toFixed(2)}×` : null,
+        });
         if (backend === backends[0] && !headers) weights.push({ side: name, "kB (ukomprimert)": r.bytes / 1024 });
       }
     } finally {
