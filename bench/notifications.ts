@@ -27,6 +27,8 @@ export interface NotificationBenchOptions {
   savedSearches: number;
   burst: number;
   postgresUrl?: string;
+  /** Only these backends (default: PostgreSQL when a URL is given, then PGlite). */
+  backends?: Backend[];
 }
 
 const words = ["velferdsteknologi", "fallsensor", "hjemmetjenesten", "svømmeopplæring", "overvann", "byggesak", "digital", "skolefravær", "legevakt", "boligkontor", "frivillighet", "klima", "energi", "integrering", "tjenestedesign", "sensor", "nattilsyn", "bibliotek", "parkering", "avfall"];
@@ -97,6 +99,8 @@ async function one(backend: Backend, options: NotificationBenchOptions): Promise
         phase: pick(["test", "drift", "skalering", "ide"], i),
       });
     }
+    // The last project of the burst is stored: from here, what is left is the subscribers' work.
+    const burstStored = performance.now() - t0;
     const head = await journalHead(db);
     // When each subscriber has every event of the burst: the others (search, imitations, overview, …) are the floor.
     let others = 0;
@@ -108,7 +112,8 @@ async function one(backend: Backend, options: NotificationBenchOptions): Promise
     });
     const notified = performance.now() - t0;
     const stored = others || notified;
-    const [{ n: stored_n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from notifications`));
+    const [{ n: stored_n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from notification_recipients`));
+    const [{ n: shared_n }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from notification_events`));
     void headBefore;
 
     // How matching scales: the index's candidates for each project against testing every saved search.
@@ -137,7 +142,7 @@ async function one(backend: Backend, options: NotificationBenchOptions): Promise
 
     // Daily digests for everyone at 07:00 Oslo time, against the same number of plain mails queued.
     note(`${backend}: digests`);
-    const [{ n: people }] = rowsOf<{ n: number }>(await db.execute(sql`select count(distinct n.account_id)::int as n from notifications n left join notification_prefs p on p.account_id = n.account_id where n.id > coalesce(p.mailed_through, 0)`));
+    const [{ n: people }] = rowsOf<{ n: number }>(await db.execute(sql`select count(distinct r.account_id)::int as n from notification_recipients r left join notification_prefs p on p.account_id = r.account_id where r.notification_id > coalesce(p.mailed_through, 0)`));
     let t = performance.now();
     const queued = await instance.notificationDigests.runOnce(new Date("2026-12-01T06:05:00Z"));
     const digests = performance.now() - t;
@@ -148,7 +153,15 @@ async function one(backend: Backend, options: NotificationBenchOptions): Promise
     const floor = performance.now() - t;
     const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
     return [
-      { backend, figure: `burst of ${options.burst} → every notification stored (s)`, KOMINN: notified / 1000, "floor same run": stored / 1000, ratio: ratio(notified, stored), note: `${stored_n} notifications; floor: the projects stored and every other subscriber done with them; goal 10 s` },
+      { backend, figure: `burst of ${options.burst} → every notification stored (s)`, KOMINN: notified / 1000, "floor same run": stored / 1000, ratio: ratio(notified, stored), note: `${stored_n} notifications (${shared_n} shared rows); floor: the projects stored and every other subscriber done with them` },
+      {
+        backend,
+        figure: "lag: last project stored → every notification stored (s)",
+        KOMINN: (notified - burstStored) / 1000,
+        "floor same run": (stored - burstStored) / 1000,
+        ratio: ratio(notified - burstStored, Math.max(1, stored - burstStored)),
+        note: `floor: the other subscribers' lag; the burst itself took ${(burstStored / 1000).toFixed(1)} s to store; goal 10 s`,
+      },
       { backend, figure: "saved searches matched per project (ms)", KOMINN: tIndex / projects.length, "floor same run": tScan / projects.length, ratio: ratio(tIndex, tScan), note: `index vs scanning all ${all.length}; ${candidates} matches in ${projects.length} projects, the same either way` },
       { backend, figure: `daily digests for ${people} people (s)`, KOMINN: digests / 1000, "floor same run": floor / 1000, ratio: ratio(digests, floor), note: `${queued} mails queued; floor: as many plain mails queued; goal 60 s` },
     ];
@@ -159,6 +172,6 @@ async function one(backend: Backend, options: NotificationBenchOptions): Promise
 
 export async function benchNotifications(options: NotificationBenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const backend of backendsFor(options.postgresUrl)) rows.push(...(await one(backend, options)));
+  for (const backend of options.backends ?? backendsFor(options.postgresUrl)) rows.push(...(await one(backend, options)));
   return rows;
 }

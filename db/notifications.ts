@@ -1,7 +1,7 @@
 // Follows, the inverted index that matches them, notifications and digests
 // (db/schema-notifications.ts). Every function takes the database or a
 // transaction first.
-import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { rowsOf } from "./client.ts";
 import { newId } from "./ids.ts";
@@ -11,16 +11,26 @@ import {
   notificationDigests,
   notificationPrefs,
   notificationProjectState,
-  notifications,
+  notificationRecipients,
   subscriptionKeys,
   subscriptions,
-  type NewNotification,
   type NotificationPrefsRow,
-  type NotificationRow,
   type Subscription,
 } from "./schema-notifications.ts";
 
-export type { NotificationPrefsRow, NotificationRow, Subscription };
+export type { NotificationPrefsRow, Subscription };
+
+/** One notification as one person sees it: what moved, and the line that says why they see it. */
+export interface NotificationRow {
+  id: number;
+  kind: string;
+  title: string;
+  link: string;
+  groupLabel: string;
+  reason: string;
+  createdAt: Date;
+  readAt: Date | null;
+}
 
 export interface NewSubscription {
   accountId: string;
@@ -123,12 +133,15 @@ export interface FanOut {
 /**
  * Stores an event's notifications in one statement, whatever their number:
  * the follows are found, joined with their owners (active ones) and their
- * switched-off kinds, and written in the database, one per person and kind,
- * explained by the closest follow. Nothing travels to the application and
- * back per person: a new project from a peer reaches hundreds of people.
+ * switched-off kinds, and one person is told once per item kind, explained by
+ * the closest follow. Each item kind becomes one shared row holding every
+ * distinct line that says why; each person a narrow row naming theirs.
+ * Nothing travels to the application and back per person: a new project from
+ * a peer reaches hundreds of people.
  */
 export async function fanOut(db: Db, f: FanOut): Promise<void> {
   if (f.items.length === 0 || (f.keys.length === 0 && f.ids.length === 0)) return;
+  const reasons = JSON.stringify(f.reasons);
   await db.execute(sql`
     with cand as (
       select s.id, s.account_id, s.kind, s.target, s.label
@@ -137,18 +150,30 @@ export async function fanOut(db: Db, f: FanOut): Promise<void> {
       union
       select s.id, s.account_id, s.kind, s.target, s.label
       from subscriptions s where s.id = any(${arrayLiteral(f.ids)}::text[])
+    ), chosen as (
+      select distinct on (s.account_id, c.kind)
+        s.account_id, c.kind, (${JSON.stringify(f.groupLabels)}::jsonb ->> s.kind) || ': ' || s.label as group_label,
+        coalesce(c.reason, ${reasons}::jsonb ->> s.id, ${reasons}::jsonb ->> (s.kind || ':' || s.target)) as reason
+      from cand s
+      join accounts a on a.id = s.account_id and a.disabled_at is null
+      left join notification_prefs p on p.account_id = s.account_id
+      cross join jsonb_to_recordset(${JSON.stringify(f.items)}::jsonb) as c(kind text, reason text)
+      where not (c.kind = any(coalesce(p.muted_kinds, '{}'::text[])))
+      order by s.account_id, c.kind, (${JSON.stringify(f.priority)}::jsonb ->> s.kind)::int, s.id
+    ), whys as (
+      select kind, group_label, reason, (row_number() over (partition by kind order by group_label, reason) - 1)::smallint as why
+      from (select distinct kind, group_label, reason from chosen) d
+    ), made as (
+      insert into notification_events (kind, title, link, whys, dedupe_key)
+      select kind, ${f.title}, ${f.link}, jsonb_agg(jsonb_build_array(group_label, reason) order by why), ${String(f.eventId)} || ':' || kind
+      from whys group by kind
+      returning id, kind
     )
-    insert into notifications (account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key)
-    select distinct on (s.account_id, c.kind)
-      s.account_id, c.kind, s.id, (${JSON.stringify(f.groupLabels)}::jsonb ->> s.kind) || ': ' || s.label, ${f.title},
-      coalesce(c.reason, ${JSON.stringify(f.reasons)}::jsonb ->> s.id, ${JSON.stringify(f.reasons)}::jsonb ->> (s.kind || ':' || s.target)),
-      ${f.link}, ${String(f.eventId)} || ':' || c.kind
-    from cand s
-    join accounts a on a.id = s.account_id and a.disabled_at is null
-    left join notification_prefs p on p.account_id = s.account_id
-    cross join jsonb_to_recordset(${JSON.stringify(f.items)}::jsonb) as c(kind text, reason text)
-    where not (c.kind = any(coalesce(p.muted_kinds, '{}'::text[])))
-    order by s.account_id, c.kind, (${JSON.stringify(f.priority)}::jsonb ->> s.kind)::int, s.id`);
+    insert into notification_recipients (account_id, notification_id, why)
+    select c.account_id, m.id, w.why
+    from chosen c
+    join whys w on w.kind = c.kind and w.group_label = c.group_label and w.reason = c.reason
+    join made m on m.kind = c.kind`);
 }
 
 /** Remembers that we follow a municipality because someone follows one of its projects. */
@@ -193,39 +218,63 @@ export async function unsubscribeIfCurrent(db: Db, accountId: string, generation
 
 // ---- notifications
 
-/**
- * Inserts notifications in one statement with one parameter (a JSON array):
- * a flood of remote updates can make thousands at once, and binding ten
- * parameters per row costs more than the insert on PGlite.
- */
-export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  await db.execute(sql`
-    insert into notifications (account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key)
-    select account_id, kind, subscription_id, group_label, title, reason, link, dedupe_key
-    from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({
-      account_id: r.accountId, kind: r.kind, subscription_id: r.subscriptionId ?? null, group_label: r.groupLabel,
-      title: r.title, reason: r.reason, link: r.link, dedupe_key: r.dedupeKey,
-    })))}::jsonb)
-      as x(account_id text, kind text, subscription_id text, group_label text, title text, reason text, link text, dedupe_key text)`);
-  return rows.length;
+/** One notification told to the people named, each with the index of their line in `whys`. */
+export interface NewNotification {
+  kind: string;
+  title: string;
+  link: string;
+  whys: [groupLabel: string, reason: string][];
+  dedupeKey: string;
+  recipients: readonly { accountId: string; why: number }[];
 }
 
+/** Stores one notification for the people it names (the shared row and one narrow row each). */
+export async function insertNotification(db: Db, n: NewNotification): Promise<void> {
+  if (n.recipients.length === 0) return;
+  await db.execute(sql`
+    with made as (
+      insert into notification_events (kind, title, link, whys, dedupe_key)
+      values (${n.kind}, ${n.title}, ${n.link}, ${JSON.stringify(n.whys)}::jsonb, ${n.dedupeKey})
+      returning id
+    )
+    insert into notification_recipients (account_id, notification_id, why)
+    select r.account_id, made.id, r.why
+    from made cross join jsonb_to_recordset(${JSON.stringify(n.recipients.map((r) => ({ account_id: r.accountId, why: r.why })))}::jsonb) as r(account_id text, why smallint)`);
+}
+
+type RowOf = { id: string | number; kind: string; title: string; link: string; group_label: string; reason: string; created_at: string | Date; read_at: string | Date | null };
+
+function notificationOf(r: RowOf): NotificationRow {
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    title: r.title,
+    link: r.link,
+    groupLabel: r.group_label,
+    reason: r.reason,
+    createdAt: new Date(r.created_at),
+    readAt: r.read_at === null ? null : new Date(r.read_at),
+  };
+}
+
+/** The columns of a person's notification: the shared row's, and the line their row names. */
+const seen = sql.raw(`e.id, e.kind, e.title, e.link, e.whys -> r.why ->> 0 as group_label, e.whys -> r.why ->> 1 as reason, e.created_at, r.read_at`);
+
 export async function listNotifications(db: Db, accountId: string, options: { limit: number; before?: number }): Promise<NotificationRow[]> {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.accountId, accountId), options.before ? lt(notifications.id, options.before) : undefined))
-    .orderBy(desc(notifications.id))
-    .limit(options.limit);
+  return rowsOf<RowOf>(await db.execute(sql`
+    select ${seen}
+    from notification_recipients r join notification_events e on e.id = r.notification_id
+    where r.account_id = ${accountId} ${options.before ? sql`and r.notification_id < ${options.before}` : sql``}
+    order by r.notification_id desc
+    limit ${options.limit}`)).map(notificationOf);
 }
 
 /** Unread: after the person's "all read" mark, and not read one by one. */
 export async function countUnread(db: Db, accountId: string): Promise<number> {
   const [row] = rowsOf<{ n: number }>(await db.execute(sql`
-    select count(*)::int as n from notifications n
+    select count(*)::int as n from notification_recipients n
     where n.account_id = ${accountId} and n.read_at is null
-      and n.id > coalesce((select p.read_through from notification_prefs p where p.account_id = ${accountId}), 0)`));
+      and n.notification_id > coalesce((select p.read_through from notification_prefs p where p.account_id = ${accountId}), 0)`));
   return Number(row.n);
 }
 
@@ -238,12 +287,15 @@ export async function readThrough(db: Db, accountId: string): Promise<number> {
 /** Marks one notification read, or (without `id`) all of them: one row moves, whatever their number. */
 export async function markRead(db: Db, accountId: string, id?: number): Promise<void> {
   if (id !== undefined) {
-    await db.update(notifications).set({ readAt: new Date() }).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id), isNull(notifications.readAt)));
+    await db
+      .update(notificationRecipients)
+      .set({ readAt: new Date() })
+      .where(and(eq(notificationRecipients.accountId, accountId), eq(notificationRecipients.notificationId, id), isNull(notificationRecipients.readAt)));
     return;
   }
   await db.execute(sql`
     insert into notification_prefs (account_id, read_through)
-    values (${accountId}, (select coalesce(max(id), 0) from notifications where account_id = ${accountId}))
+    values (${accountId}, (select coalesce(max(notification_id), 0) from notification_recipients where account_id = ${accountId}))
     on conflict (account_id) do update set read_through = greatest(notification_prefs.read_through, excluded.read_through)`);
 }
 
@@ -279,7 +331,7 @@ export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
       left join notification_prefs p on p.account_id = a.id
       where a.disabled_at is null
         and coalesce(p.delivery, 'daily') <> 'none'
-        and exists (select 1 from notifications n where n.account_id = a.id and n.id > coalesce(p.mailed_through, 0))`),
+        and exists (select 1 from notification_recipients r where r.account_id = a.id and r.notification_id > coalesce(p.mailed_through, 0))`),
   );
   return rows.map((r) => ({
     accountId: r.account_id,
@@ -305,13 +357,13 @@ export async function claimDigest(db: Db, accountId: string, period: string, ite
 
 /** The notifications not yet mailed to an account, oldest first (up to `limit`). */
 export async function unmailedNotifications(db: Db, accountId: string, limit: number): Promise<NotificationRow[]> {
-  const through = await db.select({ n: notificationPrefs.mailedThrough }).from(notificationPrefs).where(eq(notificationPrefs.accountId, accountId));
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.accountId, accountId), sql`${notifications.id} > ${Number(through[0]?.n ?? 0)}`))
-    .orderBy(asc(notifications.id))
-    .limit(limit);
+  return rowsOf<RowOf>(await db.execute(sql`
+    select ${seen}
+    from notification_recipients r join notification_events e on e.id = r.notification_id
+    where r.account_id = ${accountId}
+      and r.notification_id > coalesce((select p.mailed_through from notification_prefs p where p.account_id = ${accountId}), 0)
+    order by r.notification_id
+    limit ${limit}`)).map(notificationOf);
 }
 
 /** Every notification of the account up to `upTo` has been mailed. */
@@ -325,7 +377,7 @@ export async function markMailed(db: Db, accountId: string, upTo: number): Promi
 export async function markMailedWithoutMail(db: Db): Promise<void> {
   await db.execute(sql`
     update notification_prefs p
-    set mailed_through = (select coalesce(max(n.id), 0) from notifications n where n.account_id = p.account_id)
+    set mailed_through = (select coalesce(max(r.notification_id), 0) from notification_recipients r where r.account_id = p.account_id)
     where p.delivery = 'none'`);
 }
 
@@ -344,9 +396,13 @@ export async function getProjectState(db: Db, url: string): Promise<ProjectState
   return row;
 }
 
-/** Stores what the subscriber sees of a project now and answers what it saw before (undefined: never), in one statement. */
-export async function swapProjectState(db: Db, url: string, state: ProjectState): Promise<ProjectState | undefined> {
-  const [row] = rowsOf<{ phase: string; n3_stage: string | null; realised_benefits: number; seeking_partners: boolean; imitation_of: string | null }>(
+/**
+ * Stores what the subscriber sees of a project now and answers what it saw
+ * before (undefined: never) and whether any project imitates it, in one
+ * statement.
+ */
+export async function swapProjectState(db: Db, url: string, state: ProjectState): Promise<{ before: ProjectState | undefined; imitated: boolean }> {
+  const [row] = rowsOf<{ phase: string | null; n3_stage: string | null; realised_benefits: number | null; seeking_partners: boolean | null; imitation_of: string | null; imitated: boolean }>(
     await db.execute(sql`
       with was as (
         select phase, n3_stage, realised_benefits, seeking_partners, imitation_of from notification_project_state where url = ${url} for update
@@ -356,15 +412,17 @@ export async function swapProjectState(db: Db, url: string, state: ProjectState)
         on conflict (url) do update set phase = excluded.phase, n3_stage = excluded.n3_stage, realised_benefits = excluded.realised_benefits,
           seeking_partners = excluded.seeking_partners, imitation_of = excluded.imitation_of
       )
-      select * from was`),
+      select was.*, exists (select 1 from imitation_links l where l.original_url = ${url}) as imitated
+      from (select 1) one left join was on true`),
   );
-  return row && {
+  const before = row.phase === null ? undefined : {
     phase: row.phase,
     n3Stage: row.n3_stage,
     realisedBenefits: Number(row.realised_benefits),
-    seekingPartners: row.seeking_partners,
+    seekingPartners: Boolean(row.seeking_partners),
     imitationOf: row.imitation_of,
   };
+  return { before, imitated: row.imitated };
 }
 
 export async function saveProjectState(db: Db, url: string, state: ProjectState): Promise<void> {
@@ -377,7 +435,11 @@ export async function knownMunicipalities(db: Db): Promise<{ actorUrl: string; n
   return rows.sort((a, b) => a.name.localeCompare(b.name, "nb"));
 }
 
-/** Forgets notifications older than `before` (the page shows the newest; e-mail has long gone out). */
+/** Forgets notifications older than `before` (the page shows the newest; e-mail has long gone out), with who heard of them. */
 export async function pruneNotifications(db: Db, before: Date): Promise<void> {
-  await db.execute(sql`delete from notifications where created_at < ${before.toISOString()}::timestamptz`);
+  // Ids grow with time: everything up to the newest old one goes (the recipients found by their block range index).
+  await db.execute(sql`
+    with old as (select max(id) as upto from notification_events where created_at < ${before.toISOString()}::timestamptz),
+    gone as (delete from notification_recipients where notification_id <= (select upto from old))
+    delete from notification_events where id <= (select upto from old)`);
 }

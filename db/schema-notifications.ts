@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./schema.ts";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -80,27 +80,47 @@ export const notificationPrefs = pgTable(
   ],
 );
 
-/** One thing that moved, for one staff member, with the line that says why they see it. */
-export const notifications = pgTable(
-  "notifications",
+/**
+ * One thing that moved, shared by everyone who hears of it: one row per
+ * journal event and kind (a new project, a phase change, …), with every line
+ * that says why someone sees it. `whys` holds each distinct [group label,
+ * reason] pair once ("Tjenesteområde: Helse og omsorg", "Nytt prosjekt innen
+ * …"); a recipient names its pair by position.
+ */
+export const notificationEvents = pgTable(
+  "notification_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(),
-    /** The subscription that brought it (grouping in digests); null for what concerns the person directly. */
-    subscriptionId: text("subscription_id").references(() => subscriptions.id, { onDelete: "set null" }),
-    groupLabel: text("group_label").notNull(),
     title: text("title").notNull(),
-    reason: text("reason").notNull(),
     link: text("link").notNull(),
+    whys: jsonb("whys").$type<[groupLabel: string, reason: string][]>().notNull(),
     /** The journal event and kind it came from (the subscriber writes each once: db/journal.ts). */
     dedupeKey: text("dedupe_key").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
-    /** Read one by one; "all read" is the person's `read_through`. */
+  },
+);
+
+/**
+ * Who hears of a notification: one narrow row per person, with which of its
+ * lines says why, and whether it was read one by one ("all read" is the
+ * person's `read_through`, "mailed" their `mailed_through`). No foreign keys:
+ * the subscriber writes hundreds of these per event from rows it has just
+ * joined, and a check per row costs more than the row; an account's rows go
+ * with it by a trigger on accounts, a notification's with it when pruned.
+ */
+export const notificationRecipients = pgTable(
+  "notification_recipients",
+  {
+    accountId: text("account_id").notNull(),
+    notificationId: bigint("notification_id", { mode: "number" }).notNull(),
+    why: smallint("why").notNull(),
     readAt: at("read_at"),
   },
   (t) => [
-    index("notifications_account_idx").on(t.accountId, t.id.desc()),
+    primaryKey({ columns: [t.accountId, t.notificationId] }),
+    // Rows arrive in id order: a block range index costs next to nothing to keep and finds old ones to prune.
+    index("notification_recipients_notification_idx").using("brin", t.notificationId),
   ],
 );
 
@@ -128,5 +148,4 @@ export const notificationProjectState = pgTable("notification_project_state", {
 
 export type Subscription = typeof subscriptions.$inferSelect;
 export type NotificationPrefsRow = typeof notificationPrefs.$inferSelect;
-export type NotificationRow = typeof notifications.$inferSelect;
-export type NewNotification = typeof notifications.$inferInsert;
+export type NotificationEvent = typeof notificationEvents.$inferSelect;

@@ -7,8 +7,7 @@
 import type { Db } from "../db/client.ts";
 import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
-import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, pruneNotifications, unmailedNotifications, type MailCandidate } from "../db/notifications.ts";
-import type { NotificationRow } from "../db/schema-notifications.ts";
+import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, pruneNotifications, unmailedNotifications, type MailCandidate, type NotificationRow } from "../db/notifications.ts";
 import { queueMail } from "../services/mail.ts";
 import type { NotificationService } from "../services/notifications.ts";
 import { notificationMailHtml, notificationMailSubject, notificationMailText, type MailGroupView } from "../web/views/notifications-mail.ts";

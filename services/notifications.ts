@@ -6,10 +6,10 @@
 // and an event's notifications are written by one statement in the database
 // (db/notifications.ts fanOut): the cost grows with the number of follows
 // that could match, not with the number of follows.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { JournalEvent } from "../core/events.ts";
+import { sameToken, signToken } from "../core/signed-token.ts";
 import type { Project } from "../core/project.ts";
 import { projectPath } from "../core/urls.ts";
 import { ideaStateLabels } from "../core/ideas.ts";
@@ -19,7 +19,7 @@ import {
   countUnread,
   getPrefs,
   fanOut,
-  insertNotifications,
+  insertNotification,
   listNotifications,
   markRead,
   readThrough,
@@ -34,7 +34,7 @@ import {
 } from "../db/notifications.ts";
 import { getCollaborationRequest } from "../db/collaboration-requests.ts";
 import { getProjectByUrl } from "../db/projects.ts";
-import { accounts, imitationLinks, projects } from "../db/schema.ts";
+import { accounts, projects } from "../db/schema.ts";
 import { projectFacets, projectKeys, searchMatches, type SavedSearch, type SearchMatching } from "./subscriptions.ts";
 import { ValidationError } from "./projects.ts";
 
@@ -124,16 +124,14 @@ export class NotificationService {
           if (!account) return;
           const prefs = await getPrefs(tx, submitterAccountId);
           if (prefs.mutedKinds.includes("idea")) return;
-          await insertNotifications(tx, [{
-            accountId: submitterAccountId,
+          await insertNotification(tx, {
             kind: "idea",
-            subscriptionId: null,
-            groupLabel: ownIdeasLabel,
             title: oneLine(title),
-            reason: oneLine(reasons.idea((ideaStateLabels[state] ?? state).toLowerCase(), reason), 400),
             link: `/ideer/${ideaId}`,
+            whys: [[ownIdeasLabel, oneLine(reasons.idea((ideaStateLabels[state] ?? state).toLowerCase(), reason), 400)]],
             dedupeKey: `${event.id}:idea`,
-          }]);
+            recipients: [{ accountId: submitterAccountId, why: 0 }],
+          });
         };
       }
       case "collaboration.requested":
@@ -169,10 +167,9 @@ export class NotificationService {
    */
   async #onProject(tx: Db, eventId: number, project: Project): Promise<void> {
     const now = stateOf(project);
-    const before = await swapProjectState(tx, project.url, now);
+    const { before, imitated } = await swapProjectState(tx, project.url, now);
     const imitatedNow = project.imitationOf && project.imitationOf !== before?.imitationOf ? project.imitationOf : undefined;
     if (!before) {
-      const imitated = (await tx.select({ u: imitationLinks.copyUrl }).from(imitationLinks).where(eq(imitationLinks.originalUrl, project.url)).limit(1)).length > 0;
       const terms = this.#matching.projectTerms(project);
       const facets = projectFacets(project, this.#matching.regions, imitated);
       const keys = projectKeys(project, terms, facets);
@@ -266,7 +263,7 @@ export class NotificationService {
   // ---- one-click unsubscribe
 
   #mac(accountId: string, generation: number): string {
-    return createHmac("sha256", this.#secret).update(`unsubscribe:${accountId}:${generation}`).digest("base64url");
+    return signToken(this.#secret, "unsubscribe", `${accountId}:${generation}`);
   }
 
   /** The token of the unsubscribe link in each e-mail: who, which generation, signed with the instance's key. */
@@ -279,9 +276,7 @@ export class NotificationService {
     const m = /^([a-z0-9]{6,40})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return undefined;
     const [, accountId, gen, mac] = m;
-    const expected = Buffer.from(this.#mac(accountId, Number(gen)));
-    const given = Buffer.from(mac);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? { accountId, generation: Number(gen) } : undefined;
+    return sameToken(this.#mac(accountId, Number(gen)), mac) ? { accountId, generation: Number(gen) } : undefined;
   }
 
   /**

@@ -1,6 +1,8 @@
 // What the notification tests share: a peer municipality whose projects reach
 // this instance through the same code the inbox uses after fetching one
 // (federation/remote-projects.ts storeProjectDocument), and sign-in helpers.
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../../db/client.ts";
 import { emptyContent, type Project, type ProjectContent } from "../../core/project.ts";
 import { upsertRemoteMunicipality } from "../../db/municipalities.ts";
 import type { Municipality } from "../../db/schema.ts";
@@ -57,4 +59,13 @@ export async function receiveRemote(
   const { ctx } = inst;
   const app: FederationDeps = { config: ctx.config, db: ctx.db, logger: ctx.logger, events: ctx.events, imitations: ctx.imitations, collaboration: ctx.collaboration };
   await storeProjectDocument(app, municipality, projectArticleJson(project, { followersUrl: `${municipality.actorUrl}/followers` }), url);
+}
+
+/** Every notification as the people told see it (one row per person), oldest first. */
+export async function notificationsSeen(inst: TestInstance): Promise<{ id: number; accountId: string; kind: string; title: string; reason: string; link: string; groupLabel: string }[]> {
+  const rows = rowsOf<{ id: string | number; account_id: string; kind: string; title: string; reason: string; link: string; group_label: string }>(await inst.ctx.db.execute(sql`
+    select e.id, r.account_id, e.kind, e.title, e.link, e.whys -> r.why ->> 0 as group_label, e.whys -> r.why ->> 1 as reason
+    from notification_recipients r join notification_events e on e.id = r.notification_id
+    order by e.id, r.account_id`));
+  return rows.map((r) => ({ id: Number(r.id), accountId: r.account_id, kind: r.kind, title: r.title, reason: r.reason, link: r.link, groupLabel: r.group_label }));
 }

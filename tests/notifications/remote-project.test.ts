@@ -5,6 +5,7 @@ import type { TestInstance } from "../helpers/instance.ts";
 import { rowsOf } from "../../db/client.ts";
 import { signInAdmin } from "../http/pages-support.ts";
 import { api, eventually, publish, startMunicipality } from "../federation/helpers.ts";
+import { notificationsSeen } from "./helpers.ts";
 
 // Two real instances on loopback: Fredrikstad's staff follow one project of Sarpsborg's, which Fredrikstad does not follow.
 describe.each(drivers)("following another municipality's project (%s)", (driver) => {
@@ -36,7 +37,7 @@ describe.each(drivers)("following another municipality's project (%s)", (driver)
     const changed = await api(sarpsborg, "PATCH", `/api/v1/projects/${project.id}`, { phase: "skalering" });
     expect(changed.status).toBe(200);
     const row = await eventually(async () => {
-      const rows = rowsOf<{ title: string; reason: string }>(await fredrikstad.ctx.db.execute(sql`select title, reason from notifications where kind = 'phase'`));
+      const rows = (await notificationsSeen(fredrikstad)).filter((n) => n.kind === "phase").map(({ title, reason }) => ({ title, reason }));
       return rows[0];
     }, 30_000);
     expect(row).toEqual({ title: "Felles legevakt i Nedre Glomma", reason: "Fasen er endret fra Test til Skalering." });
