@@ -25,26 +25,48 @@ import { safeHttpUrl } from "../../web/format.ts";
 import { projectFollowButton } from "./notifications.ts";
 import type { SearchService } from "../../search/service.ts";
 import { similarProjects } from "../../web/components/similar-projects.ts";
+import { getContentVersion } from "../../db/content-version.ts";
+import type { Html } from "../../core/html.ts";
 
 const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
 /** Pages anyone may read: front page, project list, project pages, the municipality's profile. */
 /**
  * "Lignende prosjekter" for a published project: up to five projects elsewhere
  * addressing the same problem. The page still renders if search fails.
+ * Kept per project while the content version stands still (it moves with
+ * every project, imitation and profile change, and when the search index
+ * takes in work: db/migrations/0019), so a staff member's page, which the
+ * page cache never serves, asks the index once per change rather than once
+ * per view.
  */
-async function similarSection(ctx: AppContext, search: SearchService | undefined, project: Project) {
-  if (!search || !project.published) return undefined;
-  const hits = await search.similar(project).catch((error: unknown) => {
-    ctx.logger.warn("similar projects unavailable", { error: String(error) });
-    return [];
-  });
-  return similarProjects(
-    hits.map((h) => ({ title: h.title, href: h.path, municipality: h.municipality.name, phase: h.phase, snippetHtml: h.snippet })),
-  );
+function similarSections(ctx: AppContext, search: SearchService | undefined, maxEntries = 2_000) {
+  const kept = new Map<string, { version: number; section: Html }>();
+  return async (project: Project): Promise<Html | undefined> => {
+    if (!search || !project.published) return undefined;
+    const version = await getContentVersion(ctx.db);
+    const hit = kept.get(project.id);
+    if (hit?.version === version) return hit.section;
+    let failed = false;
+    const hits = await search.similar(project).catch((error: unknown) => {
+      ctx.logger.warn("similar projects unavailable", { error: String(error) });
+      failed = true;
+      return [];
+    });
+    const section = similarProjects(
+      hits.map((h) => ({ title: h.title, href: h.path, municipality: h.municipality.name, phase: h.phase, snippetHtml: h.snippet })),
+    );
+    if (!failed) {
+      kept.delete(project.id);
+      kept.set(project.id, { version, section });
+      if (kept.size > maxEntries) kept.delete(kept.keys().next().value!);
+    }
+    return section;
+  };
 }
 
 export function publicPageRoutes(ctx: AppContext, search?: SearchService): Router {
   const router = Router();
+  const similarSection = similarSections(ctx, search);
 
   const imitationOf = (project: Project) => ctx.imitations.view(project);
 
@@ -150,7 +172,7 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
         origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
-        similar: await similarSection(ctx, search, project),
+        similar: await similarSection(project),
       }),
     );
   }
