@@ -26,6 +26,8 @@ export interface DomainEvents {
   "collaboration.decided": { request: DecidedRequest; projectUrl: string };
   /** A request to join one of our projects arrived, from a peer or our own staff (notifications tell its followers). */
   "collaboration.received": { requestId: string; projectUrl: string };
+  /** The owner of another municipality's project answered a request we sent (notifications tell its followers and the sender). */
+  "collaboration.answered": { requestId: string; projectUrl: string; accepted: boolean };
   /** An e-mail was stored in the outbox (services/mail.ts); the "mail" subscriber sends it. */
   "mail.queued": { mailId: string };
   /** Staff answered an idea (services/ideas.ts); a staff submitter has an account (notifications may tell them). */

@@ -6,6 +6,8 @@ import { labelOf, n3Stages, phases, serviceAreas } from "./taxonomies.ts";
 
 /** Where the items that concern a person directly (their ideas) are grouped. */
 export const ownIdeasLabel = "Dine idéer";
+/** Where the answers to the collaboration requests a person sent are grouped (when they do not follow the project). */
+export const ownRequestsLabel = "Dine forespørsler om samarbeid";
 
 export const notificationKinds = [
   { slug: "new-project", label: "Nye prosjekter som passer det du følger" },
@@ -60,6 +62,8 @@ export const reasons = {
   collaborationDecided: (from: string, accepted: boolean) =>
     `Forespørselen fra ${from} om å bli med er ${accepted ? "godtatt" : "avslått"}.`,
   collaborationRequested: (from: string) => `${from} har bedt om å få bli med i prosjektet.`,
+  collaborationAnswered: (owner: string, accepted: boolean) =>
+    `${owner} har ${accepted ? "godtatt" : "avslått"} forespørselen vår om å bli med i prosjektet.`,
   idea: (state: string, reason: string) => `Idéen din har fått ny status: ${state}. ${reason}`,
 } as const;
 

@@ -242,6 +242,21 @@ export async function insertNotification(db: Db, n: NewNotification): Promise<vo
     from made cross join jsonb_to_recordset(${JSON.stringify(n.recipients.map((r) => ({ account_id: r.accountId, why: r.why })))}::jsonb) as r(account_id text, why smallint)`);
 }
 
+/**
+ * The active staff account with this e-mail address that takes news of
+ * `kind` and does not follow the project (a follow tells them already), if
+ * there is one.
+ */
+export async function accountToTellDirectly(db: Db, email: string, kind: string, projectUrl: string): Promise<string | undefined> {
+  const [row] = rowsOf<{ id: string }>(await db.execute(sql`
+    select a.id from accounts a left join notification_prefs p on p.account_id = a.id
+    where lower(a.email) = lower(${email}) and a.disabled_at is null
+      and not (${kind} = any(coalesce(p.muted_kinds, '{}'::text[])))
+      and not exists (select 1 from subscriptions s where s.account_id = a.id and s.kind = 'project' and s.target = ${projectUrl})
+    limit 1`));
+  return row?.id;
+}
+
 type RowOf = { id: string | number; kind: string; title: string; link: string; group_label: string; reason: string; created_at: string | Date; read_at: string | Date | null };
 
 function notificationOf(r: RowOf): NotificationRow {

@@ -83,6 +83,25 @@ export class CollaborationService {
   }
 
   /**
+   * The owner of another municipality's project answered a request we sent
+   * (federation's inbox, once it has checked that the answer comes from the
+   * owner): stored with the owner's name, and told in the journal
+   * (`collaboration.answered`) so that notifications tell those who follow
+   * the project and the sender. A second answer to the same request changes
+   * nothing and tells no one.
+   */
+  async answered(requestId: string, accepted: boolean): Promise<CollaborationRequest | undefined> {
+    const pending = await getCollaborationRequest(this.#db, requestId);
+    const project = pending && (await getProject(this.#db, pending.projectId));
+    if (!pending || !project) return undefined;
+    return this.#events.transaction(async (tx) => {
+      const row = await decideCollaborationRequest(tx, requestId, accepted ? "accepted" : "declined", project.municipality.name);
+      if (row) await this.#events.append(tx, "collaboration.answered", { requestId, projectUrl: project.url, accepted });
+      return row;
+    });
+  }
+
+  /**
    * Answers a request to join one of our projects; accepting adds the asker as
    * a partner on the project (with history, and federated as any edit).
    * Refuses (`NotOursToAnswerError`) a request we sent ourselves or one for a

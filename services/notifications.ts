@@ -13,9 +13,10 @@ import { sameToken, signToken } from "../core/signed-token.ts";
 import type { Project } from "../core/project.ts";
 import { projectPath } from "../core/urls.ts";
 import { ideaStateLabels } from "../core/ideas.ts";
-import { serviceAreaLabel, oneLine, ownIdeasLabel, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
+import { serviceAreaLabel, oneLine, ownIdeasLabel, ownRequestsLabel, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
 import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import {
+  accountToTellDirectly,
   countUnread,
   getPrefs,
   fanOut,
@@ -46,6 +47,7 @@ export const notificationEvents = [
   "collaboration.requested",
   "collaboration.decided",
   "collaboration.received",
+  "collaboration.answered",
   "idea.answered",
 ] as const;
 
@@ -113,6 +115,28 @@ export class NotificationService {
         return async (tx) => {
           const request = await getCollaborationRequest(tx, requestId);
           if (request) await this.#toProjectFollowers(tx, event.id, projectUrl, "collaboration", reasons.collaborationReceived(oneLine(request.fromMunicipalityName)));
+        };
+      }
+      case "collaboration.answered": {
+        const { requestId, projectUrl, accepted } = event.payload;
+        return async (tx) => {
+          const request = await getCollaborationRequest(tx, requestId);
+          const project = request && (await getProjectByUrl(tx, projectUrl));
+          if (!request || !project) return;
+          const reason = reasons.collaborationAnswered(oneLine(project.municipality.name), accepted);
+          await this.#store(tx, event.id, project, { keys: [`p:${projectUrl}`], kinds: ["project"], items: [{ kind: "collaboration", reason }] });
+          // Whoever sent it (the staff account with the request's contact address) hears of it even without following the project.
+          const sender = await accountToTellDirectly(tx, request.contactEmail, "collaboration", projectUrl);
+          if (sender) {
+            await insertNotification(tx, {
+              kind: "collaboration",
+              title: oneLine(project.title),
+              link: projectPath(project),
+              whys: [[ownRequestsLabel, reason]],
+              dedupeKey: `${event.id}:collaboration:sender`,
+              recipients: [{ accountId: sender, why: 0 }],
+            });
+          }
         };
       }
       case "idea.answered": {
