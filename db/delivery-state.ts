@@ -3,17 +3,18 @@ import type { Db } from "./client.ts";
 import { deliveryFailures, processedActivities, type DeliveryFailure } from "./schema-federation.ts";
 
 /**
- * Claims an activity id for handling: true the first time, false for any
- * later (or concurrent) delivery of the same id.
+ * Records an activity id as handled: true the first time, false when it
+ * already was.
  */
 export async function claimActivity(db: Db, activityId: string): Promise<boolean> {
   const rows = await db.insert(processedActivities).values({ activityId }).onConflictDoNothing().returning();
   return rows.length > 0;
 }
 
-/** Gives a claim back after a failure, so the sender's retry is handled. */
-export async function releaseActivity(db: Db, activityId: string): Promise<void> {
-  await db.delete(processedActivities).where(eq(processedActivities.activityId, activityId));
+/** True when an activity id has been recorded as handled. */
+export async function isActivityClaimed(db: Db, activityId: string): Promise<boolean> {
+  const [row] = await db.select({ id: processedActivities.activityId }).from(processedActivities).where(eq(processedActivities.activityId, activityId));
+  return row !== undefined;
 }
 
 export async function forgetProcessedBefore(db: Db, before: Date): Promise<void> {

@@ -15,7 +15,7 @@ import { Following } from "./following.ts";
 import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
-import { httpSignatureSeen } from "./inbox/sender.ts";
+import { httpSignatureSeen, stampSigner } from "./inbox/sender.ts";
 import { kvStoreOf, publicKeyPrefix, type DrizzleKvStore } from "./kv.ts";
 import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
@@ -95,18 +95,25 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
   const observe = deliveryObservers(app, t);
   installFetchGuard(app.config, t.requestTimeoutMs);
   const kv = kvStoreOf(app.db);
+  // Set below; the queue's hook needs a context only once messages flow.
+  let context = (): Context<FederationDeps> => {
+    throw new Error("federation not built yet");
+  };
   const queue = new DrizzleMessageQueue(app.db, {
     workers: t.deliveryWorkers,
     pollMs: t.queuePollMs,
     releaseLeasesOnStart: true,
     logger: app.logger,
+    prepare: (message) => stampSigner(message, () => context()),
   });
   const federation = createFederation<FederationDeps>({
     // Per-host delivery state (circuit breaker, signature spec) read from memory: hot-kv.ts.
     kv: new HotKeysKvStore(kv, app.db),
-    // Inbound activities are handled in the request (so a refusal is immediate);
-    // outbound deliveries and fan-out go through the database-backed queue.
-    queue: { outbox: queue, fanout: queue },
+    // One database-backed queue for everything. An inbound activity is
+    // accepted once Fedify has verified its signature and that its actor owns
+    // the key, written to the queue with who signed it (inbox/sender.ts), and
+    // answered 202; our handlers run from the queue (docs/adr/0009-inbound-queue.md).
+    queue: { inbox: queue, outbox: queue, fanout: queue },
     manuallyStartQueue: true,
     origin: app.config.origin,
     // One loader pipeline in every mode (loaders.ts): preloaded contexts, our kv
@@ -127,6 +134,13 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
       onStateChange: observe.onStateChange,
     },
     onOutboxError: observe.onOutboxError,
+    // An inbound activity whose handling failed (not refused: e.g. its object's
+    // host did not answer) is tried again from the queue, in its lane.
+    inboxRetryPolicy: createExponentialBackoffPolicy({
+      initialDelay: { milliseconds: t.retryInitialDelayMs },
+      maxAttempts: t.retryMaxAttempts,
+      maxDelay: { milliseconds: t.retryMaxDelayMs },
+    }),
     signatureTimeWindow,
     // Fedify's report of the key whose HTTP signature it verified, so the inbox's sender check does not verify it again (inbox/sender.ts).
     tracerProvider: httpSignatureSeen,
@@ -142,7 +156,7 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     collaboration: collaborationHandler(app, federation, queue),
     challenges: challengeHandler(app, federation, queue),
   };
-  const context = () => federation.createContext(new URL(app.config.origin), app);
+  context = () => federation.createContext(new URL(app.config.origin), app);
   const resolve = (url: string) =>
     resolveRemoteProject(context(), url).catch((error) => {
       app.logger.warn(`could not fetch the project ${url}`, error);

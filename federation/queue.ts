@@ -25,6 +25,11 @@ export interface DrizzleQueueOptions {
    * can only belong to a process that died.
    */
   releaseLeasesOnStart?: boolean;
+  /**
+   * Runs on every message before it is written (the inbox stamps who signed
+   * the request an activity came in with: inbox/sender.ts).
+   */
+  prepare?: (message: unknown) => Promise<unknown>;
   logger?: Logger;
 }
 
@@ -82,12 +87,45 @@ export function currentQueueMessage(): unknown {
  * The ordering key a message is stored under. Fedify keys a delivery by the
  * activity's key and the inbox's origin, so every inbox on one server would
  * wait for the one before it; the order we promise is per inbox, so a
- * delivery's lane is its inbox. Other messages keep Fedify's key.
+ * delivery's lane is its inbox. An accepted inbound activity (Fedify queues
+ * those with no key) is handled after the ones its actor sent before about
+ * the same thing (inboundLane). Other messages keep Fedify's key.
  */
 export function laneKey(message: unknown, orderingKey: string | null): string | null {
-  if (orderingKey === null || typeof message !== "object" || message === null) return orderingKey;
-  const { type, inbox } = message as { type?: unknown; inbox?: unknown };
+  if (typeof message !== "object" || message === null) return orderingKey;
+  const { type, inbox, activity } = message as { type?: unknown; inbox?: unknown; activity?: unknown };
+  if (type === "inbox") return inboundLane(activity) ?? orderingKey;
+  if (orderingKey === null) return orderingKey;
   return type === "outbox" && typeof inbox === "string" ? `${orderingKey}\n${inbox}` : orderingKey;
+}
+
+const idOf = (value: unknown): string | undefined => {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === "string") return first;
+  if (typeof first === "object" && first !== null) {
+    const id = (first as { id?: unknown; "@id"?: unknown }).id ?? (first as { "@id"?: unknown })["@id"];
+    return typeof id === "string" ? id : undefined;
+  }
+  return undefined;
+};
+
+/**
+ * The lane of an inbound activity (its JSON as received): its actor and what
+ * it is about, so a Delete is never handled before the Create or Update of the
+ * same object sent before it, an Undo never before what it undoes, while
+ * activities about different objects are handled side by side. What it is
+ * about: its object, or, when the object is an activity itself (Undo, Accept,
+ * Reject of an embedded Follow or Create), that activity's object.
+ */
+function inboundLane(activity: unknown): string | null {
+  if (typeof activity !== "object" || activity === null) return null;
+  const { actor, object } = activity as { actor?: unknown; object?: unknown };
+  const actorId = idOf(actor);
+  if (!actorId) return null;
+  const inner = Array.isArray(object) ? object[0] : object;
+  const nested = typeof inner === "object" && inner !== null ? (inner as { object?: unknown }).object : undefined;
+  const subject = idOf(nested) ?? idOf(object) ?? "";
+  return `inbox\n${actorId}\n${subject}`;
 }
 
 const messageId = (message: unknown): unknown =>
@@ -119,6 +157,7 @@ export class DrizzleMessageQueue implements MessageQueue {
   readonly #hostWorkers: number;
   readonly #releaseOnStart: boolean;
   readonly #logger?: Logger;
+  readonly #prepare?: (message: unknown) => Promise<unknown>;
   #wakers = new Set<() => void>();
 
   constructor(db: Db, options: DrizzleQueueOptions = {}) {
@@ -129,14 +168,17 @@ export class DrizzleMessageQueue implements MessageQueue {
     this.#hostWorkers = Math.max(1, options.hostWorkers ?? Math.ceil(this.#workers / 4));
     this.#releaseOnStart = options.releaseLeasesOnStart ?? false;
     this.#logger = options.logger;
+    this.#prepare = options.prepare;
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
     await this.enqueueMany([message], options);
   }
 
-  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
-    if (messages.length === 0) return;
+  async enqueueMany(given: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    if (given.length === 0) return;
+    const prepare = this.#prepare;
+    const messages = prepare ? await Promise.all(given.map((m) => prepare(m))) : given;
     const delayMs = options?.delay ? Math.max(0, options.delay.total({ unit: "millisecond" })) : 0;
     const runAt = new Date(Date.now() + delayMs);
     const job = running.getStore();

@@ -1,4 +1,4 @@
-import { verifyRequest, type FederationOptions, type InboxContext, type KeyCache, type KvKey } from "@fedify/fedify";
+import { verifyRequest, type Context, type FederationOptions, type InboxContext, type KeyCache, type KvKey } from "@fedify/fedify";
 import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import { type Activity, Create, CryptographicKey, Delete, isActor, Multikey, Undo, Update } from "@fedify/vocab";
 import type { Db } from "../../db/client.ts";
@@ -6,6 +6,7 @@ import type { FederationDeps } from "../deps.ts";
 import { signatureTimeWindow } from "../keys.ts";
 import { kvStoreOf, publicKeyPrefix } from "../kv.ts";
 import { lookupByUrl } from "../loaders.ts";
+import { currentQueueMessage } from "../queue.ts";
 import { inboundRequest, type InboundRequest } from "./inbound-request.ts";
 
 // Who sent an activity, checked once for every handler (guards.ts).
@@ -17,6 +18,50 @@ import { inboundRequest, type InboundRequest } from "./inbound-request.ts";
 // request is signed with a key of the actor's own: on the actor's host and
 // listed by the actor's document. What the activity names as its own (its id,
 // what it creates, updates, deletes or undoes) must be on that host too.
+
+// An accepted activity is handled from the inbound queue, after the sender
+// has its 202 (index.ts). Who signed its request is found out in the request,
+// from the signature Fedify verified there, and written into the queued
+// message (`stampSigner`); the handler reads it back (`queuedSigner`). Only
+// this process writes queued messages, and Fedify puts what the sender sent
+// under `activity`, so the sender cannot set it.
+
+/** The key that signed an accepted activity's request, as verified when it came in. */
+export interface Signer {
+  keyId: string;
+  /** The owner its key document names, if any. */
+  ownerId: string | null;
+}
+
+interface InboxMessage {
+  type: "inbox";
+  signedBy?: Signer | null;
+}
+
+const isInboxMessage = (message: unknown): message is InboxMessage =>
+  typeof message === "object" && message !== null && (message as { type?: unknown }).type === "inbox";
+
+/**
+ * The queue's `prepare` hook: an inbound activity queued while its request is
+ * being handled gets the key that signed the request (null when no valid HTTP
+ * signature). A retry, queued by the worker, keeps what the request gave it.
+ */
+export async function stampSigner(message: unknown, context: () => Context<FederationDeps>): Promise<unknown> {
+  if (!isInboxMessage(message)) return message;
+  const request = inboundRequest();
+  if (!request) return message;
+  const key = await signingKey(context(), request);
+  const signedBy: Signer | null = key?.id ? { keyId: key.id.href, ownerId: key.ownerId?.href ?? null } : null;
+  return { ...message, signedBy };
+}
+
+/** Who signed the activity whose handler runs now, from its queued message (stampSigner). */
+function queuedSigner(): Signer | null {
+  const message = currentQueueMessage();
+  if (!isInboxMessage(message) || !message.signedBy) return null;
+  const { keyId, ownerId } = message.signedBy;
+  return typeof keyId === "string" && URL.canParse(keyId) ? { keyId, ownerId: typeof ownerId === "string" ? ownerId : null } : null;
+}
 
 /** Activity types whose object belongs to the actor (never someone else's object). */
 const ownObjectTypes = [Create, Update, Delete, Undo];
@@ -31,24 +76,23 @@ export async function senderRefusal(ctx: InboxContext<FederationDeps>, activity:
     const foreign = activity.objectIds.find((id) => id.origin !== host);
     if (foreign) return `its object ${foreign.href} is not on the actor's host`;
   }
-  const request = inboundRequest();
-  if (!request) return "no signed request to check";
-  const key = await signingKey(ctx, request);
-  if (!key?.id) return "the request carries no valid HTTP signature";
-  if (key.id.origin !== host) return `signed with ${key.id.href}, a key on another host`;
-  if (key.ownerId && key.ownerId.href !== actorId.href) return `signed with ${key.id.href}, a key of ${key.ownerId.href}`;
-  if (!(await actorListsKey(ctx, actorId, key.id))) return `${actorId.href} does not list the key ${key.id.href}`;
+  const signer = queuedSigner();
+  if (!signer) return "the request carried no valid HTTP signature";
+  const keyId = new URL(signer.keyId);
+  if (keyId.origin !== host) return `signed with ${keyId.href}, a key on another host`;
+  if (signer.ownerId && signer.ownerId !== actorId.href) return `signed with ${keyId.href}, a key of ${signer.ownerId}`;
+  if (!(await actorListsKey(ctx, actorId, keyId))) return `${actorId.href} does not list the key ${keyId.href}`;
   return null;
 }
 
 /**
  * The key that signed the request. Fedify has verified the HTTP signature of
- * this very request before any handler runs, unless the activity carried a
- * Linked Data signature or an integrity proof instead; the key it verified
- * (noted from its own report, `httpSignatureSeen`) is read from the key
- * cache. Otherwise the signature is verified here.
+ * this very request before it queues the activity, unless the activity
+ * carried a Linked Data signature or an integrity proof instead; the key it
+ * verified (noted from its own report, `httpSignatureSeen`) is read from the
+ * key cache. Otherwise the signature is verified here, still in the request.
  */
-async function signingKey(ctx: InboxContext<FederationDeps>, request: InboundRequest): Promise<CryptographicKey | null> {
+async function signingKey(ctx: Context<FederationDeps>, request: InboundRequest): Promise<CryptographicKey | null> {
   const cache = keyCache(ctx);
   const seen = verifiedKeyIds.get(request);
   const known = seen ? await cache.get(new URL(seen)) : undefined;
@@ -157,7 +201,7 @@ const unavailableKeyTtl = Polyfill.Duration.from({ minutes: 10 }) as unknown as 
  * Fedify's own public key cache (the same kv entries its inbox fills), so the
  * second check of a signature fetches nothing.
  */
-function keyCache(ctx: InboxContext<FederationDeps>): KeyCache {
+function keyCache(ctx: Context<FederationDeps>): KeyCache {
   const kv = kvStoreOf(ctx.data.db);
   const memo = memoOf(parsedKeys, ctx.data.db);
   const kvKey = (keyId: URL): KvKey => [...publicKeyPrefix, keyId.href];

@@ -22,6 +22,8 @@ export interface FakeActor {
   requests: string[];
   /** Serves `document` as activity+json at `path` (absolute path on this origin). */
   serve(path: string, document: unknown): void;
+  /** GETs of `path` wait (already recorded in `requests`) until the returned function is called. */
+  hold(path: string): () => void;
   /** POSTs `activity` to `inbox`, signed with this actor's key (or another key id it serves). */
   post(inbox: string, activity: unknown, keyId?: string): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
@@ -33,9 +35,11 @@ export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
   const documents = new Map<string, unknown>();
   const received: any[] = [];
   const requests: string[] = [];
+  const held = new Map<string, Promise<void>>();
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     requests.push(`${req.method} ${path}`);
+    await held.get(path);
     if (req.method === "POST" && /\/(inbox|sharedInbox)$/.test(path)) {
       received.push(await readPosted(req));
       res.writeHead(202).end();
@@ -72,6 +76,14 @@ export async function startFakeActor(name = "angriper"): Promise<FakeActor> {
     received,
     requests,
     serve: (path, document) => void documents.set(path, document),
+    hold(path) {
+      let release = () => {};
+      held.set(path, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        held.delete(path);
+        release();
+      };
+    },
     post: (inbox, activity, signingKeyId = keyId) => postSigned(inbox, activity, { privateKey: keys.privateKey, keyId: signingKeyId }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -7,6 +7,7 @@ import { upsertFollower } from "../../db/followers.ts";
 import { actorKeyPairs } from "../../federation/keys.ts";
 import type { FederationTuning } from "../../federation/index.ts";
 import type { ProjectCreate } from "../../core/project.ts";
+import { inboxSettled } from "./signed-http.ts";
 
 /** Short delays so retry and breaker behaviour shows within a test. */
 export const fastTuning: FederationTuning = {
@@ -126,5 +127,7 @@ export async function postAs(instance: TestInstance, inbox: string, activity: un
     { spec: "draft-cavage-http-signatures-12" },
   );
   const response = await fetch(request);
-  return { status: response.status, text: await response.text() };
+  const text = await response.text();
+  await inboxSettled(inbox);
+  return { status: response.status, text };
 }

@@ -4,6 +4,7 @@ import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { actorKeyPairs } from "../../federation/keys.ts";
 import { api, eventually, fastTuning, follow, publish, startMunicipality } from "./helpers.ts";
+import { inboxSettled } from "./signed-http.ts";
 
 async function postSigned(inbox: string, activity: object, signer: TestInstance) {
   const [rsa] = await actorKeyPairs(signer.ctx.db);
@@ -13,7 +14,9 @@ async function postSigned(inbox: string, activity: object, signer: TestInstance)
     new URL(`${signer.municipality!.actorUrl}#main-key`),
     { spec: "draft-cavage-http-signatures-12" },
   );
-  return (await fetch(request)).status;
+  const response = await fetch(request);
+  await inboxSettled(inbox);
+  return response.status;
 }
 
 const urlsOf = (nodes: { url: string }[]) => nodes.map((n) => n.url);

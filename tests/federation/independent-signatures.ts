@@ -8,6 +8,7 @@
 //   (RFC9421SignatureBaseFactory), and signed or checked with WebCrypto.
 import { createHash } from "node:crypto";
 import httpSignature from "http-signature";
+import { inboxSettled } from "./signed-http.ts";
 import {
   RFC9421SignatureBaseFactory,
   genRFC3230DigestHeader,
@@ -91,7 +92,9 @@ export async function postIndependentlySigned(
   const headers = await signedHeaders(scheme, url, body, key, tampering);
   delete headers.host;
   const response = await fetch(url, { method: "POST", headers, body: tampering.bodyAfterSigning ?? body });
-  return { status: response.status, text: await response.text() };
+  const text = await response.text();
+  await inboxSettled(url);
+  return { status: response.status, text };
 }
 /** A request as a test server received it. */
 export interface Received {

@@ -3,6 +3,32 @@
 // and POSTing an activity signed with their key.
 import type { IncomingMessage } from "node:http";
 import { signRequest } from "@fedify/fedify";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../../db/client.ts";
+import { runningInstances } from "../helpers/instance.ts";
+
+/**
+ * An inbox answers 202 once it has accepted an activity and handles it from
+ * its queue afterwards. After a POST to an instance this process runs, waits
+ * until it holds no accepted activity still due or being handled (one put
+ * back for a later retry does not count), so the test then sees what a user
+ * would see: the effect, or, for a refusal, nothing stored.
+ */
+export async function inboxSettled(inbox: string, timeoutMs = 15_000): Promise<void> {
+  const instance = runningInstances.get(new URL(inbox).origin);
+  if (!instance) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = rowsOf<{ n: number }>(
+      await instance.ctx.db.execute(
+        sql`select count(*)::int as n from fedify_queue where message->>'type' = 'inbox' and (run_at <= now() or locked_until > now())`,
+      ),
+    );
+    if (row.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${inbox}: ${row.n} accepted activities not handled within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 export async function publicKeyPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await crypto.subtle.exportKey("spki", key)).toString("base64");
@@ -31,5 +57,7 @@ export async function postSigned(
   const request = new Request(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body });
   const signed = await signRequest(request, key.privateKey, new URL(key.keyId), { spec: "draft-cavage-http-signatures-12" });
   const response = await fetch(signed);
-  return { status: response.status, text: await response.text() };
+  const text = await response.text();
+  await inboxSettled(inbox);
+  return { status: response.status, text };
 }

@@ -49,6 +49,9 @@ export const defaultSetup: SetupInput = {
   adminPassword: "et-langt-passord-123",
 };
 
+/** The instances this process runs, by origin: a test that posts to one's inbox waits until it has handled what it accepted (tests/federation/signed-http.ts). */
+export const runningInstances = new Map<string, TestInstance>();
+
 /** A whole instance on 127.0.0.1 with a real database (PGlite in memory, or a fresh PostgreSQL database). */
 export async function startTestInstance(options: TestInstanceOptions = {}): Promise<TestInstance> {
   const port = options.port ?? (await freePort());
@@ -69,10 +72,12 @@ export async function startTestInstance(options: TestInstanceOptions = {}): Prom
     ...instance,
     adminPassword: defaultSetup.adminPassword,
     async close() {
+      if (runningInstances.get(config.origin) === result) runningInstances.delete(config.origin);
       await instance.close();
       await pgdb?.drop();
     },
   };
+  runningInstances.set(config.origin, result);
   if (options.setup !== false) {
     const input = { ...defaultSetup, ...(typeof options.setup === "object" ? options.setup : {}) };
     const { municipality, admin } = await setupInstance(instance.ctx.db, input, {
