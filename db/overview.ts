@@ -69,16 +69,27 @@ function scope(filter: OverviewFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The most imitated projects in scope: the links grouped first (few), then their originals looked up by URL. */
-async function mostImitated(db: Db, where: SQL, topN: number): Promise<MostImitated[]> {
-  const rows = rowsOf<MostImitated>(
-    await db.execute(sql`
+/**
+ * The most imitated projects in scope: the links grouped first (few), then
+ * their originals looked up by URL. Most often the answer lies among the
+ * groups with the widest reach, so those are tried first: the top
+ * `4 × topN` groups by reach, with every group tied with the last. If at least
+ * `topN` of them are in scope, they are the answer, because any group left
+ * out reaches strictly fewer municipalities or counties than each of them.
+ * Otherwise (a narrow filter) every group is looked up. `exhaustive` skips the
+ * first try (the recount).
+ */
+async function mostImitated(db: Db, where: SQL, topN: number, exhaustive = false): Promise<MostImitated[]> {
+  const top = async (candidates?: number) =>
+    rowsOf<MostImitated>(
+      await db.execute(sql`
       with links as (
         select original_url,
                count(distinct copy_municipality_actor_url)::int as municipalities,
                count(distinct coalesce(copy_fylke, copy_municipality_actor_url))::int as fylker,
                min(created_at) as first
-        from imitation_links group by original_url)
+        from imitation_links group by original_url
+        ${candidates ? sql`order by municipalities desc, fylker desc fetch first ${candidates} rows with ties` : sql``})
       select p.url, p.title, m.name as municipality, m.fylke, l.municipalities, l.fylker,
              floor(extract(epoch from (l.first - coalesce(p.published_at, p.created_at))) / 86400)::int as "daysToFirstImitation"
       from links l
@@ -88,7 +99,9 @@ async function mostImitated(db: Db, where: SQL, topN: number): Promise<MostImita
       where ${where}
       order by l.municipalities desc, l.fylker desc, p.title
       limit ${topN}`),
-  );
+    );
+  let rows = exhaustive ? [] : await top(topN * 4);
+  if (rows.length < topN) rows = await top();
   return rows.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) }));
 }
 
@@ -130,7 +143,7 @@ export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 
       select t as key, count(*)::int as n
       from projects p join municipalities m on m.id = p.municipality_id cross join lateral unnest(p.innovation_types) t
       where ${where} group by t`),
-    mostImitated(db, where, topN),
+    mostImitated(db, where, topN, recount),
     q<ReusePeriod>(sql`
       select to_char(date_trunc('quarter', p.published_at), 'YYYY-"K"Q') as period,
              count(*)::int as projects, count(*) filter (where p.imitation_of is not null)::int as imitations

@@ -12,6 +12,10 @@ import { removeRemoteProject, upsertRemoteProject } from "../../db/remote-projec
 import { municipalities, type Municipality } from "../../db/schema.ts";
 import { overviewStats, type OverviewFilter } from "../../db/overview.ts";
 import { countedFigures, rebuildOverviewCounts } from "../../db/overview-counters.ts";
+import type { Database } from "../../db/client.ts";
+import { fylker } from "../../core/regions.ts";
+import { openTestDatabase } from "../helpers/databases.ts";
+import { seedNetwork } from "../../bench/seed.ts";
 
 describe.each(drivers)("overview counters (%s)", (driver) => {
   let inst: TestInstance;
@@ -114,3 +118,26 @@ describe.each(drivers)("overview counters (%s)", (driver) => {
     expect((await overviewStats(inst.ctx.db)).byPhase).toHaveProperty("skalering");
   });
 });
+
+describe.each(drivers)("the most imitated solutions (%s)", (driver) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(driver);
+    // Widely and rarely imitated originals over many counties, as in real spread.
+    await seedNetwork(database.db, { projects: 1_200, municipalities: 60, imitations: 500 });
+  });
+  afterAll(() => database?.close());
+
+  it("lists the same solutions, in the same order, as looking up every imitated project, for every filter and length", async () => {
+    const fylkeFilters: OverviewFilter[] = fylker.map((f) => ({ fylke: { nummer: f.nummer, name: f.name } }));
+    for (const filter of [{}, ...fylkeFilters, { region: ["3107", "3105", "3110"] }, { serviceArea: "helse-omsorg" }]) {
+      for (const topN of [1, 3, 10]) {
+        const quick = await overviewStats(database.db, filter, topN);
+        const everything = await overviewStats(database.db, filter, topN, true);
+        expect(quick.mostImitated, `${JSON.stringify(filter)} top ${topN}`).toEqual(everything.mostImitated);
+      }
+    }
+    expect((await overviewStats(database.db, {}, 10)).mostImitated).toHaveLength(10);
+  });
+});
+
