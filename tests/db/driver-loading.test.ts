@@ -29,12 +29,14 @@ process.stdout.write(JSON.stringify([...seen]));`;
 }
 
 describe("what an instance loads", () => {
-  it("on PGlite without Meilisearch: neither the pg driver nor the Meilisearch client", async () => {
+  it("on PGlite without Meilisearch: neither the pg driver nor the Meilisearch client, nor sharp before a picture", async () => {
     const loaded = await packagesLoaded({ KOMINN_DATA_DIR: "memory://" });
     expect(loaded).toContain("@electric-sql/pglite");
     expect(loaded).not.toContain("pg");
     expect(loaded).not.toContain("drizzle-orm/node-postgres");
     expect(loaded).not.toContain("meilisearch");
+    // Pictures are processed by sharp (libvips) only when one arrives.
+    expect(loaded).not.toContain("sharp");
   }, 60_000);
 
   it.skipIf(!testDatabaseUrl)("on PostgreSQL: not PGlite", async () => {
