@@ -18,7 +18,7 @@ COPY web ./web
 COPY scripts ./scripts
 # What every start would otherwise make again (core/cache-dir.ts): the lexicon's stem tables and an
 # initialised PGlite database that new data directories are copied from (initdb costs ~550 MB).
-RUN node scripts/build-caches.ts
+RUN node --max-semi-space-size=8 --liftoff-only scripts/build-caches.ts
 # Uploaded pictures and PDF reports (MEDIA_DIR); docker-compose.yml mounts a volume here, owned by node.
 RUN mkdir -p /var/lib/kominn/media && chown node:node /var/lib/kominn/media
 ENV MEDIA_DIR=/var/lib/kominn/media

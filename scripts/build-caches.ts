@@ -2,7 +2,7 @@
 // again: the lexicon's stem tables from the hunspell dictionaries (about a second and a passing
 // hundred MB per start) and an initialised, empty PGlite database that new data directories are
 // copied from (initdb inside PGlite: ~550 MB for seconds, once per data directory).
-// Run when the production image is built (Dockerfile) and by `npm run bench -- memory`; elsewhere
+// `npm run build-caches`; run when the production image is built (Dockerfile) and by `npm run bench -- memory`; elsewhere
 // the lexicon fills its part at the first start, and without the PGlite template `kominn setup` runs initdb.
 import nodeModule from "node:module";
 import { assertNodeVersion } from "../core/config.ts";
