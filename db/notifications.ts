@@ -362,30 +362,41 @@ export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
 }
 
 /**
- * Claims a digest for `period`: true when this call created its row (then the
- * caller queues its mail in the same transaction), false when it exists.
+ * Claims a digest for `period` and moves the person's mark to `upTo` (every
+ * notification up to it is in this mail), in one statement: true when this
+ * call created the digest's row (then the caller queues its mail in the same
+ * transaction), false when it exists and nothing moved.
  */
-export async function claimDigest(db: Db, accountId: string, period: string, items: number): Promise<boolean> {
-  const rows = await db.insert(notificationDigests).values({ accountId, period, items }).onConflictDoNothing().returning({ period: notificationDigests.period });
+export async function claimDigest(db: Db, accountId: string, period: string, items: number, upTo: number): Promise<boolean> {
+  const rows = rowsOf<{ account_id: string }>(await db.execute(sql`
+    with claimed as (
+      insert into notification_digests (account_id, period, items) values (${accountId}, ${period}, ${items})
+      on conflict do nothing
+      returning account_id
+    )
+    insert into notification_prefs (account_id, mailed_through) select account_id, ${upTo} from claimed
+    on conflict (account_id) do update set mailed_through = greatest(notification_prefs.mailed_through, excluded.mailed_through)
+    returning account_id`));
   return rows.length > 0;
 }
 
-/** The notifications not yet mailed to an account, oldest first (up to `limit`). */
+/**
+ * The notifications not yet mailed to an account, oldest first (up to
+ * `limit`), as one JSON array: a digest reads hundreds, and one value costs
+ * PGlite far less to hand over than hundreds of rows.
+ */
 export async function unmailedNotifications(db: Db, accountId: string, limit: number): Promise<NotificationRow[]> {
-  return rowsOf<RowOf>(await db.execute(sql`
-    select ${seen}
-    from notification_recipients r join notification_events e on e.id = r.notification_id
-    where r.account_id = ${accountId}
-      and r.notification_id > coalesce((select p.mailed_through from notification_prefs p where p.account_id = ${accountId}), 0)
-    order by r.notification_id
-    limit ${limit}`)).map(notificationOf);
-}
-
-/** Every notification of the account up to `upTo` has been mailed. */
-export async function markMailed(db: Db, accountId: string, upTo: number): Promise<void> {
-  await db.execute(sql`
-    insert into notification_prefs (account_id, mailed_through) values (${accountId}, ${upTo})
-    on conflict (account_id) do update set mailed_through = greatest(notification_prefs.mailed_through, excluded.mailed_through)`);
+  const [row] = rowsOf<{ items: RowOf[] | string | null }>(await db.execute(sql`
+    select json_agg(x order by x.id) as items from (
+      select ${seen}
+      from notification_recipients r join notification_events e on e.id = r.notification_id
+      where r.account_id = ${accountId}
+        and r.notification_id > coalesce((select p.mailed_through from notification_prefs p where p.account_id = ${accountId}), 0)
+      order by r.notification_id
+      limit ${limit}
+    ) x`));
+  const items = typeof row.items === "string" ? (JSON.parse(row.items) as RowOf[]) : (row.items ?? []);
+  return items.map(notificationOf);
 }
 
 /** Notifications of people who take no e-mail never wait for one: turning e-mail on later does not mail the past. */

@@ -7,7 +7,7 @@
 import type { Db } from "../db/client.ts";
 import type { EventJournal } from "../db/journal.ts";
 import type { Logger } from "../core/logger.ts";
-import { claimDigest, mailCandidates, markMailed, markMailedWithoutMail, pruneNotifications, unmailedNotifications, type MailCandidate, type NotificationRow } from "../db/notifications.ts";
+import { claimDigest, mailCandidates, markMailedWithoutMail, pruneNotifications, unmailedNotifications, type MailCandidate, type NotificationRow } from "../db/notifications.ts";
 import { queueMail } from "../services/mail.ts";
 import type { NotificationService } from "../services/notifications.ts";
 import { notificationMailHtml, notificationMailSubject, notificationMailText, type MailGroupView } from "../web/views/notifications-mail.ts";
@@ -150,8 +150,7 @@ export class NotificationDigests {
     const { origin } = this.#options;
     const rows = await unmailedNotifications(tx, c.accountId, maxItemsPerMail);
     if (rows.length === 0) return false;
-    if (!(await claimDigest(tx, c.accountId, period, rows.length))) return false;
-    await markMailed(tx, c.accountId, rows[rows.length - 1].id);
+    if (!(await claimDigest(tx, c.accountId, period, rows.length, rows[rows.length - 1].id))) return false;
     const groups = groupItems(rows, origin);
     const count = groups.reduce((n, g) => n + g.items.length + g.more, 0);
     const unsubscribeUrl = `${origin}${unsubscribePath}?t=${encodeURIComponent(this.#notifications.unsubscribeToken(c.accountId, c.unsubscribeGeneration))}`;
