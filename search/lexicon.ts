@@ -619,7 +619,7 @@ function decodeTables(bytes: Buffer, key: string): StemTable[] | undefined {
 function storeTables(file: string, bytes: Buffer): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.partial`;
+    const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
     writeFileSync(partial, bytes);
     renameSync(partial, file);
     for (const name of readdirSync(dirname(file))) {
