@@ -7,6 +7,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends mythes-no && rm
 COPY package.json package-lock.json ./
 # sharp (pictures) brings libvips prebuilt for linux-x64/arm64 glibc as optional
 # npm packages (@img/sharp-*): no build tools or system libvips needed here.
+# (Its postinstall builds the caches only where scripts/ is present: that is done below.)
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY core ./core
 COPY db ./db
