@@ -277,16 +277,20 @@ export class PostgresSearchBackend implements SearchBackend {
     await this.#db.execute(sql`delete from search_documents`);
   }
 
-  /** Each word as the `norwegian` configuration reads it, as tsquery text; stop words come back empty. */
-  async #lexemes(words: string[], phrase = false): Promise<string[]> {
-    if (words.length === 0) return [];
-    const parse = phrase ? sql`phraseto_tsquery` : sql`plainto_tsquery`;
+  /**
+   * Each word as the `norwegian` configuration reads it, as tsquery text, and each phrase as a phrase
+   * query, in one round trip; stop words come back empty.
+   */
+  async #lexemes(words: string[], phrases: string[]): Promise<{ words: string[]; phrases: string[] }> {
+    if (words.length + phrases.length === 0) return { words: [], phrases: [] };
     const rows = rowsOf<{ q: string }>(
       await this.#db.execute(
-        sql`select ${parse}('norwegian', w)::text as q from jsonb_array_elements_text(${JSON.stringify(words)}::jsonb) with ordinality as x(w, n) order by n`,
+        sql`select (case when n > ${words.length} then phraseto_tsquery('norwegian', w) else plainto_tsquery('norwegian', w) end)::text as q
+          from jsonb_array_elements_text(${JSON.stringify([...words, ...phrases])}::jsonb) with ordinality as x(w, n) order by n`,
       ),
     );
-    return rows.map((r) => r.q);
+    const out = rows.map((r) => r.q);
+    return { words: out.slice(0, words.length), phrases: out.slice(words.length) };
   }
 
   async search(query: BackendQuery): Promise<BackendResult> {
@@ -297,14 +301,18 @@ export class PostgresSearchBackend implements SearchBackend {
 
     // Each alternative of each word as a tsquery (a compound's parts ANDed); a word is its alternatives ORed.
     const alternatives = query.terms.map((word) => word.map((a) => a.join(" ")));
-    const lexemes = await this.#lexemes(alternatives.flat());
+    const parsed = await this.#lexemes(
+      alternatives.flat(),
+      query.phrases.map((p) => p.join(" ")),
+    );
+    const lexemes = parsed.words;
     let i = 0;
     const read = alternatives.map((word) => word.map(() => lexemes[i++]));
     const kept = read.filter((word) => word.some((q) => q !== ""));
     const words = kept.map((word) => [...new Set(word.filter((q) => q !== ""))].map((q) => `(${q})`).join(" | "));
     // The word as typed, when the configuration keeps it: an exact match ranks above a family member or a typo's neighbour.
     const exact = kept.map((word) => word[0]).filter((q) => q !== "");
-    const phrases = (await this.#lexemes(query.phrases.map((p) => p.join(" ")), true)).filter((q) => q !== "");
+    const phrases = parsed.phrases.filter((q) => q !== "");
     if (words.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
 
     const group = (qs: string[], op: string) => qs.map((q) => `(${q})`).join(` ${op} `);
@@ -425,9 +433,9 @@ export class PostgresSearchBackend implements SearchBackend {
    */
   async #read<T>(statement: SQL): Promise<T[]> {
     return this.#db.transaction(async (tx) => {
-      await tx.execute(sql`set local random_page_cost = 1.1`);
-      // A search never outlives its request: a statement still running after this is cancelled (an error, not a 500 page held open).
-      await tx.execute(sql`set local statement_timeout = '5s'`);
+      // A search never outlives its request: a statement still running after 5 s is cancelled (an error, not a 500 page held open).
+      // Both settings in one round trip (`set_config(…, true)` is `set local`): each trip counts when the query itself takes a millisecond.
+      await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('statement_timeout', '5s', true)`);
       return rowsOf<T>(await tx.execute(statement));
     });
   }

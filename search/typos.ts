@@ -122,8 +122,8 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
   const typed = open.map((w) => w.typed).filter((w) => !known.has(w));
   if (typed.length === 0) return words;
   const rows = await db.transaction(async (tx) => {
-    await tx.execute(sql`set local statement_timeout = '2s'`);
-    await tx.execute(sql`set local pg_trgm.similarity_threshold = 0.25`);
+    // One round trip for both (`set_config(…, true)` is `set local`).
+    await tx.execute(sql`select set_config('statement_timeout', '2s', true), set_config('pg_trgm.similarity_threshold', '0.25', true)`);
     return rowsOf<{ w: string; word: string | null; docs: number | null }>(
       await tx.execute(sql`
         select q.w, c.word, c.doc_count as docs
