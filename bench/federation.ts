@@ -231,9 +231,12 @@ function runSenders(job: SenderJob): Promise<SenderOutcome> {
 
 /**
  * Ingest: signed Creates for projects the receiver lacks, from 4 concurrent
- * senders in another process; the rate counts activities verified and stored.
- * Each round is followed by its floor: the same Creates, signed for it, to
- * Fedify's own inbox with a handler that does nothing (bench/fedify-floor.ts).
+ * senders in another process. Two figures: accepted/s (until the last 202:
+ * signature verified, activity in the durable inbound queue) and handled/s
+ * (until every project is fetched and stored), so a growing backlog cannot
+ * hide behind fast answers. Each round is followed by its floor: the same
+ * Creates, signed for it, to Fedify's own inbox with a handler that does
+ * nothing (bench/fedify-floor.ts), which answers once it has run.
  */
 async function ingest(source: Origin, receiver: TestInstance, count: number, senders: number, rounds: number): Promise<Row[]> {
   const m = await getMunicipalityByActorUrl(receiver.ctx.db, source.actorUrl);
@@ -247,12 +250,14 @@ async function ingest(source: Origin, receiver: TestInstance, count: number, sen
   const urls = source.projects.filter((url) => !have.has(url)).slice(0, count);
   const per = Math.ceil(urls.length / rounds);
   const floorProcess = await spawnReady<{ url: string }>(floorScript, []);
-  const rates: number[] = [];
+  const accepted: number[] = [];
+  const handled: number[] = [];
   const floors: number[] = [];
   const cpus: number[] = [];
   let total = 0;
   let failures = 0;
   let floorRefused = 0;
+  let complete = true;
   try {
     for (let r = 0; r < rounds; r++) {
       const objects = urls.slice(r * per, (r + 1) * per);
@@ -271,13 +276,14 @@ async function ingest(source: Origin, receiver: TestInstance, count: number, sen
       const outcome = await runSenders(job);
       const target = before + objects.length - outcome.refused;
       const waitStarted = Date.now();
-      await waitFor(async () => (await stored()) >= target, 30_000);
+      complete = (await waitFor(async () => (await stored()) >= target, 120_000)) && complete;
       const elapsed = outcome.elapsedMs + (Date.now() - waitStarted);
       const cpu = process.cpuUsage(cpuBefore);
       const after = await stored();
       failures += outcome.refused;
       total += after - before;
-      rates.push(((after - before) / elapsed) * 1000);
+      accepted.push(((objects.length - outcome.refused) / outcome.elapsedMs) * 1000);
+      handled.push(((after - before) / elapsed) * 1000);
       cpus.push((cpu.user + cpu.system) / 1000 / Math.max(1, after - before));
       const floor = await runSenders({ ...job, inbox: `${floorProcess.ready.url}/inbox`, tag: `${job.tag}-gulv` });
       floorRefused += floor.refused;
@@ -286,16 +292,24 @@ async function ingest(source: Origin, receiver: TestInstance, count: number, sen
   } finally {
     await floorProcess.close();
   }
-  const rate = median(rates);
   const floor = median(floors);
+  const detail = `median av ${accepted.length} runder; gulv: Fedifys egen innboks med en handler som ikke gjør noe, samme avsendere, samme runde`;
   return [
     {
-      figure: `innboks: ${urls.length} signerte Create, ${senders} samtidige avsendere`,
-      result: `${Math.round(rate)}/s`,
+      figure: `innboks: ${urls.length} signerte Create, ${senders} samtidige avsendere, akseptert (til siste 202)`,
+      result: `${Math.round(median(accepted))}/s`,
       floor: `${Math.round(floor)}/s`,
-      ratio: `${(rate / floor).toFixed(2)}×`,
-      detail: `${total} lagret, ${failures} avvist (gulvet ${floorRefused}), mottakerens CPU ${median(cpus).toFixed(1)} ms per aktivitet; median av ${rates.length} runder, gulv: Fedifys egen innboks med en handler som ikke gjør noe`,
+      ratio: `${(median(accepted) / floor).toFixed(2)}×`,
+      detail: `signatur verifisert, aktiviteten i den varige innkøen; ${failures} avvist (gulvet ${floorRefused}); ${detail}`,
       target: "≥ 0.8× gulvet",
+    },
+    {
+      figure: `innboks: de samme, behandlet (til alle prosjektene er hentet og lagret)`,
+      result: `${Math.round(median(handled))}/s`,
+      floor: `${Math.round(floor)}/s`,
+      ratio: `${(median(handled) / floor).toFixed(2)}×`,
+      detail: `${total} lagret${complete ? "" : " (ikke alle innen 120 s)"}, mottakerens CPU ${median(cpus).toFixed(1)} ms per aktivitet; ${detail}`,
+      target: "ingen kø som vokser",
     },
   ];
 }

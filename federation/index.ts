@@ -16,6 +16,7 @@ import { checkPeers, type PeerCheck } from "./peer-check.ts";
 import { resolveRemoteProject } from "./imitations.ts";
 import { registerInbox } from "./inbox/index.ts";
 import { httpSignatureSeen, stampSigner } from "./inbox/sender.ts";
+import { InboxLoad } from "./inbox/inbound-request.ts";
 import { kvStoreOf, publicKeyPrefix, type DrizzleKvStore } from "./kv.ts";
 import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
@@ -29,6 +30,13 @@ import { DrizzleMessageQueue } from "./queue.ts";
 export interface FederationTuning {
   /** Concurrent deliveries; one slow inbox holds one worker, never the rest. */
   deliveryWorkers?: number;
+  /**
+   * Accepted inbound activities handled at once while the inbox is quiet
+   * (none while it is answering requests: inbox/inbound-request.ts). Most of
+   * their time is the database and the journal's subscribers, which a few
+   * keep busy; more only wait for each other.
+   */
+  inboundWorkers?: number;
   /**
    * Retries of a failing inbox: the first delay, doubling (with jitter) up to
    * the cap, for at most `retryMaxAttempts` failed attempts. Time held by an
@@ -55,6 +63,7 @@ export interface FederationTuning {
 
 const defaults: Required<FederationTuning> = {
   deliveryWorkers: 64,
+  inboundWorkers: 8,
   // A follower that was away gets what it missed within about a minute of
   // coming back: a retry is never more than a minute off, a probe 30 s.
   retryInitialDelayMs: 5_000,
@@ -99,12 +108,15 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
   let context = (): Context<FederationDeps> => {
     throw new Error("federation not built yet");
   };
+  // While the inbox is answering, accepted activities wait (inbound-request.ts).
+  const load = new InboxLoad(() => queue.wake());
   const queue = new DrizzleMessageQueue(app.db, {
     workers: t.deliveryWorkers,
     pollMs: t.queuePollMs,
     releaseLeasesOnStart: true,
     logger: app.logger,
     prepare: (message) => stampSigner(message, () => context()),
+    inboundLimit: () => (load.busy ? 0 : t.inboundWorkers),
   });
   const federation = createFederation<FederationDeps>({
     // Per-host delivery state (circuit breaker, signature spec) read from memory: hot-kv.ts.
@@ -172,7 +184,7 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     queue,
     kv,
     handlers,
-    middleware: federationMiddleware(federation, app),
+    middleware: federationMiddleware(federation, app, load),
     resolveRemoteProject: resolve,
   };
 }

@@ -5,7 +5,7 @@ import type { FederationDeps } from "./deps.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
-import { withInboundRequest } from "./inbox/inbound-request.ts";
+import { withInboundRequest, type InboxLoad } from "./inbox/inbound-request.ts";
 import { exceedsContextLimit, maxRemoteContexts } from "./loaders.ts";
 import { activityStreamsContext, attachmentsOf, outboxPageJson, projectArticleJson } from "./project-object.ts";
 import { getGoneProjectBySlug } from "../db/gone-projects.ts";
@@ -127,7 +127,20 @@ async function serveOutboxPage(app: FederationDeps, handle: string, cursor: stri
  * collections, and project pages asked for as JSON) go to `federation.fetch`;
  * everything else, and browsers asking for HTML, go on to the Express routes.
  */
-export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps): RequestHandler {
+export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps, load: InboxLoad): RequestHandler {
+  const answer = federationAnswer(federation, app);
+  return async (req, res, next) => {
+    if (req.method !== "POST" || !inboxPath.test(req.path)) return answer(req, res, next);
+    load.begin();
+    try {
+      await answer(req, res, next);
+    } finally {
+      load.end();
+    }
+  };
+}
+
+function federationAnswer(federation: Federation<FederationDeps>, app: FederationDeps): RequestHandler {
   return async (req, res, next) => {
     const project = req.method === "GET" ? projectPath.exec(req.path) : null;
     if (project && wantsActivityJson(req.get("accept"))) {

@@ -26,6 +26,14 @@ export interface DrizzleQueueOptions {
    */
   releaseLeasesOnStart?: boolean;
   /**
+   * How many accepted inbound activities may be handled at once, asked before
+   * each claim (default: every worker). The instance lowers it, to none, while
+   * its inbox is answering requests, so the answers do not wait for the
+   * handling; one is still started every second whatever it says, so a
+   * flood that never pauses delays the handling but never stops it.
+   */
+  inboundLimit?: () => number;
+  /**
    * Runs on every message before it is written (the inbox stamps who signed
    * the request an activity came in with: inbox/sender.ts).
    */
@@ -158,6 +166,7 @@ export class DrizzleMessageQueue implements MessageQueue {
   readonly #releaseOnStart: boolean;
   readonly #logger?: Logger;
   readonly #prepare?: (message: unknown) => Promise<unknown>;
+  readonly #inboundLimit?: () => number;
   #wakers = new Set<() => void>();
 
   constructor(db: Db, options: DrizzleQueueOptions = {}) {
@@ -169,6 +178,7 @@ export class DrizzleMessageQueue implements MessageQueue {
     this.#releaseOnStart = options.releaseLeasesOnStart ?? false;
     this.#logger = options.logger;
     this.#prepare = options.prepare;
+    this.#inboundLimit = options.inboundLimit;
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -210,7 +220,9 @@ export class DrizzleMessageQueue implements MessageQueue {
       this.#db,
       messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt })),
     );
-    if (delayMs === 0) for (const wake of this.#wakers) wake();
+    // Inbound activities under a limit are woken for by the instance once its inbox is quiet (inboundLimit).
+    const inboundOnly = this.#inboundLimit !== undefined && messages.every((m) => (m as { type?: unknown } | null)?.type === "inbox");
+    if (delayMs === 0 && !inboundOnly) for (const wake of this.#wakers) wake();
   }
 
   /**
@@ -243,12 +255,19 @@ export class DrizzleMessageQueue implements MessageQueue {
     return { queued: row.queued, ready: row.ready, delayed: row.queued - row.ready };
   }
 
-  async #claim(limit: number, fullHosts: readonly string[]): Promise<Claimed[]> {
+  async #claim(limit: number, fullHosts: readonly string[], inbound: "any" | "skip" | "only"): Promise<Claimed[]> {
     // Deliveries to a host that has all it may have in flight wait where they are.
     const notFull =
       fullHosts.length === 0
         ? sql``
         : sql`and not coalesce(${sql.join(fullHosts.map((h) => sql`starts_with(q.message->>'inbox', ${h})`), sql` or `)}, false)`;
+    // Inbound activities are claimed apart while only a few may run (listen).
+    const kind =
+      inbound === "skip"
+        ? sql`and (q.message->>'type') is distinct from 'inbox'`
+        : inbound === "only"
+          ? sql`and q.message->>'type' = 'inbox'`
+          : sql``;
     // One statement: pick the oldest due messages nobody holds, skipping any
     // whose ordering key still has an older message waiting or running (so a
     // batch holds at most one message of each key: the oldest).
@@ -260,6 +279,7 @@ export class DrizzleMessageQueue implements MessageQueue {
           where q.run_at <= now()
             and (q.locked_until is null or q.locked_until < now())
             ${notFull}
+            ${kind}
             and (q.ordering_key is null or not exists (
               select 1 from fedify_queue o where o.ordering_key = q.ordering_key and o.id < q.id))
           order by q.run_at, q.id
@@ -364,6 +384,9 @@ export class DrizzleMessageQueue implements MessageQueue {
         return undefined;
       }
     };
+    let inboundRunning = 0;
+    let inboundStartedAt = 0;
+    const isInbound = (job: Claimed) => (job.message as { type?: unknown } | null)?.type === "inbox";
     const run = async (claimed: Claimed, host: string | undefined) => {
       const fanout = (job: Claimed) => (job.message as { type?: unknown } | null)?.type === "fanout";
       const job: Running = { ...claimed, queue: this, rescheduled: false, ...(fanout(claimed) ? { spawned: [] } : {}) };
@@ -388,6 +411,7 @@ export class DrizzleMessageQueue implements MessageQueue {
       } catch (error) {
         this.#logger?.warn("queue: could not release a handled message", error);
       }
+      if (isInbound(claimed)) inboundRunning--;
       if (host) {
         const left = (inFlight.get(host) ?? 1) - 1;
         if (left > 0) inFlight.set(host, left);
@@ -409,8 +433,18 @@ export class DrizzleMessageQueue implements MessageQueue {
           claimedAt = Date.now();
           let jobs: Claimed[] = [];
           const fullHosts = [...inFlight].filter(([, n]) => n >= this.#hostWorkers).map(([h]) => h);
+          const wanted = this.#inboundLimit?.() ?? this.#workers;
+          const inboundLimit = wanted > 0 || Date.now() - inboundStartedAt < 1_000 ? wanted : 1;
+          const free = this.#workers - active.size;
+          const inboundSlots = Math.max(0, inboundLimit - inboundRunning);
           try {
-            jobs = await this.#claim(this.#workers - active.size, fullHosts);
+            if (inboundSlots >= free) jobs = await this.#claim(free, fullHosts, "any");
+            else {
+              // Everything else as usual, then inbound activities only as many as may run.
+              jobs = await this.#claim(free, fullHosts, "skip");
+              const room = Math.min(inboundSlots, free - jobs.length);
+              if (room > 0) jobs.push(...(await this.#claim(room, fullHosts, "only")));
+            }
           } catch (error) {
             if (!signal?.aborted) this.#logger?.warn("queue: could not claim a message", error);
           }
@@ -420,16 +454,21 @@ export class DrizzleMessageQueue implements MessageQueue {
           for (const job of jobs) {
             const host = hostOf(job);
             const n = host ? (inFlight.get(host) ?? 0) : 0;
-            if (host && n >= this.#hostWorkers) {
+            const inbound = isInbound(job);
+            if ((host && n >= this.#hostWorkers) || (inbound && inboundRunning >= inboundLimit)) {
               surplus.push(job.id);
               continue;
             }
             if (host) inFlight.set(host, n + 1);
+            if (inbound) {
+              inboundRunning++;
+              inboundStartedAt = Date.now();
+            }
             const p = run(job, host);
             active.add(p);
             void p.finally(() => active.delete(p));
           }
-          // More for one host than it may have at once: those go back, untouched, for a later claim.
+          // More for one host (or more inbound) than may run at once: those go back, untouched, for a later claim.
           if (surplus.length > 0) {
             await this.#db
               .execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(surplus.map((id) => sql`${id}`), sql`, `)})`)
