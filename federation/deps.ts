@@ -20,5 +20,5 @@ export interface FederationDeps {
   /** Lineage of our projects, and imitations of them that peers announce. */
   imitations: Pick<ImitationService, "ancestors" | "record">;
   /** Requests to join our projects that peers send. */
-  collaboration: Pick<CollaborationService, "receive">;
+  collaboration: Pick<CollaborationService, "receive" | "answered">;
 }

@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Accept, Reject } from "@fedify/vocab";
-import { decideCollaborationRequest, getCollaborationRequest } from "../../db/collaboration-requests.ts";
+import { getCollaborationRequest } from "../../db/collaboration-requests.ts";
 import { getProject } from "../../db/projects.ts";
 import type { FederationDeps } from "../deps.ts";
 import { ourRequestId } from "../collaboration-object.ts";
@@ -21,5 +21,6 @@ export async function onCollaborationAnswered(ctx: InboxContext<FederationDeps>,
   if (!project || project.municipality.actorUrl !== answer.actorId?.href) {
     throw new RefusedError(`${answer.actorId?.href} does not own the project of request ${request.id}`);
   }
-  await decideCollaborationRequest(app.db, request.id, accepted ? "accepted" : "declined", project.municipality.name);
+  // Stored and told in the journal (notifications tell the project's followers and the sender).
+  await app.collaboration.answered(request.id, accepted);
 }

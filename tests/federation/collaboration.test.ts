@@ -73,6 +73,8 @@ describe.each(drivers)("collaboration requests between instances (%s)", (driver)
     // The cached copy of Fredrikstad's project gained no partner, and the request still waits for Fredrikstad.
     expect(await cachedPartners()).toEqual([]);
     expect((await outgoing()).find((r: any) => r.id === sent.json.id).status).toBe("pending");
+    // …and it reaches Fredrikstad, where it waits for an answer.
+    await eventually(async () => (await incoming()).some((r: any) => r.message === "Kan vi bli med?" && r.status === "pending"));
   });
 
   it("refuses requests for projects that do not seek partners, unsigned ones and those from blocked domains", async () => {
