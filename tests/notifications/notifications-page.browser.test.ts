@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { browserSkipReason, expectCleanAtBothSizes, launchBrowser, signInAsAdmin, type TestBrowser } from "../helpers/browser.ts";
 import { addProject } from "../http/pages-support.ts";
 import { peerMunicipality, receiveRemote } from "./helpers.ts";
-
-const shots = process.env.NOTIFY_SHOTS;
 
 // The notifications page and the follow buttons in a real browser, at desktop and phone widths.
 describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
@@ -17,31 +15,16 @@ describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
     inst = await startTestInstance();
     browser = await launchBrowser({ bypassCSP: true });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await page.goto(`${inst.url}/logg-inn`);
-    await page.getByLabel("E-post").fill(inst.admin!.email);
-    await page.getByLabel("Passord").fill(inst.adminPassword);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.waitForURL(/\/admin\/prosjekter$/);
+    await signInAsAdmin(page, inst);
   });
   afterAll(async () => {
     await browser?.close();
     await inst?.close();
   });
 
-  async function check(name: string) {
-    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
-      await page.setViewportSize({ width, height });
-      expect(await axeViolations(page), `${name} at ${width}`).toEqual([]);
-      const overflow = await horizontalOverflow(page);
-      expect(overflow.scrollWidth, `${name} at ${width}: ${overflow.widest}`).toBeLessThanOrEqual(overflow.viewport);
-      if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
   it("follows a service area and a project with the buttons, shows what moved with the unread count, and saves the settings", async () => {
     await page.goto(`${inst.url}/varsler`);
-    await check("varsler-tom");
+    await expectCleanAtBothSizes(page, "varsler-tom");
     await page.getByLabel("Følg et tjenesteområde").selectOption("helse-omsorg");
     await page.locator("form", { has: page.getByLabel("Følg et tjenesteområde") }).getByRole("button", { name: "Følg" }).click();
     await page.waitForURL(/melding=fulgt/);
@@ -52,7 +35,7 @@ describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
     await page.getByRole("button", { name: "Følg prosjektet" }).click();
     await page.waitForURL(new RegExp(`/prosjekter/${project.slug}$`));
     expect(await page.locator(".project-actions").textContent()).toContain("Du følger prosjektet");
-    await check("prosjekt-folges");
+    await expectCleanAtBothSizes(page, "prosjekt-folges");
 
     const peer = await peerMunicipality(inst);
     await receiveRemote(inst, peer, "sensor", { title: "Fallsensorer for eldre", serviceAreas: ["helse-omsorg"] });
@@ -67,7 +50,7 @@ describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
     const list = page.locator(".notifications");
     expect(await list.textContent()).toContain("Fasen er endret fra Test til Skalering.");
     expect(await list.textContent()).toContain("Nytt prosjekt innen helse og omsorg fra Sarpsborg kommune.");
-    await check("varsler");
+    await expectCleanAtBothSizes(page, "varsler");
 
     await page.getByRole("radio", { name: "Ukentlig sammendrag" }).check();
     await page.getByLabel("Et prosjekt du følger blir imitert").uncheck();
@@ -85,15 +68,15 @@ describe.skipIf(browserSkipReason)("notifications in Chromium", () => {
     await page.locator("form", { has: page.getByLabel("Følg et søk") }).getByRole("button", { name: "Følg" }).click();
     expect(await page.getByRole("alert").textContent()).toContain("ukjent fase");
     expect(await page.getByLabel("Følg et søk").inputValue()).toBe("/sok?q=velferd&phase=ukjent");
-    await check("varsler-feil");
+    await expectCleanAtBothSizes(page, "varsler-feil");
 
     // The unsubscribe link of an e-mail: a page that asks, then says what happened.
     const token = inst.ctx.notifications.unsubscribeToken(inst.admin!.id, 0);
     await page.goto(`${inst.url}/varsler/avmeld?t=${token}`);
-    await check("avmelding");
+    await expectCleanAtBothSizes(page, "avmelding");
     await page.getByRole("button", { name: "Ja, stopp e-posten" }).click();
     expect(await page.getByRole("status").textContent()).toContain("Du får ikke lenger e-post om varsler");
-    await check("avmeldt");
+    await expectCleanAtBothSizes(page, "avmeldt");
     await page.goto(`${inst.url}/varsler`);
     expect(await page.getByRole("radio", { name: "Ingen e-post, bare her i portalen" }).isChecked()).toBe(true);
 
