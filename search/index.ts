@@ -8,7 +8,6 @@ import type { SearchBackend } from "./backend.ts";
 import { SearchIndexer, type IndexerOptions } from "./indexer.ts";
 import { PostgresSearchBackend } from "./postgres.ts";
 import { SearchService } from "./service.ts";
-import { lexicon } from "./lexicon.ts";
 import { useUmbrellaFile } from "./thesaurus.ts";
 
 /** Meilisearch when MEILI_URL is set (its client is loaded only then), else PostgreSQL full-text in the instance's own database. */
@@ -35,8 +34,8 @@ export interface StartSearchOptions extends IndexerOptions {
 export async function startSearch(ctx: SearchDeps, options: StartSearchOptions = {}): Promise<Search> {
   const regions = options.regions ?? defaultRegions;
   useUmbrellaFile(ctx.config.searchTermsFile);
-  // Read once per process, before the first search needs it.
-  lexicon();
+  // The lexicon is read at its first use (lexicon(): tens of ms from the stored
+  // tables), so an instance nobody searches or publishes to does not hold it.
   const backend = options.backend ?? (await createSearchBackend(ctx.config, ctx.db));
   const indexer = new SearchIndexer(ctx.db, backend, regions, ctx.logger, options);
   indexer.start();
