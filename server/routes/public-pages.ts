@@ -151,7 +151,7 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
 
   /**
    * A project's page, ours or a peer's. `owned` brings, read alongside the
-   * imitation and lineage, the municipality the page belongs to and what
+   * imitation, lineage and similar projects, the municipality the page belongs to and what
    * differs between the two: strategic areas, history, edit and follow links.
    */
   async function showProject(
@@ -160,7 +160,7 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
     project: Project,
     owned: Promise<{ municipality: Municipality | undefined; page: Pick<ProjectPageProps, "strategicAreas" | "history" | "editHref" | "followHref" | "media"> }>,
   ): Promise<void> {
-    const [{ municipality, page }, imitation, origins] = await Promise.all([owned, imitationOf(project), originsOf(ctx, [project])]);
+    const [{ municipality, page }, imitation, origins, similar] = await Promise.all([owned, imitationOf(project), originsOf(ctx, [project]), similarSection(project)]);
     const chrome = chromeOf(ctx, req, res, municipality);
     sendPage(
       res,
@@ -172,7 +172,7 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
         origin: origins.get(project.url),
         actions: staffActions(project, res, chrome.csrf),
         follow: await projectFollowButton(ctx, res, project, chrome.csrf),
-        similar: await similarSection(project),
+        similar,
       }),
     );
   }
