@@ -324,8 +324,6 @@ export interface MailCandidate {
   digestHour: number;
   digestWeekday: number;
   unsubscribeGeneration: number;
-  /** Every notification up to this id has been mailed. */
-  mailedThrough: number;
   /** When the last mail of notifications went to this person. */
   lastMailAt: Date | null;
 }
@@ -334,13 +332,12 @@ export interface MailCandidate {
 export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
   const rows = rowsOf<{
     account_id: string; email: string; name: string; delivery: MailCandidate["delivery"]; digest_hour: number; digest_weekday: number;
-    unsubscribe_generation: number; mailed_through: string | number; last_mail_at: string | Date | null;
+    unsubscribe_generation: number; last_mail_at: string | Date | null;
   }>(
     await db.execute(sql`
       select a.id as account_id, a.email, a.name,
              coalesce(p.delivery, 'daily') as delivery, coalesce(p.digest_hour, 7) as digest_hour,
              coalesce(p.digest_weekday, 1) as digest_weekday, coalesce(p.unsubscribe_generation, 0) as unsubscribe_generation,
-             coalesce(p.mailed_through, 0) as mailed_through,
              (select max(d.created_at) from notification_digests d where d.account_id = a.id) as last_mail_at
       from accounts a
       left join notification_prefs p on p.account_id = a.id
@@ -356,7 +353,6 @@ export async function mailCandidates(db: Db): Promise<MailCandidate[]> {
     digestHour: Number(r.digest_hour),
     digestWeekday: Number(r.digest_weekday),
     unsubscribeGeneration: Number(r.unsubscribe_generation),
-    mailedThrough: Number(r.mailed_through),
     lastMailAt: r.last_mail_at === null ? null : new Date(r.last_mail_at),
   }));
 }
@@ -403,8 +399,9 @@ export async function unmailedNotifications(db: Db, accountId: string, limit: nu
 export async function markMailedWithoutMail(db: Db): Promise<void> {
   await db.execute(sql`
     update notification_prefs p
-    set mailed_through = (select coalesce(max(r.notification_id), 0) from notification_recipients r where r.account_id = p.account_id)
-    where p.delivery = 'none'`);
+    set mailed_through = m.last
+    from (select r.account_id, max(r.notification_id) as last from notification_recipients r group by r.account_id) m
+    where p.delivery = 'none' and m.account_id = p.account_id and coalesce(p.mailed_through, 0) < m.last`);
 }
 
 // ---- what the subscriber last saw of each project

@@ -148,4 +148,3 @@ export const notificationProjectState = pgTable("notification_project_state", {
 
 export type Subscription = typeof subscriptions.$inferSelect;
 export type NotificationPrefsRow = typeof notificationPrefs.$inferSelect;
-export type NotificationEvent = typeof notificationEvents.$inferSelect;

@@ -90,13 +90,10 @@ export class CollaborationService {
    * the project and the sender. A second answer to the same request changes
    * nothing and tells no one.
    */
-  async answered(requestId: string, accepted: boolean): Promise<CollaborationRequest | undefined> {
-    const pending = await getCollaborationRequest(this.#db, requestId);
-    const project = pending && (await getProject(this.#db, pending.projectId));
-    if (!pending || !project) return undefined;
+  async answered(request: CollaborationRequest, project: Project, accepted: boolean): Promise<CollaborationRequest | undefined> {
     return this.#events.transaction(async (tx) => {
-      const row = await decideCollaborationRequest(tx, requestId, accepted ? "accepted" : "declined", project.municipality.name);
-      if (row) await this.#events.append(tx, "collaboration.answered", { requestId, projectUrl: project.url, accepted });
+      const row = await decideCollaborationRequest(tx, request.id, accepted ? "accepted" : "declined", project.municipality.name);
+      if (row) await this.#events.append(tx, "collaboration.answered", { requestId: request.id, projectUrl: project.url, accepted });
       return row;
     });
   }

@@ -192,6 +192,8 @@ export class IdeaService {
     checkRole(actor);
     const idea = await getIdea(this.#db, id);
     if (!idea || idea.moderation !== "approved") throw new ValidationError([{ field: "idea", message: "finnes ikke" }]);
+    // Already a project: refused before any work (a second press racing the first is refused under the lock below).
+    if (idea.projectId) throw new IdeaAlreadyProjectError();
     const municipality = (await getLocalMunicipality(this.#db)) as Municipality;
     const summary = idea.problem.length > 900 ? `${idea.problem.slice(0, 897).trimEnd()}…` : idea.problem;
     const project = await this.#projects.create(

@@ -22,5 +22,5 @@ export async function onCollaborationAnswered(ctx: InboxContext<FederationDeps>,
     throw new RefusedError(`${answer.actorId?.href} does not own the project of request ${request.id}`);
   }
   // Stored and told in the journal (notifications tell the project's followers and the sender).
-  await app.collaboration.answered(request.id, accepted);
+  await app.collaboration.answered(request, project, accepted);
 }
