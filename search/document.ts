@@ -118,15 +118,10 @@ function namedWords(words: Iterable<string>): Set<string> {
  * narrower term ("trygghetsalarm" in a title puts "velferdsteknologi" there).
  */
 function analysedTexts(title: string, main: string, rest: string): SearchDocument["searchText"] {
-  const all = new Set<string>();
   const analysed = (text: string) => {
     const extra = new Set<string>();
     for (const w of new Set(foldedWords(text))) {
-      all.add(w);
-      for (const e of expansions(w)) {
-        extra.add(e);
-        all.add(e);
-      }
+      for (const e of expansions(w)) extra.add(e);
     }
     return extra.size ? `${fold(text)} ${[...extra].join(" ")}` : fold(text);
   };

@@ -186,12 +186,12 @@ const pairedWords = 6;
 /** Rows ranked at most for a problem description (the first found; see #matching). */
 const maxRankedCandidates = 3_000;
 
-/** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 /** A tsquery restricted to the title's lexemes (weight A). */
 function inTitle(tsquery: string): string {
   return tsquery.replace(/'((?:[^']|'')*)'(:\*)?/g, (_m, lexeme: string, prefix: string | undefined) => `'${lexeme}':${prefix ? "*" : ""}A`);
 }
 
+/** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
 export class PostgresSearchBackend implements SearchBackend {
   readonly name = "postgres" as const;
   readonly #db: Db;

@@ -186,7 +186,6 @@ export class EventDispatcher {
     return [...this.#subscribers.values()].filter((d) => d.after?.includes(name)).map((d) => d.name);
   }
 
-  /** Waits `ms`, or until woken (when `wakeable`: an append, another subscriber's progress) or stopped. */
   /**
    * Waits before a subscriber tries again. A first failure in a row is most
    * often a passing conflict (a PostgreSQL serialization failure, a lock), so
@@ -198,6 +197,7 @@ export class EventDispatcher {
     await this.#sleep(name, delayMs, false);
   }
 
+  /** Waits `ms`, or until woken (when `wakeable`: an append, another subscriber's progress) or stopped. */
   #sleep(name: string, ms: number, wakeable: boolean): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {

@@ -110,7 +110,8 @@ export class ChallengeService {
 
   /** A followed municipality's challenge as it arrived (federation/inbox/challenge-received.ts). */
   async receiveRemote(values: RemoteChallengeValues): Promise<void> {
-    await this.#events.transaction((tx) => upsertRemoteChallenge(tx, values));
+    // No event: nothing here listens for another municipality's challenge.
+    await upsertRemoteChallenge(this.#db, values);
   }
 
   /**

@@ -42,9 +42,10 @@ export function registerInbox(federation: Federation<FederationDeps>): void {
     .on(Like, ignored("KOMINN keeps no likes"))
     .on(Announce, ignored("KOMINN keeps no shares"))
     // Every handler (run from the inbound queue, after the 202) first checks
-    // that the actor really sent the activity, then claims its id in our
-    // database (and gives it back if the handler refuses or fails: see
-    // guards.ts), so Fedify's own record is not kept too (hot-kv.ts).
+    // that the actor really sent the activity and that its id is not yet
+    // recorded, and records the id only once it is handled (guards.ts): a
+    // crash in between handles it again. Fedify's own record is not kept too
+    // (hot-kv.ts).
     .withIdempotency(() => null)
     .onError((ctx, error) => ctx.data.logger.warn("inbox: handling an activity failed", error));
 }

@@ -3,7 +3,7 @@
 // them, fits the screen and has no WCAG 2.1 A/AA violation (axe-core).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
-import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { axeViolations, browserSkipReason, horizontalOverflow, launchBrowser, screenshotsDir, type TestBrowser } from "../helpers/browser.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 
 describe.skipIf(browserSkipReason)("Lignende prosjekter in Chromium", () => {
@@ -43,7 +43,7 @@ describe.skipIf(browserSkipReason)("Lignende prosjekter in Chromium", () => {
       expect(titles).not.toContain("Fallsensorer for hjemmeboende");
       expect(titles).not.toContain("Regnbed mot overvann");
       await section.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `/tmp/shots/search/lignende-${width}.png`, fullPage: false });
+      if (screenshotsDir) await page.screenshot({ path: `${screenshotsDir}/lignende-${width}.png`, fullPage: false });
       expect(await axeViolations(page)).toEqual([]);
       const overflow = await horizontalOverflow(page);
       expect(overflow.scrollWidth, JSON.stringify(overflow)).toBeLessThanOrEqual(overflow.viewport);
