@@ -4,14 +4,9 @@
 // copied from (initdb inside PGlite: ~550 MB for seconds, once per data directory).
 // `npm run build-caches`; run when the production image is built (Dockerfile) and by `npm run bench -- memory`; elsewhere
 // the lexicon fills its part at the first start, and without the PGlite template `kominn setup` runs initdb.
-import nodeModule from "node:module";
-import { assertNodeVersion } from "../core/config.ts";
 
-assertNodeVersion();
-nodeModule.enableCompileCache?.();
-// drizzle-orm's imports answered without re-reading its package.json per file (~230 MB and ~0.7 s less at start).
-const { speedUpImports } = await import("../server/fast-imports.ts");
-speedUpImports();
+const { prepareProcess } = await import("../server/fast-imports.ts");
+prepareProcess();
 
 const { buildPgliteTemplate } = await import("../db/client.ts");
 const { readLexicon } = await import("../search/lexicon.ts");

@@ -1,16 +1,10 @@
 // The administrator's command line: `npm run kominn -- <command> [options]`.
 // Every command validates all its input before it changes anything.
 import { parseArgs } from "node:util";
-import nodeModule from "node:module";
-import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
+import { ConfigError, loadConfig } from "../core/config.ts";
 
-assertNodeVersion();
-// Node keeps the compiled (and type-stripped) modules on disk (NODE_COMPILE_CACHE, else the system's
-// temporary directory): a second start reads them instead of compiling every file again.
-nodeModule.enableCompileCache?.();
-// drizzle-orm's imports answered without re-reading its package.json per file (~230 MB and ~0.7 s less at start).
-const { speedUpImports } = await import("../server/fast-imports.ts");
-speedUpImports();
+const { prepareProcess } = await import("../server/fast-imports.ts");
+prepareProcess();
 
 class UsageError extends Error {}
 

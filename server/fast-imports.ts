@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { registerHooks } from "node:module";
+import nodeModule, { registerHooks } from "node:module";
+import { assertNodeVersion } from "../core/config.ts";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -26,4 +27,16 @@ export function speedUpImports(): void {
       return nextResolve(specifier, context);
     },
   });
+}
+
+/**
+ * What every entry point (server/main.ts, scripts/kominn.ts, scripts/build-caches.ts) does first,
+ * before it imports the rest: refuse a Node older than the pinned one; let Node keep compiled (and
+ * type-stripped) modules on disk (NODE_COMPILE_CACHE, else the system's temporary directory), so a
+ * second start reads them instead of compiling every file again; and register the import hook above.
+ */
+export function prepareProcess(): void {
+  assertNodeVersion();
+  nodeModule.enableCompileCache?.();
+  speedUpImports();
 }

@@ -1,13 +1,7 @@
-import nodeModule from "node:module";
-import { assertNodeVersion, ConfigError, loadConfig } from "../core/config.ts";
+import { ConfigError, loadConfig } from "../core/config.ts";
 
-assertNodeVersion();
-// Node keeps the compiled (and type-stripped) modules on disk (NODE_COMPILE_CACHE, else the system's
-// temporary directory): a second start reads them instead of compiling every file again.
-nodeModule.enableCompileCache?.();
-// drizzle-orm's imports answered without re-reading its package.json per file (~230 MB and ~0.7 s less at start).
-const { speedUpImports } = await import("./fast-imports.ts");
-speedUpImports();
+const { prepareProcess } = await import("./fast-imports.ts");
+prepareProcess();
 
 const { startInstance } = await import("./instance.ts");
 const { getLocalMunicipality } = await import("../db/municipalities.ts");
