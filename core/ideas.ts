@@ -69,6 +69,26 @@ export const stateChangeSchema = z.strictObject({
   projectUrl: z.string().trim().max(2_000),
 });
 
+const day = 24 * 60 * 60 * 1000;
+
+/**
+ * A challenge takes submissions from its opening day through the whole of its
+ * closing day (whole UTC days; Europe/Oslo is close enough): they end a day
+ * after `closesAt`. The one place that rule is written.
+ */
+export function submissionsEnd(closesAt: Date): Date {
+  return new Date(closesAt.getTime() + day);
+}
+
+/** The closing day of a period whose submissions end at `end` (the inverse of submissionsEnd). */
+export function closingDay(end: Date): Date {
+  return new Date(end.getTime() - day);
+}
+
+export function challengeIsOpen(c: { opensAt: Date; closesAt: Date }, now = new Date()): boolean {
+  return now >= c.opensAt && now < submissionsEnd(c.closesAt);
+}
+
 export const challengeFormSchema = z
   .strictObject({
     title: plainString().trim().min(1, { error: "kan ikke være tom" }).max(200),
@@ -110,8 +130,6 @@ export interface IdeaMeasureRow {
   medianDaysToProject: number | null;
   medianDaysToUse: number | null;
 }
-
-const day = 24 * 60 * 60 * 1000;
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;

@@ -7,6 +7,10 @@ export const paths = {
   /** A cached copy of another municipality's project, shown here. */
   remoteProject: (id: string) => `/prosjekter/fra/${id}`,
   actor: (handle: string) => `/kommune/${handle}`,
+  /** An idea challenge of ours (its page, and for one open to others its ActivityPub Page). */
+  challenge: (id: string) => `/konkurranser/${id}`,
+  /** An idea our staff sent to another municipality's challenge (the Note's id). */
+  sentIdea: (id: string) => `/ideer/sendt/${id}`,
   /** An uploaded picture or document, by its content-hashed file name. */
   media: (fileName: string) => `/media/${fileName}`,
   /** Sign-in through the municipality's identity provider: start, and the redirect URI to register there. */

@@ -14,7 +14,7 @@ import {
   type IdeaStateChangeRow,
   type NewIdeaRow,
 } from "./schema-ideas.ts";
-import type { IdeaState, ModerationState } from "../core/ideas.ts";
+import { closingDay, type IdeaState, type ModerationState } from "../core/ideas.ts";
 
 export async function insertIdea(db: Db, values: Omit<NewIdeaRow, "id">): Promise<IdeaRow> {
   const [row] = await db.insert(ideas).values({ id: newId(), ...values }).returning();
@@ -148,6 +148,24 @@ export async function insertChallenge(db: Db, values: Omit<typeof challenges.$in
 
 export async function getChallenge(db: Db, id: string): Promise<ChallengeRow | undefined> {
   const [row] = await db.select().from(challenges).where(eq(challenges.id, id));
+  return row;
+}
+
+/**
+ * Ends a challenge's period now: it takes no more submissions. Its closing day
+ * becomes the one whose submissions end now (core/ideas.ts), and its opening,
+ * if later, a moment before that.
+ */
+export async function closeChallengeNow(db: Db, id: string, now: Date): Promise<ChallengeRow | undefined> {
+  const last = closingDay(now);
+  const [row] = await db
+    .update(challenges)
+    .set({
+      closesAt: last,
+      opensAt: sql`least(${challenges.opensAt}, ${new Date(last.getTime() - 1000).toISOString()}::timestamptz)`,
+    })
+    .where(eq(challenges.id, id))
+    .returning();
   return row;
 }
 

@@ -1,7 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
-import { challenges, type ChallengeRow } from "./schema-ideas.ts";
 import { remoteChallenges, type RemoteChallengeRow } from "./schema-remote-challenges.ts";
 import { follows } from "./schema-federation.ts";
 
@@ -30,22 +29,4 @@ export async function getRemoteChallenge(db: Db, id: string): Promise<RemoteChal
 export async function listRemoteChallenges(db: Db): Promise<RemoteChallengeRow[]> {
   const rows = await db.select({ c: remoteChallenges }).from(remoteChallenges).innerJoin(follows, stillFollowed).orderBy(asc(remoteChallenges.closesAt));
   return rows.map((r) => r.c);
-}
-
-/**
- * Ends a challenge's period now: it takes no more submissions. A challenge
- * takes them through the whole of its last day (services/ideas.ts), so the
- * last day becomes `now` less a day (and the opening, if later, a moment before).
- */
-export async function closeChallengeNow(db: Db, id: string, now: Date): Promise<ChallengeRow | undefined> {
-  const last = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  const [row] = await db
-    .update(challenges)
-    .set({
-      closesAt: last,
-      opensAt: sql`least(${challenges.opensAt}, ${new Date(last.getTime() - 1000).toISOString()}::timestamptz)`,
-    })
-    .where(eq(challenges.id, id))
-    .returning();
-  return row;
 }

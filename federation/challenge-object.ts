@@ -9,7 +9,8 @@ import { getMunicipalityByActorUrl, getLocalMunicipality } from "../db/municipal
 import { getChallenge } from "../db/ideas.ts";
 import type { ChallengeRow } from "../db/schema-ideas.ts";
 import type { RemoteChallengeValues } from "../db/remote-challenges.ts";
-import type { ChallengeCriterion } from "../core/ideas.ts";
+import { closingDay, submissionsEnd, type ChallengeCriterion } from "../core/ideas.ts";
+import { paths } from "../core/urls.ts";
 import type { DomainEvents, JournalEvent } from "../core/events.ts";
 import { escapeHtml } from "../core/html.ts";
 import { htmlToText, renderMarkdown } from "../core/markdown.ts";
@@ -27,12 +28,12 @@ export const challengeRel = `${kominnNamespace}challenge`;
 export const challengeFields = { eligibility: "Hvem kan delta", prizes: "Premier", criterion: "Kriterium: " } as const;
 export const ideaFields = { title: "Tittel", problem: "Problemet", proposal: "Idéen", serviceArea: "Tjenesteområde" } as const;
 
-const day = 24 * 60 * 60 * 1000;
 const textLanguage = "nb";
 
-/** Where our challenges and the ideas our staff send live: `/konkurranser/{id}` and `/ideer/sendt/{id}`. */
-export const challengePath = /^\/konkurranser\/([a-z0-9]{6,40})$/;
-const sentIdeaPath = /^\/ideer\/sendt\/([a-z0-9]{6,40})$/;
+/** Our challenges' and sent ideas' addresses (core/urls.ts `paths`) as patterns that capture the id. */
+const idPart = "([a-z0-9]{6,40})";
+export const challengePath = new RegExp(`^${paths.challenge(idPart)}$`);
+const sentIdeaPath = new RegExp(`^${paths.sentIdea(idPart)}$`);
 
 /** What an incoming Create or Update names, told apart by its object's address (no fetch). */
 export function objectKind(objectId: URL | null): "challenge" | "idea" | undefined {
@@ -56,7 +57,7 @@ function challengeHtml(c: ChallengeRow, url: string): string {
 
 /** A challenge of ours as the Page its URL serves and Create/Update carry. */
 export function challengePage(c: ChallengeRow, options: { origin: string; actorUrl: string; updated?: Date }): Page {
-  const url = `${options.origin}/konkurranser/${c.id}`;
+  const url = `${options.origin}${paths.challenge(c.id)}`;
   const html = challengeHtml(c, url);
   return new Page({
     id: new URL(url),
@@ -70,7 +71,7 @@ export function challengePage(c: ChallengeRow, options: { origin: string; actorU
     updated: instant(options.updated ?? c.createdAt),
     // Submissions are taken from the opening day through the whole closing day.
     startTime: instant(c.opensAt),
-    endTime: instant(new Date(c.closesAt.getTime() + day)),
+    endTime: instant(submissionsEnd(c.closesAt)),
     to: PUBLIC_COLLECTION,
     cc: new URL(`${options.actorUrl}/followers`),
     tags: [new Link({ href: new URL(url), rel: challengeRel, name: "Idékonkurranse" })],
@@ -103,7 +104,7 @@ export async function challengeFromPage(page: Page, owner: { actorUrl: string; n
   const problem = clip(page.source?.content != null ? String(page.source.content) : htmlToText(String(page.content ?? "")), 10_000);
   if (!title || !problem) return undefined;
   const opensAt = new Date(page.startTime.epochMilliseconds);
-  const closesAt = new Date(page.endTime.epochMilliseconds - day);
+  const closesAt = closingDay(new Date(page.endTime.epochMilliseconds));
   return {
     url: page.id.href,
     actorUrl: owner.actorUrl,
@@ -125,7 +126,7 @@ type SentIdea = DomainEvents["idea.sent"];
 function ideaNote(idea: SentIdea, origin: string, actorUrl: string): Note {
   const html = `<p><strong>${escapeHtml(idea.title)}</strong></p><p>${escapeHtml(idea.problem)}</p><p>${escapeHtml(idea.proposal)}</p>`;
   return new Note({
-    id: new URL(`${origin}/ideer/sendt/${idea.sentId}`),
+    id: new URL(`${origin}${paths.sentIdea(idea.sentId)}`),
     attribution: new URL(actorUrl),
     to: new URL(idea.ownerActorUrl),
     replyTarget: new URL(idea.challengeUrl),
@@ -154,7 +155,7 @@ export async function ideaFromNote(note: Note): Promise<Record<string, string>> 
 
 /** Our challenges open to others answer their URL as ActivityPub JSON (Fedify's object dispatcher). */
 export function registerChallengeObject(federation: Federation<FederationDeps>): void {
-  federation.setObjectDispatcher(Page, "/konkurranser/{id}", async (ctx, { id }) => {
+  federation.setObjectDispatcher(Page, paths.challenge("{id}") as `${string}{id}${string}`, async (ctx, { id }) => {
     const c = /^[a-z0-9]{6,40}$/.test(id) ? await getChallenge(ctx.data.db, id) : undefined;
     const local = c?.openToOthers ? await getLocalMunicipality(ctx.data.db) : undefined;
     return c && local ? challengePage(c, { origin: ctx.data.config.origin, actorUrl: local.actorUrl }) : null;

@@ -4,16 +4,14 @@
 // and the winners are announced.
 import type { Db } from "../db/client.ts";
 import type { EventJournal } from "../db/journal.ts";
-import { announceWinners, getChallenge, getIdea, insertChallenge, juryOf, saveScores, scoresOf, setJury } from "../db/ideas.ts";
+import { announceWinners, closeChallengeNow, getChallenge, getIdea, insertChallenge, juryOf, saveScores, scoresOf, setJury } from "../db/ideas.ts";
 import type { ChallengeRow } from "../db/schema-ideas.ts";
-import type { ChallengeInput } from "../core/ideas.ts";
+import { challengeIsOpen, type ChallengeInput, type IdeaInput } from "../core/ideas.ts";
 import { ValidationError } from "./projects.ts";
 import { IdeaForbiddenError, type IdeaActor } from "./ideas.ts";
 import { may } from "../core/rules.ts";
-import { closeChallengeNow, getRemoteChallenge, upsertRemoteChallenge, type RemoteChallengeValues } from "../db/remote-challenges.ts";
+import { getRemoteChallenge, upsertRemoteChallenge, type RemoteChallengeValues } from "../db/remote-challenges.ts";
 import { newId } from "../db/ids.ts";
-import type { IdeaInput } from "../core/ideas.ts";
-import { challengeIsOpen } from "./ideas.ts";
 
 /** Each idea's mean score per criterion over the jurors who scored it, and the sum of those means. */
 export interface IdeaResult {

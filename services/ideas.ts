@@ -22,7 +22,7 @@ import {
 } from "../db/ideas.ts";
 import type { IdeaRow } from "../db/schema-ideas.ts";
 import type { Municipality } from "../db/schema.ts";
-import { ideaStateLabels, type IdeaInput, type IdeaState } from "../core/ideas.ts";
+import { challengeIsOpen, ideaStateLabels, type IdeaInput, type IdeaState } from "../core/ideas.ts";
 import type { Project } from "../core/project.ts";
 import { may, type Role } from "../core/rules.ts";
 import { sameToken, signToken } from "../core/signed-token.ts";
@@ -58,11 +58,6 @@ export type Submitter =
 const retentionKey = "ideas.retentionDays";
 export const defaultRetentionDays = 365;
 const day = 24 * 60 * 60 * 1000;
-
-/** A challenge takes submissions from its opening day through its closing day (Europe/Oslo is close enough: whole UTC days). */
-export function challengeIsOpen(c: { opensAt: Date; closesAt: Date }, now = new Date()): boolean {
-  return now >= c.opensAt && now.getTime() < c.closesAt.getTime() + day;
-}
 
 function checkRole(actor: IdeaActor): void {
   if (!may(actor.role, "project.write")) throw new IdeaForbiddenError();
