@@ -21,20 +21,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { cacheDir } from "../core/cache-dir.ts";
-
-/** Folding as in norwegian.ts (kept here so the lexicon has no cycle with it), one pass for the common letters. */
-function foldWord(word: string): string {
-  const lower = word.toLowerCase();
-  let out = "";
-  for (const c of lower) {
-    if (c >= "a" && c <= "z") out += c;
-    else if (c === "æ" || c === "ä") out += "ae";
-    else if (c === "ø" || c === "ö") out += "o";
-    else if (c === "å") out += "a";
-    else out += c.normalize("NFD").replace(/\p{M}/gu, "");
-  }
-  return out.includes("aa") ? out.replace(/aa/g, "a") : out;
-}
+import { fold } from "./fold.ts";
 
 /** One character of a hunspell condition class, folded to one letter ("æ" ends in "e"). */
 const foldClassChar = (c: string) => (c === "æ" || c === "ä" ? "e" : c === "ø" || c === "ö" ? "o" : c === "å" ? "a" : c);
@@ -249,7 +236,7 @@ function stemsOf(dic: string): StemTable {
     const slash = line.indexOf("/");
     const word = slash === -1 ? line : line.slice(0, slash);
     if (!/^[\p{L}]+$/u.test(word)) continue;
-    stems.add(foldWord(word), slash === -1 ? "" : line.slice(slash + 1));
+    stems.add(fold(word), slash === -1 ? "" : line.slice(slash + 1));
   }
   return stems.build();
 }
@@ -270,8 +257,8 @@ class Dictionary {
       if (f[0] === "COMPOUNDFLAG") this.compoundFlag = f[1] ?? "";
       if (f[0] !== "SFX" || f.length < 5) continue;
       const [, flag, stripRaw, addRaw, conditionRaw] = f;
-      const strip = stripRaw === "0" ? "" : foldWord(stripRaw);
-      const add = addRaw === "0" ? "" : foldWord(addRaw.split("/")[0]);
+      const strip = stripRaw === "0" ? "" : fold(stripRaw);
+      const add = addRaw === "0" ? "" : fold(addRaw.split("/")[0]);
       const condition = conditionRaw === "." ? undefined : conditionOf(conditionRaw);
       const list = this.#rules.get(add) ?? [];
       list.push({ flag, strip, condition });
@@ -318,7 +305,7 @@ function conditionOf(raw: string): RegExp | undefined {
       out += `[${negated ? "^" : ""}${chars}]`;
       i = close;
     } else if (c === ".") out += ".";
-    else out += foldWord(c).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    else out += fold(c).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
   return new RegExp(`${out}$`);
 }

@@ -3,23 +3,10 @@
 // form, and compounds ("fallsensorer") also yield their known parts
 // ("fall", "sensorer") so a search for a part finds the whole.
 
+import { fold } from "./fold.ts";
 import { lexicon } from "./lexicon.ts";
 
-/**
- * Lower-cases and folds letters so "Råde", "Raade" and "Rade" are one word,
- * "næring"/"naering" and "svømming"/"svomming" likewise. The PostgreSQL and
- * Meilisearch backends both index and query only folded text.
- */
-export function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[æä]/g, "ae")
-    .replace(/[øö]/g, "o")
-    .replace(/å/g, "a")
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/aa/g, "a");
-}
+export { fold };
 
 const wordPattern = /[\p{L}\p{N}]+/gu;
 
