@@ -95,20 +95,27 @@ export function searchDocument(project: Project, regions: readonly Region[], imi
  * family, a compound in its base form ("fallsensorene" → fallsensor), and the head of a compound (its last part, at every level, with its
  * family): a "fallsensor" is a "sensor", "brannvernopplæring" is "opplæring";
  * a modifier is not ("deltid" is no "tid", "veileder" no "vei").
+ * Words are added text by text and the set grows: adding the title, then the
+ * main text, names exactly what the two together name, without reading the
+ * title's words again.
  */
-function namedWords(words: Iterable<string>): Set<string> {
-  const out = new Set<string>();
+function namedWords(): { named: Set<string>; add(words: Iterable<string>): void } {
+  const named = new Set<string>();
   const add = (w: string, depth: number) => {
-    if (out.has(w)) return;
-    out.add(w);
-    for (const f of family(w)) out.add(f);
+    if (named.has(w)) return;
+    named.add(w);
+    for (const f of family(w)) named.add(f);
     const lemma = w.length <= maxCompoundLength ? lexicon().compoundLemma(w) : undefined;
-    if (lemma) out.add(lemma);
+    if (lemma) named.add(lemma);
     const split = depth < 3 ? fullSplit(w) : undefined;
     if (split && split.length > 1) add(split[split.length - 1], depth + 1);
   };
-  for (const w of words) add(w, 0);
-  return out;
+  return {
+    named,
+    add(words) {
+      for (const w of words) add(w, 0);
+    },
+  };
 }
 
 /**
@@ -118,19 +125,20 @@ function namedWords(words: Iterable<string>): Set<string> {
  * narrower term ("trygghetsalarm" in a title puts "velferdsteknologi" there).
  */
 function analysedTexts(title: string, main: string, rest: string): SearchDocument["searchText"] {
-  const analysed = (text: string) => {
+  const out = { title: "", main: "", rest: "" };
+  // Each umbrella in the first class naming a narrower term, even if a later class names the umbrella itself:
+  // a class's umbrellas are those of its words and every earlier class's.
+  const placed = new Set<string>();
+  const naming = namedWords();
+  for (const [key, text] of [["title", title], ["main", main], ["rest", rest]] as const) {
+    const words = foldedWords(text);
     const extra = new Set<string>();
-    for (const w of new Set(foldedWords(text))) {
+    for (const w of new Set(words)) {
       for (const e of expansions(w)) extra.add(e);
     }
-    return extra.size ? `${fold(text)} ${[...extra].join(" ")}` : fold(text);
-  };
-  const out = { title: analysed(title), main: analysed(main), rest: analysed(rest) };
-  // Each umbrella in the first class naming a narrower term, even if a later class names the umbrella itself.
-  const placed = new Set<string>();
-  const classes = [["title", title], ["main", `${title} ${main}`], ["rest", `${title} ${main} ${rest}`]] as const;
-  for (const [key, text] of classes) {
-    const umbrellas = umbrellasOf(namedWords(foldedWords(text))).filter((u) => !placed.has(u));
+    out[key] = extra.size ? `${fold(text)} ${[...extra].join(" ")}` : fold(text);
+    naming.add(words);
+    const umbrellas = umbrellasOf(naming.named).filter((u) => !placed.has(u));
     for (const u of umbrellas) placed.add(u);
     if (umbrellas.length) out[key] += ` ${umbrellas.join(" ")}`;
   }
