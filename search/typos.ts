@@ -121,10 +121,16 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
   );
   const typed = open.map((w) => w.typed).filter((w) => !known.has(w));
   if (typed.length === 0) return words;
-  const rows = await db.transaction(async (tx) => {
-    // One round trip for both (`set_config(…, true)` is `set local`).
+  // Short words share too few trigrams with their misspelling ("elbli", "elbil"): every string one edit
+  // away is looked up by key instead, and those the index holds are candidates too. Synonyms are looked up
+  // the same way, with how many documents hold them.
+  const near = typed.filter((w) => allowedEdits(w.length) === 1).flatMap((w) => [...oneEditAway(w)].filter((v) => v.length >= 4).map((v) => [w, v] as const));
+  const synonyms = new Map(typed.map((w) => [w, synonymsOf(w)]));
+  const byKey = [...new Set([...near.map(([, v]) => v), ...[...synonyms.values()].flat()])];
+  const [rows, held] = await db.transaction(async (tx) => {
+    // Both settings in one round trip (`set_config(…, true)` is `set local`); both lookups under the timeout.
     await tx.execute(sql`select set_config('statement_timeout', '2s', true), set_config('pg_trgm.similarity_threshold', '0.25', true)`);
-    return rowsOf<{ w: string; word: string | null; docs: number | null }>(
+    const similar = rowsOf<{ w: string; word: string | null; docs: number | null }>(
       await tx.execute(sql`
         select q.w, c.word, c.doc_count as docs
         from jsonb_array_elements_text(${JSON.stringify(typed)}::jsonb) as q(w)
@@ -135,27 +141,14 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
           limit ${maxCandidates}
         ) c on true`),
     );
+    const counts = byKey.length
+      ? rowsOf<{ word: string; doc_count: number }>(
+          await tx.execute(sql`select word, doc_count from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify(byKey)}::jsonb))`),
+        )
+      : [];
+    return [similar, new Map(counts.map((r) => [r.word, Number(r.doc_count)]))] as const;
   });
-  // Short words share too few trigrams with their misspelling ("elbli", "elbil"): every string one edit
-  // away is looked up by key instead, and those the index holds are candidates too.
-  const near = typed.filter((w) => allowedEdits(w.length) === 1).flatMap((w) => [...oneEditAway(w)].filter((v) => v.length >= 4).map((v) => [w, v] as const));
-  if (near.length) {
-    const held = new Map(
-      rowsOf<{ word: string; doc_count: number }>(
-        await db.execute(sql`select word, doc_count from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify([...new Set(near.map(([, v]) => v))])}::jsonb))`),
-      ).map((r) => [r.word, Number(r.doc_count)]),
-    );
-    for (const [w, v] of near) if (held.has(v) && !rows.some((r) => r.w === w && r.word === v)) rows.push({ w, word: v, docs: held.get(v)! });
-  }
-  // Synonyms the index holds, with how many documents hold them.
-  const synonyms = new Map(typed.map((w) => [w, synonymsOf(w)]));
-  const synonymCounts = new Map(
-    rowsOf<{ word: string; doc_count: number }>(
-      await db.execute(
-        sql`select word, doc_count from search_terms where word in (select jsonb_array_elements_text(${JSON.stringify([...new Set([...synonyms.values()].flat())])}::jsonb))`,
-      ),
-    ).map((r) => [r.word, Number(r.doc_count)]),
-  );
+  for (const [w, v] of near) if (held.has(v) && !rows.some((r) => r.w === w && r.word === v)) rows.push({ w, word: v, docs: held.get(v)! });
   const corrections = new Map<string, string[][]>();
   for (const w of typed) {
     const max = allowedEdits(w.length);
@@ -187,7 +180,7 @@ export async function withCorrections(db: Db, words: QueryWord[]): Promise<Query
     // only then (on the development set, synonyms for every word cost more than they found), and only
     // the most specific: a thesaurus lists every sense, and the common words among them ("rask" for
     // "søppel") are the other senses.
-    const [specific] = (synonyms.get(w) ?? []).filter((x) => synonymCounts.has(x)).sort((a, b) => synonymCounts.get(a)! - synonymCounts.get(b)!);
+    const [specific] = (synonyms.get(w) ?? []).filter((x) => held.has(x)).sort((a, b) => held.get(a)! - held.get(b)!);
     if (specific) close.push([specific]);
     if (close.length) corrections.set(w, close);
   }
