@@ -311,7 +311,7 @@ export class PostgresSearchBackend implements SearchBackend {
     const kept = read.filter((word) => word.some((q) => q !== ""));
     const words = kept.map((word) => [...new Set(word.filter((q) => q !== ""))].map((q) => `(${q})`).join(" | "));
     // The word as typed, when the configuration keeps it: an exact match ranks above a family member or a typo's neighbour.
-    const exact = kept.map((word) => word[0]).filter((q) => q !== "");
+    const exact = kept.map((word) => word[0]);
     const phrases = parsed.phrases.filter((q) => q !== "");
     if (words.length + phrases.length === 0) return { total: 0, hits: [], facets: {} };
 
@@ -344,6 +344,7 @@ export class PostgresSearchBackend implements SearchBackend {
     filters: SQL[],
     tsquery: string,
     words: string[],
+    /** Each word as typed, "" when the configuration drops it (a stop word), in the order of `words`. */
     exact: string[],
     query: BackendQuery,
     anyOf?: string[],
@@ -364,20 +365,26 @@ export class PostgresSearchBackend implements SearchBackend {
       unordered === tsquery || anyOf?.length
         ? sql.join([found, ...filters], sql` and `)
         : sql.join([found, ...filters, sql`ts_match_vq(tsv, ${tsquery}::tsquery)`], sql` and `);
-    // A word with no other alternative is its own exact form: one test worth 1.25 rather than two (the same sum;
-    // each test reads the row's tsvector, and a problem description tests thirty words on thousands of rows).
-    const single = new Set(words.length > 1 ? exact.filter((e) => words.includes(`(${e})`)) : []);
-    const matched = sql.join(
-      [
-        ...(words.length > 1
-          ? words.map((w) => (single.has(w.slice(1, -1)) ? sql`1.25 * (tsv @@ ${w}::tsquery)::int` : sql`(tsv @@ ${w}::tsquery)::int`))
-          : [sql`1`]),
-        ...exact.filter((w) => !single.has(w)).map((w) => sql`0.25 * (tsv @@ ${w}::tsquery)::int`),
-        // A word the title holds (or the umbrella of a narrower term in the title): title matches weigh most.
-        ...words.map((w) => sql`0.5 * (tsv @@ ${inTitle(w)}::tsquery)::int`),
-      ],
-      sql` + `,
-    );
+    // Per word: does the row hold it, and only then, does it hold it as typed (0.25 more) and in its title (0.5
+    // more: title matches weigh most, and an umbrella of a narrower term in the title counts there too). A row
+    // holds few of a description's thirty words, so most tests after the first are skipped: the same sum, with
+    // each test reading the row's tsvector, on thousands of rows. A word with no other alternative is its own
+    // exact form: worth 1.25 in one test.
+    const inTitleBonus = (w: string) => sql`0.5 * (tsv @@ ${inTitle(w)}::tsquery)::int`;
+    const singles = new Set(exact.filter((e) => e !== "" && words.includes(`(${e})`)));
+    const matched =
+      words.length > 1
+        ? sql.join(
+            words.map((w, i) => {
+              const e = exact[i];
+              const single = singles.has(w.slice(1, -1));
+              // As typed, unless that form is some word's single form (worth 1.25 there already).
+              const asTyped = e && !singles.has(e) ? sql` + 0.25 * (tsv @@ ${e}::tsquery)::int` : sql``;
+              return sql`(case when tsv @@ ${w}::tsquery then ${sql.raw(single ? "1.25" : "1")}${asTyped} + ${inTitleBonus(w)} else 0 end)`;
+            }),
+            sql` + `,
+          )
+        : sql.join([sql`1`, ...exact.filter((e) => e !== "").map((e) => sql`0.25 * (tsv @@ ${e}::tsquery)::int`), ...words.map(inTitleBonus)], sql` + `);
     // Both settle before this returns or throws, so no statement outlives the request.
     const [facetRows, page] = await settledBoth(
       query.facets === false ? Promise.resolve(undefined) : this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
