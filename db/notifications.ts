@@ -257,6 +257,15 @@ export async function accountToTellDirectly(db: Db, email: string, kind: string,
   return row?.id;
 }
 
+/** Whether this account is active and takes news of `kind` (the same test fanOut makes in SQL for followers). */
+export async function accountTakes(db: Db, accountId: string, kind: string): Promise<boolean> {
+  const rows = rowsOf<{ id: string }>(await db.execute(sql`
+    select a.id from accounts a left join notification_prefs p on p.account_id = a.id
+    where a.id = ${accountId} and a.disabled_at is null
+      and not (${kind} = any(coalesce(p.muted_kinds, '{}'::text[])))`));
+  return rows.length > 0;
+}
+
 type RowOf = { id: string | number; kind: string; title: string; link: string; group_label: string; reason: string; created_at: string | Date; read_at: string | Date | null };
 
 function notificationOf(r: RowOf): NotificationRow {

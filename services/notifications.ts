@@ -16,6 +16,7 @@ import { ideaStateLabels } from "../core/ideas.ts";
 import { serviceAreaLabel, oneLine, ownIdeasLabel, ownRequestsLabel, reasons, notificationKindSlugs, subscriptionKindLabels, type Delivery, type NotificationKind } from "../core/notifications.ts";
 import type { EventHandler, JournalEffect } from "../db/journal.ts";
 import {
+  accountTakes,
   accountToTellDirectly,
   countUnread,
   getPrefs,
@@ -35,7 +36,7 @@ import {
 } from "../db/notifications.ts";
 import { getCollaborationRequest } from "../db/collaboration-requests.ts";
 import { getProjectByUrl } from "../db/projects.ts";
-import { accounts, projects } from "../db/schema.ts";
+import { projects } from "../db/schema.ts";
 import { projectFacets, projectKeys, searchMatches, type SavedSearch, type SearchMatching } from "./subscriptions.ts";
 import { ValidationError } from "./projects.ts";
 
@@ -143,11 +144,8 @@ export class NotificationService {
         const { ideaId, title, state, reason, submitterAccountId } = event.payload;
         if (!submitterAccountId) return undefined;
         return async (tx) => {
-          // An account removed since is told nothing.
-          const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, submitterAccountId));
-          if (!account) return;
-          const prefs = await getPrefs(tx, submitterAccountId);
-          if (prefs.mutedKinds.includes("idea")) return;
+          // An account removed or disabled since, or one that switched news of its ideas off, is told nothing.
+          if (!(await accountTakes(tx, submitterAccountId, "idea"))) return;
           await insertNotification(tx, {
             kind: "idea",
             title: oneLine(title),

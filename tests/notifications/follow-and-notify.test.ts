@@ -4,7 +4,7 @@ import { drivers } from "../helpers/databases.ts";
 import { startTestInstance, type TestInstance } from "../helpers/instance.ts";
 import { addEditor, addProject, signIn, signInAdmin, type Agent } from "../http/pages-support.ts";
 import { rowsOf } from "../../db/client.ts";
-import { getAccountByEmail } from "../../db/accounts.ts";
+import { getAccountByEmail, updateAccount } from "../../db/accounts.ts";
 import { notificationsSeen, peerMunicipality, receiveRemote } from "./helpers.ts";
 import { IdeaService } from "../../services/ideas.ts";
 
@@ -105,6 +105,23 @@ describe.each(drivers)("following and notifications on %s", (driver) => {
     await inst.ctx.events.settled();
     const [row] = (await notificationsSeen(inst)).filter((n) => n.kind === "idea" && n.accountId === admin.id).map(({ title, reason, link, groupLabel }) => ({ title, reason, link, groupLabel }));
     expect(row).toEqual({ title: "Felles bilpool for hjemmetjenesten", reason: "Idéen din har fått ny status: under vurdering. Vi ser på kostnadene.", link: `/ideer/${idea.id}`, groupLabel: "Dine idéer" });
+  });
+
+  it("tells nothing to a staff member whose account was disabled before their idea was answered", async () => {
+    const ideas = new IdeaService(inst.ctx.db, inst.ctx.events, inst.ctx.projects, { origin: inst.ctx.config.origin });
+    const admin = inst.admin!;
+    await addEditor(inst, "sluttet@fredrikstad.test");
+    const leaver = (await getAccountByEmail(inst.ctx.db, "sluttet@fredrikstad.test"))!;
+    const idea = await ideas.submit(
+      { title: "Lånesykler for ansatte", problem: "Korte turer tas med bil.", proposal: "Tre elsykler på rådhuset.", serviceArea: "helse-omsorg", submitterName: null, submitterEmail: null, showName: false },
+      { kind: "staff", accountId: leaver.id, name: leaver.name, email: leaver.email },
+    );
+    await updateAccount(inst.ctx.db, leaver.id, { disabledAt: new Date() });
+    const answered = await ideas.changeState(idea.id, { state: "under_vurdering", reason: "Vi ser på det." }, { accountId: admin.id, name: admin.name, role: "admin" });
+    await inst.ctx.events.settled();
+    // The answer itself is stored: it is the telling that stops.
+    expect(answered.state).toBe("under_vurdering");
+    expect((await notificationsSeen(inst)).filter((n) => n.accountId === leaver.id)).toEqual([]);
   });
 
   it("refuses a saved search with hostile parameters with a 400 naming the field, keeps what was typed, and stores nothing", async () => {
