@@ -1,7 +1,8 @@
 // Ideas (improvement proposals) from staff and the public, followed up in the
 // open: submitted, moderated, answered with a public reason, linked to the
 // project they became, and marked put to use when that project is. Each
-// answer e-mails the submitter (queueMail) in the transaction that records it.
+// answer e-mails the submitter (queueMail) in the transaction that records it;
+// staff who sent it with their account get a notification instead.
 import type { Db } from "../db/client.ts";
 import type { EventHandler, EventJournal } from "../db/journal.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
@@ -292,6 +293,9 @@ export class IdeaService {
   async #answer(tx: Db, idea: IdeaRow, state: IdeaState, reason: string, project: Project | undefined, changedBy: string): Promise<void> {
     const change = await recordStateChange(tx, idea, { state, reason, projectId: project?.id ?? null, changedBy });
     await this.#events.append(tx, "idea.answered", { ideaId: idea.id, title: idea.title, state, reason, submitterAccountId: idea.submitterAccountId });
+    // Staff who sent it with their account hear of it as a notification (services/notifications.ts), mailed as
+    // their own settings say; a mail here as well would tell them twice. Everyone else gets the mail.
+    if (idea.submitterAccountId) return;
     await this.#mailSubmitter(tx, idea, `idea:${idea.id}:change:${change.id}`, `Idéen din: ${ideaStateLabels[state].toLowerCase()}`, [
       `Idéen «${idea.title}» har fått ny status: ${ideaStateLabels[state]}.`,
       `Begrunnelse: ${reason}`,

@@ -192,7 +192,7 @@ describe.each(drivers)("ideas on %s", (driver) => {
     expect([idea.submitterName, idea.submitterEmail]).toEqual([null, null]);
   });
 
-  it("records each answer in the journal, naming a staff submitter's account (for notifications)", async () => {
+  it("records each answer in the journal, naming a staff submitter's account (for notifications), and mails no second copy", async () => {
     const form = await editor.agent.get("/ideer/ny").expect(200);
     const id = ideaIdFrom((await editor.agent.post("/ideer/ny").type("form").send({ _csrf: csrfFrom(form.text), ...anIdea, title: "Felles kalender for gymsalene" }).expect(303)).headers.location);
     await answer(id, { state: "under_vurdering", reason: "Vi sjekker bookingsystemet." });
@@ -201,6 +201,9 @@ describe.each(drivers)("ideas on %s", (driver) => {
     );
     const editorId = rowsOf<{ id: string }>(await inst.ctx.db.execute(sql`select id from accounts where email = 'redaktor@fredrikstad.test'`))[0].id;
     expect(event.payload).toMatchObject({ ideaId: id, state: "under_vurdering", submitterAccountId: editorId });
+    // The notification tells them; the receipt mail went out, the answer mail does not.
+    const mails = rowsOf<{ dedupe_key: string }>(await inst.ctx.db.execute(sql`select dedupe_key from mail_outbox where dedupe_key like ${`idea:${id}:%`}`)).map((r) => r.dedupe_key);
+    expect(mails).toEqual([`idea:${id}:received`]);
   });
 
   it("an idea that became another municipality's project is put to use when that project reaches Drift", async () => {
