@@ -1,9 +1,12 @@
 // The overview's figures kept current as events arrive (issue 16): the
 // journal's `overview` subscriber (server/subscribers.ts) re-derives the keys
 // a changed project counts under and moves the per-municipality counters by
-// the difference; the overview sums a few thousand counter rows instead of
-// recounting every project. db/overview.ts recounts whenever the counters
-// cannot be shown to be current, so an answer is never stale.
+// the difference; a trigger sums those into national totals per key, and
+// another keeps each imitated original's reach (migration 0021). The national
+// overview reads a few hundred rows, a county or region the counters of its
+// municipalities, instead of recounting every project. db/overview.ts
+// recounts whenever the counters cannot be shown to be current, so an answer
+// is never stale.
 import { sql, type SQL } from "drizzle-orm";
 import { projectOfEvent, type EventName } from "../core/events.ts";
 import { rowsOf, type Db } from "./client.ts";
@@ -87,7 +90,8 @@ export function overviewCountsHandler(): EventHandler {
 }
 
 /**
- * Recounts the counters from the stored projects (`kominn reindex`, the
+ * Recounts the counters from the stored projects, and the national totals
+ * and the reach of each imitated original with them (`kominn reindex`, the
  * benchmark after a bulk load). Appends wait meanwhile, so the subscriber's
  * position can be moved to the journal's head: later events refresh their projects.
  */
@@ -99,6 +103,8 @@ export async function rebuildOverviewCounts(db: Db): Promise<void> {
     await tx.execute(sql`select position from event_positions where subscriber = ${overviewSubscriber} for update`);
     await tx.execute(sql`delete from overview_counts`);
     await tx.execute(sql`delete from overview_contributions`);
+    // The trigger on overview_counts has just taken their sum off the totals; whatever is left had drifted.
+    await tx.execute(sql`delete from overview_totals`);
     await tx.execute(sql`
       insert into overview_contributions (project_id, municipality_id, keys)
       select p.id, p.municipality_id, ${keysOf}
@@ -110,7 +116,26 @@ export async function rebuildOverviewCounts(db: Db): Promise<void> {
       insert into event_positions (subscriber, position) select ${overviewSubscriber}, coalesce(max(id), 0) from domain_events
       on conflict (subscriber) do update set position = excluded.position, updated_at = now()`);
   });
+  // Apart, so a writer of links that waits for the journal's lock cannot deadlock with this one.
+  await db.transaction(async (tx) => {
+    // Writers of links wait until the reach is rebuilt from what this transaction reads.
+    await tx.execute(sql`lock table imitation_links in share mode`);
+    await tx.execute(sql`delete from imitation_reach`);
+    await tx.execute(sql`
+      insert into imitation_reach (original_url, municipalities, fylker, first_imitated_at)
+      select l.original_url, ${linkReach} from imitation_links l group by l.original_url`);
+  });
 }
+
+/**
+ * What "Mest imiterte" ranks an original by, over its links (`l`): the
+ * distinct municipalities and counties (a copy without a county counts as
+ * its own) among its copies, and the first imitation. The trigger on
+ * imitation_links (migration 0021) spells out the same expressions.
+ */
+export const linkReach = sql`count(distinct l.copy_municipality_actor_url)::int as municipalities,
+  count(distinct coalesce(l.copy_fylke, l.copy_municipality_actor_url))::int as fylker,
+  min(l.created_at) as first_imitated_at`;
 
 export interface CountedFigures {
   municipalities: number;
@@ -126,13 +151,24 @@ export interface CountedFigures {
 
 /**
  * The figures from the counters for the published projects of the
- * municipalities matching `where` (over `m`), or undefined while the
- * subscriber has a project event yet to handle (or has never run). Every
- * change to a published project goes through a service that appends its
- * event; a write around the journal (a bulk load) is counted only after
- * `rebuildOverviewCounts` (`kominn reindex`).
+ * municipalities matching `where` (over `m`; nationally without it), or
+ * undefined while the subscriber has a project event yet to handle (or has
+ * never run). Every change to a published project goes through a service
+ * that appends its event; a write around the journal (a bulk load) is counted
+ * only after `rebuildOverviewCounts` (`kominn reindex`).
  */
-export async function countedFigures(db: Db, where: SQL): Promise<CountedFigures | undefined> {
+export async function countedFigures(db: Db, where?: SQL): Promise<CountedFigures | undefined> {
+  const ok = sql`(select ok from current)`;
+  // Per key and county; the municipalities are counted on the "t" rows only.
+  const perMunicipality = (rows: SQL) => sql`
+    select c.key, m.fylke, sum(c.n)::int as n, count(*)::int as municipalities
+    from overview_counts c join municipalities m on m.id = c.municipality_id
+    where ${ok} and c.n > 0 and ${rows}
+    group by c.key, m.fylke`;
+  const counts = where
+    ? perMunicipality(where)
+    : sql`select t.key, null as fylke, t.n, null::int as municipalities from overview_totals t where ${ok} and t.key <> 't' and t.n > 0
+          union all ${perMunicipality(sql`c.key = 't'`)}`;
   const rows = rowsOf<{ current: boolean | null; key: string | null; fylke: string | null; n: number | null; municipalities: number | null }>(
     await db.execute(sql`
       with current as (
@@ -141,14 +177,9 @@ export async function countedFigures(db: Db, where: SQL): Promise<CountedFigures
              where e.id > s.position and e.name in (${sql.join(overviewEvents.map((n) => sql`${n}`), sql`, `)}))
            and exists (select 1 from event_positions where subscriber = ${overviewSubscriber}) as ok
       )
-      select (select ok from current) as current, g.key, g.fylke, g.n, g.municipalities
+      select ${ok} as current, g.key, g.fylke, g.n, g.municipalities
       from (select 1) one
-      left join (
-        select c.key, m.fylke, sum(c.n)::int as n, count(*)::int as municipalities
-        from overview_counts c join municipalities m on m.id = c.municipality_id
-        where (select ok from current) and c.n > 0 and ${where}
-        group by c.key, m.fylke
-      ) g on true`),
+      left join (${counts}) g on true`),
   );
   if (!rows[0]?.current) return undefined;
   const figures: CountedFigures = {

@@ -3,7 +3,7 @@
 // filter is one they can answer, otherwise recounted from the stored projects.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "./client.ts";
-import { countedFigures, type CountedFigures } from "./overview-counters.ts";
+import { countedFigures, linkReach, type CountedFigures } from "./overview-counters.ts";
 import type { OverviewQuery } from "../core/overview-query.ts";
 import { defaultRegions, fylker } from "../core/regions.ts";
 
@@ -70,38 +70,36 @@ function scope(filter: OverviewFilter): SQL {
 }
 
 /**
- * The most imitated projects in scope: the links grouped first (few), then
- * their originals looked up by URL. Most often the answer lies among the
- * groups with the widest reach, so those are tried first: the top
- * `4 × topN` groups by reach, with every group tied with the last. If at least
- * `topN` of them are in scope, they are the answer, because any group left
- * out reaches strictly fewer municipalities or counties than each of them.
- * Otherwise (a narrow filter) every group is looked up. `exhaustive` skips the
- * first try (the recount).
+ * The most imitated projects in scope, from the reach of each imitated
+ * original (`imitation_reach`, kept by a trigger on the links), or, for the
+ * recount (`exhaustive`), from grouping every link: both give the same rows.
+ * Most often the answer lies among the originals with the widest reach, so
+ * those are tried first: the top `4 × topN` by reach (read from its index),
+ * with every original tied with the last. If at least `topN` of them are in
+ * scope, they are the answer, because any original left out reaches strictly
+ * fewer municipalities or counties than each of them. Otherwise (a narrow
+ * filter) every imitated original is looked up. Ties are broken by title and
+ * URL in code-point order, the same on both drivers.
  */
 async function mostImitated(db: Db, where: SQL, topN: number, exhaustive = false): Promise<MostImitated[]> {
-  const top = async (candidates?: number) =>
+  const top = async (source: SQL) =>
     rowsOf<MostImitated>(
       await db.execute(sql`
-      with links as (
-        select original_url,
-               count(distinct copy_municipality_actor_url)::int as municipalities,
-               count(distinct coalesce(copy_fylke, copy_municipality_actor_url))::int as fylker,
-               min(created_at) as first
-        from imitation_links group by original_url
-        ${candidates ? sql`order by municipalities desc, fylker desc fetch first ${candidates} rows with ties` : sql``})
       select p.url, p.title, m.name as municipality, m.fylke, l.municipalities, l.fylker,
-             floor(extract(epoch from (l.first - coalesce(p.published_at, p.created_at))) / 86400)::int as "daysToFirstImitation"
-      from links l
+             floor(extract(epoch from (l.first_imitated_at - coalesce(p.published_at, p.created_at))) / 86400)::int as "daysToFirstImitation"
+      from ${source} l
       -- One index lookup per imitated original (a limit keeps the planner from scanning every project).
       cross join lateral (select * from projects p where p.url = l.original_url limit 1) p
       join municipalities m on m.id = p.municipality_id
       where ${where}
-      order by l.municipalities desc, l.fylker desc, p.title
+      order by l.municipalities desc, l.fylker desc, p.title collate "C", p.url collate "C"
       limit ${topN}`),
     );
-  let rows = exhaustive ? [] : await top(topN * 4);
-  if (rows.length < topN) rows = await top();
+  const widest = sql`(select * from imitation_reach order by municipalities desc, fylker desc fetch first ${topN * 4} rows with ties)`;
+  let rows = exhaustive
+    ? await top(sql`(select l.original_url, ${linkReach} from imitation_links l group by l.original_url)`)
+    : await top(widest);
+  if (rows.length < topN && !exhaustive) rows = await top(sql`imitation_reach`);
   return rows.map((r) => ({ ...r, daysToFirstImitation: r.daysToFirstImitation === null ? null : Math.max(0, Number(r.daysToFirstImitation)) }));
 }
 
@@ -120,7 +118,7 @@ export async function overviewStats(db: Db, filter: OverviewFilter = {}, topN = 
   if (!recount && !filter.serviceArea && !filter.from && !filter.to) {
     const parts = municipalityScope(filter);
     const [fromCounters, top] = await Promise.all([
-      countedFigures(db, parts.length ? sql.join(parts, sql` and `) : sql`true`),
+      countedFigures(db, parts.length ? sql.join(parts, sql` and `) : undefined),
       mostImitated(db, where, topN),
     ]);
     if (fromCounters) return { ...fromCounters, mostImitated: top };

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { municipalities } from "./schema.ts";
 
 /**
@@ -19,7 +19,41 @@ export const overviewCounts = pgTable(
     key: text("key").notNull(),
     n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.municipalityId, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.municipalityId, t.key] }),
+    // The national figures read every municipality's "t" row (migration 0021).
+    index("overview_counts_key_idx").on(t.key),
+  ],
+);
+
+/**
+ * The national sum of `overview_counts` per key, moved by a trigger on every
+ * statement that changes those (migration 0021), a municipality's removal
+ * included: the national figures read a few hundred rows instead of every
+ * municipality's counters.
+ */
+export const overviewTotals = pgTable("overview_totals", {
+  key: text("key").primaryKey(),
+  n: integer("n").notNull(),
+});
+
+/**
+ * Per imitated original, what "Mest imiterte" ranks by: how many distinct
+ * municipalities and counties (a copy without a county counts as its own)
+ * imitated it, and when first. Recomputed from the original's links by a
+ * trigger on every change to `imitation_links` (migration 0021), whoever
+ * writes them (the journal's imitation bookkeeping or the inbox), so it is
+ * always what grouping the links would give.
+ */
+export const imitationReach = pgTable(
+  "imitation_reach",
+  {
+    originalUrl: text("original_url").primaryKey(),
+    municipalities: integer("municipalities").notNull(),
+    fylker: integer("fylker").notNull(),
+    firstImitatedAt: timestamp("first_imitated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("imitation_reach_rank_idx").on(t.municipalities.desc(), t.fylker.desc())],
 );
 
 /** The keys each published project counts under, so a change subtracts exactly what was added. */

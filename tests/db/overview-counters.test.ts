@@ -12,7 +12,8 @@ import { removeRemoteProject, upsertRemoteProject } from "../../db/remote-projec
 import { municipalities, type Municipality } from "../../db/schema.ts";
 import { overviewStats, type OverviewFilter } from "../../db/overview.ts";
 import { countedFigures, rebuildOverviewCounts } from "../../db/overview-counters.ts";
-import type { Database } from "../../db/client.ts";
+import { rowsOf, type Database } from "../../db/client.ts";
+import { removeImitationLink, upsertImitationLink } from "../../db/imitations.ts";
 import { fylker } from "../../core/regions.ts";
 import { openTestDatabase } from "../helpers/databases.ts";
 import { seedNetwork } from "../../bench/seed.ts";
@@ -32,8 +33,8 @@ describe.each(drivers)("overview counters (%s)", (driver) => {
     await inst.ctx.events.settled();
     // settled() also returns while a subscriber waits to retry (a PostgreSQL conflict with a concurrent
     // write); the counters must still become current and then match the recount.
-    await eventually(() => countedFigures(inst.ctx.db, sql`true`)).catch(() => undefined);
-    expect(await countedFigures(inst.ctx.db, sql`true`), `${step}: counters current`).toBeDefined();
+    await eventually(() => countedFigures(inst.ctx.db)).catch(() => undefined);
+    expect(await countedFigures(inst.ctx.db), `${step}: counters current`).toBeDefined();
     for (const filter of filters) {
       const recount = await overviewStats(inst.ctx.db, filter, 10, true);
       const incremental = await overviewStats(inst.ctx.db, filter);
@@ -103,6 +104,22 @@ describe.each(drivers)("overview counters (%s)", (driver) => {
     await removeRemote(oslo, r3.url);
     await expectSameAsRecount("remote removed");
 
+    // An imitation learned from the inbox is recorded outside the journal: "Mest imiterte" still counts it, and its removal.
+    const stavanger = await upsertRemoteMunicipality(inst.ctx.db, {
+      actorUrl: "https://stavanger.example/actor", handle: "stavanger", domain: "stavanger.example", name: "Stavanger", kommunenummer: "1103", fylke: "Rogaland",
+    });
+    const learned = {
+      copyUrl: "https://stavanger.example/prosjekter/kopi", originalUrl: r1.url, copyTitle: "Kopi", copyPhase: "ide",
+      copyMunicipalityActorUrl: stavanger.actorUrl, copyMunicipalityName: stavanger.name, copyKommunenummer: "1103", copyFylke: "Rogaland",
+    };
+    expect(await inst.ctx.imitations.record(learned)).toBe(true);
+    await expectSameAsRecount("imitation learned from the inbox");
+    expect((await overviewStats(inst.ctx.db)).mostImitated.find((t) => t.url === r1.url)).toMatchObject({ municipalities: 2, fylker: 2 });
+    await inst.ctx.imitations.record({ ...learned, copyFylke: null, copyKommunenummer: null });
+    await expectSameAsRecount("learned imitation without a county");
+    await removeImitationLink(inst.ctx.db, learned.copyUrl);
+    await expectSameAsRecount("learned imitation forgotten");
+
     // Gone (410): its projects removed one by one, then the municipality itself.
     await removeRemote(bergen, `https://bergen.example/prosjekter/r2`);
     await inst.ctx.db.delete(municipalities).where(eq(municipalities.id, bergen.id));
@@ -113,6 +130,9 @@ describe.each(drivers)("overview counters (%s)", (driver) => {
   it("rebuilds the counters from the stored projects after a write around the journal", async () => {
     await inst.ctx.events.settled();
     await inst.ctx.db.execute(sql`update projects set phase = 'skalering' where published`);
+    // Totals and reach written around their triggers are rebuilt too.
+    await inst.ctx.db.execute(sql`update overview_totals set n = n + 7`);
+    await inst.ctx.db.execute(sql`update imitation_reach set municipalities = municipalities + 3, first_imitated_at = now()`);
     await rebuildOverviewCounts(inst.ctx.db);
     await expectSameAsRecount("rebuilt");
     expect((await overviewStats(inst.ctx.db)).byPhase).toHaveProperty("skalering");
@@ -138,6 +158,25 @@ describe.each(drivers)("the most imitated solutions (%s)", (driver) => {
       }
     }
     expect((await overviewStats(database.db, {}, 10)).mostImitated).toHaveLength(10);
+  });
+
+  it("counts every copy of an original linked at the same time as another", async () => {
+    const [original] = rowsOf<{ url: string }>(await database.db.execute(sql`
+      select p.url from projects p where p.imitation_of is null
+        and not exists (select 1 from imitation_links l where l.original_url = p.url) order by p.url limit 1`));
+    // Every municipality copies it, so it becomes the most imitated of all.
+    const copiers = await database.db.select().from(municipalities);
+    // Each link waits before committing, so on PostgreSQL the transactions overlap.
+    await Promise.all(copiers.map((m, i) => database.db.transaction(async (tx) => {
+      await upsertImitationLink(tx, {
+        copyUrl: `https://samtidig.example/kopi-${i}`, originalUrl: original.url, copyTitle: `Kopi ${i}`, copyPhase: "ide",
+        copyMunicipalityActorUrl: m.actorUrl, copyMunicipalityName: m.name, copyKommunenummer: m.kommunenummer, copyFylke: m.fylke,
+      });
+      await tx.execute(sql`select pg_sleep(0.02)`);
+    })));
+    const quick = await overviewStats(database.db, {}, 10);
+    expect(quick.mostImitated).toEqual((await overviewStats(database.db, {}, 10, true)).mostImitated);
+    expect(quick.mostImitated[0]).toMatchObject({ url: original.url, municipalities: copiers.length, fylker: new Set(copiers.map((m) => m.fylke)).size });
   });
 });
 
