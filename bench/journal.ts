@@ -16,7 +16,7 @@ import { EventDispatcher } from "../server/event-dispatcher.ts";
 import { subscriberTable } from "../server/subscribers.ts";
 import { openTestDatabase } from "../tests/helpers/databases.ts";
 import { backendsFor, type Backend } from "./instance.ts";
-import type { Row } from "./measure.ts";
+import { median, type Row } from "./measure.ts";
 
 export interface JournalBenchOptions {
   changes: number;
@@ -24,7 +24,6 @@ export interface JournalBenchOptions {
   postgresUrl?: string;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A project as a peer's Create brings it, about the size of a real one. */
 function aProject(i: number): Project {

@@ -17,6 +17,11 @@ export async function measure(
   return JSON.parse(stdout) as LoadResult;
 }
 
+/** The middle value (the upper of the two middle ones for an even count); the figures of interleaved rounds are read by it. */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 export interface Row {
   [column: string]: string | number | null;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../tests/helpers/instance.ts";
-import type { Row } from "./measure.ts";
+import { median, type Row } from "./measure.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mainScript = join(root, "server/main.ts");
@@ -46,7 +46,6 @@ function status(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function firstAnswer(url: string, deadline: number): Promise<void> {
   for (;;) {

@@ -24,7 +24,7 @@ import { defaultRegions } from "../core/regions.ts";
 import { openTestDatabase, type Driver } from "../tests/helpers/databases.ts";
 import { seedNetwork } from "./seed.ts";
 import { percentile } from "./load.ts";
-import { printTable, progress, type Row } from "./measure.ts";
+import { median, printTable, progress, type Row } from "./measure.ts";
 
 export interface SearchBenchOptions {
   projects: number;
@@ -67,7 +67,6 @@ export function benchQueries(n = 200): SearchInput[] {
 const analysed = ["fallsensr", "svømming", "digitalisering", "velferdsteknologi", "klimatilpasning", "rekruttering", "søppel", "grendehusutlie"];
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * The floor of a query: bare PostgreSQL full text on the same table and index,
