@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -25,9 +25,22 @@ export const fedifyQueue = pgTable(
     /** A worker holds the message until then; a crashed worker's lease runs out and another takes it. */
     lockedUntil: at("locked_until"),
     createdAt: at("created_at").notNull().defaultNow(),
+    /** The part this delivery shares with the others of its fan-out (the activity and the keys), kept once in fedify_queue_payloads. */
+    payloadId: bigint("payload_id", { mode: "number" }),
   },
-  (t) => [index("fedify_queue_ready_idx").on(t.runAt, t.id), index("fedify_queue_ordering_idx").on(t.orderingKey, t.id)],
+  (t) => [
+    index("fedify_queue_ready_idx").on(t.runAt, t.id),
+    index("fedify_queue_ordering_idx").on(t.orderingKey, t.id),
+    index("fedify_queue_payload_idx").on(t.payloadId).where(sql`${t.payloadId} is not null`),
+  ],
 );
+
+/** What the deliveries of one fan-out have in common, stored once for all of them (federation/queue.ts). */
+export const fedifyQueuePayloads = pgTable("fedify_queue_payloads", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  body: jsonb("body").notNull(),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
 
 export const followStatuses = ["pending", "accepted", "rejected"] as const;
 export type FollowStatus = (typeof followStatuses)[number];

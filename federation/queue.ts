@@ -3,7 +3,7 @@ import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, Messa
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { rowsOf } from "../db/client.ts";
-import { fedifyQueue } from "../db/schema-federation.ts";
+import { fedifyQueue, fedifyQueuePayloads } from "../db/schema-federation.ts";
 import type { Logger } from "../core/logger.ts";
 
 export interface DrizzleQueueOptions {
@@ -45,6 +45,8 @@ interface Claimed {
   id: number;
   message: unknown;
   orderingKey: string | null;
+  /** The row in fedify_queue_payloads that holds the rest of the message. */
+  payloadId: number | null;
 }
 
 interface ClaimedRow extends Claimed {
@@ -74,12 +76,96 @@ export interface CollectedMessage {
 
 const collecting = new AsyncLocalStorage<{ queue: DrizzleMessageQueue; messages: CollectedMessage[] }>();
 
-async function insertMessages(db: Db, messages: readonly CollectedMessage[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 500) {
-    await db.insert(fedifyQueue).values(
-      messages.slice(i, i + 500).map((m) => ({ message: sql`${JSON.stringify(m.message)}::jsonb`, orderingKey: m.orderingKey, runAt: m.runAt })),
-    );
+/**
+ * Shared parts of outbound deliveries. A fan-out queues one delivery per
+ * inbox, each with the same activity and keys (the same objects): those are
+ * stored once, in fedify_queue_payloads, and each delivery's row keeps the
+ * rest and names the payload. A claim puts the message back together.
+ */
+type Payload = Record<(typeof sharedFields)[number], unknown>;
+const sharedFields = ["activity", "keys"] as const;
+/** Payloads written or read by this process, newest last: a fan-out's deliveries are claimed soon after it wrote them. */
+const payloads = new Map<number, Payload>();
+
+function remember(id: number, body: Payload): void {
+  payloads.delete(id);
+  payloads.set(id, body);
+  if (payloads.size > 64) payloads.delete(payloads.keys().next().value!);
+}
+
+/** The shared part of an outbound delivery, if it has one worth sharing. */
+function sharedOf(message: unknown): Payload | undefined {
+  const m = message as { type?: unknown; activity?: unknown; keys?: unknown } | null;
+  if (m?.type !== "outbox" || typeof m.activity !== "object" || m.activity === null) return undefined;
+  return { activity: m.activity, keys: m.keys };
+}
+
+/** A message without its shared part. */
+function withoutShared(message: unknown): unknown {
+  const rest = { ...(message as Record<string, unknown>) };
+  for (const f of sharedFields) delete rest[f];
+  return rest;
+}
+
+/** True when `message` carries exactly `payload`'s objects (a delivery of that fan-out, or its retry). */
+const carries = (message: unknown, payload: Payload): boolean =>
+  sharedFields.every((f) => (message as Record<string, unknown>)[f] === payload[f]);
+
+async function insertMessages(db: Db, messages: readonly CollectedMessage[]): Promise<{ id: number; payloadId: number | null }[]> {
+  // Deliveries that carry the same activity and keys (one fan-out) share one payload row.
+  const groups = new Map<unknown, { payload: Payload; count: number; id?: number }>();
+  for (const m of messages) {
+    const shared = sharedOf(m.message);
+    if (!shared) continue;
+    const group = groups.get(shared.activity);
+    if (!group) groups.set(shared.activity, { payload: shared, count: 1 });
+    else if (carries(m.message, group.payload)) group.count++;
   }
+  for (const group of groups.values()) {
+    if (group.count < 2) continue;
+    const [row] = await db.insert(fedifyQueuePayloads).values({ body: sql`${JSON.stringify(group.payload)}::jsonb` }).returning({ id: fedifyQueuePayloads.id });
+    group.id = row.id;
+    remember(row.id, group.payload);
+  }
+  const rows = messages.map((m) => {
+    const group = groups.get((m.message as { activity?: unknown } | null)?.activity);
+    const payloadId = group?.id !== undefined && carries(m.message, group.payload) ? group.id : null;
+    const message = payloadId === null ? m.message : withoutShared(m.message);
+    return { message: sql`${JSON.stringify(message)}::jsonb`, orderingKey: m.orderingKey, runAt: m.runAt, payloadId };
+  });
+  const written: { id: number; payloadId: number | null }[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    // Rows come back in the order of the values.
+    const ids = await db.insert(fedifyQueue).values(chunk).returning({ id: fedifyQueue.id });
+    ids.forEach((r, j) => written.push({ id: r.id, payloadId: chunk[j].payloadId }));
+  }
+  return written;
+}
+
+/** Puts claimed messages back together with their payloads (from memory, else from the database). */
+async function withPayloads(db: Db, claimed: Claimed[]): Promise<Claimed[]> {
+  const missing = [...new Set(claimed.map((c) => c.payloadId).filter((id): id is number => id !== null && !payloads.has(id)))];
+  if (missing.length > 0) {
+    const rows = rowsOf<{ id: number | string; body: Payload }>(
+      await db.execute(sql`select id, body from fedify_queue_payloads where id in (${sql.join(missing.map((id) => sql`${id}`), sql`, `)})`),
+    );
+    for (const r of rows) remember(Number(r.id), r.body);
+  }
+  return claimed.map((c) => {
+    const payload = c.payloadId === null ? undefined : payloads.get(c.payloadId);
+    return payload ? { ...c, message: { ...(c.message as object), ...payload } } : c;
+  });
+}
+
+/** Deletes handled messages, and the payloads that no message names any more. */
+function deleteMessages(ids: readonly number[]) {
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  return sql`
+    with gone as (delete from fedify_queue where id in (${list}) returning payload_id)
+    delete from fedify_queue_payloads p
+    where p.id in (select payload_id from gone where payload_id is not null)
+      and not exists (select 1 from fedify_queue q where q.payload_id = p.id and q.id not in (${list}))`;
 }
 
 /**
@@ -205,9 +291,12 @@ export class DrizzleMessageQueue implements MessageQueue {
       messageId(messages[0]) === messageId(job.message) &&
       laneKey(messages[0], orderingKey) === job.orderingKey
     ) {
-      // The running message comes back (a retry or a hold): same row, same place in its order.
+      // The running message comes back (a retry or a hold): same row, same place in its order, the same shared payload.
+      const payload = job.payloadId === null ? undefined : payloads.get(job.payloadId);
+      const keeps = payload !== undefined && carries(messages[0], payload);
+      const stored = keeps ? withoutShared(messages[0]) : messages[0];
       await this.#db.execute(
-        sql`update fedify_queue set message = ${JSON.stringify(messages[0])}::jsonb, run_at = ${runAt.toISOString()}::timestamptz where id = ${job.id}`,
+        sql`update fedify_queue set message = ${JSON.stringify(stored)}::jsonb, run_at = ${runAt.toISOString()}::timestamptz, payload_id = ${keeps ? job.payloadId : null} where id = ${job.id}`,
       );
       job.rescheduled = true;
       return;
@@ -216,10 +305,10 @@ export class DrizzleMessageQueue implements MessageQueue {
       for (const message of messages) job.spawned.push({ message, orderingKey: laneKey(message, orderingKey), runAt });
       return;
     }
-    await insertMessages(
-      this.#db,
-      messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt })),
-    );
+    const rows = messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt }));
+    // A shared payload and the deliveries that name it are written together.
+    if (rows.length > 1) await this.#db.transaction((tx) => insertMessages(tx, rows));
+    else await insertMessages(this.#db, rows);
     // Inbound activities under a limit are woken for by the instance once its inbox is quiet (inboundLimit).
     const inboundOnly = this.#inboundLimit !== undefined && messages.every((m) => (m as { type?: unknown } | null)?.type === "inbox");
     if (delayMs === 0 && !inboundOnly) for (const wake of this.#wakers) wake();
@@ -239,6 +328,29 @@ export class DrizzleMessageQueue implements MessageQueue {
   /** Writes collected messages through `tx`; call `wake` once it has committed. */
   async insertCollected(tx: Db, messages: readonly CollectedMessage[]): Promise<void> {
     await insertMessages(tx, messages);
+  }
+
+  /**
+   * Leases, through `tx`, the due deliveries a fan-out just wrote, up to
+   * `limit`, for the worker that wrote them to run without claiming them back;
+   * one whose lane still holds an older message is left for a claim, as a
+   * claim would. Returns the leased ones, in order.
+   */
+  async #leaseSpawned(tx: Db, spawned: readonly CollectedMessage[], written: readonly { id: number; payloadId: number | null }[], limit: number): Promise<Claimed[]> {
+    const now = Date.now();
+    const due = written.map((w, i) => ({ ...w, m: spawned[i] })).filter((w) => w.m.runAt.getTime() <= now && (w.m.message as { type?: unknown } | null)?.type === "outbox");
+    if (due.length === 0 || limit <= 0) return [];
+    const picked = due.slice(0, limit);
+    const leased = rowsOf<{ id: number | string }>(
+      await tx.execute(sql`
+        update fedify_queue set locked_until = now() + (${this.#leaseMs} * interval '1 millisecond')
+        where id in (${sql.join(picked.map((w) => sql`${w.id}`), sql`, `)})
+          and (ordering_key is null or not exists (
+            select 1 from fedify_queue o where o.ordering_key = fedify_queue.ordering_key and o.id < fedify_queue.id))
+        returning id`),
+    );
+    const ids = new Set(leased.map((r) => Number(r.id)));
+    return picked.filter((w) => ids.has(w.id)).map((w) => ({ id: w.id, message: w.m.message, orderingKey: w.m.orderingKey, payloadId: w.payloadId }));
   }
 
   /** Tells idle workers that messages are due. */
@@ -285,12 +397,19 @@ export class DrizzleMessageQueue implements MessageQueue {
           order by q.run_at, q.id
           limit ${limit}
           for update skip locked)
-        returning id, message, ordering_key as "orderingKey", run_at as "runAt"`),
+        returning id, message, ordering_key as "orderingKey", run_at as "runAt", payload_id as "payloadId"`),
     );
-    return rows
-      .map((row) => ({ id: Number(row.id), message: row.message, orderingKey: row.orderingKey ?? null, runAt: new Date(row.runAt) }))
+    const claimed = rows
+      .map((row) => ({
+        id: Number(row.id),
+        message: row.message,
+        orderingKey: row.orderingKey ?? null,
+        payloadId: row.payloadId === null || row.payloadId === undefined ? null : Number(row.payloadId),
+        runAt: new Date(row.runAt),
+      }))
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id)
       .map(({ runAt: _, ...claimed }) => claimed);
+    return withPayloads(this.#db, claimed);
   }
 
   /**
@@ -314,6 +433,8 @@ export class DrizzleMessageQueue implements MessageQueue {
     const signal = options.signal;
     if (this.#releaseOnStart) {
       await this.#db.execute(sql`update fedify_queue set locked_until = null where locked_until is not null`);
+      // Payloads left behind when two processes released a fan-out's last deliveries at once.
+      await this.#db.execute(sql`delete from fedify_queue_payloads p where not exists (select 1 from fedify_queue q where q.payload_id = p.id)`);
     }
     // One poller per listen() claims messages and runs up to `workers` handlers at
     // once; an idle instance costs one query per poll interval, not one per worker.
@@ -352,12 +473,12 @@ export class DrizzleMessageQueue implements MessageQueue {
       try {
         while (releasing.length > 0) {
           const batch = releasing.splice(0);
-          const ids = (rescheduled: boolean) => batch.filter((r) => r.job.rescheduled === rescheduled).map((r) => sql`${r.job.id}`);
+          const ids = (rescheduled: boolean) => batch.filter((r) => r.job.rescheduled === rescheduled).map((r) => r.job.id);
           try {
             const done = ids(false);
             const back = ids(true);
-            if (done.length > 0) await this.#db.execute(sql`delete from fedify_queue where id in (${sql.join(done, sql`, `)})`);
-            if (back.length > 0) await this.#db.execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(back, sql`, `)})`);
+            if (done.length > 0) await this.#db.execute(deleteMessages(done));
+            if (back.length > 0) await this.#db.execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(back.map((id) => sql`${id}`), sql`, `)})`);
             for (const r of batch) r.settle();
           } catch (error) {
             for (const r of batch) r.settle(error);
@@ -384,6 +505,24 @@ export class DrizzleMessageQueue implements MessageQueue {
         return undefined;
       }
     };
+    // Deliveries a fan-out of this worker wrote and leased for it (#leaseSpawned), oldest first.
+    const handed: Claimed[] = [];
+    /** Takes up to `limit` handed deliveries whose host has room, counting what it takes. */
+    const takeHanded = (limit: number): Claimed[] => {
+      const taken: Claimed[] = [];
+      const counts = new Map(inFlight);
+      for (let i = 0; i < handed.length && taken.length < limit; ) {
+        const host = hostOf(handed[i]);
+        const n = host ? (counts.get(host) ?? 0) : 0;
+        if (host && n >= this.#hostWorkers) {
+          i++;
+          continue;
+        }
+        if (host) counts.set(host, n + 1);
+        taken.push(...handed.splice(i, 1));
+      }
+      return taken;
+    };
     let inboundRunning = 0;
     let inboundStartedAt = 0;
     const isInbound = (job: Claimed) => (job.message as { type?: unknown } | null)?.type === "inbox";
@@ -399,14 +538,18 @@ export class DrizzleMessageQueue implements MessageQueue {
         const spawned = job.spawned ?? [];
         const release = job.rescheduled
           ? sql`update fedify_queue set locked_until = null where id = ${job.id}`
-          : sql`delete from fedify_queue where id = ${job.id}`;
+          : deleteMessages([job.id]);
         if (spawned.length === 0) await releaseSoon(job);
         else {
           // A crash before this commits leaves the fan-out message, which runs again: nothing is lost.
-          await this.#db.transaction(async (tx) => {
-            await insertMessages(tx, spawned);
+          // The deliveries are leased to this worker as they are written: no claim has to find them.
+          const leased = await this.#db.transaction(async (tx) => {
+            const written = await insertMessages(tx, spawned);
+            const mine = await this.#leaseSpawned(tx, spawned, written, 4 * this.#workers - handed.length);
             await tx.execute(release);
+            return mine;
           });
+          handed.push(...leased);
         }
       } catch (error) {
         this.#logger?.warn("queue: could not release a handled message", error);
@@ -429,20 +572,27 @@ export class DrizzleMessageQueue implements MessageQueue {
       while (!signal?.aborted) {
         let claimed = false;
         while (active.size < this.#workers && !signal?.aborted) {
-          if (this.#workers - active.size < claimBatch && Date.now() - claimedAt < this.#pollMs) break;
-          claimedAt = Date.now();
-          let jobs: Claimed[] = [];
+          // Handed deliveries start as soon as a worker is free; the database is still asked once a poll interval.
+          const local = takeHanded(this.#workers - active.size);
+          const pollDue = Date.now() - claimedAt >= this.#pollMs;
+          if (local.length === 0 && this.#workers - active.size < claimBatch && !pollDue) break;
+          let jobs: Claimed[] = local;
           const fullHosts = [...inFlight].filter(([, n]) => n >= this.#hostWorkers).map(([h]) => h);
           const wanted = this.#inboundLimit?.() ?? this.#workers;
           const inboundLimit = wanted > 0 || Date.now() - inboundStartedAt < 1_000 ? wanted : 1;
-          const free = this.#workers - active.size;
+          const free = this.#workers - active.size - local.length;
           const inboundSlots = Math.max(0, inboundLimit - inboundRunning);
+          const claiming = free > 0 && (local.length === 0 || pollDue);
+          if (claiming) claimedAt = Date.now();
           try {
-            if (inboundSlots >= free) jobs = await this.#claim(free, fullHosts, "any");
+            if (!claiming) {
+              // Only handed deliveries this time.
+            } else if (inboundSlots >= free) jobs = [...local, ...(await this.#claim(free, fullHosts, "any"))];
             else {
               // Everything else as usual, then inbound activities only as many as may run.
-              jobs = await this.#claim(free, fullHosts, "skip");
-              const room = Math.min(inboundSlots, free - jobs.length);
+              const others = await this.#claim(free, fullHosts, "skip");
+              jobs = [...local, ...others];
+              const room = Math.min(inboundSlots, free - others.length);
               if (room > 0) jobs.push(...(await this.#claim(room, fullHosts, "only")));
             }
           } catch (error) {
@@ -480,6 +630,12 @@ export class DrizzleMessageQueue implements MessageQueue {
       await Promise.allSettled([...active]);
     } finally {
       this.#wakers.delete(waker);
+      // Handed deliveries not started go back to the queue for whoever listens next.
+      if (handed.length > 0) {
+        await this.#db
+          .execute(sql`update fedify_queue set locked_until = null where id in (${sql.join(handed.splice(0).map((c) => sql`${c.id}`), sql`, `)})`)
+          .catch((error) => this.#logger?.warn("queue: could not put back handed deliveries", error));
+      }
     }
   }
 }
