@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId, newSecret, sha256 } from "./ids.ts";
+import { preparedFor } from "./prepared.ts";
 import { accounts, apiTokens, sessions, type Account, type ApiToken, type NewAccount } from "./schema.ts";
 import type { Role } from "../core/rules.ts";
 
@@ -81,13 +82,19 @@ export async function getSessionAccount(
   secret: string,
 ): Promise<{ sessionId: string; account: Account } | undefined> {
   const id = sha256(secret);
-  const [row] = await db
+  const [row] = await sessionAccount(db).execute({ id, now: new Date().toISOString() });
+  return row && { sessionId: id, account: row.account };
+}
+
+/** Every signed-in request reads its session: prepared once. */
+const sessionAccount = preparedFor((db) =>
+  db
     .select({ account: accounts })
     .from(sessions)
     .innerJoin(accounts, eq(sessions.accountId, accounts.id))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date()), isNull(accounts.disabledAt)));
-  return row && { sessionId: id, account: row.account };
-}
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(accounts.disabledAt)))
+    .prepare("kominn_session_account"),
+);
 
 export async function deleteSession(db: Db, secret: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sha256(secret)));

@@ -1,4 +1,6 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { jsonFields, type Json } from "./json-rows.ts";
 import { rowsOf, type Db } from "./client.ts";
 import { imitationLinks, type ImitationLink, type NewImitationLink } from "./schema.ts";
 
@@ -84,23 +86,31 @@ export interface DescendantRow extends ImitationLink {
   depth: number;
 }
 
+/**
+ * Every known imitation below the project at `url` (a value or a column of
+ * an outer statement), as one JSON array of `DescendantRow`s keyed like the
+ * row, breadth first, oldest first at each depth: `descendantsFromJson` reads it.
+ */
+export function descendantsJson(url: string | AnyPgColumn): SQL<Json<DescendantRow>[]> {
+  return sql`(
+    with recursive down(copy_url, depth) as (
+      select copy_url, 1 from imitation_links where original_url = ${url}
+      union all
+      select l.copy_url, down.depth + 1
+        from imitation_links l join down on l.original_url = down.copy_url
+        where down.depth < ${maxLineageDepth}
+    )
+    select coalesce(json_agg(json_build_object(${jsonFields(imitationLinks)}, 'depth', d.depth) order by d.depth, ${imitationLinks.createdAt}), '[]'::json)
+      from (select copy_url, min(depth) as depth from down group by copy_url) d
+      join ${imitationLinks} on ${imitationLinks.copyUrl} = d.copy_url)`;
+}
+
+export function descendantsFromJson(rows: Json<DescendantRow>[]): DescendantRow[] {
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) }));
+}
+
 /** Every known imitation below a project URL, breadth first. */
 export async function descendantsOf(db: Db, url: string): Promise<DescendantRow[]> {
-  const rows = rowsOf<{ copy_url: string; depth: number }>(
-    await db.execute(sql`
-      with recursive down(copy_url, depth) as (
-        select copy_url, 1 from imitation_links where original_url = ${url}
-        union all
-        select l.copy_url, down.depth + 1
-          from imitation_links l join down on l.original_url = down.copy_url
-          where down.depth < ${maxLineageDepth}
-      )
-      select copy_url, min(depth) as depth from down group by copy_url`),
-  );
-  if (rows.length === 0) return [];
-  const depth = new Map(rows.map((r) => [r.copy_url, Number(r.depth)]));
-  const links = await db.select().from(imitationLinks).where(inArray(imitationLinks.copyUrl, [...depth.keys()]));
-  return links
-    .map((l) => ({ ...l, depth: depth.get(l.copyUrl)! }))
-    .sort((a, b) => a.depth - b.depth || a.createdAt.getTime() - b.createdAt.getTime());
+  const [row] = rowsOf<{ below: Json<DescendantRow>[] }>(await db.execute(sql`select ${descendantsJson(url)} as below`));
+  return descendantsFromJson(row.below);
 }

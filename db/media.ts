@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
+import { preparedFor } from "./prepared.ts";
 import { projectRevisions, projects } from "./schema.ts";
 import { featuredProjects, media, type MediaRow, type NewMediaRow, type ProfileSlot } from "./schema-media.ts";
 import { getProject } from "./projects.ts";
@@ -8,8 +9,18 @@ import type { Project } from "../core/project.ts";
 
 /** A project's attachments in the order staff added them. */
 export async function listProjectMedia(db: Db, projectId: string): Promise<MediaRow[]> {
-  return listMediaOfProjects(db, [projectId]);
+  return mediaOfProject(db).execute({ projectId });
 }
+
+/** Read for every view of a project's page: prepared once. */
+const mediaOfProject = preparedFor((db) =>
+  db
+    .select()
+    .from(media)
+    .where(eq(media.projectId, sql.placeholder("projectId")))
+    .orderBy(asc(media.position), asc(media.createdAt))
+    .prepare("kominn_media_of_project"),
+);
 
 /** The attachments of these projects, each project's in the order staff added them (one query for an outbox page). */
 export async function listMediaOfProjects(db: Db, projectIds: readonly string[]): Promise<MediaRow[]> {

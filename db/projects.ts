@@ -1,6 +1,7 @@
-import { and, arrayContains, count, desc, eq, inArray, isNotNull, isNull, max, sql, type SQL } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, inArray, isNotNull, isNull, max, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { newId } from "./ids.ts";
+import { preparedFor } from "./prepared.ts";
 import { municipalityRef } from "./municipalities.ts";
 import {
   imitationLinks,
@@ -65,21 +66,28 @@ function contentColumns(content: Partial<ProjectContent>): Partial<NewProjectRow
 
 const selection = { project: projects, municipality: municipalities };
 
+/** A project with its municipality, by one column: each page and API read of one project. */
+function projectBy(where: (value: Placeholder) => SQL | undefined, name: string) {
+  return preparedFor((db) =>
+    db
+      .select(selection)
+      .from(projects)
+      .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
+      .where(where(sql.placeholder("value")))
+      .prepare(name),
+  );
+}
+
+const projectById = projectBy((id) => eq(projects.id, id), "kominn_project_by_id");
+const localProjectBySlug = projectBy((slug) => and(eq(projects.slug, slug), eq(projects.local, true)), "kominn_local_project_by_slug");
+
 export async function getProject(db: Db, id: string): Promise<Project | undefined> {
-  const [row] = await db
-    .select(selection)
-    .from(projects)
-    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
-    .where(eq(projects.id, id));
+  const [row] = await projectById(db).execute({ value: id });
   return row && toProject(row.project, row.municipality);
 }
 
 export async function getLocalProjectBySlug(db: Db, slug: string): Promise<Project | undefined> {
-  const [row] = await db
-    .select(selection)
-    .from(projects)
-    .innerJoin(municipalities, eq(projects.municipalityId, municipalities.id))
-    .where(and(eq(projects.slug, slug), eq(projects.local, true)));
+  const [row] = await localProjectBySlug(db).execute({ value: slug });
   return row && toProject(row.project, row.municipality);
 }
 
@@ -249,20 +257,39 @@ export interface ProjectPage {
   perPage: number;
 }
 
+/**
+ * The filter's conditions, its values as placeholders (`filterValues`): one
+ * prepared statement serves every filter of the same shape.
+ */
 function whereOf(filter: ProjectFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = [
     filter.includeDrafts ? undefined : eq(projects.published, true),
-    filter.phase ? eq(projects.phase, filter.phase) : undefined,
-    filter.serviceArea ? arrayContains(projects.serviceAreas, [filter.serviceArea]) : undefined,
-    filter.strategicArea ? arrayContains(projects.strategicAreas, [filter.strategicArea]) : undefined,
+    filter.phase ? eq(projects.phase, sql.placeholder("phase")) : undefined,
+    filter.serviceArea ? arrayContains(projects.serviceAreas, sql.placeholder("serviceAreas")) : undefined,
+    filter.strategicArea ? arrayContains(projects.strategicAreas, sql.placeholder("strategicAreas")) : undefined,
     filter.seekingPartners ? eq(projects.seekingPartners, true) : undefined,
     filter.imitated === undefined ? undefined : filter.imitated ? isImitated : sql`not ${isImitated}`,
     filter.isImitation === undefined ? undefined : filter.isImitation ? isNotNull(projects.imitationOf) : isNull(projects.imitationOf),
     filter.origin === "local" ? eq(projects.local, true) : undefined,
     filter.origin === "remote" ? eq(projects.local, false) : undefined,
-    filter.municipalityId ? eq(projects.municipalityId, filter.municipalityId) : undefined,
+    filter.municipalityId ? eq(projects.municipalityId, sql.placeholder("municipalityId")) : undefined,
   ];
   return and(...conditions.filter((c): c is SQL => c !== undefined));
+}
+
+function filterValues(filter: ProjectFilter): Record<string, unknown> {
+  return {
+    phase: filter.phase,
+    serviceAreas: filter.serviceArea ? [filter.serviceArea] : undefined,
+    strategicAreas: filter.strategicArea ? [filter.strategicArea] : undefined,
+    municipalityId: filter.municipalityId,
+  };
+}
+
+/** What makes two filters one statement: which conditions apply, not their values. */
+function shapeOf(filter: ProjectFilter, order: ProjectOrder): string {
+  const { phase, serviceArea, strategicArea, municipalityId, seekingPartners, imitated, isImitation, origin, includeDrafts } = filter;
+  return [order, !!phase, !!serviceArea, !!strategicArea, !!municipalityId, !!seekingPartners, imitated, isImitation, origin ?? "all", !!includeDrafts].join();
 }
 
 // NULLS LAST everywhere, as in the indexes drizzle-kit generates: a mismatch
@@ -275,6 +302,36 @@ const orderings: Record<ProjectOrder, SQL[]> = {
   imitations: [sql`${imitationCount} desc`, descNullsLast(projects.updatedAt), descNullsLast(projects.id)],
 };
 
+/** A page of projects and the count of all matches; statement names end in `n`, one per shape. */
+function buildList(db: Db, filter: ProjectFilter, order: ProjectOrder, n: number) {
+  const where = whereOf(filter);
+  return {
+    page: db
+      .select()
+      .from(projects)
+      .where(where)
+      .orderBy(...orderings[order])
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"))
+      .prepare(`kominn_projects_${n}`),
+    total: db.select({ total: count() }).from(projects).where(where).prepare(`kominn_projects_count_${n}`),
+  };
+}
+
+const listShapes = new Map<string, (db: Db) => ReturnType<typeof buildList>>();
+
+/** The list's statements, prepared once per shape of filter and order. */
+function listStatements(db: Db, filter: ProjectFilter, order: ProjectOrder): ReturnType<typeof buildList> {
+  const shape = shapeOf(filter, order);
+  let kept = listShapes.get(shape);
+  if (!kept) {
+    const n = listShapes.size;
+    kept = preparedFor((db) => buildList(db, filter, order, n));
+    listShapes.set(shape, kept);
+  }
+  return kept(db);
+}
+
 export async function listProjects(
   db: Db,
   filter: ProjectFilter,
@@ -282,26 +339,29 @@ export async function listProjects(
 ): Promise<ProjectPage> {
   const page = Math.max(1, options.page ?? 1);
   const perPage = Math.min(100, Math.max(1, options.perPage ?? 20));
-  const where = whereOf(filter);
+  const statements = listStatements(db, filter, options.order ?? "updated");
+  const values = filterValues(filter);
   // The page comes from `projects` alone so the ordered partial indexes serve
   // it; joining first makes the planner sort every row.
   const [rows, [{ total }]] = await Promise.all([
-    db
-      .select()
-      .from(projects)
-      .where(where)
-      .orderBy(...orderings[options.order ?? "updated"])
-      .limit(perPage)
-      .offset((page - 1) * perPage),
-    options.withTotal === false ? [{ total: -1 }] : db.select({ total: count() }).from(projects).where(where),
+    statements.page.execute({ ...values, limit: perPage, offset: (page - 1) * perPage }),
+    options.withTotal === false ? [{ total: -1 }] : statements.total.execute(values),
   ]);
   const owners = await municipalitiesByIds(db, [...new Set(rows.map((r) => r.municipalityId))]);
   return { items: rows.map((r) => toProject(r, owners.get(r.municipalityId)!)), total, page, perPage };
 }
 
+const municipalitiesWithIds = preparedFor((db) =>
+  db
+    .select()
+    .from(municipalities)
+    .where(sql`${municipalities.id} = any(${sql.placeholder("ids")})`)
+    .prepare("kominn_municipalities_by_ids"),
+);
+
 async function municipalitiesByIds(db: Db, ids: string[]): Promise<Map<string, Municipality>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select().from(municipalities).where(inArray(municipalities.id, ids));
+  const rows = await municipalitiesWithIds(db).execute({ ids });
   return new Map(rows.map((m) => [m.id, m]));
 }
 

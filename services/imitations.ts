@@ -4,6 +4,7 @@ import {
   ancestorsOf,
   descendantsOf,
   getImitationLink,
+  type DescendantRow,
   removeImitationLink,
   upsertImitationLink,
 } from "../db/imitations.ts";
@@ -152,10 +153,10 @@ export class ImitationService {
   /**
    * Everything a project's page shows about imitation, from one read of the
    * links below it: who imitated it and what they report back, and the
-   * lineage both ways.
+   * lineage both ways. `read`: the links below, when read with the project.
    */
-  async view(project: Pick<Project, "url" | "imitationOf">): Promise<{ adopters: AdopterReport[]; lineage: Lineage }> {
-    const [ancestors, below] = await Promise.all([this.ancestors(project), descendantsOf(this.#db, project.url)]);
+  async view(project: Pick<Project, "url" | "imitationOf">, read?: DescendantRow[]): Promise<{ adopters: AdopterReport[]; lineage: Lineage }> {
+    const [ancestors, below] = await Promise.all([this.ancestors(project), read ?? descendantsOf(this.#db, project.url)]);
     const refs = await projectRefsByUrls(this.#db, [...ancestors.map((n) => n.url), ...below.map((d) => d.copyUrl)]);
     const descendants = below.map((d) => ({
       url: d.copyUrl,

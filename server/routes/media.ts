@@ -307,10 +307,6 @@ export function mediaUploadRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** The project page's attachments, for its media slot. */
-export async function projectMediaItems(ctx: AppContext, project: Project): Promise<MediaItemView[]> {
-  return project.local ? (await ctx.media.list(project.id)).map(mediaItemView) : [];
-}
 
 /** The profile page shows the logo uploaded on the admin page (the actor's icon), else the logo address of the profile form. */
 export async function withUploadedLogo<M extends { logoUrl: string | null }>(ctx: AppContext, municipality: M): Promise<M> {

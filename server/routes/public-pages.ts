@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from "express";
 import { projectMedia } from "../../web/components/project-media.ts";
-import { projectMediaItems, withUploadedLogo } from "./media.ts";
+import { mediaItemView, withUploadedLogo } from "./media.ts";
 import { z } from "zod";
 import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
-import { getLocalProjectBySlug, getProject, listProjects, listRevisions } from "../../db/projects.ts";
+import { getProject, listProjects, listRevisions } from "../../db/projects.ts";
+import { getLocalProjectPage, type LocalProjectPage } from "../../db/project-page.ts";
 import type { AppContext } from "../context.ts";
 import { projectQuerySchema } from "../../core/project-query.ts";
 import { fromPageParams, listDefaults, listParams, toPageQuery } from "../../core/page-params.ts";
@@ -41,9 +42,9 @@ const slugParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/);
  */
 function similarSections(ctx: AppContext, search: SearchService | undefined, maxEntries = 2_000) {
   const kept = new Map<string, { version: number; section: Html }>();
-  return async (project: Project): Promise<Html | undefined> => {
+  return async (project: Project, knownVersion?: number): Promise<Html | undefined> => {
     if (!search || !project.published) return undefined;
-    const version = await getContentVersion(ctx.db);
+    const version = knownVersion ?? (await getContentVersion(ctx.db));
     const hit = kept.get(project.id);
     if (hit?.version === version) return hit.section;
     let failed = false;
@@ -68,7 +69,6 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
   const router = Router();
   const similarSection = similarSections(ctx, search);
 
-  const imitationOf = (project: Project) => ctx.imitations.view(project);
 
   /** Staff of a municipality may imitate any published project, and ask to join one that seeks partners. */
   const staffActions = (project: Project, res: Response, csrf: string | undefined) => {
@@ -153,14 +153,22 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
    * A project's page, ours or a peer's. `owned` brings, read alongside the
    * imitation, lineage and similar projects, the municipality the page belongs to and what
    * differs between the two: strategic areas, history, edit and follow links.
+   * `read`: what was read with the project, when it was: the imitations
+   * below it and the content version.
    */
   async function showProject(
     req: Request,
     res: Response,
     project: Project,
     owned: Promise<{ municipality: Municipality | undefined; page: Pick<ProjectPageProps, "strategicAreas" | "history" | "editHref" | "followHref" | "media"> }>,
+    read?: Pick<LocalProjectPage, "below" | "contentVersion">,
   ): Promise<void> {
-    const [{ municipality, page }, imitation, origins, similar] = await Promise.all([owned, imitationOf(project), originsOf(ctx, [project]), similarSection(project)]);
+    const [{ municipality, page }, imitation, origins, similar] = await Promise.all([
+      owned,
+      ctx.imitations.view(project, read?.below),
+      originsOf(ctx, [project]),
+      similarSection(project, read?.contentVersion),
+    ]);
     const chrome = chromeOf(ctx, req, res, municipality);
     sendPage(
       res,
@@ -194,7 +202,8 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
 
   router.get("/prosjekter/:slug", async (req, res) => {
     const slug = slugParam.safeParse(req.params.slug);
-    const project = slug.success ? await getLocalProjectBySlug(ctx.db, slug.data) : undefined;
+    const read = slug.success ? await getLocalProjectPage(ctx.db, slug.data) : undefined;
+    const project = read?.project;
     const staff = res.locals.account;
     if (!project && slug.success) {
       // Deleted after it was published: say so, with 410 Gone, rather than "not found".
@@ -205,21 +214,22 @@ export function publicPageRoutes(ctx: AppContext, search?: SearchService): Route
         return sendPage(res, gonePage({ chrome, title: gone.title, municipalityName: municipality.name, deletedAt: gone.deletedAt }), 410);
       }
     }
-    if (!project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
+    if (!read || !project || (!project.published && !staff)) throw new HttpError(404, t.errors.notFound);
     await showProject(
       req,
       res,
       project,
-      Promise.all([requireLocalMunicipality(ctx), staff ? listRevisions(ctx.db, project.id) : undefined, projectMediaItems(ctx, project)]).then(([municipality, history, media]) => ({
+      Promise.all([requireLocalMunicipality(ctx), staff ? listRevisions(ctx.db, project.id) : undefined]).then(([municipality, history]) => ({
         municipality,
         page: {
           strategicAreas: municipality.strategicAreas,
           history,
           editHref: staff ? `/admin/prosjekter/${project.id}/rediger` : undefined,
           followHref: `${paths.actor(municipality.handle)}#folg`,
-          media: projectMedia(media),
+          media: projectMedia(read.media.map(mediaItemView)),
         },
       })),
+      read,
     );
   });
 
