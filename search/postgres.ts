@@ -183,7 +183,7 @@ async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
 
 /** How many of a problem description's first words are tried in pairs (see search). */
 const pairedWords = 6;
-/** Rows ranked at most for a problem description (the first found; see #matching). */
+/** Rows ranked at most for a problem description (the first found in table order; see #matching and #read). */
 const maxRankedCandidates = 3_000;
 
 /** A tsquery restricted to the title's lexemes (weight A). */
@@ -191,9 +191,13 @@ function inTitle(tsquery: string): string {
   return tsquery.replace(/'((?:[^']|'')*)'(:\*)?/g, (_m, lexeme: string, prefix: string | undefined) => `'${lexeme}':${prefix ? "*" : ""}A`);
 }
 
-/** The same lexemes with every operator an OR (a quoted lexeme is kept whole, whatever it holds). */
-function everyOperatorOr(tsquery: string): string {
-  return tsquery.replace(/'(?:[^']|'')*'|<(?:-|\d+)>|&/g, (m) => (m.startsWith("'") ? m : "|"));
+/**
+ * The query's lexemes, each once, ORed: what ts_rank reads of a query whose
+ * operators are all ORs (it sorts and drops repeated lexemes itself, for every
+ * row it ranks; a description's pairs name each word five times).
+ */
+function anyLexeme(tsquery: string): string {
+  return [...new Set(tsquery.match(/'(?:[^']|'')*'(?::[*A-D]+)?/g) ?? [])].join(" | ");
 }
 
 /** PostgreSQL full-text search on the `search_documents` table (PGlite or a server). */
@@ -327,7 +331,7 @@ export class PostgresSearchBackend implements SearchBackend {
       const lead = words.slice(0, pairedWords);
       if (lead.length >= 3) {
         const pairs = lead.flatMap((a, i) => lead.slice(i + 1).map((b) => `(${a}) & (${b})`));
-        const paired = await this.#matching(filters, group(pairs, "|"), words, exact, query, pairs);
+        const paired = await this.#matching(filters, group(pairs, "|"), words, exact, query);
         if (paired.hits.length >= query.limit || query.offset > 0) return paired;
       }
       return this.#matching(filters, group([...words, ...phrases], "|"), words, exact, query);
@@ -352,22 +356,16 @@ export class PostgresSearchBackend implements SearchBackend {
     /** Each word as typed, "" when the configuration drops it (a stop word), in the order of `words`. */
     exact: string[],
     query: BackendQuery,
-    anyOf?: string[],
   ): Promise<BackendResult> {
     // A phrase needs each candidate's positions (the index knows only that its words occur): the index finds
     // the rows holding the words, the facet filters narrow them, and only then is the phrase checked (a
     // function call, not the operator, so it stays after the filters instead of becoming the index's recheck).
     const unordered = tsquery.replace(/<(?:-|\d+)>/g, "&");
-    // Alternatives (a description's pairs of words) are looked up one by one and their rows united: the index
-    // then checks each row against one pair, not against every pair at once (a third of a Lignende search).
-    const found = anyOf?.length
-      ? sql`(${sql.join(
-          anyOf.map((q) => sql`tsv @@ ${q}::tsquery`),
-          sql` or `,
-        )})`
-      : sql`tsv @@ ${unordered}::tsquery`;
+    // A description's pairs of words are one tsquery, not a test per pair: its candidates are read in table
+    // order until enough are found (a scan, at 100k), and each row is then tested once, not fifteen times.
+    const found = sql`tsv @@ ${unordered}::tsquery`;
     const where =
-      unordered === tsquery || anyOf?.length
+      unordered === tsquery
         ? sql.join([found, ...filters], sql` and `)
         : sql.join([found, ...filters, sql`ts_match_vq(tsv, ${tsquery}::tsquery)`], sql` and `);
     // Per word: does the row hold it, and only then, does it hold it as typed (0.25 more) and in its title (0.5
@@ -395,7 +393,7 @@ export class PostgresSearchBackend implements SearchBackend {
     // positions (63 of 78 ms for "byggesøknad saksbehandling" over 6,311 rows at 100k); given them ORed, it
     // sums the words' weights and no more. Closeness is what a phrase asks for, and the phrase is checked
     // already; coverage is counted in `matched`. So the rank reads the words ORed.
-    const rankQuery = everyOperatorOr(tsquery);
+    const rankQuery = anyLexeme(tsquery);
     // Both settle before this returns or throws, so no statement outlives the request.
     const [facetRows, page] = await settledBoth(
       query.facets === false ? Promise.resolve(undefined) : this.#read<FacetRow>(facetQuery(sql`search_documents where ${where}`)),
@@ -452,8 +450,12 @@ export class PostgresSearchBackend implements SearchBackend {
   async #read<T>(statement: SQL): Promise<T[]> {
     return this.#db.transaction(async (tx) => {
       // A search never outlives its request: a statement still running after 5 s is cancelled (an error, not a 500 page held open).
-      // Both settings in one round trip (`set_config(…, true)` is `set local`): each trip counts when the query itself takes a millisecond.
-      await tx.execute(sql`select set_config('random_page_cost', '1.1', true), set_config('statement_timeout', '5s', true)`);
+      // The settings in one round trip (`set_config(…, true)` is `set local`): each trip counts when the query itself takes a millisecond.
+      // A scan that stops at maxRankedCandidates starts at the table's first page, not where the last scan of the
+      // table stood (synchronised scans), so the same description gets the same candidates every time.
+      await tx.execute(
+        sql`select set_config('random_page_cost', '1.1', true), set_config('statement_timeout', '5s', true), set_config('synchronize_seqscans', 'off', true)`,
+      );
       return rowsOf<T>(await tx.execute(statement));
     });
   }
