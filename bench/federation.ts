@@ -15,7 +15,7 @@ import { listProjects } from "../db/projects.ts";
 import { updateFederationSettings } from "../db/federation-settings.ts";
 import { freePort, startTestInstance, type TestInstance } from "../tests/helpers/instance.ts";
 import { spawnReady } from "../tests/helpers/instance-process.ts";
-import type { Row } from "./measure.ts";
+import { median, type Row } from "./measure.ts";
 import type { SenderJob, SenderOutcome } from "./inbox-senders.ts";
 import type { OriginInfo } from "./origin-instance.ts";
 
@@ -63,7 +63,6 @@ interface Taken {
   body: Buffer;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The floor: the same bodies with the same headers to the same sinks, `concurrency` at a time; ms until the last answer. */
 async function postAll(requests: Taken[], concurrency: number): Promise<number> {

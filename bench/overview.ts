@@ -6,7 +6,7 @@ import { overviewStats } from "../db/overview.ts";
 import { rebuildOverviewCounts, refreshProjectCounts } from "../db/overview-counters.ts";
 import { setupInstance } from "../services/setup.ts";
 import { backendsFor, startBenchInstance } from "./instance.ts";
-import { measure, type Row } from "./measure.ts";
+import { measure, median, type Row } from "./measure.ts";
 import { seedNetwork } from "./seed.ts";
 
 export interface OverviewBenchOptions {
@@ -35,7 +35,6 @@ export async function benchOverview(options: OverviewBenchOptions): Promise<Row[
       await rebuildOverviewCounts(instance.ctx.db);
       const db = instance.ctx.db;
       const ids = rowsOf<{ id: string }>(await db.execute(sql`select id from projects where published order by random() limit 9`)).map((r) => r.id);
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       const time = async (fn: () => Promise<unknown>) => {
         const t0 = performance.now();
         await fn();
