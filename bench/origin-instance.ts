@@ -31,6 +31,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       { accountId: null, name: "bench" },
     );
   }
+  // Every project's event handled before anyone follows: a federation subscriber still working through
+  // them would deliver the projects to the receiver as Creates of its own, in the middle of the ingest.
+  await origin.ctx.events.settled();
   const projects: string[] = [];
   for (let page = 1; ; page++) {
     const p = await listProjects(origin.ctx.db, { origin: "local" }, { page, perPage: 100, order: "newest" });
