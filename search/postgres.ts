@@ -330,7 +330,9 @@ export class PostgresSearchBackend implements SearchBackend {
       // likely answers and few enough to rank quickly; any one word only when those are too few.
       const lead = words.slice(0, pairedWords);
       if (lead.length >= 3) {
-        const pairs = lead.flatMap((a, i) => lead.slice(i + 1).map((b) => `(${a}) & (${b})`));
+        // Any two of them, written as "the first and any later one, or the second and any later one, ...": the
+        // same rows as every pair ORed, but a row holding none of the words is read five times, not fifteen.
+        const pairs = lead.slice(0, -1).map((a, i) => `(${a}) & (${group(lead.slice(i + 1), "|")})`);
         const paired = await this.#matching(filters, group(pairs, "|"), words, exact, query);
         if (paired.hits.length >= query.limit || query.offset > 0) return paired;
       }
