@@ -63,7 +63,6 @@ interface Taken {
   body: Buffer;
 }
 
-
 /** The floor: the same bodies with the same headers to the same sinks, `concurrency` at a time; ms until the last answer. */
 async function postAll(requests: Taken[], concurrency: number): Promise<number> {
   const started = performance.now();

@@ -363,8 +363,7 @@ export class PostgresSearchBackend implements SearchBackend {
     // the rows holding the words, the facet filters narrow them, and only then is the phrase checked (a
     // function call, not the operator, so it stays after the filters instead of becoming the index's recheck).
     const unordered = tsquery.replace(/<(?:-|\d+)>/g, "&");
-    // A description's pairs of words are one tsquery, not a test per pair: its candidates are read in table
-    // order until enough are found (a scan, at 100k), and each row is then tested once, not fifteen times.
+    // One test per row for the whole query, a description's pairs included (see search).
     const found = sql`tsv @@ ${unordered}::tsquery`;
     const where =
       unordered === tsquery
