@@ -8,14 +8,33 @@ import { setupInstance } from "../../services/setup.ts";
 import type { SetupInput } from "../../core/municipality.ts";
 import { freshPostgresDatabase, type Driver } from "./databases.ts";
 
+/*
+ * An instance names its port in its origin before it listens, so tests pick
+ * ports ahead of time. A port the kernel hands out (listen on 0, then close)
+ * can be taken again before the instance listens: outgoing connections draw
+ * their source ports from the same ephemeral range, and so does the other
+ * test worker (CI saw EADDRINUSE this way). So tests take ports from below
+ * that range, each vitest worker from a slice of its own, and check that the
+ * port is free before handing it out.
+ */
+const PORTS_FROM = 12_000;
+const PORTS_PER_WORKER = 1_000;
+const worker = (Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 20; // 20 slices stay below 32768
+let nextPort = Math.floor(Math.random() * PORTS_PER_WORKER);
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = PORTS_FROM + worker * PORTS_PER_WORKER + (nextPort++ % PORTS_PER_WORKER);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in this test worker's slice (worker ${worker + 1})`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
 }
 
