@@ -1,16 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { kominn as runKominn } from "../helpers/cli.ts";
 import { openDatabase } from "../../db/client.ts";
 import { getAccountByEmail, updateAccount } from "../../db/accounts.ts";
 import { readEvents } from "../../db/journal.ts";
 import type { Account } from "../../db/schema.ts";
 import { verifyPassword } from "../../services/passwords.ts";
 
-const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "kominn-cli-"));
 const env = { ...process.env, KOMINN_DATA_DIR: dataDir, KOMINN_ORIGIN: "https://innovasjon.fredrikstad.test", DATABASE_URL: "" };
 
@@ -36,15 +34,7 @@ async function journalNames(): Promise<string[]> {
   }
 }
 
-async function kominn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["scripts/kominn.ts", ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const kominn = (...args: string[]) => runKominn(env, ...args);
 
 const setupArgs = [
   "setup", "--name", "Fredrikstad kommune", "--kommunenummer", "3107", "--fylke", "Østfold",

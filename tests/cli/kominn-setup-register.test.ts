@@ -1,25 +1,15 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { kominn as runKominn } from "../helpers/cli.ts";
 import { openDatabase } from "../../db/client.ts";
 import { getLocalMunicipality } from "../../db/municipalities.ts";
 
-const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), "kominn-cli-register-"));
 const env = { ...process.env, KOMINN_DATA_DIR: dataDir, KOMINN_ORIGIN: "https://innovasjon.hvaler.test", DATABASE_URL: "" };
 
-async function kominn(...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await run(process.execPath, ["scripts/kominn.ts", ...args], { env });
-    return { code: 0, stderr };
-  } catch (error) {
-    const e = error as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+const kominn = (...args: string[]) => runKominn(env, ...args);
 
 const base = ["setup", "--name", "Hvaler kommune", "--kommunenummer", "3110", "--handle", "hvaler", "--admin-email", "admin@hvaler.test", "--admin-password", "et-langt-passord"];
 
