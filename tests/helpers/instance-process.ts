@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startTestInstance, type TestInstanceOptions } from "./instance.ts";
+import { npmScript } from "./npm-scripts.ts";
 
 type ChildOptions = Pick<TestInstanceOptions, "setup" | "dataDir" | "port" | "federation" | "env">;
 
@@ -34,9 +35,9 @@ export interface ReadyProcess<T> {
   close(): Promise<void>;
 }
 
-/** Runs `node <file> ...args` and waits for the first line it prints (JSON). */
-export function spawnReady<T>(file: string, args: string[]): Promise<ReadyProcess<T>> {
-  const child = spawn(process.execPath, [file, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+/** Runs `node <flags> <file> ...args` and waits for the first line it prints (JSON). */
+export function spawnReady<T>(file: string, args: string[], flags: readonly string[] = []): Promise<ReadyProcess<T>> {
+  const child = spawn(process.execPath, [...flags, file, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     let out = "";
@@ -57,8 +58,9 @@ export function spawnReady<T>(file: string, args: string[]): Promise<ReadyProces
   });
 }
 
+/** An instance in a process of its own, with the Node flags `npm start` gives a server. */
 export async function spawnInstance(options: ChildOptions): Promise<ChildInstance> {
-  const { ready, kill, close } = await spawnReady<Ready>(script, [JSON.stringify(options)]);
+  const { ready, kill, close } = await spawnReady<Ready>(script, [JSON.stringify(options)], npmScript("start").flags);
   return {
     url: ready.url,
     adminToken: ready.adminToken,
