@@ -3,7 +3,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
-    testTimeout: 60_000,
+    // The longest flows (a browser through setup, sign-in and a published
+    // project; a follower that was down) take 20-40 s on a quiet 2-core
+    // machine and half again as long when it is busy: a minute failed one in CI.
+    testTimeout: 150_000,
     hookTimeout: 120_000,
     pool: "forks",
     // Two cores: PGlite and Chromium are CPU-hungry, so keep the file parallelism modest.
