@@ -66,8 +66,8 @@ describe.each(drivers)("the journal's dispatcher (%s)", (driver) => {
     expect(dependent.seen).toEqual(["m1"]);
 
     failing.heal();
-    await expect.poll(() => failing.seen, { timeout: 10_000 }).toEqual(["m1", "m2", "m3"]);
-    await expect.poll(() => dependent.seen, { timeout: 10_000 }).toEqual(["m1", "m2", "m3"]);
+    await expect.poll(() => failing.seen).toEqual(["m1", "m2", "m3"]);
+    await expect.poll(() => dependent.seen).toEqual(["m1", "m2", "m3"]);
     expect(dependent.seen).toEqual(["m1", "m2", "m3"]);
     // Each event reached the dependent subscriber only after the one it runs after had it.
     dependent.seenFirst.forEach((before, i) => expect(before).toContain(dependent.seen[i]));
