@@ -21,6 +21,7 @@ import { kvStoreOf, publicKeyPrefix, type DrizzleKvStore } from "./kv.ts";
 import { signatureTimeWindow } from "./keys.ts";
 import { HotKeysKvStore } from "./hot-kv.ts";
 import { federationMiddleware } from "./middleware.ts";
+import { acceptSignedActivity } from "./inbox/accept.ts";
 import { collaborationHandler } from "./collaboration.ts";
 import { challengeHandler, registerChallengeObject } from "./challenge-object.ts";
 import { outboxHandler } from "./outbox.ts";
@@ -184,7 +185,7 @@ export function buildFederation(app: FederationDeps, tuning: FederationTuning = 
     queue,
     kv,
     handlers,
-    middleware: federationMiddleware(federation, app, load),
+    middleware: federationMiddleware(federation, app, load, (request, activity) => acceptSignedActivity(app, context, queue, request, activity)),
     resolveRemoteProject: resolve,
   };
 }

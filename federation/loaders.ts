@@ -103,6 +103,16 @@ export function exceedsContextLimit(json: unknown, depth = 0): boolean {
   return Object.values(record).some((v) => exceedsContextLimit(v, depth + 1));
 }
 
+/**
+ * True when the top-level @context names only preloaded contexts (and inline
+ * ones): JSON-LD processing of such a document fetches nothing.
+ */
+export function namesOnlyPreloadedContexts(json: Record<string, unknown>): boolean {
+  const context = json["@context"];
+  const entries = Array.isArray(context) ? context : [context];
+  return entries.length > 0 && entries.every((e) => (typeof e === "string" ? preloaded(e) !== undefined : typeof e === "object" && e !== null && !Array.isArray(e)));
+}
+
 async function fetchDocument(network: NetworkSettings, url: string, sign?: (request: Request) => Promise<Request>): Promise<RemoteDocument> {
   const result = await fetchActivityJson(url, { network, sign });
   if (result.status >= 400) throw new FetchError(url, `HTTP ${result.status}: ${url}`);

@@ -5,7 +5,7 @@ import type { FederationDeps } from "./deps.ts";
 import { getLocalMunicipality } from "../db/municipalities.ts";
 import { getLocalProjectBySlug, listProjects } from "../db/projects.ts";
 import { outboxPageSize } from "./collections.ts";
-import { withInboundRequest, type InboxLoad } from "./inbox/inbound-request.ts";
+import { withInboundRequest, type InboundRequest, type InboxLoad } from "./inbox/inbound-request.ts";
 import { exceedsContextLimit, maxRemoteContexts } from "./loaders.ts";
 import { activityStreamsContext, attachmentsOf, outboxPageJson, projectArticleJson } from "./project-object.ts";
 import { getGoneProjectBySlug } from "../db/gone-projects.ts";
@@ -127,8 +127,11 @@ async function serveOutboxPage(app: FederationDeps, handle: string, cursor: stri
  * collections, and project pages asked for as JSON) go to `federation.fetch`;
  * everything else, and browsers asking for HTML, go on to the Express routes.
  */
-export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps, load: InboxLoad): RequestHandler {
-  const answer = federationAnswer(federation, app);
+/** Accepts an inbox POST's activity itself, or returns undefined for Fedify to handle the request (inbox/accept.ts). */
+export type InboxAccept = (request: InboundRequest, activity: Record<string, unknown>) => Promise<Response | undefined>;
+
+export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps, load: InboxLoad, accept: InboxAccept): RequestHandler {
+  const answer = federationAnswer(federation, app, accept);
   return async (req, res, next) => {
     if (req.method !== "POST" || !inboxPath.test(req.path)) return answer(req, res, next);
     load.begin();
@@ -140,7 +143,7 @@ export function federationMiddleware(federation: Federation<FederationDeps>, app
   };
 }
 
-function federationAnswer(federation: Federation<FederationDeps>, app: FederationDeps): RequestHandler {
+function federationAnswer(federation: Federation<FederationDeps>, app: FederationDeps, accept: InboxAccept): RequestHandler {
   return async (req, res, next) => {
     const project = req.method === "GET" ? projectPath.exec(req.path) : null;
     if (project && wantsActivityJson(req.get("accept"))) {
@@ -164,6 +167,7 @@ function federationAnswer(federation: Federation<FederationDeps>, app: Federatio
     if (req.method !== "GET" && req.method !== "HEAD" && !isInboxPost) return next();
     try {
       let body: Buffer | undefined;
+      let activity: Record<string, unknown> | undefined;
       if (isInboxPost) {
         const read = await readBody(req, inboxBodyLimit);
         if (read === "too-large") {
@@ -178,6 +182,7 @@ function federationAnswer(federation: Federation<FederationDeps>, app: Federatio
           const parsed = JSON.parse(text);
           if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
           if (exceedsContextLimit(parsed)) return problem(res, 400, `Ugyldig JSON-LD: mer enn ${maxRemoteContexts} @context-adresser`);
+          activity = parsed;
         } catch {
           return problem(res, 400, "Ugyldig JSON-LD: forventet et JSON-objekt");
         }
@@ -190,6 +195,8 @@ function federationAnswer(federation: Federation<FederationDeps>, app: Federatio
       }
       const url = new URL(req.originalUrl, app.config.origin);
       const bytes = body ? new Uint8Array(body) : undefined;
+      const accepted = bytes && activity ? await accept({ url: url.href, headers, body: bytes }, activity) : undefined;
+      if (accepted) return void res.status(accepted.status).type("text/plain").send(await accepted.text());
       const request = new Request(url, { method: req.method, headers, body: bytes });
       let passOn = false;
       const handle = () =>

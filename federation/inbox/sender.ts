@@ -20,11 +20,12 @@ import { inboundRequest, type InboundRequest } from "./inbound-request.ts";
 // what it creates, updates, deletes or undoes) must be on that host too.
 
 // An accepted activity is handled from the inbound queue, after the sender
-// has its 202 (index.ts). Who signed its request is found out in the request,
-// from the signature Fedify verified there, and written into the queued
-// message (`stampSigner`); the handler reads it back (`queuedSigner`). Only
-// this process writes queued messages, and Fedify puts what the sender sent
-// under `activity`, so the sender cannot set it.
+// has its 202 (index.ts). Who signed its request is found out in the request
+// and written into the queued message: by the inbox's own accept
+// (accept.ts), or, for a request Fedify's inbox handler takes, from the
+// signature Fedify verified there (`stampSigner`). The handler reads it back
+// (`queuedSigner`). Only this process writes queued messages, and what the
+// sender sent is under `activity`, so the sender cannot set it.
 
 /** The key that signed an accepted activity's request, as verified when it came in. */
 export interface Signer {
@@ -50,9 +51,24 @@ export async function stampSigner(message: unknown, context: () => Context<Feder
   if (!isInboxMessage(message)) return message;
   const request = inboundRequest();
   if (!request) return message;
-  const key = await signingKey(context(), request);
-  const signedBy: Signer | null = key?.id ? { keyId: key.id.href, ownerId: key.ownerId?.href ?? null } : null;
-  return { ...message, signedBy };
+  return { ...message, signedBy: await signerOf(context(), request) };
+}
+
+const asSigner = (key: CryptographicKey | null): Signer | null => (key?.id ? { keyId: key.id.href, ownerId: key.ownerId?.href ?? null } : null);
+
+/**
+ * The key that validly signed `request` (its HTTP signature, within the time
+ * window); null when none did. Parsed keys are kept a minute, so a peer's
+ * deliveries cost one key parse, not one each (keyCache).
+ */
+export async function verifiedSigner(ctx: Context<FederationDeps>, request: InboundRequest): Promise<Signer | null> {
+  const key = await verifyRequest(new Request(request.url, { method: "POST", headers: request.headers, body: request.body }), {
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    timeWindow: signatureTimeWindow,
+    keyCache: keyCache(ctx),
+  });
+  return asSigner(key);
 }
 
 /** Who signed the activity whose handler runs now, from its queued message (stampSigner). */
@@ -86,23 +102,18 @@ export async function senderRefusal(ctx: InboxContext<FederationDeps>, activity:
 }
 
 /**
- * The key that signed the request. Fedify has verified the HTTP signature of
- * this very request before it queues the activity, unless the activity
- * carried a Linked Data signature or an integrity proof instead; the key it
- * verified (noted from its own report, `httpSignatureSeen`) is read from the
- * key cache. Otherwise the signature is verified here, still in the request.
+ * Who signed a request Fedify's inbox handler queues an activity from. Fedify
+ * has verified its HTTP signature before it queues the activity, unless the
+ * activity carried a Linked Data signature or an integrity proof instead; the
+ * key it verified (noted from its own report, `httpSignatureSeen`) is read
+ * from the key cache. Otherwise the signature is verified here, still in the
+ * request.
  */
-async function signingKey(ctx: Context<FederationDeps>, request: InboundRequest): Promise<CryptographicKey | null> {
-  const cache = keyCache(ctx);
+async function signerOf(ctx: Context<FederationDeps>, request: InboundRequest): Promise<Signer | null> {
   const seen = verifiedKeyIds.get(request);
-  const known = seen ? await cache.get(new URL(seen)) : undefined;
-  if (known instanceof CryptographicKey) return known;
-  return verifyRequest(new Request(request.url, { method: "POST", headers: request.headers, body: request.body }), {
-    documentLoader: ctx.documentLoader,
-    contextLoader: ctx.contextLoader,
-    timeWindow: signatureTimeWindow,
-    keyCache: cache,
-  });
+  const known = seen ? await keyCache(ctx).get(new URL(seen)) : undefined;
+  if (known instanceof CryptographicKey) return asSigner(known);
+  return verifiedSigner(ctx, request);
 }
 
 /** The key whose HTTP signature Fedify verified, per inbound request. */

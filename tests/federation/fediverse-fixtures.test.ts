@@ -44,6 +44,9 @@ import { getMunicipalityByActorUrl } from "../../db/municipalities.ts";
 import { eventually, publish, remoteProjects, startMunicipality } from "./helpers.ts";
 import { startFakeActor, type FakeActor } from "./fake-actor.ts";
 import { postIndependentlySigned, schemes, type Scheme, type SigningKey } from "./independent-signatures.ts";
+import { inboxSettled } from "./signed-http.ts";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../../db/client.ts";
 
 const servers = ["mastodon", "misskey", "gotosocial", "pleroma", "lemmy"] as const;
 type Server = (typeof servers)[number];
@@ -197,6 +200,21 @@ describe.each(drivers)("activities as Mastodon, Misskey, GoToSocial, Pleroma and
       const s = senders.get(server)!;
       expect(s.fake.requests.filter((r) => /\.jsonld$|context/i.test(r))).toEqual([]);
     });
+  });
+
+  it("a signed activity that does not parse is answered 202, then logged once and dropped: nothing stored, no retry", async () => {
+    const mastodon = senders.get("mastodon")!;
+    const like = { ...mastodon.load("like"), id: `${mastodon.actorUrl}#likes/unparsable-${Math.random()}`, published: "i går kveld" };
+    const failures = () => logged.filter((line) => line.includes("handling an activity failed")).length;
+    const before = failures();
+    const r = await postIndependentlySigned("rfc9421", inbox, like, mastodon.key);
+    expect(r.status, r.text).toBe(202);
+    await eventually(async () => failures() === before + 1);
+    await inboxSettled(inbox);
+    const queued = rowsOf<{ n: number }>(await instance.ctx.db.execute(sql`select count(*)::int as n from fedify_queue where message->>'type' = 'inbox'`));
+    expect(queued[0].n).toBe(0);
+    expect(failures()).toBe(before + 1);
+    await nothingElseStored();
   });
 
   it("the LitePub context is never fetched, not even for an unsigned request; another context URL on that host is still refused", async () => {
