@@ -308,10 +308,41 @@ export class DrizzleMessageQueue implements MessageQueue {
     const rows = messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt }));
     // A shared payload and the deliveries that name it are written together.
     if (rows.length > 1) await this.#db.transaction((tx) => insertMessages(tx, rows));
-    else await insertMessages(this.#db, rows);
+    else await this.#insertGrouped(rows[0]);
     // Inbound activities under a limit are woken for by the instance once its inbox is quiet (inboundLimit).
     const inboundOnly = this.#inboundLimit !== undefined && messages.every((m) => (m as { type?: unknown } | null)?.type === "inbox");
     if (delayMs === 0 && !inboundOnly) for (const wake of this.#wakers) wake();
+  }
+
+  /**
+   * Writes one message, in one insert (one commit) with the others enqueued
+   * while the insert before them was under way: group commit. An inbox that
+   * answers several senders at once waits for one commit per group instead of
+   * one each; on PostgreSQL each commit waits for the disk. Order is kept:
+   * rows are written in the order they were enqueued.
+   */
+  #insertGrouped(row: CollectedMessage): Promise<void> {
+    const group = (this.#group ??= { rows: [], written: Promise.withResolvers<void>() });
+    group.rows.push(row);
+    if (!this.#writingGroups) void this.#writeGroups();
+    return group.written.promise;
+  }
+
+  #group?: { rows: CollectedMessage[]; written: PromiseWithResolvers<void> };
+  #writingGroups = false;
+
+  async #writeGroups(): Promise<void> {
+    this.#writingGroups = true;
+    for (let group = this.#group; group; group = this.#group) {
+      this.#group = undefined;
+      try {
+        await insertMessages(this.#db, group.rows);
+        group.written.resolve();
+      } catch (error) {
+        group.written.reject(error);
+      }
+    }
+    this.#writingGroups = false;
   }
 
   /**
