@@ -122,14 +122,14 @@ async function serveOutboxPage(app: FederationDeps, handle: string, cursor: stri
   return true;
 }
 
+/** Accepts an inbox POST's activity itself, or returns undefined for Fedify to handle the request (inbox/accept.ts). */
+export type InboxAccept = (request: InboundRequest, activity: Record<string, unknown>) => Promise<Response | undefined>;
+
 /**
  * Express ↔ Fedify: ActivityPub requests (WebFinger, NodeInfo, actor, inboxes,
  * collections, and project pages asked for as JSON) go to `federation.fetch`;
  * everything else, and browsers asking for HTML, go on to the Express routes.
  */
-/** Accepts an inbox POST's activity itself, or returns undefined for Fedify to handle the request (inbox/accept.ts). */
-export type InboxAccept = (request: InboundRequest, activity: Record<string, unknown>) => Promise<Response | undefined>;
-
 export function federationMiddleware(federation: Federation<FederationDeps>, app: FederationDeps, load: InboxLoad, accept: InboxAccept): RequestHandler {
   const answer = federationAnswer(federation, app, accept);
   return async (req, res, next) => {

@@ -72,7 +72,7 @@ export async function acceptSignedActivity(
   if (!sharedInboxPath.test(path)) {
     const personal = personalInboxPath.exec(path);
     const local = personal ? await getLocalMunicipality(app.db) : undefined;
-    if (!personal || !local || local.handle !== decodeURIComponent(personal[1])) return undefined;
+    if (!personal || !local || personal[1] !== encodeURIComponent(local.handle)) return undefined;
     identifier = local.handle;
   }
   const signer = await verifiedSigner(context(), request);

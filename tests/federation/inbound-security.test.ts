@@ -95,6 +95,17 @@ describe.each(drivers)("inbound activities are verified before anything is store
     await expect(fetchAndStoreProject(b.ctx, hvaler!, new URL(project.url))).rejects.toThrow(RefusedError);
   });
 
+  it("takes a signed activity at its municipality's own inbox; another name, or a malformed one, is refused, never a 500", async () => {
+    const [rsa] = await actorKeyPairs(a.ctx.db);
+    const signer = { key: rsa.privateKey, keyId: `${a.municipality!.actorUrl}#main-key` };
+    const create = () => createOf(a.municipality!.actorUrl, project.url);
+    expect((await post(`${b.municipality!.actorUrl}/inbox`, create(), signer)).status).toBe(202);
+    for (const path of ["/kommune/ukjent/inbox", "/kommune/%E0%A4%A/inbox"]) {
+      const { status } = await post(`${b.url}${path}`, create(), signer);
+      expect([400, 403, 404], `${path}: ${status}`).toContain(status);
+    }
+  });
+
   it("answers an oversized body with 413 and malformed JSON with 400", async () => {
     const big = JSON.stringify({ ...createOf(a.municipality!.actorUrl, newProjectUrl()), padding: "x".repeat(300_000) });
     expect((await post(inbox, big)).status).toBe(413);
