@@ -8,8 +8,10 @@ import { verifiedSigner, type Signer } from "./sender.ts";
 // The inbox's common case, accepted here rather than by Fedify's inbox
 // handler: a request whose HTTP signature verifies, by a key whose document
 // names the activity's actor as its owner, carrying an activity with neither
-// a Linked Data signature nor an integrity proof. That is every activity
-// KOMINN, Mastodon, Misskey, GoToSocial, Akkoma and Lemmy send.
+// a Linked Data signature nor an integrity proof. That is what KOMINN sends,
+// and what the recorded Mastodon, Misskey, GoToSocial, Akkoma and Lemmy
+// activities are (Mastodon adds a Linked Data signature to its public
+// activities: those take Fedify's path).
 //
 // Fedify's handler parses such an activity twice before it queues it (once
 // looking for integrity proofs, once to route it) and parses the signing key
