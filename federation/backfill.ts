@@ -10,6 +10,7 @@ import { fetchActivityJson } from "./fetch-guard.ts";
 import { lookupByUrl } from "./loaders.ts";
 import { fetchAndStoreProject, storeProjectDocument } from "./remote-projects.ts";
 import { getFederationSettings } from "../db/federation-settings.ts";
+import { idOf } from "./json-id.ts";
 
 const concurrency = 8;
 const maxPages = 100;
@@ -22,8 +23,6 @@ export interface BackfillResult {
 }
 
 type Json = Record<string, unknown>;
-const idOf = (v: unknown): string | undefined =>
-  typeof v === "string" ? v : v && typeof v === "object" && typeof (v as Json).id === "string" ? ((v as Json).id as string) : undefined;
 
 /**
  * After a follow is accepted: walk the followed actor's outbox (newest first,

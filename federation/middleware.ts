@@ -122,8 +122,8 @@ async function serveOutboxPage(app: FederationDeps, handle: string, cursor: stri
   return true;
 }
 
-/** Accepts an inbox POST's activity itself, or returns undefined for Fedify to handle the request (inbox/accept.ts). */
-export type InboxAccept = (request: InboundRequest, activity: Record<string, unknown>) => Promise<Response | undefined>;
+/** Accepts an inbox POST's activity itself (true), or leaves the request to Fedify (false): inbox/accept.ts. */
+export type InboxAccept = (request: InboundRequest, activity: Record<string, unknown>) => Promise<boolean>;
 
 /**
  * Express ↔ Fedify: ActivityPub requests (WebFinger, NodeInfo, actor, inboxes,
@@ -195,8 +195,9 @@ function federationAnswer(federation: Federation<FederationDeps>, app: Federatio
       }
       const url = new URL(req.originalUrl, app.config.origin);
       const bytes = body ? new Uint8Array(body) : undefined;
-      const accepted = bytes && activity ? await accept({ url: url.href, headers, body: bytes }, activity) : undefined;
-      if (accepted) return void res.status(accepted.status).type("text/plain").send(await accepted.text());
+      if (bytes && activity && (await accept({ url: url.href, headers, body: bytes }, activity))) {
+        return void res.status(202).type("text/plain").send("Activity is enqueued.");
+      }
       const request = new Request(url, { method: req.method, headers, body: bytes });
       let passOn = false;
       const handle = () =>

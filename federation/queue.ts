@@ -5,6 +5,7 @@ import type { Db } from "../db/client.ts";
 import { rowsOf } from "../db/client.ts";
 import { fedifyQueue, fedifyQueuePayloads } from "../db/schema-federation.ts";
 import type { Logger } from "../core/logger.ts";
+import { idOf } from "./json-id.ts";
 
 export interface DrizzleQueueOptions {
   /** How often an idle worker looks for due (delayed or foreign) messages. */
@@ -193,16 +194,6 @@ export function laneKey(message: unknown, orderingKey: string | null): string | 
   return type === "outbox" && typeof inbox === "string" ? `${orderingKey}\n${inbox}` : orderingKey;
 }
 
-const idOf = (value: unknown): string | undefined => {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first === "string") return first;
-  if (typeof first === "object" && first !== null) {
-    const id = (first as { id?: unknown; "@id"?: unknown }).id ?? (first as { "@id"?: unknown })["@id"];
-    return typeof id === "string" ? id : undefined;
-  }
-  return undefined;
-};
-
 /**
  * The lane of an inbound activity (its JSON as received): its actor and what
  * it is about, so a Delete is never handled before the Create or Update of the
@@ -254,6 +245,9 @@ export class DrizzleMessageQueue implements MessageQueue {
   readonly #prepare?: (message: unknown) => Promise<unknown>;
   readonly #inboundLimit?: () => number;
   #wakers = new Set<() => void>();
+  /** Messages waiting for the write under way to finish (#insertGrouped). */
+  #group?: { rows: CollectedMessage[]; written: PromiseWithResolvers<void> };
+  #writingGroups = false;
 
   constructor(db: Db, options: DrizzleQueueOptions = {}) {
     this.#db = db;
@@ -306,37 +300,35 @@ export class DrizzleMessageQueue implements MessageQueue {
       return;
     }
     const rows = messages.map((message) => ({ message, orderingKey: laneKey(message, orderingKey), runAt }));
-    // A shared payload and the deliveries that name it are written together.
-    if (rows.length > 1) await this.#db.transaction((tx) => insertMessages(tx, rows));
-    else await this.#insertGrouped(rows[0]);
+    await this.#insertGrouped(rows);
     // Inbound activities under a limit are woken for by the instance once its inbox is quiet (inboundLimit).
     const inboundOnly = this.#inboundLimit !== undefined && messages.every((m) => (m as { type?: unknown } | null)?.type === "inbox");
     if (delayMs === 0 && !inboundOnly) for (const wake of this.#wakers) wake();
   }
 
   /**
-   * Writes one message, in one insert (one commit) with the others enqueued
-   * while the insert before them was under way: group commit. An inbox that
+   * Writes messages in one transaction (one commit) with the others enqueued
+   * while the write before them was under way: group commit. An inbox that
    * answers several senders at once waits for one commit per group instead of
    * one each; on PostgreSQL each commit waits for the disk. Order is kept:
-   * rows are written in the order they were enqueued.
+   * rows are written in the order they were enqueued, and a shared payload
+   * with the deliveries that name it.
    */
-  #insertGrouped(row: CollectedMessage): Promise<void> {
+  #insertGrouped(rows: readonly CollectedMessage[]): Promise<void> {
     const group = (this.#group ??= { rows: [], written: Promise.withResolvers<void>() });
-    group.rows.push(row);
+    group.rows.push(...rows);
     if (!this.#writingGroups) void this.#writeGroups();
     return group.written.promise;
   }
-
-  #group?: { rows: CollectedMessage[]; written: PromiseWithResolvers<void> };
-  #writingGroups = false;
 
   async #writeGroups(): Promise<void> {
     this.#writingGroups = true;
     for (let group = this.#group; group; group = this.#group) {
       this.#group = undefined;
+      const rows = group.rows;
       try {
-        await insertMessages(this.#db, group.rows);
+        if (rows.length > 1) await this.#db.transaction((tx) => insertMessages(tx, rows));
+        else await insertMessages(this.#db, rows);
         group.written.resolve();
       } catch (error) {
         group.written.reject(error);

@@ -4,6 +4,7 @@ import { getLocalMunicipality } from "../../db/municipalities.ts";
 import type { InboundRequest } from "./inbound-request.ts";
 import { namesOnlyPreloadedContexts } from "../loaders.ts";
 import { verifiedSigner, type Signer } from "./sender.ts";
+import { idOf } from "../json-id.ts";
 
 // The inbox's common case, accepted here rather than by Fedify's inbox
 // handler: a request whose HTTP signature verifies, by a key whose document
@@ -24,7 +25,7 @@ import { verifiedSigner, type Signer } from "./sender.ts";
 //
 // Anything else (no signature or one that fails, a signer that is not the
 // actor, a Linked Data signature, a proof, a context that is not preloaded,
-// an inbox we do not have) returns undefined and goes to Fedify's handler,
+// an inbox we do not have) returns false and goes to Fedify's handler,
 // which answers it as before.
 
 /** The message Fedify's inbox handler queues for an accepted activity (routeActivity in @fedify/fedify 2.3), with who signed it. */
@@ -43,20 +44,10 @@ interface QueuedInboxActivity {
 const sharedInboxPath = /^\/inbox\/?$/;
 const personalInboxPath = /^\/kommune\/([^/]+)\/inbox\/?$/;
 
-/** The actor's id as the activity's JSON gives it (a string, or an object with an id); undefined when it names none or several. */
-function actorIdOf(activity: Record<string, unknown>): string | undefined {
-  const actor = activity.actor;
-  if (typeof actor === "string") return actor;
-  if (typeof actor === "object" && actor !== null && !Array.isArray(actor)) {
-    const id = (actor as { id?: unknown }).id;
-    return typeof id === "string" ? id : undefined;
-  }
-  return undefined;
-}
-
 /**
- * Accepts `activity` (the request's body, parsed) into the inbound queue and
- * answers 202, when it is the common case described above; undefined otherwise.
+ * Accepts `activity` (the request's body, parsed) into the inbound queue, when
+ * it is the common case described above: true once it is queued (answer 202),
+ * false for Fedify's handler to take the request.
  */
 export async function acceptSignedActivity(
   app: FederationDeps,
@@ -64,25 +55,26 @@ export async function acceptSignedActivity(
   queue: MessageQueue,
   request: InboundRequest,
   activity: Record<string, unknown>,
-): Promise<Response | undefined> {
-  if ("signature" in activity || "proof" in activity || !namesOnlyPreloadedContexts(activity)) return undefined;
-  if (typeof activity.id !== "string" || !URL.canParse(activity.id) || typeof activity.type !== "string") return undefined;
-  const actorId = actorIdOf(activity);
-  if (!actorId) return undefined;
+): Promise<boolean> {
+  if ("signature" in activity || "proof" in activity || !namesOnlyPreloadedContexts(activity)) return false;
+  if (typeof activity.id !== "string" || !URL.canParse(activity.id) || typeof activity.type !== "string") return false;
+  const actorId = idOf(activity.actor);
+  if (!actorId) return false;
   const path = new URL(request.url).pathname;
   let identifier: string | null = null;
   if (!sharedInboxPath.test(path)) {
     const personal = personalInboxPath.exec(path);
     const local = personal ? await getLocalMunicipality(app.db) : undefined;
-    if (!personal || !local || personal[1] !== encodeURIComponent(local.handle)) return undefined;
+    if (!personal || !local || personal[1] !== encodeURIComponent(local.handle)) return false;
     identifier = local.handle;
   }
-  const signer = await verifiedSigner(context(), request);
-  if (!signer || signer.ownerId !== actorId) return undefined;
+  const ctx = context();
+  const signer = await verifiedSigner(ctx, request);
+  if (!signer || signer.ownerId !== actorId) return false;
   const message: QueuedInboxActivity = {
     type: "inbox",
     id: crypto.randomUUID(),
-    baseUrl: new URL(app.config.origin).origin,
+    baseUrl: ctx.origin,
     activity,
     identifier,
     attempt: 0,
@@ -91,5 +83,5 @@ export async function acceptSignedActivity(
     signedBy: signer,
   };
   await queue.enqueue(message);
-  return new Response("Activity is enqueued.", { status: 202, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return true;
 }
