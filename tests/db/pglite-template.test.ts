@@ -1,5 +1,6 @@
 // A new PGlite data directory starts as a copy of an initialised, empty database made once per
-// PGlite version (initdb inside PGlite costs ~550 MB for seconds). Each copy is its own database,
+// PGlite version (initdb inside PGlite costs ~550 MB for seconds), and an in-memory database is
+// loaded from the same template, kept as a tar beside it. Each copy is its own database,
 // migrated as usual, and the template is never changed by use; without a usable template, initdb
 // runs as before.
 import { createHash } from "node:crypto";
@@ -78,6 +79,23 @@ describe("new PGlite data directories from the initialised template", () => {
     expect((await open(join(folder, "fourth"), false)).system).not.toBe(system);
     expect(digest(template)).toBe(before);
     expect(await buildPgliteTemplate(folder)).toBe(template);
+    expect(digest(template)).toBe(before);
+  });
+
+  it("in-memory databases are loaded from the template: each empty and its own", { timeout: 120_000 }, async () => {
+    const { system } = await open(join(folder, "on-disk"), folder);
+    const [first, second] = [await openDatabase({ dataDir: "memory://", pgliteTemplates: folder }), await openDatabase({ pgliteTemplates: folder })];
+    try {
+      await first.db.execute(sql`INSERT INTO municipalities (id, name, handle, domain, local, actor_url)
+        VALUES ('m1', 'Moss', 'moss', 'moss.test', true, 'https://moss.test/actor')`);
+      const read = async (database: typeof first, query: ReturnType<typeof sql>) => rowsOf<{ v: string }>(await database.db.execute(query)).map((r) => r.v);
+      expect(await read(first, sql`SELECT name AS v FROM municipalities`)).toEqual(["Moss"]);
+      expect(await read(second, sql`SELECT name AS v FROM municipalities`)).toEqual([]);
+      const identifier = sql`SELECT system_identifier::text AS v FROM pg_control_system()`;
+      expect([await read(first, identifier), await read(second, identifier)]).toEqual([[system], [system]]);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
     expect(digest(template)).toBe(before);
   });
 
