@@ -1,6 +1,7 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema.ts";
@@ -75,6 +76,29 @@ export async function buildPgliteTemplate(folder = cacheDir): Promise<string> {
   return template;
 }
 
+/**
+ * The tar an in-memory database starts from once the template has been migrated: named by the
+ * migrations' content, so a changed or added migration makes a new one (and the old ones go).
+ */
+function migratedTar(template: string): string {
+  const hash = createHash("sha256");
+  for (const name of readdirSync(migrationsFolder, { recursive: true, encoding: "utf8" }).sort()) {
+    if (name.endsWith(".sql") || name.endsWith("_journal.json")) hash.update(name).update(readFileSync(join(migrationsFolder, name)));
+  }
+  return `${template}-migrated-${hash.digest("hex").slice(0, 16)}.tar`;
+}
+
+/** Stores a just-migrated, still empty in-memory database as the tar the next ones start from. */
+async function keepMigrated(client: { dumpDataDir(compression: "none"): Promise<Blob> }, file: string): Promise<void> {
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.from(await (await client.dumpDataDir("none")).arrayBuffer()));
+  const prefix = `${basename(file).split("-migrated-")[0]}-migrated-`;
+  for (const old of readdirSync(dirname(file))) {
+    if (old.startsWith(prefix) && old.endsWith(".tar") && old !== basename(file)) rmSync(join(dirname(file), old), { force: true });
+  }
+  renameSync(partial, file);
+}
+
 /** A new data directory becomes a copy of the template, PG_VERSION last (PGlite takes a directory with it as a database). */
 function copyTemplate(template: string, dataDir: string): boolean {
   if (existsSync(join(dataDir, "PG_VERSION")) || !existsSync(join(template, "PG_VERSION"))) return false;
@@ -121,8 +145,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   try {
     const template = options.pgliteTemplates === false ? undefined : pgliteTemplate(options.pgliteTemplates);
     if (dataDir && template) copyTemplate(template, dataDir);
-    // An in-memory database is loaded from the template's tar: a second instead of initdb's three or more.
-    const loadDataDir = !dataDir && template && existsSync(templateTar(template)) ? new Blob([readFileSync(templateTar(template))]) : undefined;
+    // An in-memory database is loaded from a tar of the template as migrated, or else of the template
+    // (then migrated, and kept as a tar for the next one): a second instead of initdb's three or more.
+    const migrated = !dataDir && template ? migratedTar(template) : undefined;
+    const tar = migrated && [migrated, templateTar(template!)].find((file) => existsSync(file));
+    const loadDataDir = tar ? new Blob([readFileSync(tar)]) : undefined;
     const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("@electric-sql/pglite/contrib/pg_trgm"),
@@ -133,6 +160,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const client = await PGlite.create({ dataDir, loadDataDir, extensions: { pg_trgm, unaccent }, postgresqlconf: pgliteSettings });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder });
+    if (migrated && tar !== migrated) await keepMigrated(client, migrated);
     return {
       db,
       driver: "pglite",

@@ -1,10 +1,11 @@
 // A new PGlite data directory starts as a copy of an initialised, empty database made once per
 // PGlite version (initdb inside PGlite costs ~550 MB for seconds), and an in-memory database is
-// loaded from the same template, kept as a tar beside it. Each copy is its own database,
+// loaded from the same template, kept as a tar beside it, and migrated once: that one is kept too,
+// named by the migrations, for the next in-memory database. Each copy is its own database,
 // migrated as usual, and the template is never changed by use; without a usable template, initdb
 // runs as before.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -82,9 +83,17 @@ describe("new PGlite data directories from the initialised template", () => {
     expect(digest(template)).toBe(before);
   });
 
-  it("in-memory databases are loaded from the template: each empty and its own", { timeout: 120_000 }, async () => {
+  it("in-memory databases are loaded from the template, migrated once and kept: each empty and its own", { timeout: 120_000 }, async () => {
     const { system } = await open(join(folder, "on-disk"), folder);
-    const [first, second] = [await openDatabase({ dataDir: "memory://", pgliteTemplates: folder }), await openDatabase({ pgliteTemplates: folder })];
+    const stale = `pglite-${pgliteVersion}-migrated-0000000000000000.tar`;
+    writeFileSync(join(folder, stale), "migrations that are no longer ours");
+    const first = await openDatabase({ dataDir: "memory://", pgliteTemplates: folder });
+    const kept = readdirSync(folder).filter((name) => name.includes("-migrated-"));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).not.toBe(stale);
+    const keptAt = statSync(join(folder, kept[0])).mtimeMs;
+    const second = await openDatabase({ pgliteTemplates: folder });
+    expect(statSync(join(folder, kept[0])).mtimeMs).toBe(keptAt);
     try {
       await first.db.execute(sql`INSERT INTO municipalities (id, name, handle, domain, local, actor_url)
         VALUES ('m1', 'Moss', 'moss', 'moss.test', true, 'https://moss.test/actor')`);
