@@ -76,17 +76,22 @@ export async function buildPgliteTemplate(folder = cacheDir): Promise<string> {
   return template;
 }
 
-/**
- * The tar an in-memory database starts from once the template has been migrated: named by the
- * migrations' content, so a changed or added migration makes a new one (and the old ones go).
- */
-function migratedTar(template: string): string {
+let digest: string | undefined;
+/** A short digest of the migrations (their SQL and journal): a copy of a database they made is named by it. */
+export function migrationsDigest(): string {
+  if (digest) return digest;
   const hash = createHash("sha256");
   for (const name of readdirSync(migrationsFolder, { recursive: true, encoding: "utf8" }).sort()) {
     if (name.endsWith(".sql") || name.endsWith("_journal.json")) hash.update(name).update(readFileSync(join(migrationsFolder, name)));
   }
-  return `${template}-migrated-${hash.digest("hex").slice(0, 16)}.tar`;
+  return (digest = hash.digest("hex").slice(0, 16));
 }
+
+/**
+ * The tar an in-memory database starts from once the template has been migrated: named by the
+ * migrations, so a changed or added migration makes a new one (and the old ones go).
+ */
+const migratedTar = (template: string) => `${template}-migrated-${migrationsDigest()}.tar`;
 
 /** Stores a just-migrated, still empty in-memory database as the tar the next ones start from. */
 async function keepMigrated(client: { dumpDataDir(compression: "none"): Promise<Blob> }, file: string): Promise<void> {

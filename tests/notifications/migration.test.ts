@@ -41,7 +41,7 @@ async function openWith(driver: Driver, folder: string): Promise<{ db: Db; migra
     return { db: db as unknown as Db, migrate: (f) => migrate(db, { migrationsFolder: f }), close: () => client.close() };
   }
   const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([import("pg"), import("drizzle-orm/node-postgres"), import("drizzle-orm/node-postgres/migrator")]);
-  const fresh = await freshPostgresDatabase();
+  const fresh = await freshPostgresDatabase({ empty: true });
   const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
   const db = drizzle(pool);
   await migrate(db, { migrationsFolder: folder });
